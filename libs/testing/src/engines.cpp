@@ -27,7 +27,7 @@ Engines Engines::FromEnv() {
   e.mariadb_password = Env("STORE_MARIADB_PASSWORD", "store-dev-only");
   e.redis_port = Port("STORE_REDIS_PORT", 16379);
   e.kafka_bootstrap = fmt::format("{}:{}", e.host, Port("STORE_KAFKA_PORT", 19092));
-  e.opensearch_port = Port("STORE_OPENSEARCH_PORT", 19200);
+  e.opensearch_port = Port("STORE_OPENSEARCH_PORT", 9200);
   e.ferretdb_port = Port("STORE_FERRETDB_PORT", 27018);
   e.mongo_uri = fmt::format("mongodb://{}:{}/", e.host, e.ferretdb_port);
   e.smtp_port = Port("STORE_MAILDEV_SMTP_PORT", 11025);

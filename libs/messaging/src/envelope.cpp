@@ -1,0 +1,171 @@
+#include "store/messaging/envelope.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <cctype>
+#include <ctime>
+
+#include "store/core/ids.hpp"
+
+namespace store::messaging {
+namespace json = boost::json;
+using core::Errc;
+using core::Fail;
+
+namespace {
+
+bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool AllLowerHex(std::string_view s) {
+  for (char c : s)
+    if (!IsLowerHex(c)) return false;
+  return true;
+}
+bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
+
+// Reads `n` digits at `pos` into `out`; false if any is not a digit.
+bool Digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!IsDigit(s[pos + i])) return false;
+    out = out * 10 + (s[pos + i] - '0');
+  }
+  return true;
+}
+
+const json::string* StringField(const json::object& o, std::string_view name) {
+  auto* v = o.if_contains(name);
+  return v ? v->if_string() : nullptr;
+}
+
+}  // namespace
+
+Event NewEvent(std::string type, json::value data, std::chrono::system_clock::time_point at) {
+  return Event{core::NewUuid(), std::move(type), FormatTimestamp(at), std::move(data)};
+}
+
+std::string EncodeEvent(const Event& e) {
+  json::object o;
+  o["event_id"] = e.event_id;
+  o["type"] = e.type;
+  o["occurred_at"] = e.occurred_at;
+  o["data"] = e.data;
+  return json::serialize(o);
+}
+
+core::Result<Event> DecodeEvent(std::string_view text) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return Fail(Errc::invalid_argument, fmt::format("event is not JSON: {}", ec.message()));
+  auto* o = v.if_object();
+  if (!o) return Fail(Errc::invalid_argument, "event is not a JSON object");
+
+  std::vector<core::FieldError> bad;
+  auto* id = StringField(*o, "event_id");
+  if (!id || !IsUuid(*id)) bad.push_back({"event_id", "must be a UUID string"});
+  auto* type = StringField(*o, "type");
+  if (!type || type->empty()) bad.push_back({"type", "must be a non-empty string"});
+  auto* at = StringField(*o, "occurred_at");
+  if (!at || !ParseTimestamp(*at)) bad.push_back({"occurred_at", "must be an RFC 3339 date-time"});
+  auto* data = o->if_contains("data");
+  if (!data) bad.push_back({"data", "is required"});
+  if (!bad.empty()) {
+    std::string fields;
+    for (auto& f : bad) fields += (fields.empty() ? "" : ", ") + f.field + " " + f.message;
+    return Fail(core::Error::Invalid("malformed event envelope: " + fields, std::move(bad)));
+  }
+  return Event{std::string(*id), std::string(*type), std::string(*at), std::move(*data)};
+}
+
+std::string FormatTimestamp(std::chrono::system_clock::time_point at) {
+  auto ms = std::chrono::floor<std::chrono::milliseconds>(at);
+  auto secs = std::chrono::floor<std::chrono::seconds>(ms);
+  auto frac = (ms - secs).count();
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(secs)), frac);
+}
+
+std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
+  int year, mon, day, hour, min, sec;
+  if (!Digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, mon) ||
+      s[7] != '-' || !Digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') ||
+      !Digits(s, 11, 2, hour) || s[13] != ':' || !Digits(s, 14, 2, min) || s[16] != ':' ||
+      !Digits(s, 17, 2, sec))
+    return std::nullopt;
+  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
+    return std::nullopt;
+  std::size_t pos = 19;
+  std::chrono::nanoseconds fraction{0};
+  if (s[pos] == '.') {
+    ++pos;
+    std::size_t start = pos;
+    std::int64_t nanos = 0, scale = 100000000;
+    while (pos < s.size() && IsDigit(s[pos])) {
+      nanos += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) return std::nullopt;
+    fraction = std::chrono::nanoseconds(nanos);
+  }
+  if (pos >= s.size()) return std::nullopt;
+  int offset_minutes = 0;
+  if (s[pos] == 'Z' || s[pos] == 'z') {
+    ++pos;
+  } else if (s[pos] == '+' || s[pos] == '-') {
+    int oh, om;
+    if (!Digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !Digits(s, pos + 4, 2, om) || oh > 23 || om > 59)
+      return std::nullopt;
+    offset_minutes = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != s.size()) return std::nullopt;
+
+  std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{unsigned(mon)},
+                                  std::chrono::day{unsigned(day)}};
+  if (!ymd.ok()) return std::nullopt;
+  auto tp = std::chrono::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{min} +
+            std::chrono::seconds{sec} - std::chrono::minutes{offset_minutes};
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(tp + fraction);
+}
+
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !IsHex(s[i])) return false;
+  }
+  return true;
+}
+
+TraceParent TraceParent::NewRoot() { return TraceParent{core::RandomHex(16), core::RandomHex(8), 1}; }
+
+TraceParent TraceParent::Child() const { return TraceParent{trace_id, core::RandomHex(8), flags}; }
+
+std::string TraceParent::ToHeader() const {
+  return fmt::format("00-{}-{}-{:02x}", trace_id, span_id, flags);
+}
+
+log::Context TraceParent::ToLogContext() const { return log::Context{"", trace_id, span_id}; }
+
+std::optional<TraceParent> ParseTraceParent(std::string_view h) {
+  // 00-<32>-<16>-<2>: 55 characters exactly for version 00.
+  if (h.size() != 55 || h.substr(0, 3) != "00-" || h[35] != '-' || h[52] != '-') return std::nullopt;
+  auto trace = h.substr(3, 32), span = h.substr(36, 16), flags = h.substr(53, 2);
+  if (!AllLowerHex(trace) || !AllLowerHex(span) || !AllLowerHex(flags)) return std::nullopt;
+  if (AllZero(trace) || AllZero(span)) return std::nullopt;
+  return TraceParent{std::string(trace), std::string(span),
+                     static_cast<std::uint8_t>(std::stoi(std::string(flags), nullptr, 16))};
+}
+
+}  // namespace store::messaging

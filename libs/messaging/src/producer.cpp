@@ -1,0 +1,171 @@
+#include "store/messaging/producer.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "rdkafka_conf.hpp"
+#include "store/log/log.hpp"
+
+namespace store::messaging {
+using core::Errc;
+using core::Fail;
+using core::Status;
+
+namespace {
+
+// The records of one Produce/ProduceAll call; delivery reports fill `results`.
+struct Batch {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t remaining = 0;
+  std::vector<Status> results;
+
+  void Complete(std::size_t index, Status status) {
+    std::lock_guard lock(mu);
+    results[index] = std::move(status);
+    if (--remaining == 0) cv.notify_all();
+  }
+  void Wait() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return remaining == 0; });
+  }
+};
+
+struct Ticket {
+  Batch* batch;
+  std::size_t index;
+};
+
+class DeliveryReports final : public RdKafka::DeliveryReportCb {
+ public:
+  void dr_cb(RdKafka::Message& m) override {
+    auto* ticket = static_cast<Ticket*>(m.msg_opaque());
+    if (!ticket) return;
+    Status status;
+    if (m.err() != RdKafka::ERR_NO_ERROR)
+      status = Fail(detail::ErrcOf(m.err()),
+                    fmt::format("kafka delivery to {} failed: {}", m.topic_name(), m.errstr()));
+    ticket->batch->Complete(ticket->index, std::move(status));
+  }
+};
+
+class Events final : public RdKafka::EventCb {
+ public:
+  void event_cb(RdKafka::Event& e) override {
+    if (e.type() == RdKafka::Event::EVENT_ERROR) {
+      log::Warn("kafka producer error", {{"error", RdKafka::err2str(e.err())},
+                                         {"detail", e.str()}, {"fatal", e.fatal()}});
+    } else if (e.type() == RdKafka::Event::EVENT_LOG && e.severity() <= RdKafka::Event::EVENT_SEVERITY_WARNING) {
+      log::Warn("kafka producer log", {{"facility", e.fac()}, {"detail", e.str()}});
+    }
+  }
+};
+
+}  // namespace
+
+struct Producer::Impl {
+  KafkaConfig config;
+  DeliveryReports reports;
+  Events events;
+  std::unique_ptr<RdKafka::Producer> producer;
+  std::atomic<bool> stopping{false};
+  std::thread poller;
+
+  ~Impl() {
+    if (producer) producer->flush(static_cast<int>(config.delivery_timeout.count()));
+    stopping = true;
+    if (poller.joinable()) poller.join();
+  }
+};
+
+core::Result<std::unique_ptr<Producer>> Producer::Create(const KafkaConfig& config) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  TRY(conf, detail::MakeConf(config, {
+                                         {"enable.idempotence", "true"},
+                                         {"acks", "all"},
+                                         {"message.timeout.ms", std::to_string(config.delivery_timeout.count())},
+                                         {"partitioner", "murmur2_random"},
+                                         // A few ms of batching buys throughput for relays and costs
+                                         // little latency.
+                                         {"linger.ms", "5"},
+                                     }));
+  std::string err;
+  conf->set("dr_cb", &impl->reports, err);
+  conf->set("event_cb", &impl->events, err);
+  impl->producer.reset(RdKafka::Producer::create(conf.get(), err));
+  if (!impl->producer) return Fail(Errc::invalid_argument, "kafka producer: " + err);
+  // Delivery reports are served here, so callers only ever wait on their own batch.
+  impl->poller = std::thread([p = impl.get()] {
+    while (!p->stopping) p->producer->poll(100);
+  });
+  return std::unique_ptr<Producer>(new Producer(std::move(impl)));
+}
+
+Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Producer::~Producer() = default;
+
+Status Producer::Produce(const OutgoingMessage& message) {
+  return ProduceAll(std::span<const OutgoingMessage>(&message, 1)).front();
+}
+
+std::vector<Status> Producer::ProduceAll(std::span<const OutgoingMessage> messages) {
+  Batch batch;
+  batch.remaining = messages.size();
+  batch.results.resize(messages.size());
+  std::vector<Ticket> tickets(messages.size());
+  auto give_up_at = std::chrono::steady_clock::now() + impl_->config.delivery_timeout;
+
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto& m = messages[i];
+    tickets[i] = Ticket{&batch, i};
+    for (;;) {
+      RdKafka::Headers* headers = RdKafka::Headers::create();
+      for (auto& [name, value] : m.headers) headers->add(name, value);
+      auto rc = impl_->producer->produce(
+          m.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+          const_cast<char*>(m.value.data()), m.value.size(), m.key.empty() ? nullptr : m.key.data(),
+          m.key.size(), 0, headers, &tickets[i]);
+      if (rc == RdKafka::ERR_NO_ERROR) break;  // librdkafka owns the headers now
+      delete headers;
+      // A full local queue drains as the broker acknowledges; wait rather than fail, up to the
+      // delivery timeout (the broker may be down).
+      if (rc == RdKafka::ERR__QUEUE_FULL && std::chrono::steady_clock::now() < give_up_at) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        continue;
+      }
+      batch.Complete(i, Fail(detail::ErrcOf(rc), fmt::format("kafka produce to {} failed: {}", m.topic,
+                                                             RdKafka::err2str(rc))));
+      break;
+    }
+  }
+  // librdkafka reports every enqueued record within message.timeout.ms, so this wait is bounded;
+  // returning earlier would leave it writing into a dead Batch.
+  batch.Wait();
+  return std::move(batch.results);
+}
+
+boost::asio::awaitable<Status> Producer::ProduceAsync(core::BlockingPool& pool, OutgoingMessage message) {
+  // A named lambda, not a temporary inside the co_await expression: g++ 12 destroys such
+  // temporaries twice (GCC bug 101367), which corrupts the captured strings.
+  auto send = [this, m = std::move(message)] { return Produce(m); };
+  co_return co_await pool.Run(std::move(send));
+}
+
+Status Producer::Flush(std::chrono::milliseconds timeout) {
+  auto rc = impl_->producer->flush(static_cast<int>(timeout.count()));
+  if (rc != RdKafka::ERR_NO_ERROR)
+    return Fail(Errc::timeout, fmt::format("kafka flush: {} records still in flight", impl_->producer->outq_len()));
+  return {};
+}
+
+bool Producer::Fatal() const {
+  std::string err;
+  return impl_->producer->fatal_error(err) != RdKafka::ERR_NO_ERROR;
+}
+
+}  // namespace store::messaging
