@@ -12,10 +12,11 @@ STORE_RUN=$STORE_STATE/run
 : "${STORE_BUILD_PRESET:=release}"
 STORE_BUILD=$STORE_ROOT/build/$STORE_BUILD_PRESET
 
-set -a
-# shellcheck source=../../deploy/ports.env
-. "$STORE_ROOT/deploy/ports.env"
-set +a
+# Ports and endpoints: deploy/ports.env, unless the environment already says otherwise.
+while IFS='=' read -r key value; do
+  case $key in ''|\#*) continue ;; esac
+  [ -n "${!key:-}" ] || export "$key=$value"
+done < "$STORE_ROOT/deploy/ports.env"
 
 if [ -t 1 ]; then B=$'\e[1m'; G=$'\e[32m'; R=$'\e[31m'; Y=$'\e[33m'; N=$'\e[0m'; else B= G= R= Y= N=; fi
 say()  { printf '%s==>%s %s\n' "$B" "$N" "$*"; }
