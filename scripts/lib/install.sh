@@ -79,6 +79,8 @@ install_all() {
 
 build_all() {
   say "building ($STORE_BUILD_PRESET)"
+  # Paths relative to the checkout in ccache's keys: a fresh clone elsewhere reuses the cache.
+  export CCACHE_BASEDIR=$STORE_ROOT CCACHE_NOHASHDIR=true
   local t0; t0=$(now_ms)
   [ -f "$STORE_BUILD/build.ninja" ] || cmake --preset "$STORE_BUILD_PRESET" >/dev/null || die "cmake configure failed"
   cmake --build "$STORE_BUILD" || die "build failed"
