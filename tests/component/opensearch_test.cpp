@@ -59,7 +59,8 @@ TEST_F(OpenSearch, IndexesADocumentAndSearchFindsIt) {
                                             json::parse(R"({"query":{"match":{"title":"umbrella"}}})"));
     EXPECT_EQ(missing->Json()->at("hits").at("total").at("value").as_int64(), 0);
 
-    auto deleted = co_await client.Send(ClientRequest{.method = Verb::delete_, .url = base_ + "/" + index_});
+    ClientRequest drop{.method = Verb::delete_, .url = base_ + "/" + index_};
+    auto deleted = co_await client.Send(std::move(drop));
     EXPECT_EQ(deleted->status, 200);
     co_return found->Json()->at("hits").at("hits").as_array();
   });

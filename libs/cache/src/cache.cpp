@@ -289,11 +289,13 @@ Result<std::vector<Reply>> Cache::PipelineSync(const std::vector<Command>& comma
 }
 
 boost::asio::awaitable<Result<Reply>> Cache::Run(Command command) {
-  co_return co_await blocking_->Run([this, c = std::move(command)] { return RunSync(c); });
+  // By reference: command lives in this coroutine's frame until the call is done (and a
+  // by-value capture of a non-trivial type in a co_await expression is double-destroyed by g++ 12).
+  co_return co_await blocking_->Run([this, &command] { return RunSync(command); });
 }
 
 boost::asio::awaitable<Result<std::vector<Reply>>> Cache::Pipeline(std::vector<Command> commands) {
-  co_return co_await blocking_->Run([this, c = std::move(commands)] { return PipelineSync(c); });
+  co_return co_await blocking_->Run([this, &commands] { return PipelineSync(commands); });
 }
 
 // The commands below are built in a named variable first: g++ 12 miscompiles a braced

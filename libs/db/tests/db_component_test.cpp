@@ -6,7 +6,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <filesystem>
+#include <atomic>
 #include <fstream>
+#include <latch>
 #include <thread>
 
 #include "store/db/db.hpp"
@@ -36,7 +38,7 @@ void CreateItems(Database& db) {
   auto made = db.RunSync([](Connection& c) -> Status {
     return c.ExecuteScript(
         "CREATE TABLE items (id BIGINT AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(64) NOT NULL UNIQUE, "
-        "qty INT NOT NULL, note TEXT NULL)");
+        "qty INT NOT NULL, note MEDIUMTEXT NULL)");
   });
   ASSERT_TRUE(made) << made.error().message;
 }
@@ -146,6 +148,41 @@ TEST(Database, ReportsALockWaitTimeoutAsARetryableTransactionError) {
   EXPECT_TRUE(store::core::IsTransient(blocked.error().code));
   EXPECT_FALSE((*waiter)->broken());
   ASSERT_TRUE((*holder)->Rollback());
+}
+
+TEST(Database, RunsADeadlockedTransactionAgainSoBothSucceed) {
+  store::testing::TempDatabase tmp;
+  Database db(tmp.options());
+  CreateItems(db);
+  ASSERT_TRUE(db.RunSync([](Connection& c) {
+    return c.Execute("INSERT INTO items (sku, qty) VALUES ('A', 0), ('B', 0)");
+  }));
+
+  std::atomic<int> attempts{0};
+  std::latch both_hold_their_first_row(2);
+  // Two transactions lock A then B and B then A: InnoDB picks one as the deadlock victim.
+  auto cross = [&](const char* first, const char* second) {
+    return db.TransactionSync([&](Connection& c) -> Status {
+      const int attempt = ++attempts;
+      TRY_STATUS(c.Execute("UPDATE items SET qty = qty + 1 WHERE sku = ?", first));
+      if (attempt <= 2) both_hold_their_first_row.arrive_and_wait();
+      TRY_STATUS(c.Execute("UPDATE items SET qty = qty + 1 WHERE sku = ?", second));
+      return {};
+    });
+  };
+  Status ab, ba;
+  std::thread t1([&] { ab = cross("A", "B"); });
+  std::thread t2([&] { ba = cross("B", "A"); });
+  t1.join();
+  t2.join();
+  EXPECT_TRUE(ab) << ab.error().message;
+  EXPECT_TRUE(ba) << ba.error().message;
+  EXPECT_EQ(attempts.load(), 3);  // the victim ran once more
+  auto rows = db.RunSync([](Connection& c) { return c.Query("SELECT qty FROM items ORDER BY sku"); });
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].Int("qty"), 2);
+  EXPECT_EQ((*rows)[1].Int("qty"), 2);
 }
 
 TEST(Database, StoresParametersVerbatimWhateverTheyContain) {

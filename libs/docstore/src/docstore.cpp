@@ -175,6 +175,10 @@ boost::asio::awaitable<Status> DocStore::DropDatabase() {
 
 // ---------------------------------------------------------------------------------------------
 
+// Every lambda handed to the BlockingPool captures by reference: the arguments live in this
+// coroutine's frame until the call is done, and g++ 12 destroys a lambda with non-trivial
+// by-value captures twice when it is written inside a co_await expression.
+
 boost::asio::awaitable<Result<boost::json::value>> Collection::InsertOne(Document doc) {
   if (!doc.contains("_id")) {
     bson_oid_t oid;
@@ -184,7 +188,7 @@ boost::asio::awaitable<Result<boost::json::value>> Collection::InsertOne(Documen
     doc["_id"] = {{"$oid", hex}};
   }
   co_return co_await store_->blocking_->Run(
-      [this, doc = std::move(doc)]() -> Result<boost::json::value> {
+      [this, &doc]() -> Result<boost::json::value> {
         TRY(bson, ToBson(doc));
         DocStore::Impl::CollectionHandle h(*store_->impl_, store_->options_.database, name_);
         bson_error_t error;
@@ -197,7 +201,7 @@ boost::asio::awaitable<Result<boost::json::value>> Collection::InsertOne(Documen
 boost::asio::awaitable<Result<std::vector<Document>>> Collection::Find(Document filter,
                                                                        FindOptions options) {
   co_return co_await store_->blocking_->Run(
-      [this, filter = std::move(filter), options = std::move(options)]() -> Result<std::vector<Document>> {
+      [this, &filter, &options]() -> Result<std::vector<Document>> {
         Document opts;
         if (options.sort) opts["sort"] = *options.sort;
         if (options.projection) opts["projection"] = *options.projection;
@@ -248,7 +252,7 @@ Result<UpdateResult> ReadUpdateReply(const bson_t* reply) {
 boost::asio::awaitable<Result<UpdateResult>> Collection::UpdateOne(Document filter, Document update,
                                                                    bool upsert) {
   co_return co_await store_->blocking_->Run(
-      [this, filter = std::move(filter), update = std::move(update), upsert]() -> Result<UpdateResult> {
+      [this, &filter, &update, upsert]() -> Result<UpdateResult> {
         TRY(filter_bson, ToBson(filter));
         TRY(update_bson, ToBson(update));
         TRY(opts_bson, ToBson(Document{{"upsert", upsert}}));
@@ -268,8 +272,7 @@ boost::asio::awaitable<Result<UpdateResult>> Collection::UpdateOne(Document filt
 boost::asio::awaitable<Result<UpdateResult>> Collection::ReplaceOne(Document filter,
                                                                     Document replacement, bool upsert) {
   co_return co_await store_->blocking_->Run(
-      [this, filter = std::move(filter), replacement = std::move(replacement),
-       upsert]() -> Result<UpdateResult> {
+      [this, &filter, &replacement, upsert]() -> Result<UpdateResult> {
         TRY(filter_bson, ToBson(filter));
         TRY(replacement_bson, ToBson(replacement));
         TRY(opts_bson, ToBson(Document{{"upsert", upsert}}));
@@ -286,7 +289,7 @@ boost::asio::awaitable<Result<UpdateResult>> Collection::ReplaceOne(Document fil
 }
 
 boost::asio::awaitable<Result<std::int64_t>> Collection::DeleteOne(Document filter) {
-  co_return co_await store_->blocking_->Run([this, filter = std::move(filter)]() -> Result<std::int64_t> {
+  co_return co_await store_->blocking_->Run([this, &filter]() -> Result<std::int64_t> {
     TRY(filter_bson, ToBson(filter));
     DocStore::Impl::CollectionHandle h(*store_->impl_, store_->options_.database, name_);
     bson_t reply;

@@ -65,12 +65,15 @@ struct OutboxRelay::Impl {
   core::Status EnsureProducer() {
     if (producer && !producer->Fatal()) return {};
     if (producer) log::Warn("outbox relay producer hit a fatal error; starting a new one");
-    producer.reset();
     KafkaConfig kafka = options.kafka;
-    // A failed record stops the producer instead of letting later records of the same
-    // partition succeed past it, so what is acknowledged is always a gap-free prefix.
+    // Order per key needs a gap-free stream: a record that timed out while a later one of its
+    // partition got through would be sent again AFTER it. So sends never time out (the relay
+    // waits out a broker outage; Stop() purges), and any other failure that could leave a gap
+    // stops the producer (gapless guarantee) so the next round starts again from that row.
+    kafka.delivery_timeout = std::chrono::milliseconds(0);
     kafka.extra.emplace("enable.gapless.guarantee", "true");
     TRY(p, Producer::Create(kafka));
+    std::lock_guard lock(mu);
     producer = std::move(p);
     return {};
   }
@@ -88,6 +91,7 @@ struct OutboxRelay::Impl {
   }
 
   core::Result<std::size_t> Round() {
+    if (stopping) return 0;
     TRY(is_leader, EnsureLeader());
     {
       std::lock_guard lock(mu);
@@ -166,6 +170,8 @@ void OutboxRelay::Stop() {
   std::lock_guard lock(impl_->mu);
   impl_->stopping = true;
   impl_->wake.notify_all();
+  // A round waiting on an absent broker ends now; its rows stay for the next relay.
+  if (impl_->producer) impl_->producer->Purge();
 }
 
 RelayStats OutboxRelay::stats() const {

@@ -1,5 +1,6 @@
 #include "store/messaging/producer.hpp"
 
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
 #include <atomic>
@@ -59,7 +60,8 @@ class Events final : public RdKafka::EventCb {
     if (e.type() == RdKafka::Event::EVENT_ERROR) {
       log::Warn("kafka producer error", {{"error", RdKafka::err2str(e.err())},
                                          {"detail", e.str()}, {"fatal", e.fatal()}});
-    } else if (e.type() == RdKafka::Event::EVENT_LOG && e.severity() <= RdKafka::Event::EVENT_SEVERITY_WARNING) {
+    } else if (e.type() == RdKafka::Event::EVENT_LOG && e.severity() <= RdKafka::Event::EVENT_SEVERITY_WARNING &&
+               e.fac() != "CONFWARN") {  // warnings about our own fixed settings (experimental flags)
       log::Warn("kafka producer log", {{"facility", e.fac()}, {"detail", e.str()}});
     }
   }
@@ -74,9 +76,13 @@ struct Producer::Impl {
   std::unique_ptr<RdKafka::Producer> producer;
   std::atomic<bool> stopping{false};
   std::thread poller;
+  std::mutex enqueue_mu;  // orders Purge() against enqueueing: no record slips in after a purge
+  bool purged = false;
 
   ~Impl() {
-    if (producer) producer->flush(static_cast<int>(config.delivery_timeout.count()));
+    // Sends wait for their acknowledgements, so normally nothing is left; bound the wait anyway.
+    auto limit = config.delivery_timeout.count() > 0 ? config.delivery_timeout : std::chrono::milliseconds(30000);
+    if (producer) producer->flush(static_cast<int>(limit.count()));
     stopping = true;
     if (poller.joinable()) poller.join();
   }
@@ -118,11 +124,17 @@ std::vector<Status> Producer::ProduceAll(std::span<const OutgoingMessage> messag
   batch.remaining = messages.size();
   batch.results.resize(messages.size());
   std::vector<Ticket> tickets(messages.size());
+  const bool unlimited = impl_->config.delivery_timeout.count() == 0;
   auto give_up_at = std::chrono::steady_clock::now() + impl_->config.delivery_timeout;
 
+  std::unique_lock enqueue(impl_->enqueue_mu);
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const auto& m = messages[i];
     tickets[i] = Ticket{&batch, i};
+    if (impl_->purged) {
+      batch.Complete(i, Fail(Errc::unavailable, "kafka producer is stopping"));
+      continue;
+    }
     for (;;) {
       RdKafka::Headers* headers = RdKafka::Headers::create();
       for (auto& [name, value] : m.headers) headers->add(name, value);
@@ -134,26 +146,27 @@ std::vector<Status> Producer::ProduceAll(std::span<const OutgoingMessage> messag
       delete headers;
       // A full local queue drains as the broker acknowledges; wait rather than fail, up to the
       // delivery timeout (the broker may be down).
-      if (rc == RdKafka::ERR__QUEUE_FULL && std::chrono::steady_clock::now() < give_up_at) {
+      if (rc == RdKafka::ERR__QUEUE_FULL && (unlimited || std::chrono::steady_clock::now() < give_up_at)) {
+        enqueue.unlock();
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        continue;
+        enqueue.lock();
+        if (!impl_->purged) continue;
+        rc = RdKafka::ERR__PURGE_QUEUE;
       }
       batch.Complete(i, Fail(detail::ErrcOf(rc), fmt::format("kafka produce to {} failed: {}", m.topic,
                                                              RdKafka::err2str(rc))));
       break;
     }
   }
-  // librdkafka reports every enqueued record within message.timeout.ms, so this wait is bounded;
-  // returning earlier would leave it writing into a dead Batch.
+  enqueue.unlock();
+  // librdkafka reports every enqueued record (within message.timeout.ms, or when purged), so
+  // this wait ends; returning earlier would leave it writing into a dead Batch.
   batch.Wait();
   return std::move(batch.results);
 }
 
 boost::asio::awaitable<Status> Producer::ProduceAsync(core::BlockingPool& pool, OutgoingMessage message) {
-  // A named lambda, not a temporary inside the co_await expression: g++ 12 destroys such
-  // temporaries twice (GCC bug 101367), which corrupts the captured strings.
-  auto send = [this, m = std::move(message)] { return Produce(m); };
-  co_return co_await pool.Run(std::move(send));
+  co_return co_await pool.Run([&] { return Produce(message); });
 }
 
 Status Producer::Flush(std::chrono::milliseconds timeout) {
@@ -161,6 +174,12 @@ Status Producer::Flush(std::chrono::milliseconds timeout) {
   if (rc != RdKafka::ERR_NO_ERROR)
     return Fail(Errc::timeout, fmt::format("kafka flush: {} records still in flight", impl_->producer->outq_len()));
   return {};
+}
+
+void Producer::Purge() {
+  std::lock_guard lock(impl_->enqueue_mu);
+  impl_->purged = true;
+  impl_->producer->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
 }
 
 bool Producer::Fatal() const {

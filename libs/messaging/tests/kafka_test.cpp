@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "store/messaging/consumer.hpp"
@@ -151,11 +152,10 @@ TEST(ConsumerGroup, RestartedMemberResumesAfterTheLastCommittedOffset) {
                             }));
   ASSERT_TRUE(b);
   // Wait for the three new records, then a little longer so a wrongly replayed one would show.
-  auto enough_at = std::chrono::steady_clock::time_point::max();
+  std::optional<std::chrono::steady_clock::time_point> enough_at;
   RunUntil(**b, [&] {
-    if (seen_second.size() >= 3 && enough_at == std::chrono::steady_clock::time_point::max())
-      enough_at = std::chrono::steady_clock::now();
-    return std::chrono::steady_clock::now() > enough_at + 1s;
+    if (seen_second.size() >= 3 && !enough_at) enough_at = std::chrono::steady_clock::now();
+    return enough_at && std::chrono::steady_clock::now() > *enough_at + 1s;
   });
   EXPECT_EQ(seen_second.ids, second);
 }

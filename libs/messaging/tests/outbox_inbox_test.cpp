@@ -20,6 +20,7 @@
 #include "store/messaging/inbox.hpp"
 #include "store/messaging/outbox.hpp"
 #include "store/messaging/outbox_relay.hpp"
+#include "store/messaging/producer.hpp"
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
 #include "store/testing/kafka.hpp"
@@ -253,6 +254,57 @@ TEST(OutboxRelay, OnlyOneRelayIsActivePerDatabaseAndAStandbyTakesOver) {
   EXPECT_EQ(ReadAll(topic.name()).size(), 1u);
 }
 
+TEST(OutboxRelay, KeepsTheRowsWhileNoBrokerAcknowledgesAndStopEndsTheWait) {
+  Schema s;
+  ASSERT_TRUE(s.Change("t.v1", "a", 1));
+  auto options = RelayFor(s);
+  options.kafka.bootstrap = "127.0.0.1:1";  // nothing listens there
+  auto relay = OutboxRelay::Create(options);
+  ASSERT_TRUE(relay);
+  std::thread runner([&] { (*relay)->Run(); });
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_TRUE((*relay)->stats().active);
+  EXPECT_EQ((*relay)->stats().published, 0u);
+  auto asked = std::chrono::steady_clock::now();
+  (*relay)->Stop();
+  runner.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 2s);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM outbox"), 1);  // unacknowledged: still there
+}
+
+TEST(InboxHandler, AppliesAnEventDeliveredTwiceOnlyOnce) {
+  Schema s;
+  TempTopic topic("dup", 1, true);
+  auto producer = Producer::Create(KafkaTestConfig());
+  ASSERT_TRUE(producer);
+  auto once = NewEvent(topic.name(), boost::json::object{{"key", "a"}, {"seq", 1}});
+  auto next = NewEvent(topic.name(), boost::json::object{{"key", "a"}, {"seq", 2}});
+  for (auto* e : {&once, &once, &next})  // the first event arrives twice, as after a relay crash
+    ASSERT_TRUE((*producer)->Produce(EventMessage(topic.name(), "a", *e)));
+
+  ConsumerOptions options;
+  options.kafka = KafkaTestConfig();
+  options.group_id = store::testing::UniqueName("g");
+  options.topics = {topic.name()};
+  auto consumer = Consumer::Create(
+      options, InboxHandler(*s.db, "effects-test", [](Connection& c, const Message&, const Event& e) -> Status {
+        TRY_STATUS(c.Execute("INSERT INTO effects (event_id, agg_key, seq) VALUES (?, ?, ?)", e.event_id,
+                             std::string(e.data.at("key").as_string()), e.data.at("seq").as_int64()));
+        return {};
+      }));
+  ASSERT_TRUE(consumer);
+  std::thread runner([&] { (void)(*consumer)->Run(); });
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while ((*consumer)->stats().handled < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  (*consumer)->Stop();
+  runner.join();
+  EXPECT_EQ((*consumer)->stats().handled, 3u);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM effects"), 2);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM effects WHERE event_id = '" + once.event_id + "'"), 1);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM inbox"), 2);
+}
+
 TEST(OutboxInbox, EveryChangeIsPublishedAndAppliedExactlyOnceWhileRelayAndConsumerAreKilled) {
   constexpr int kChanges = 2000;
   constexpr int kKeys = 8;
@@ -281,7 +333,11 @@ TEST(OutboxInbox, EveryChangeIsPublishedAndAppliedExactlyOnceWhileRelayAndConsum
   std::string writer_error;
   std::thread writer([&] {
     std::map<std::string, std::int64_t> seq;
+    // Paced to about 400 changes/s so the writing spans ~5 s of kills (a fast machine would
+    // otherwise finish before the first kill).
+    const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < kChanges; ++i) {
+      std::this_thread::sleep_until(start + i * 2500us);
       std::string key = "agg-" + std::to_string(i % kKeys);
       auto e = s.Change(topic.name(), key, ++seq[key]);
       if (!e) {

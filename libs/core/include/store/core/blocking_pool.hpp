@@ -4,8 +4,8 @@
 // Thread-safety: Run may be called from any thread. The pool joins its threads on destruction.
 #pragma once
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstddef>
@@ -14,6 +14,15 @@
 
 namespace store::core {
 
+// g++ 12 destroys a temporary closure or aggregate TWICE when it is an argument inside a
+// co_await expression (a double free as soon as it owns memory, e.g. captures a std::string by
+// value). Awaitable APIs that take a callable therefore accept only callables that are safe
+// there: a named lvalue, or a temporary with nothing to destroy (a lambda capturing by
+// reference, `[&]`). The constraint turns the miscompilation into a compile error.
+template <class F>
+concept CoAwaitSafeCallable =
+    std::is_lvalue_reference_v<F> || std::is_trivially_destructible_v<std::remove_reference_t<F>>;
+
 class BlockingPool {
  public:
   explicit BlockingPool(std::size_t threads) : pool_(threads), threads_(threads) {}
@@ -21,13 +30,13 @@ class BlockingPool {
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
 
+  // fn is used by reference: the caller's object lives until the co_await completes.
   template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F>> Run(F fn) {
-    using R = std::invoke_result_t<F>;
-    co_return co_await boost::asio::co_spawn(
-        pool_.get_executor(),
-        [fn = std::move(fn)]() mutable -> boost::asio::awaitable<R> { co_return fn(); },
-        boost::asio::use_awaitable);
+    requires CoAwaitSafeCallable<F>
+  boost::asio::awaitable<std::invoke_result_t<F&>> Run(F&& fn) {
+    using R = std::invoke_result_t<F&>;
+    auto task = [&fn]() -> boost::asio::awaitable<R> { co_return fn(); };
+    co_return co_await boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
   }
 
   std::size_t size() const { return threads_; }

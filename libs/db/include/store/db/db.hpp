@@ -253,6 +253,11 @@ struct PoolStats {
 // blocking work runs on the Database's own BlockingPool (pool_size threads). RunSync and
 // TransactionSync block the calling thread — for plain threads only, never an I/O thread.
 // The Database must outlive every call on it.
+//
+// Callables passed to Run/Transaction must be safe inside a co_await expression with g++ 12
+// (core::CoAwaitSafeCallable): capture by reference — the coroutine is suspended until fn has
+// run, so `[&]` is safe and cheapest — or pass a named lambda. Anything else does not compile.
+//   co_await db.Run([&](Connection& c) { return c.Query("... WHERE id = ?", id); });
 class Database {
  public:
   explicit Database(Options options);
@@ -262,18 +267,18 @@ class Database {
 
   // fn: Result<T>(Connection&), run on a pooled connection off the I/O threads.
   template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F&, Connection&>> Run(F fn) {
-    co_return co_await blocking_->Run(
-        [this, fn = std::move(fn)]() mutable { return RunSync(fn); });
+    requires core::CoAwaitSafeCallable<F>
+  boost::asio::awaitable<std::invoke_result_t<F&, Connection&>> Run(F&& fn) {
+    co_return co_await blocking_->Run([this, &fn] { return RunSync(fn); });
   }
 
   // fn runs inside a transaction: committed if it returns a value, rolled back if it returns an
   // error or throws. On a deadlock / lock-wait timeout the whole fn is run again (at most
   // Options::transaction_attempts times), so fn must only touch the database and its own locals.
   template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F&, Connection&>> Transaction(F fn) {
-    co_return co_await blocking_->Run(
-        [this, fn = std::move(fn)]() mutable { return TransactionSync(fn); });
+    requires core::CoAwaitSafeCallable<F>
+  boost::asio::awaitable<std::invoke_result_t<F&, Connection&>> Transaction(F&& fn) {
+    co_return co_await blocking_->Run([this, &fn] { return TransactionSync(fn); });
   }
 
   template <class F>

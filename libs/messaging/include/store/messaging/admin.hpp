@@ -23,8 +23,8 @@ core::Status CreateTopic(const KafkaConfig& config, const std::string& name, int
 core::Status DeleteTopic(const KafkaConfig& config, const std::string& name,
                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// The end offset (next offset to be written) of every partition, summed: how many records the
-// topic holds if nothing was deleted. For tests and lag checks.
+// Records the topic holds now: high minus low watermark, summed over its partitions (counts
+// every record, duplicates included). For tests and tools.
 core::Result<std::int64_t> CountRecords(const KafkaConfig& config, const std::string& name,
                                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
 

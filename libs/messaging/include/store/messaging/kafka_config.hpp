@@ -17,7 +17,8 @@ struct KafkaConfig {
   std::string bootstrap = "127.0.0.1:19092";  // kafka.bootstrap: host:port[,host:port...]
   std::string client_id = "store";            // kafka.client_id: shows up in broker logs/metrics
   // kafka.delivery_timeout: how long a send may take, retries included, before it fails.
-  // A send never reports success before the broker acknowledged it (acks=all).
+  // A send never reports success before the broker acknowledged it (acks=all). 0 = no limit
+  // (the outbox relay uses that: see outbox_relay.hpp).
   std::chrono::milliseconds delivery_timeout{30000};
   // kafka.session_timeout: a consumer that stops heartbeating is out of its group after this.
   std::chrono::milliseconds session_timeout{10000};

@@ -1,9 +1,10 @@
 // OutboxRelay: drains the `outbox` table of one database into Kafka.
 //
 // Each round reads up to batch_size rows in id order, sends them all with the idempotent
-// producer (gapless mode: a failed record stops the producer rather than let later records of
-// its partition overtake it), waits for every acknowledgement, then deletes the acknowledged
-// prefix of rows. A crash anywhere in between leaves the rows in place and they are sent again:
+// producer, waits for every acknowledgement, then deletes the acknowledged prefix of rows.
+// Sends never time out and run in gapless mode (a failure that could let a later record of a
+// partition overtake an earlier one stops the producer; a new one resends from that row), so
+// a broker outage makes the relay wait, not reorder; Stop() cancels the wait. A crash anywhere in between leaves the rows in place and they are sent again:
 // at-least-once, in order per key (the Inbox removes the duplicates). Rows are deleted by id,
 // so a transaction that committed late with a lower id is still published on the next round.
 //

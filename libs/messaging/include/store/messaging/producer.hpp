@@ -31,7 +31,8 @@ class Producer {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Sends one record and waits for the broker's acknowledgement.
+  // Sends one record and waits for the broker's acknowledgement. With delivery_timeout 0 the
+  // wait has no limit (librdkafka retries until the broker takes the record, or Purge()).
   core::Status Produce(const OutgoingMessage& message);
 
   // Sends all records (pipelined), waits for every acknowledgement; one Status per record, in
@@ -45,6 +46,11 @@ class Producer {
 
   // Waits until nothing is in flight; timeout if records are still pending after `timeout`.
   core::Status Flush(std::chrono::milliseconds timeout);
+
+  // Fails every record still queued or in flight (their sends return unavailable) and every
+  // later send: for stopping a producer that waits on a broker that is away. The broker may
+  // still have stored some in-flight records; callers treat them as unacknowledged.
+  void Purge();
 
   // True after librdkafka raised a fatal error (e.g. idempotence sequence lost): every later send
   // fails; make a new Producer.
