@@ -11,7 +11,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -172,7 +174,13 @@ struct Server::Impl {
       beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
       parser.body_limit(options.body_limit);
-      auto [ec, n] = co_await beast_http::async_read(c->stream, buffer, parser, kNoThrow);
+      auto [ec, n] = co_await beast_http::async_read_header(c->stream, buffer, parser, kNoThrow);
+      if (!ec && beast::iequals(parser.get()[beast_http::field::expect], "100-continue")) {
+        // Clients such as curl wait for this before sending a large body.
+        beast_http::response<beast_http::empty_body> cont{beast_http::status::continue_, 11};
+        std::tie(ec, n) = co_await beast_http::async_write(c->stream, cont, kNoThrow);
+      }
+      if (!ec) std::tie(ec, n) = co_await beast_http::async_read(c->stream, buffer, parser, kNoThrow);
       if (ec) {
         std::optional<Response> problem;
         if (ec == beast_http::error::header_limit) {

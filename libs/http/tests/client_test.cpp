@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -92,6 +93,31 @@ TEST(HttpClient, TimesOutWhenTheServerAnswersTooSlowly) {
   auto res = RunAwaitable(ioc, client.Get(server.Url("/v1/slow")));
   ASSERT_FALSE(res);
   EXPECT_EQ(res.error().code, core::Errc::timeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1000ms);
+}
+
+TEST(HttpClient, TimesOutWhenTheConnectionIsNotAccepted) {
+  // A listener whose accept queue is full: the kernel drops further SYNs, so connect hangs.
+  boost::asio::io_context filler_ioc;  // its hanging connects must not hold up the client's run
+  boost::asio::ip::tcp::acceptor full(filler_ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  full.listen(0);
+  auto port = full.local_endpoint().port();
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::socket>> fillers;
+  for (int i = 0; i < 4; ++i) {
+    auto s = std::make_unique<boost::asio::ip::tcp::socket>(filler_ioc);
+    s->async_connect(full.local_endpoint(), [](boost::system::error_code) {});
+    fillers.push_back(std::move(s));
+  }
+  filler_ioc.run_for(100ms);
+  boost::asio::io_context ioc;
+  ClientOptions options;
+  options.connect_timeout = 200ms;
+  options.max_retries = 0;
+  Client client(options);
+  auto start = std::chrono::steady_clock::now();
+  auto res = RunAwaitable(ioc, client.Get("http://127.0.0.1:" + std::to_string(port) + "/"));
+  ASSERT_FALSE(res);
+  EXPECT_EQ(res.error().code, core::Errc::timeout) << res.error().message;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1000ms);
 }
 

@@ -119,6 +119,25 @@ TEST(HttpServer, AnswersBadRequestProblemForMalformedJson) {
   EXPECT_TRUE(problem.as_object().contains("detail"));
 }
 
+TEST(HttpServer, AnswersExpectContinueBeforeReadingTheBody) {
+  testing::TestServer server(DemoRouter());
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  std::string body = R"({"a":1})";
+  boost::asio::write(socket, boost::asio::buffer("POST /v1/echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+                                                 "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  boost::beast::flat_buffer buffer;
+  test::RawResponse interim;
+  boost::beast::http::read(socket, buffer, interim);
+  EXPECT_EQ(interim.result_int(), 100);
+  boost::asio::write(socket, boost::asio::buffer(body));
+  test::RawResponse res;
+  boost::beast::http::read(socket, buffer, res);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(JsonOf(res.body()).at("echo").at("a"), 1);
+}
+
 TEST(HttpServer, AnswersHeaderTooLargeOverTheHeaderLimit) {
   auto options = testing::TestServerOptions();
   options.header_limit = 1024;
