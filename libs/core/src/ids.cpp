@@ -3,25 +3,60 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace store::core {
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
+// xoshiro256** (Blackman & Vigna): fast, 2^256 period, per thread so no locking.
+class Xoshiro256 {
+ public:
+  Xoshiro256() {
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(s_), sizeof s_) != 1) throw std::runtime_error("RAND_bytes failed");
+  }
+  std::uint64_t Next() {
+    const std::uint64_t result = Rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = Rotl(s_[3], 45);
+    return result;
+  }
+
+ private:
+  static std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t s_[4];
+};
+
 void FillRandom(unsigned char* out, std::size_t n) {
-  if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
+  thread_local Xoshiro256 rng;
+  while (n > 0) {
+    std::uint64_t v = rng.Next();
+    std::size_t take = n < 8 ? n : 8;
+    std::memcpy(out, &v, take);
+    out += take;
+    n -= take;
+  }
 }
 }  // namespace
 
 std::string RandomHex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  FillRandom(reinterpret_cast<unsigned char*>(raw.data()), bytes);
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xF]);
+  std::string out(bytes * 2, '0');
+  unsigned char raw[64];
+  for (std::size_t done = 0; done < bytes;) {
+    std::size_t n = bytes - done < sizeof raw ? bytes - done : sizeof raw;
+    FillRandom(raw, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      out[2 * (done + i)] = kHex[raw[i] >> 4];
+      out[2 * (done + i) + 1] = kHex[raw[i] & 0xF];
+    }
+    done += n;
   }
   return out;
 }

@@ -32,7 +32,7 @@ constexpr std::string_view kGenericServerDetail = "The server could not complete
 
 }  // namespace
 
-Request::Request(BeastRequest raw, std::string request_id, TraceContext trace)
+Request::Request(BeastRequest raw, std::string request_id, log::TraceContext trace)
     : raw_(std::move(raw)), trace_(std::move(trace)) {
   std::string_view t = raw_.target();
   path_ = std::string(t.substr(0, t.find('?')));

@@ -199,7 +199,7 @@ struct Server::Impl {
       BeastRequest raw = parser.release();
       std::string_view incoming_id = raw["X-Request-Id"];
       std::string request_id = SaneRequestId(incoming_id) ? std::string(incoming_id) : core::NewUuid();
-      auto trace = TraceContext::Continue(raw["traceparent"]);
+      auto trace = log::TraceContext::Continue(raw["traceparent"]);
       Request req(std::move(raw), std::move(request_id), std::move(trace));
       Response res = co_await Dispatch(req);
       bool keep_alive = req.raw().keep_alive() && !draining &&

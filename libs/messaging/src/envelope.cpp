@@ -148,24 +148,4 @@ bool IsUuid(std::string_view s) {
   return true;
 }
 
-TraceParent TraceParent::NewRoot() { return TraceParent{core::RandomHex(16), core::RandomHex(8), 1}; }
-
-TraceParent TraceParent::Child() const { return TraceParent{trace_id, core::RandomHex(8), flags}; }
-
-std::string TraceParent::ToHeader() const {
-  return fmt::format("00-{}-{}-{:02x}", trace_id, span_id, flags);
-}
-
-log::Context TraceParent::ToLogContext() const { return log::Context{"", trace_id, span_id}; }
-
-std::optional<TraceParent> ParseTraceParent(std::string_view h) {
-  // 00-<32>-<16>-<2>: 55 characters exactly for version 00.
-  if (h.size() != 55 || h.substr(0, 3) != "00-" || h[35] != '-' || h[52] != '-') return std::nullopt;
-  auto trace = h.substr(3, 32), span = h.substr(36, 16), flags = h.substr(53, 2);
-  if (!AllLowerHex(trace) || !AllLowerHex(span) || !AllLowerHex(flags)) return std::nullopt;
-  if (AllZero(trace) || AllZero(span)) return std::nullopt;
-  return TraceParent{std::string(trace), std::string(span),
-                     static_cast<std::uint8_t>(std::stoi(std::string(flags), nullptr, 16))};
-}
-
 }  // namespace store::messaging

@@ -3,10 +3,10 @@
 namespace store::messaging {
 
 OutgoingMessage EventMessage(std::string topic, std::string key, const Event& event,
-                             const std::optional<TraceParent>& trace) {
+                             const std::optional<log::TraceContext>& trace) {
   OutgoingMessage m{std::move(topic), std::move(key), EncodeEvent(event), {}};
   m.headers.emplace_back(kEventIdHeader, event.event_id);
-  if (trace) m.headers.emplace_back(kTraceParentHeader, trace->ToHeader());
+  if (trace) m.headers.emplace_back(kTraceParentHeader, trace->Header());
   return m;
 }
 
@@ -16,9 +16,9 @@ std::optional<std::string_view> Message::Header(std::string_view name) const {
   return std::nullopt;
 }
 
-std::optional<TraceParent> Message::Trace() const {
+std::optional<log::TraceContext> Message::Trace() const {
   auto h = Header(kTraceParentHeader);
-  return h ? ParseTraceParent(*h) : std::nullopt;
+  return h ? log::ParseTraceparent(*h) : std::nullopt;
 }
 
 log::Context Message::LogContext() const {

@@ -91,29 +91,9 @@ TEST(Uuid, AcceptsOnlyTheCanonicalForm) {
   EXPECT_FALSE(IsUuid("0b4f0f7e-6a0b-4c57-9a57-2f3b1d5f6c0g"));
 }
 
-TEST(TraceParent, RoundTripsThroughItsHeaderForm) {
-  auto root = TraceParent::NewRoot();
-  auto parsed = ParseTraceParent(root.ToHeader());
-  ASSERT_TRUE(parsed);
-  EXPECT_EQ(parsed->trace_id, root.trace_id);
-  EXPECT_EQ(parsed->span_id, root.span_id);
-  EXPECT_EQ(parsed->flags, 1);
-  auto child = root.Child();
-  EXPECT_EQ(child.trace_id, root.trace_id);
-  EXPECT_NE(child.span_id, root.span_id);
-}
-
-TEST(TraceParent, RejectsInvalidHeaders) {
-  EXPECT_FALSE(ParseTraceParent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"));  // zero trace
-  EXPECT_FALSE(ParseTraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"));  // zero span
-  EXPECT_FALSE(ParseTraceParent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"));  // upper case
-  EXPECT_FALSE(ParseTraceParent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7"));
-  EXPECT_TRUE(ParseTraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
-}
-
 TEST(EventMessage, KeysByAggregateAndCarriesEventIdAndTraceHeaders) {
   Event e{kId, "order.placed.v1", "2024-05-01T12:00:00.000Z", json::object{}};
-  auto trace = ParseTraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  auto trace = store::log::ParseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   auto m = EventMessage("order.placed.v1", "order-42", e, trace);
   EXPECT_EQ(m.key, "order-42");
   EXPECT_EQ(m.value, EncodeEvent(e));

@@ -88,7 +88,7 @@ TEST(Producer, ReturnsOnlyAfterTheBrokerStoredTheRecord) {
   TempTopic topic("produce");
   auto producer = MakeProducer();
   auto e = NewEvent("x.v1", boost::json::object{{"a", 1}});
-  auto trace = TraceParent::NewRoot();
+  auto trace = store::log::TraceContext::NewTrace();
   ASSERT_TRUE(producer->Produce(EventMessage(topic.name(), "agg-1", e, trace)));
 
   // Already on the broker the moment Produce returned: no flush, no wait.
@@ -96,7 +96,7 @@ TEST(Producer, ReturnsOnlyAfterTheBrokerStoredTheRecord) {
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].key, "agg-1");
   EXPECT_EQ(records[0].Header(kEventIdHeader), e.event_id);
-  EXPECT_EQ(records[0].Header(kTraceParentHeader), trace.ToHeader());
+  EXPECT_EQ(records[0].Header(kTraceParentHeader), trace.Header());
   auto decoded = DecodeEvent(records[0].value);
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->data.at("a").as_int64(), 1);

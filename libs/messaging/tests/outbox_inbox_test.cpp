@@ -74,7 +74,7 @@ struct Schema {
     auto event = NewEvent(topic, boost::json::object{{"key", key}, {"seq", seq}});
     TRY_STATUS(db->TransactionSync([&](Connection& c) -> Status {
       TRY_STATUS(c.Execute("INSERT INTO business (agg_key, seq) VALUES (?, ?)", key, seq));
-      return Outbox::Add(c, topic, key, event, TraceParent::NewRoot());
+      return Outbox::Add(c, topic, key, event, store::log::TraceContext::NewTrace());
     }));
     return event;
   }

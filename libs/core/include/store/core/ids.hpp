@@ -22,9 +22,13 @@ class Id {
   Rep value_{};
 };
 
-// A random v4 UUID in canonical text form (from the OS random source).
+// Ids here are UNIQUE, not SECRET: they come from a per-thread xoshiro256** generator seeded
+// from the OS random source (an OpenSSL call per id was the largest cost of a trivial request).
+// Secrets (session, reset and verification tokens) use libsodium's randombytes instead.
+
+// A random v4 UUID in canonical text form.
 std::string NewUuid();
-// 16 random bytes as 32 lowercase hex characters (W3C trace ids, request ids).
+// `bytes` random bytes as lowercase hex (W3C trace ids: 16, span ids: 8, request ids).
 std::string RandomHex(std::size_t bytes);
 
 }  // namespace store::core

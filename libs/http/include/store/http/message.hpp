@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "store/core/result.hpp"
-#include "store/http/trace.hpp"
+#include "store/log/trace.hpp"
 #include "store/log/log.hpp"
 
 namespace store::http {
@@ -32,7 +32,7 @@ using BeastRequest = beast_http::request<beast_http::string_body>;
 
 class Request {
  public:
-  Request(BeastRequest raw, std::string request_id, TraceContext trace);
+  Request(BeastRequest raw, std::string request_id, log::TraceContext trace);
 
   Verb method() const { return raw_.method(); }
   std::string_view method_string() const { return raw_.method_string(); }
@@ -53,7 +53,7 @@ class Request {
   core::Result<boost::json::value> Json() const;
 
   const std::string& request_id() const { return log_context_.request_id; }
-  const TraceContext& trace() const { return trace_; }
+  const log::TraceContext& trace() const { return trace_; }
   const log::Context& log_context() const { return log_context_; }
   const BeastRequest& raw() const { return raw_; }
 
@@ -65,7 +65,7 @@ class Request {
   std::string path_;
   std::string route_;
   std::vector<std::pair<std::string, std::string>> params_;
-  TraceContext trace_;
+  log::TraceContext trace_;
   log::Context log_context_;
 };
 

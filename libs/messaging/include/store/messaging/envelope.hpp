@@ -46,21 +46,5 @@ std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_
 // True for the canonical textual form of a UUID (36 chars, lowercase or uppercase hex).
 bool IsUuid(std::string_view text);
 
-// W3C trace context (https://www.w3.org/TR/trace-context/): "00-<32 hex trace>-<16 hex span>-<2 hex flags>".
-struct TraceParent {
-  std::string trace_id;  // 32 lowercase hex
-  std::string span_id;   // 16 lowercase hex
-  std::uint8_t flags = 1;
-
-  // A fresh root trace (sampled).
-  static TraceParent NewRoot();
-  // A child span in the same trace.
-  TraceParent Child() const;
-  std::string ToHeader() const;
-  // The context for log lines handling this trace.
-  log::Context ToLogContext() const;
-};
-// nullopt for anything that is not a valid version-00 traceparent (all-zero ids are invalid).
-std::optional<TraceParent> ParseTraceParent(std::string_view header);
 
 }  // namespace store::messaging

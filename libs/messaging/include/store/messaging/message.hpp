@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/core/result.hpp"
+#include "store/log/trace.hpp"
 #include "store/messaging/envelope.hpp"
 
 namespace store::messaging {
@@ -37,7 +38,7 @@ struct OutgoingMessage {
 // The record for an event: value = the envelope, key = aggregate id, headers = event_id and,
 // when given, traceparent.
 OutgoingMessage EventMessage(std::string topic, std::string key, const Event& event,
-                             const std::optional<TraceParent>& trace = std::nullopt);
+                             const std::optional<log::TraceContext>& trace = std::nullopt);
 
 struct Message {
   std::string topic;
@@ -50,7 +51,7 @@ struct Message {
   // The last header with this name (Kafka allows repeats).
   std::optional<std::string_view> Header(std::string_view name) const;
   // The trace context from the traceparent header, if present and valid.
-  std::optional<TraceParent> Trace() const;
+  std::optional<log::TraceContext> Trace() const;
   // A context for log lines about this message (trace ids, or empty).
   log::Context LogContext() const;
 };

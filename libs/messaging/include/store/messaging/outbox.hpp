@@ -16,6 +16,7 @@
 
 #include "store/core/result.hpp"
 #include "store/db/db.hpp"
+#include "store/log/trace.hpp"
 #include "store/messaging/envelope.hpp"
 
 namespace store::messaging {
@@ -26,7 +27,7 @@ class Outbox {
   // transaction on `conn` (internal error otherwise: an outbox row outside the business
   // transaction defeats its purpose). invalid_argument for an empty topic or a bad event id.
   static core::Status Add(db::Connection& conn, std::string_view topic, std::string_view key,
-                          const Event& event, const std::optional<TraceParent>& trace = std::nullopt);
+                          const Event& event, const std::optional<log::TraceContext>& trace = std::nullopt);
 
   // Rows waiting to be published (for metrics and tests).
   static core::Result<std::int64_t> Pending(db::Connection& conn);

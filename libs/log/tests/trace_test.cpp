@@ -1,8 +1,8 @@
-#include "store/http/trace.hpp"
+#include "store/log/trace.hpp"
 
 #include <gtest/gtest.h>
 
-namespace store::http {
+namespace store::log {
 namespace {
 
 constexpr const char* kValid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -42,5 +42,17 @@ TEST(Traceparent, StartsANewTraceForAnInvalidHeader) {
   EXPECT_TRUE(ParseTraceparent(t.Header()));
 }
 
+TEST(Traceparent, AChildSpanKeepsTheTraceAndNamesItsParent) {
+  auto root = TraceContext::NewTrace();
+  auto child = root.Child();
+  EXPECT_EQ(child.trace_id, root.trace_id);
+  EXPECT_NE(child.span_id, root.span_id);
+  EXPECT_EQ(child.parent_span_id, root.span_id);
+  auto back = ParseTraceparent(child.Header());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->span_id, child.span_id);
+  EXPECT_EQ(child.ToLogContext().trace_id, root.trace_id);
+}
+
 }  // namespace
-}  // namespace store::http
+}  // namespace store::log

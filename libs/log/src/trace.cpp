@@ -1,4 +1,4 @@
-#include "store/http/trace.hpp"
+#include "store/log/trace.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "store/core/ids.hpp"
 
-namespace store::http {
+namespace store::log {
 namespace {
 
 bool IsLowerHex(std::string_view s) {
@@ -42,4 +42,8 @@ TraceContext TraceContext::Continue(std::string_view traceparent) {
 
 TraceContext TraceContext::NewTrace() { return TraceContext{core::RandomHex(16), core::RandomHex(8), {}, "01"}; }
 
-}  // namespace store::http
+TraceContext TraceContext::Child() const { return TraceContext{trace_id, core::RandomHex(8), span_id, flags}; }
+
+Context TraceContext::ToLogContext() const { return Context{"", trace_id, span_id}; }
+
+}  // namespace store::log

@@ -1,14 +1,17 @@
 // W3C Trace Context (https://www.w3.org/TR/trace-context/): the `traceparent` header
 //   00-<32 hex trace id>-<16 hex parent span id>-<2 hex flags>
-// The server keeps a valid incoming trace id and starts a new span for its own hop; an absent
-// or invalid header starts a new trace. Plain values; thread-safe to copy.
+// The one implementation for HTTP (server and client) and Kafka (headers, outbox rows).
+// A hop keeps a valid incoming trace id and starts a new span for itself; an absent or invalid
+// header starts a new trace. Plain values; thread-safe to copy.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace store::http {
+#include "store/log/log.hpp"
+
+namespace store::log {
 
 struct TraceContext {
   std::string trace_id;        // 32 lowercase hex, never all zeros
@@ -22,10 +25,14 @@ struct TraceContext {
   // A valid header → its trace id with a fresh span for this hop; otherwise a new trace.
   static TraceContext Continue(std::string_view traceparent);
   static TraceContext NewTrace();
+  // A new span in the same trace, this span as its parent.
+  TraceContext Child() const;
+  // The ids for log lines of this hop (no request id).
+  Context ToLogContext() const;
 };
 
 // Parses a `traceparent` header; nullopt when invalid (wrong shape, bad hex, zero ids,
 // version ff). Returned span_id is the caller's span (the header's parent-id).
 std::optional<TraceContext> ParseTraceparent(std::string_view header);
 
-}  // namespace store::http
+}  // namespace store::log
