@@ -247,7 +247,13 @@ TEST(OutboxRelay, OnlyOneRelayIsActivePerDatabaseAndAStandbyTakesOver) {
   EXPECT_EQ(s.Count("SELECT COUNT(*) FROM outbox"), 1);
 
   first->reset();  // the active relay goes away, and its session with the lock
+  // The server frees the lock when it has processed the disconnect, a moment later: a standby
+  // polls, so it takes over on one of its next rounds.
   auto took_over = (*second)->RunOnce();
+  for (int round = 0; round < 100 && took_over && *took_over == 0; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    took_over = (*second)->RunOnce();
+  }
   ASSERT_TRUE(took_over);
   EXPECT_EQ(*took_over, 1u);
   EXPECT_TRUE((*second)->stats().active);
