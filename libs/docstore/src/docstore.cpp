@@ -179,7 +179,7 @@ boost::asio::awaitable<Status> DocStore::DropDatabase() {
 // coroutine's frame until the call is done, and g++ 12 destroys a lambda with non-trivial
 // by-value captures twice when it is written inside a co_await expression.
 
-boost::asio::awaitable<Result<boost::json::value>> Collection::InsertOne(Document doc) {
+boost::asio::awaitable<Result<boost::json::value>> Collection::InsertOne(Document doc) & {
   if (!doc.contains("_id")) {
     bson_oid_t oid;
     bson_oid_init(&oid, nullptr);
@@ -199,7 +199,7 @@ boost::asio::awaitable<Result<boost::json::value>> Collection::InsertOne(Documen
 }
 
 boost::asio::awaitable<Result<std::vector<Document>>> Collection::Find(Document filter,
-                                                                       FindOptions options) {
+                                                                       FindOptions options) & {
   co_return co_await store_->blocking_->Run(
       [this, &filter, &options]() -> Result<std::vector<Document>> {
         Document opts;
@@ -230,7 +230,7 @@ boost::asio::awaitable<Result<std::vector<Document>>> Collection::Find(Document 
       });
 }
 
-boost::asio::awaitable<Result<std::optional<Document>>> Collection::FindOne(Document filter) {
+boost::asio::awaitable<Result<std::optional<Document>>> Collection::FindOne(Document filter) & {
   FindOptions options;
   options.limit = 1;
   CO_TRY(docs, co_await Find(std::move(filter), std::move(options)));
@@ -250,7 +250,7 @@ Result<UpdateResult> ReadUpdateReply(const bson_t* reply) {
 }  // namespace
 
 boost::asio::awaitable<Result<UpdateResult>> Collection::UpdateOne(Document filter, Document update,
-                                                                   bool upsert) {
+                                                                   bool upsert) & {
   co_return co_await store_->blocking_->Run(
       [this, &filter, &update, upsert]() -> Result<UpdateResult> {
         TRY(filter_bson, ToBson(filter));
@@ -270,7 +270,7 @@ boost::asio::awaitable<Result<UpdateResult>> Collection::UpdateOne(Document filt
 }
 
 boost::asio::awaitable<Result<UpdateResult>> Collection::ReplaceOne(Document filter,
-                                                                    Document replacement, bool upsert) {
+                                                                    Document replacement, bool upsert) & {
   co_return co_await store_->blocking_->Run(
       [this, &filter, &replacement, upsert]() -> Result<UpdateResult> {
         TRY(filter_bson, ToBson(filter));
@@ -288,7 +288,7 @@ boost::asio::awaitable<Result<UpdateResult>> Collection::ReplaceOne(Document fil
       });
 }
 
-boost::asio::awaitable<Result<std::int64_t>> Collection::DeleteOne(Document filter) {
+boost::asio::awaitable<Result<std::int64_t>> Collection::DeleteOne(Document filter) & {
   co_return co_await store_->blocking_->Run([this, &filter]() -> Result<std::int64_t> {
     TRY(filter_bson, ToBson(filter));
     DocStore::Impl::CollectionHandle h(*store_->impl_, store_->options_.database, name_);

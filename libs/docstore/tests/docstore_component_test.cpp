@@ -65,7 +65,8 @@ TEST(DocStore, ShowsAnUpdateInTheNextFind) {
 TEST(DocStore, FindOneOfAMissingIdIsEmpty) {
   store::testing::TempDocDatabase tmp;
   DocStore store(tmp.options());
-  auto r = RunAwaitable(store.collection("carts").FindOne({{"_id", "nope"}}));
+  auto carts = store.collection("carts");
+  auto r = RunAwaitable(carts.FindOne({{"_id", "nope"}}));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_FALSE(*r);
 }

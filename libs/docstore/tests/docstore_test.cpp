@@ -37,7 +37,8 @@ TEST(DocStore, ReportsAnUnreachableServerAsUnavailable) {
   o.connect_timeout = std::chrono::milliseconds(200);
   store::docstore::DocStore store(o);
   boost::asio::io_context ioc;
-  auto found = boost::asio::co_spawn(ioc, store.collection("c").FindOne({{"_id", "a"}}),
+  auto c = store.collection("c");
+  auto found = boost::asio::co_spawn(ioc, c.FindOne({{"_id", "a"}}),
                                      boost::asio::use_future);
   ioc.run();
   auto r = found.get();

@@ -71,20 +71,22 @@ struct UpdateResult {
 class DocStore;
 
 // A handle on one collection. Cheap to copy; valid while its DocStore lives. Thread-safe.
+// The awaitable calls are lvalue-only (`&`): a coroutine keeps `this`, so calling one on a
+// temporary handle (`store.collection("c").Find(...)` handed to co_spawn) would dangle.
 class Collection {
  public:
   // Returns the document's _id (a new ObjectId {"$oid": ...} is added when it has none).
-  boost::asio::awaitable<Result<boost::json::value>> InsertOne(Document doc);
-  boost::asio::awaitable<Result<std::vector<Document>>> Find(Document filter, FindOptions options = {});
-  boost::asio::awaitable<Result<std::optional<Document>>> FindOne(Document filter);
+  boost::asio::awaitable<Result<boost::json::value>> InsertOne(Document doc) &;
+  boost::asio::awaitable<Result<std::vector<Document>>> Find(Document filter, FindOptions options = {}) &;
+  boost::asio::awaitable<Result<std::optional<Document>>> FindOne(Document filter) &;
   // update: operators ({"$set": ...}, {"$inc": ...}). upsert inserts when nothing matches.
   boost::asio::awaitable<Result<UpdateResult>> UpdateOne(Document filter, Document update,
-                                                         bool upsert = false);
+                                                         bool upsert = false) &;
   // Replaces the whole matched document (except _id) with `replacement`.
   boost::asio::awaitable<Result<UpdateResult>> ReplaceOne(Document filter, Document replacement,
-                                                          bool upsert = false);
+                                                          bool upsert = false) &;
   // Documents deleted: 0 or 1.
-  boost::asio::awaitable<Result<std::int64_t>> DeleteOne(Document filter);
+  boost::asio::awaitable<Result<std::int64_t>> DeleteOne(Document filter) &;
 
   const std::string& name() const { return name_; }
 
