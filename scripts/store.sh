@@ -15,7 +15,7 @@ Usage: ./store COMMAND
   status    each component with its port, pid and health
   test      install, build, start the engines if needed, run every test (ctest), stop what it started
   install   only the install step (apt, Maven, Go and npm packages; pinned versions)
-  build     only the build (preset: \$STORE_BUILD_PRESET, default release)
+  build     only the build (release preset; \$STORE_BUILD_PRESET picks another)
   bench     NAME  run a benchmark from bench/ (see docs/benchmarks/)
   logs      NAME  follow a component's log
 
@@ -26,7 +26,7 @@ USAGE
 cmd_up() {
   local t0; t0=$(now_ms)
   install_all
-  build_all
+  build_all "${STORE_BUILD_PRESET:-release}"
   engines_up
   echo
   say "the shop's engines are up in $(( ($(now_ms) - t0) / 1000 ))s"
@@ -37,9 +37,12 @@ cmd_up() {
   echo "  Stop with ./store down; see ./store status."
 }
 
+# Tests run on the asan preset (AddressSanitizer + UBSan): every test is also a memory-safety
+# check. STORE_BUILD_PRESET=release ./store test runs them on the optimised build instead.
 cmd_test() {
+  local preset=${STORE_BUILD_PRESET:-asan}
   install_all
-  build_all
+  build_all "$preset"
   # Engines already running (a developer's ./store up) are reused; those this run starts, it stops.
   TEST_STARTED=()
   local e
@@ -50,7 +53,7 @@ cmd_test() {
   engines_up
   say "running every test (ctest)"
   local jobs=${STORE_TEST_JOBS:-2}
-  ctest --test-dir "$STORE_BUILD" --output-on-failure -j "$jobs" "$@"
+  ctest --test-dir "$STORE_ROOT/build/$preset" --output-on-failure -j "$jobs" "$@"
 }
 
 main() {
@@ -62,7 +65,7 @@ main() {
     status) engines_status ;;
     test) cmd_test "$@" ;;
     install) install_all ;;
-    build) build_all ;;
+    build) build_all "${STORE_BUILD_PRESET:-release}" ;;
     bench) [ $# -ge 1 ] || die "usage: ./store bench NAME"; exec "$STORE_ROOT/bench/$1/run.sh" "${@:2}" ;;
     logs) [ $# -ge 1 ] || die "usage: ./store logs NAME"; exec tail -F "$STORE_LOGS/$1.log" ;;
     help|-h|--help) usage ;;

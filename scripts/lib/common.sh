@@ -9,8 +9,6 @@ STORE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STORE_DATA=$STORE_STATE/data
 STORE_LOGS=$STORE_STATE/log
 STORE_RUN=$STORE_STATE/run
-: "${STORE_BUILD_PRESET:=release}"
-STORE_BUILD=$STORE_ROOT/build/$STORE_BUILD_PRESET
 
 # Ports and endpoints: deploy/ports.env, unless the environment already says otherwise.
 while IFS='=' read -r key value; do

@@ -77,12 +77,14 @@ install_all() {
   install_npm
 }
 
+# build_all PRESET: configure once, then an incremental build in build/PRESET.
 build_all() {
-  say "building ($STORE_BUILD_PRESET)"
+  local preset=$1 dir=$STORE_ROOT/build/$1
+  say "building ($preset)"
   # Paths relative to the checkout in ccache's keys: a fresh clone elsewhere reuses the cache.
   export CCACHE_BASEDIR=$STORE_ROOT CCACHE_NOHASHDIR=true
   local t0; t0=$(now_ms)
-  [ -f "$STORE_BUILD/build.ninja" ] || cmake --preset "$STORE_BUILD_PRESET" >/dev/null || die "cmake configure failed"
-  cmake --build "$STORE_BUILD" || die "build failed"
+  [ -f "$dir/build.ninja" ] || cmake --preset "$preset" >/dev/null || die "cmake configure failed"
+  cmake --build "$dir" || die "build failed"
   ok "built in $(( ($(now_ms) - t0) / 1000 ))s"
 }
