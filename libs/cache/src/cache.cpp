@@ -12,7 +12,6 @@
 namespace store::cache {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 timeval ToTimeval(std::chrono::milliseconds ms) {
   return timeval{static_cast<time_t>(ms.count() / 1000),
@@ -80,8 +79,6 @@ Options Options::Declare(store::config::Loader& cfg, const std::string& prefix) 
 struct Connection::Impl {
   redisContext* ctx = nullptr;
   bool broken = false;
-  Clock::time_point last_used = Clock::now();
-  std::uint64_t generation = 0;
 
   ~Impl() {
     if (ctx) redisFree(ctx);
@@ -176,96 +173,13 @@ bool Connection::Ping() {
 bool Connection::broken() const { return impl_->broken; }
 
 // ---------------------------------------------------------------------------------------------
-// Pool: bounded, lazily opened, validates idle connections, discards broken ones.
-
-class Pool {
- public:
-  explicit Pool(const Options& options) : options_(options) {}
-
-  Result<std::unique_ptr<Connection>> Take() {
-    const auto deadline = Clock::now() + options_.acquire_timeout;
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      if (!idle_.empty()) {
-        auto conn = std::move(idle_.back());
-        idle_.pop_back();
-        const auto generation = generation_;
-        lock.unlock();
-        auto& impl = *conn->impl_;
-        const bool suspect = impl.generation < generation ||
-                             Clock::now() - impl.last_used >= options_.validate_after_idle;
-        if (!suspect || conn->Ping()) {
-          impl.generation = generation;
-          return conn;
-        }
-        Discard(std::move(conn));
-        lock.lock();
-        continue;
-      }
-      if (open_ < options_.pool_size) {
-        ++open_;
-        const auto generation = generation_;
-        lock.unlock();
-        auto conn = Connection::Open(options_);
-        lock.lock();
-        if (!conn) {
-          --open_;
-          cv_.notify_one();
-          return std::unexpected(std::move(conn.error()));
-        }
-        ++opened_total_;
-        (*conn)->impl_->generation = generation;
-        return conn;
-      }
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_ >= options_.pool_size)
-        return std::unexpected(Error::Unavailable(
-            fmt::format("no free redis connection within {} ms", options_.acquire_timeout.count())));
-    }
-  }
-
-  void Give(std::unique_ptr<Connection> conn) {
-    if (conn->broken()) {
-      Discard(std::move(conn));
-      return;
-    }
-    conn->impl_->last_used = Clock::now();
-    std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(conn));
-    cv_.notify_one();
-  }
-
-  PoolStats Stats() const {
-    std::lock_guard lock(mutex_);
-    return {open_, idle_.size(), opened_total_, discarded_total_};
-  }
-
- private:
-  void Discard(std::unique_ptr<Connection> conn) {
-    conn.reset();
-    std::lock_guard lock(mutex_);
-    --open_;
-    ++discarded_total_;
-    // A lost connection usually means Redis restarted: ping every older idle connection first.
-    ++generation_;
-    cv_.notify_one();
-  }
-
-  const Options& options_;
-  mutable std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-  std::size_t open_ = 0;
-  std::uint64_t opened_total_ = 0;
-  std::uint64_t discarded_total_ = 0;
-  std::uint64_t generation_ = 0;
-};
-
-// ---------------------------------------------------------------------------------------------
 
 Cache::Cache(Options options)
     : options_(std::move(options)),
-      pool_(std::make_unique<Pool>(options_)),
+      pool_(std::make_unique<core::ConnectionPool<Connection>>(
+          core::ConnectionPool<Connection>::Settings{"redis", options_.pool_size, options_.acquire_timeout,
+                                                     options_.validate_after_idle},
+          [this] { return Connection::Open(options_); })),
       blocking_(std::make_unique<store::core::BlockingPool>(options_.pool_size)) {}
 
 // blocking_ goes first (declared last): in-flight calls finish before the pool is destroyed.

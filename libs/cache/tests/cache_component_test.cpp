@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "store/cache/cache.hpp"
+#include "store/testing/async.hpp"
 #include "store/testing/cache.hpp"
 
 namespace {
@@ -17,13 +18,7 @@ using store::cache::Command;
 using store::core::Errc;
 namespace asio = boost::asio;
 
-template <class T>
-T RunAwaitable(asio::awaitable<T> work) {
-  asio::io_context ioc;
-  auto future = asio::co_spawn(ioc, std::move(work), asio::use_future);
-  ioc.run();
-  return future.get();
-}
+using store::testing::RunAwaitable;
 
 TEST(Cache, ReturnsWhatWasSet) {
   store::testing::TempKeyspace ks;

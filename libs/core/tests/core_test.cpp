@@ -4,6 +4,7 @@
 
 #include "store/core/blocking_pool.hpp"
 #include "store/core/clock.hpp"
+#include "store/core/connection_pool.hpp"
 #include "store/core/ids.hpp"
 #include "store/core/money.hpp"
 #include "store/core/result.hpp"
@@ -114,4 +115,58 @@ TEST(BlockingPool, RunsWorkOffTheIoThreadAndResumesOnIt) {
   EXPECT_EQ(got, 42);
   EXPECT_TRUE(work_thread != io_thread);
   EXPECT_TRUE(resumed_thread == io_thread);
+}
+
+namespace {
+// A stand-in connection for the pool's own rules (the engines' pools are tested against them).
+struct FakeConn {
+  int id;
+  bool is_broken = false;
+  int* pings;
+  bool Ping() {
+    ++*pings;
+    return !is_broken;
+  }
+  bool broken() const { return is_broken; }
+};
+}  // namespace
+
+TEST(ConnectionPool, OpensLazilyUpToItsSizeThenTimesOutAsUnavailable) {
+  int opened = 0, pings = 0;
+  ConnectionPool<FakeConn> pool({"fake", 2, std::chrono::milliseconds(50), std::chrono::hours(1)},
+                                [&]() -> Result<std::unique_ptr<FakeConn>> {
+                                  return std::make_unique<FakeConn>(FakeConn{++opened, false, &pings});
+                                });
+  auto a = pool.Take();
+  auto b = pool.Take();
+  ASSERT_TRUE(a && b);
+  auto c = pool.Take();
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, Errc::unavailable);
+  EXPECT_NE(c.error().message.find("no free fake connection"), std::string::npos);
+  pool.Give(std::move(*a));
+  auto d = pool.Take();
+  ASSERT_TRUE(d);
+  EXPECT_EQ(opened, 2);   // reused, not reopened
+  EXPECT_EQ(pings, 0);    // fresh and nothing discarded: no ping needed
+  EXPECT_EQ(pool.Stats().open, 2u);
+}
+
+TEST(ConnectionPool, DiscardsABrokenConnectionAndPingsTheOthersBeforeReuse) {
+  int opened = 0, pings = 0;
+  ConnectionPool<FakeConn> pool({"fake", 2, std::chrono::milliseconds(50), std::chrono::hours(1)},
+                                [&]() -> Result<std::unique_ptr<FakeConn>> {
+                                  return std::make_unique<FakeConn>(FakeConn{++opened, false, &pings});
+                                });
+  auto a = std::move(*pool.Take());
+  auto b = std::move(*pool.Take());
+  pool.Give(std::move(a));       // idle, validated before the failure below
+  b->is_broken = true;
+  pool.Give(std::move(b));       // discarded: the server may have restarted
+  EXPECT_EQ(pool.Stats().discarded_total, 1u);
+  EXPECT_EQ(pool.Stats().open, 1u);
+  auto again = pool.Take();      // the idle one is pinged first
+  ASSERT_TRUE(again);
+  EXPECT_EQ(pings, 1);
+  EXPECT_EQ((*again)->id, 1);
 }

@@ -1,5 +1,7 @@
 #include "store/db/db.hpp"
 
+#include "store/core/connection_pool.hpp"
+
 #include <fmt/format.h>
 #include <mysql.h>
 #include <mysqld_error.h>
@@ -17,7 +19,6 @@
 namespace store::db {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 // Codes meaning the session is gone: the connection must be discarded, never reused.
 bool IsConnectionLost(unsigned code) {
@@ -164,9 +165,6 @@ struct Connection::Impl {
   // Prepared statements by SQL text: a statement is prepared once per connection, then only
   // executed (one round trip instead of two).
   std::unordered_map<std::string, MYSQL_STMT*> statements;
-  // Pool bookkeeping.
-  Clock::time_point last_used = Clock::now();
-  std::uint64_t generation = 0;
 
   static constexpr std::size_t kMaxStatements = 256;
 
@@ -498,102 +496,31 @@ std::uint64_t Connection::server_thread_id() const { return mysql_thread_id(impl
 // ---------------------------------------------------------------------------------------------
 // Pool
 
+// The shared pool (core::ConnectionPool) plus the one MariaDB rule on return: a transaction
+// left open (an early return or an exception in the caller) is rolled back, so the next user
+// starts clean.
 class Pool {
  public:
-  explicit Pool(const Options& options) : options_(options) {}
+  explicit Pool(const Options& options)
+      : pool_({"mariadb", options.pool_size, options.acquire_timeout, options.validate_after_idle},
+              [&options] { return Connection::Open(options); }) {}
 
-  Result<std::unique_ptr<Connection>> Take() {
-    const auto deadline = Clock::now() + options_.acquire_timeout;
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      if (!idle_.empty()) {
-        std::unique_ptr<Connection> conn = std::move(idle_.back());
-        idle_.pop_back();
-        const std::uint64_t generation = generation_;
-        lock.unlock();
-        auto& impl = Access(*conn);
-        const bool suspect = impl.generation < generation ||
-                             Clock::now() - impl.last_used >= options_.validate_after_idle;
-        if (!suspect || conn->Ping()) {
-          impl.generation = generation;
-          return conn;
-        }
-        Discard(std::move(conn));
-        lock.lock();
-        continue;
-      }
-      if (open_ < options_.pool_size) {
-        ++open_;
-        const std::uint64_t generation = generation_;
-        lock.unlock();
-        auto conn = Connection::Open(options_);
-        lock.lock();
-        if (!conn) {
-          --open_;
-          cv_.notify_one();
-          return std::unexpected(std::move(conn.error()));
-        }
-        ++opened_total_;
-        Access(**conn).generation = generation;
-        return conn;
-      }
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_ >= options_.pool_size)
-        return std::unexpected(Error::Unavailable(fmt::format(
-            "no free mariadb connection within {} ms (pool of {})",
-            options_.acquire_timeout.count(), options_.pool_size)));
-    }
-  }
+  Result<std::unique_ptr<Connection>> Take() { return pool_.Take(); }
 
   void Give(std::unique_ptr<Connection> conn) {
-    if (!conn) return;
-    // A transaction left open (an early return or an exception in the caller) is rolled back
-    // so the next user starts clean.
-    if (conn->in_transaction()) (void)conn->Rollback();
-    if (conn->broken()) {
-      Discard(std::move(conn));
-      return;
-    }
-    Access(*conn).last_used = Clock::now();
-    std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(conn));
-    cv_.notify_one();
+    if (conn && !conn->broken() && conn->in_transaction()) (void)conn->Rollback();
+    pool_.Give(std::move(conn));
   }
 
-  PoolStats Stats() const {
-    std::lock_guard lock(mutex_);
-    return {open_, idle_.size(), options_.pool_size, opened_total_, discarded_total_};
-  }
+  PoolStats Stats() const { return pool_.Stats(); }
 
  private:
-  static Connection::Impl& Access(Connection& c);
-
-  void Discard(std::unique_ptr<Connection> conn) {
-    conn.reset();  // closes the socket outside the lock
-    std::lock_guard lock(mutex_);
-    --open_;
-    ++discarded_total_;
-    // One lost connection usually means the server restarted: every idle connection from
-    // before now gets pinged before its next use instead of failing a caller.
-    ++generation_;
-    cv_.notify_one();
-  }
-
-  const Options& options_;
-  mutable std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-  std::size_t open_ = 0;
-  std::uint64_t opened_total_ = 0;
-  std::uint64_t discarded_total_ = 0;
-  std::uint64_t generation_ = 0;
+  core::ConnectionPool<Connection> pool_;
 };
 
 }  // namespace store::db
 
 namespace store::db {
-
-Connection::Impl& Pool::Access(Connection& c) { return *c.impl_; }
 
 Lease::~Lease() {
   if (conn_) pool_->Give(std::move(conn_));

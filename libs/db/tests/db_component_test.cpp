@@ -13,6 +13,7 @@
 
 #include "store/db/db.hpp"
 #include "store/db/migrations.hpp"
+#include "store/testing/async.hpp"
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
 
@@ -25,14 +26,7 @@ using store::db::Connection;
 using store::db::Database;
 namespace asio = boost::asio;
 
-// Runs one awaitable to completion on a fresh io_context.
-template <class T>
-T RunAwaitable(asio::awaitable<T> work) {
-  asio::io_context ioc;
-  auto future = asio::co_spawn(ioc, std::move(work), asio::use_future);
-  ioc.run();
-  return future.get();
-}
+using store::testing::RunAwaitable;
 
 void CreateItems(Database& db) {
   auto made = db.RunSync([](Connection& c) -> Status {

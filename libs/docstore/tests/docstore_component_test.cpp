@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "store/docstore/docstore.hpp"
+#include "store/testing/async.hpp"
 #include "store/testing/docstore.hpp"
 
 namespace {
@@ -18,13 +19,7 @@ using store::core::Errc;
 using store::docstore::DocStore;
 using store::docstore::Document;
 
-template <class T>
-T RunAwaitable(asio::awaitable<T> work) {
-  asio::io_context ioc;
-  auto future = asio::co_spawn(ioc, std::move(work), asio::use_future);
-  ioc.run();
-  return future.get();
-}
+using store::testing::RunAwaitable;
 
 TEST(DocStore, ShowsAnUpdateInTheNextFind) {
   store::testing::TempDocDatabase tmp;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "store/core/blocking_pool.hpp"
+#include "store/core/connection_pool.hpp"
 #include "store/core/result.hpp"
 
 namespace store::config {
@@ -87,18 +88,10 @@ class Connection {
   explicit Connection(std::unique_ptr<Impl> impl);
 
  private:
-  friend class Pool;
   std::unique_ptr<Impl> impl_;
 };
 
-class Pool;
-
-struct PoolStats {
-  std::size_t open = 0;
-  std::size_t idle = 0;
-  std::uint64_t opened_total = 0;
-  std::uint64_t discarded_total = 0;
-};
+using PoolStats = core::PoolStats;
 
 // The pool and its awaitable front door. Thread-safe; must outlive every call on it.
 // The *Sync functions block the calling thread: plain threads only, never an I/O thread.
@@ -135,7 +128,7 @@ class Cache {
 
  private:
   Options options_;
-  std::unique_ptr<Pool> pool_;
+  std::unique_ptr<core::ConnectionPool<Connection>> pool_;
   std::unique_ptr<store::core::BlockingPool> blocking_;
 };
 

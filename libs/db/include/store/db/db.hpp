@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "store/core/blocking_pool.hpp"
+#include "store/core/connection_pool.hpp"
 #include "store/core/result.hpp"
 
 namespace store::config {
@@ -216,7 +217,6 @@ class Connection {
   explicit Connection(std::unique_ptr<Impl> impl);
 
  private:
-  friend class Pool;
   std::unique_ptr<Impl> impl_;
 };
 
@@ -240,13 +240,7 @@ class Lease {
   std::unique_ptr<Connection> conn_;
 };
 
-struct PoolStats {
-  std::size_t open = 0;    // connections currently open (idle + leased)
-  std::size_t idle = 0;
-  std::size_t max = 0;
-  std::uint64_t opened_total = 0;     // connections ever opened (reconnects show up here)
-  std::uint64_t discarded_total = 0;  // broken connections thrown away
-};
+using PoolStats = core::PoolStats;
 
 // The pool and its awaitable front door. Connections open lazily, at most pool_size at once.
 // Thread-safe: Run/Transaction may be awaited from any number of coroutines and threads; the

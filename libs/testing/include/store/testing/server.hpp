@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "store/http/server.hpp"
+#include "store/testing/async.hpp"
 
 namespace store::testing {
 
@@ -44,16 +45,5 @@ class TestServer {
   std::uint16_t port_ = 0;
   std::thread thread_;
 };
-
-// Runs an awaitable to completion on `ioc` in the calling thread; returns its value. Objects
-// that keep I/O objects between calls (an http::Client's pooled connections) must be destroyed
-// before `ioc`, so declare the io_context first.
-template <class T>
-T RunAwaitable(boost::asio::io_context& ioc, boost::asio::awaitable<T> aw) {
-  ioc.restart();
-  auto f = boost::asio::co_spawn(ioc, std::move(aw), boost::asio::use_future);
-  ioc.run();
-  return f.get();
-}
 
 }  // namespace store::testing
