@@ -133,14 +133,23 @@ engines_down() {
   done
 }
 
+# Resident memory of a process and its descendants, in MiB.
+rss_mib() {
+  local pids; pids=$(ps -o pid= --ppid "$1" 2>/dev/null; echo "$1")
+  ps -o rss= -p "$(echo $pids | tr ' ' ',')" 2>/dev/null | awk '{kib += $1} END {printf "%d", kib / 1024}'
+}
+
 engines_status() {
-  printf '%-12s %-14s %-8s %s\n' component port pid health
-  local e pid health
+  printf '%-12s %-14s %-8s %-9s %s\n' component port pid rss_MiB health
+  local e pid health rss
   for e in "${ENGINES[@]}"; do
     pid=$(pid_of "$e") || pid=-
+    rss=-
     if [ "$pid" = - ]; then health=stopped
-    elif "ready_$e" >/dev/null 2>&1; then health=${G}healthy${N}
-    else health=${R}unhealthy${N}; fi
-    printf '%-12s %-14s %-8s %s\n' "$e" "$(engine_port "$e")" "$pid" "$health"
+    else
+      rss=$(rss_mib "$pid")
+      if "ready_$e" >/dev/null 2>&1; then health=${G}healthy${N}; else health=${R}unhealthy${N}; fi
+    fi
+    printf '%-12s %-14s %-8s %-9s %s\n' "$e" "$(engine_port "$e")" "$pid" "$rss" "$health"
   done
 }

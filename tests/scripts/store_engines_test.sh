@@ -18,7 +18,7 @@ check "a second start says each engine is already running" '[ "$(grep -c "alread
 
 status=$("$root/store" status 2>&1)
 check "status lists six healthy engines" '[ "$(grep -c healthy <<<"$status")" -eq 6 ] && ! grep -q unhealthy <<<"$status"'
-check "status shows MariaDB with its port and pid" 'grep -Eq "^mariadb +13306 +[0-9]+ " <<<"$status"'
+check "status shows MariaDB with its port, pid and memory" 'grep -Eq "^mariadb +13306 +[0-9]+ +[0-9]+ " <<<"$status"'
 
 # A broken MariaDB data directory in a throw-away state dir, on ports nobody uses.
 tmp=$(mktemp -d)
