@@ -216,4 +216,21 @@ ConsumerStats Consumer::stats() const {
   return impl_->stats;
 }
 
+std::int64_t Consumer::Lag() const {
+  std::vector<RdKafka::TopicPartition*> partitions;
+  if (impl_->consumer->assignment(partitions) != RdKafka::ERR_NO_ERROR) return 0;
+  std::int64_t lag = 0;
+  if (!partitions.empty() && impl_->consumer->position(partitions) == RdKafka::ERR_NO_ERROR) {
+    for (auto* tp : partitions) {
+      std::int64_t low = 0, high = 0;
+      if (tp->offset() < 0 ||
+          impl_->consumer->get_watermark_offsets(tp->topic(), tp->partition(), &low, &high) != RdKafka::ERR_NO_ERROR)
+        continue;
+      lag += std::max<std::int64_t>(0, high - tp->offset());
+    }
+  }
+  RdKafka::TopicPartition::destroy(partitions);
+  return lag;
+}
+
 }  // namespace store::messaging

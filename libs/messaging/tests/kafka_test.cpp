@@ -160,6 +160,36 @@ TEST(ConsumerGroup, RestartedMemberResumesAfterTheLastCommittedOffset) {
   EXPECT_EQ(seen_second.ids, second);
 }
 
+TEST(ConsumerGroup, ReportsTheRecordsWaitingBehindTheOneInHandAsLag) {
+  TempTopic topic("lag");
+  auto producer = MakeProducer();
+  ProduceNumbered(*producer, topic.name(), 0, 5);
+
+  std::atomic<bool> in_handler{false}, release{false};
+  auto c = Consumer::Create(Options(topic, store::testing::UniqueName("g")),
+                            EventHandler([&](const Message&, const Event&) -> Status {
+                              in_handler = true;
+                              while (!release) std::this_thread::sleep_for(5ms);
+                              return {};
+                            }));
+  ASSERT_TRUE(c);
+  EXPECT_EQ((*c)->Lag(), 0);  // nothing assigned yet
+  std::int64_t lag_while_stuck = -1;
+  RunUntil(**c, [&] {
+    if (!in_handler) return false;
+    if (lag_while_stuck < 0) {
+      // The first record is in hand; the other four are behind it once the fetch is reflected.
+      auto deadline = std::chrono::steady_clock::now() + 10s;
+      while ((lag_while_stuck = (*c)->Lag()) != 4 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(10ms);
+      release = true;
+    }
+    return (*c)->stats().handled == 5 && (*c)->Lag() == 0;
+  });
+  EXPECT_EQ(lag_while_stuck, 4);
+  EXPECT_EQ((*c)->stats().handled, 5u);
+}
+
 TEST(ConsumerGroup, RetriesATransientFailureInPlaceWithoutSkippingTheRecord) {
   TempTopic topic("retry");
   auto producer = MakeProducer();

@@ -85,7 +85,7 @@ std::vector<double> DefaultLatencyBuckets() {
 Registry::Family& Registry::FamilyLocked(std::string_view name, std::string_view help, Type type) {
   auto it = families_.find(name);
   if (it == families_.end()) {
-    it = families_.emplace(std::string(name), Family{type, std::string(help), {}, {}}).first;
+    it = families_.emplace(std::string(name), Family{type, std::string(help), {}, {}, {}}).first;
   }
   if (it->second.type != type) {
     throw std::logic_error(fmt::format("metric {} is already registered with another type", name));
@@ -128,13 +128,21 @@ Histogram& Registry::GetHistogram(std::string_view name, std::string_view help, 
   return *slot;
 }
 
+void Registry::SetGauge(std::string_view name, std::string_view help, const Labels& labels, GaugeFunction read) {
+  std::string key = LabelKey(labels);
+  std::unique_lock lock(mutex_);
+  FamilyLocked(name, help, Type::gauge).gauges[key] = std::move(read);
+}
+
 std::string Registry::Render() const {
   std::shared_lock lock(mutex_);
   std::string out;
   for (const auto& [name, family] : families_) {
-    bool counter = family.type == Type::counter;
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, EscapeHelp(family.help), name,
-                       counter ? "counter" : "histogram");
+    const char* type = family.type == Type::counter ? "counter" : family.type == Type::histogram ? "histogram" : "gauge";
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, EscapeHelp(family.help), name, type);
+    for (const auto& [key, read] : family.gauges) {
+      out += fmt::format("{} {}\n", Series(name, key), FormatNumber(read()));
+    }
     for (const auto& [key, c] : family.counters) {
       out += fmt::format("{} {}\n", Series(name, key), c->Value());
     }

@@ -29,6 +29,18 @@ TEST(MetricsRegistry, RendersCountersInPrometheusTextFormat) {
   EXPECT_NE(text.find("plain_total 1\n"), std::string::npos) << text;
 }
 
+TEST(MetricsRegistry, RendersGaugesFromTheirCurrentValueAtScrapeTime) {
+  Registry reg;
+  double lag = 7;
+  reg.SetGauge("kafka_consumer_lag", "Records behind", {{"group", "g1"}}, [&] { return lag; });
+  EXPECT_NE(reg.Render().find("# TYPE kafka_consumer_lag gauge\nkafka_consumer_lag{group=\"g1\"} 7\n"),
+            std::string::npos)
+      << reg.Render();
+  lag = 2.5;
+  EXPECT_NE(reg.Render().find("kafka_consumer_lag{group=\"g1\"} 2.5\n"), std::string::npos) << reg.Render();
+  EXPECT_THROW(reg.GetCounter("kafka_consumer_lag", "x"), std::logic_error);
+}
+
 TEST(MetricsRegistry, ReturnsTheSameSeriesForTheSameLabels) {
   Registry reg;
   auto& a = reg.GetCounter("x_total", "x", {{"k", "v"}});

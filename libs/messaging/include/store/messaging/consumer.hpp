@@ -74,6 +74,11 @@ class Consumer {
   // Asks Run() to return after the record in hand (its offset is committed only if it was handled).
   void Stop();
   ConsumerStats stats() const;
+  // Records waiting behind the one in hand, over the partitions assigned to this member: the
+  // partitions' end offsets (as of the last fetch) minus this member's positions. Partitions it
+  // has not fetched from yet count 0. Local and cheap (no broker round trip): meant for a
+  // metrics::Registry gauge, e.g. kafka_consumer_lag{group="..."}.
+  std::int64_t Lag() const;
 
  private:
   struct Impl;

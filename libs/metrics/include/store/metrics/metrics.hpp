@@ -1,4 +1,4 @@
-// Metrics: counters and latency histograms with labels, rendered in the Prometheus text
+// Metrics: counters, latency histograms and gauges with labels, rendered in the Prometheus text
 // exposition format (version 0.0.4), plus readiness checks for GET /readyz.
 //
 //   store::metrics::Registry reg;
@@ -66,6 +66,11 @@ class Histogram {
   std::atomic<double> sum_{0.0};
 };
 
+// A value read when /metrics is scraped (consumer lag, queue depth, pool size): the function
+// is called under the registry's shared lock from the scraping thread, so it must be cheap,
+// thread-safe and must not touch the registry.
+using GaugeFunction = std::function<double()>;
+
 // Latency buckets from 0.5 ms to 10 s, suited to request and query durations in seconds.
 std::vector<double> DefaultLatencyBuckets();
 
@@ -78,18 +83,22 @@ class Registry {
   Counter& GetCounter(std::string_view name, std::string_view help, const Labels& labels = {});
   Histogram& GetHistogram(std::string_view name, std::string_view help, const Labels& labels = {},
                           const std::vector<double>& bounds = DefaultLatencyBuckets());
+  // Registers (or replaces) the gauge series `name{labels}`; whatever `read` captures must
+  // outlive the Registry or be replaced before it dies.
+  void SetGauge(std::string_view name, std::string_view help, const Labels& labels, GaugeFunction read);
 
   // Every family in name order, in the Prometheus text format.
   std::string Render() const;
 
  private:
-  enum class Type { counter, histogram };
+  enum class Type { counter, histogram, gauge };
   struct Family {
     Type type;
     std::string help;
     // Keyed by the rendered label set, e.g. `method="GET",route="/v1/x"`.
     std::map<std::string, std::unique_ptr<Counter>> counters;
     std::map<std::string, std::unique_ptr<Histogram>> histograms;
+    std::map<std::string, GaugeFunction> gauges;
   };
   Family& FamilyLocked(std::string_view name, std::string_view help, Type type);
 
