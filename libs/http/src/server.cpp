@@ -117,10 +117,11 @@ struct Server::Impl {
   // Runs on the acceptor strand.
   void BeginShutdown() {
     if (draining.exchange(true)) return;
-    log::Info("shutting down: draining in-flight requests",
-              {{"drain_timeout_ms", static_cast<std::int64_t>(options.drain_timeout.count())}});
+    // Close first, then log: once the line is out, new connections are refused.
     boost::system::error_code ignored;
     acceptor.close(ignored);
+    log::Info("shutting down: draining in-flight requests",
+              {{"drain_timeout_ms", static_cast<std::int64_t>(options.drain_timeout.count())}});
     std::vector<std::shared_ptr<Conn>> snapshot;
     {
       std::lock_guard lock(conns_mutex);
