@@ -95,6 +95,20 @@ TEST(Clock, FakeClockAdvancesOnlyWhenTold) {
   EXPECT_EQ(c.Now() - t0, std::chrono::seconds(5));
 }
 
+TEST(Timestamp, ParsesUtcAndOffsetsToTheSameInstant) {
+  auto utc = ParseTimestamp("2024-05-01T12:00:00.5Z");
+  auto plus2 = ParseTimestamp("2024-05-01T14:00:00.500+02:00");
+  ASSERT_TRUE(utc && plus2);
+  EXPECT_EQ(*utc, *plus2);
+  EXPECT_EQ(FormatTimestamp(*utc), "2024-05-01T12:00:00.500Z");
+}
+
+TEST(Timestamp, RejectsMalformedDates) {
+  for (auto bad : {"2024-05-01", "2024-05-01T12:00:00", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+                   "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00Zjunk", "2024-05-01 12:00:00Z"})
+    EXPECT_FALSE(ParseTimestamp(bad)) << bad;
+}
+
 TEST(BlockingPool, RunsWorkOffTheIoThreadAndResumesOnIt) {
   boost::asio::io_context io;
   BlockingPool pool(2);

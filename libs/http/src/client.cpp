@@ -1,5 +1,7 @@
 #include "store/http/client.hpp"
 
+#include "store/log/trace.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -160,7 +162,8 @@ asio::awaitable<core::Result<ClientResponse>> Client::Send(ClientRequest request
   req.set(beast_http::field::user_agent, impl_->options.user_agent);
   if (ctx) {
     if (!ctx->trace_id.empty() && !ctx->span_id.empty()) {
-      req.set("traceparent", fmt::format("00-{}-{}-01", ctx->trace_id, ctx->span_id));
+      log::TraceContext caller{ctx->trace_id, ctx->span_id, {}, "01"};
+      req.set("traceparent", caller.Header());
     }
     if (!ctx->request_id.empty()) req.set("X-Request-Id", ctx->request_id);
   }

@@ -1,8 +1,8 @@
 #include "store/log/log.hpp"
 
+#include "store/core/clock.hpp"
+
 #include <boost/json/serialize.hpp>
-#include <fmt/chrono.h>
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -51,10 +51,8 @@ bool Enabled(Level level) { return static_cast<int>(level) >= state().min_level.
 
 std::string Format(Level level, std::string_view message, const boost::json::object& fields,
                    const Context* context) {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   boost::json::object line;
-  line["ts"] = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
+  line["ts"] = core::FormatTimestamp(std::chrono::system_clock::now());
   line["level"] = LevelName(level);
   line["service"] = state().service;
   if (context) {

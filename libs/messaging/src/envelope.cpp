@@ -2,12 +2,11 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <cctype>
-#include <ctime>
 
+#include "store/core/clock.hpp"
 #include "store/core/ids.hpp"
 
 namespace store::messaging {
@@ -18,27 +17,6 @@ using core::Fail;
 namespace {
 
 bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-bool AllLowerHex(std::string_view s) {
-  for (char c : s)
-    if (!IsLowerHex(c)) return false;
-  return true;
-}
-bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
-
-// Reads `n` digits at `pos` into `out`; false if any is not a digit.
-bool Digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!IsDigit(s[pos + i])) return false;
-    out = out * 10 + (s[pos + i] - '0');
-  }
-  return true;
-}
-
 const json::string* StringField(const json::object& o, std::string_view name) {
   auto* v = o.if_contains(name);
   return v ? v->if_string() : nullptr;
@@ -47,7 +25,7 @@ const json::string* StringField(const json::object& o, std::string_view name) {
 }  // namespace
 
 Event NewEvent(std::string type, json::value data, std::chrono::system_clock::time_point at) {
-  return Event{core::NewUuid(), std::move(type), FormatTimestamp(at), std::move(data)};
+  return Event{core::NewUuid(), std::move(type), core::FormatTimestamp(at), std::move(data)};
 }
 
 std::string EncodeEvent(const Event& e) {
@@ -72,7 +50,7 @@ core::Result<Event> DecodeEvent(std::string_view text) {
   auto* type = StringField(*o, "type");
   if (!type || type->empty()) bad.push_back({"type", "must be a non-empty string"});
   auto* at = StringField(*o, "occurred_at");
-  if (!at || !ParseTimestamp(*at)) bad.push_back({"occurred_at", "must be an RFC 3339 date-time"});
+  if (!at || !core::ParseTimestamp(*at)) bad.push_back({"occurred_at", "must be an RFC 3339 date-time"});
   auto* data = o->if_contains("data");
   if (!data) bad.push_back({"data", "is required"});
   if (!bad.empty()) {
@@ -81,62 +59,6 @@ core::Result<Event> DecodeEvent(std::string_view text) {
     return Fail(core::Error::Invalid("malformed event envelope: " + fields, std::move(bad)));
   }
   return Event{std::string(*id), std::string(*type), std::string(*at), std::move(*data)};
-}
-
-std::string FormatTimestamp(std::chrono::system_clock::time_point at) {
-  auto ms = std::chrono::floor<std::chrono::milliseconds>(at);
-  auto secs = std::chrono::floor<std::chrono::seconds>(ms);
-  auto frac = (ms - secs).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(secs)), frac);
-}
-
-std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view s) {
-  // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
-  int year, mon, day, hour, min, sec;
-  if (!Digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, mon) ||
-      s[7] != '-' || !Digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') ||
-      !Digits(s, 11, 2, hour) || s[13] != ':' || !Digits(s, 14, 2, min) || s[16] != ':' ||
-      !Digits(s, 17, 2, sec))
-    return std::nullopt;
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
-    return std::nullopt;
-  std::size_t pos = 19;
-  std::chrono::nanoseconds fraction{0};
-  if (s[pos] == '.') {
-    ++pos;
-    std::size_t start = pos;
-    std::int64_t nanos = 0, scale = 100000000;
-    while (pos < s.size() && IsDigit(s[pos])) {
-      nanos += (s[pos] - '0') * scale;
-      scale /= 10;
-      ++pos;
-    }
-    if (pos == start) return std::nullopt;
-    fraction = std::chrono::nanoseconds(nanos);
-  }
-  if (pos >= s.size()) return std::nullopt;
-  int offset_minutes = 0;
-  if (s[pos] == 'Z' || s[pos] == 'z') {
-    ++pos;
-  } else if (s[pos] == '+' || s[pos] == '-') {
-    int oh, om;
-    if (!Digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !Digits(s, pos + 4, 2, om) || oh > 23 || om > 59)
-      return std::nullopt;
-    offset_minutes = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
-    pos += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (pos != s.size()) return std::nullopt;
-
-  std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{unsigned(mon)},
-                                  std::chrono::day{unsigned(day)}};
-  if (!ymd.ok()) return std::nullopt;
-  auto tp = std::chrono::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{min} +
-            std::chrono::seconds{sec} - std::chrono::minutes{offset_minutes};
-  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(tp + fraction);
 }
 
 bool IsUuid(std::string_view s) {

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace store::core {
 
@@ -27,5 +30,10 @@ class FakeClock final : public Clock {
  private:
   time_point now_;
 };
+
+// RFC 3339 UTC with milliseconds ("2024-05-01T12:00:00.123Z"): log lines and event envelopes.
+std::string FormatTimestamp(std::chrono::system_clock::time_point at);
+// Accepts RFC 3339 date-times (any fraction, "Z" or a numeric offset); nullopt otherwise.
+std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view text);
 
 }  // namespace store::core

@@ -38,11 +38,6 @@ std::string EncodeEvent(const Event& event);
 // not JSON, not an object, or event_id/type/occurred_at/data are missing or malformed.
 core::Result<Event> DecodeEvent(std::string_view json);
 
-// RFC 3339 UTC with milliseconds ("...T12:00:00.123Z").
-std::string FormatTimestamp(std::chrono::system_clock::time_point at);
-// Accepts RFC 3339 date-times (any fraction, "Z" or a numeric offset); nullopt otherwise.
-std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view text);
-
 // True for the canonical textual form of a UUID (36 chars, lowercase or uppercase hex).
 bool IsUuid(std::string_view text);
 
