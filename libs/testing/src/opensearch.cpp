@@ -25,7 +25,10 @@ http::ClientResponse Call(http::Verb method, const std::string& url, const std::
 }  // namespace
 
 TempIndex::TempIndex(const std::string& prefix, const std::string& body)
-    : base_url_(fmt::format("http://{}:{}", Engines::FromEnv().host, Engines::FromEnv().opensearch_port)),
+    : base_url_([] {
+        auto engines = Engines::FromEnv();
+        return fmt::format("http://{}:{}", engines.host, engines.opensearch_port);
+      }()),
       name_(UniqueName(prefix)) {
   auto res = Call(http::Verb::put, Url(), body);
   if (res.status != 200) throw std::runtime_error(fmt::format("creating index {}: {} {}", name_, res.status, res.body));
