@@ -4,6 +4,7 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib/common.sh"
 . "$STORE_ROOT/scripts/lib/install.sh"
 . "$STORE_ROOT/scripts/lib/engines.sh"
+. "$STORE_ROOT/scripts/lib/services.sh"
 
 usage() {
   cat <<USAGE
@@ -26,11 +27,13 @@ USAGE
 cmd_up() {
   local t0; t0=$(now_ms)
   install_all
-  build_all "${STORE_BUILD_PRESET:-release}"
+  local preset=${STORE_BUILD_PRESET:-release}
+  build_all "$preset"
   engines_up
+  services_up "$preset"
   echo
-  say "the shop's engines are up in $(( ($(now_ms) - t0) / 1000 ))s"
-  engines_status
+  say "the shop is up in $(( ($(now_ms) - t0) / 1000 ))s"
+  show_status
   echo
   echo "  MailDev inbox:  http://127.0.0.1:$STORE_MAILDEV_WEB_PORT"
   echo "  OpenSearch:     http://127.0.0.1:$STORE_OPENSEARCH_PORT"
@@ -56,13 +59,15 @@ cmd_test() {
   ctest --test-dir "$STORE_ROOT/build/$preset" --output-on-failure -j "$jobs" "$@"
 }
 
+show_status() { engines_status; services_status; }
+
 main() {
   local cmd=${1:-help}; shift || true
   case $cmd in
     up) cmd_up ;;
     engines) install_all; engines_up ;;
-    down) say "stopping"; engines_down ;;
-    status) engines_status ;;
+    down) say "stopping"; services_down; engines_down ;;
+    status) show_status ;;
     test) cmd_test "$@" ;;
     install) install_all ;;
     build) build_all "${STORE_BUILD_PRESET:-release}" ;;
