@@ -1,0 +1,61 @@
+// Everything the search service says to OpenSearch and reads back, as JSON: the index body
+// (mapping + settings + synonyms), documents from product events, bulk lines, the search /
+// suggest / did-you-mean requests and the parsing of their answers. Pure functions (no I/O), so
+// they are unit-testable; the HTTP calls are in opensearch_client.hpp.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/search_request.hpp"
+#include "store/core/result.hpp"
+
+namespace store::search {
+
+// The index body: `mapping_json` (config/index.json) with the synonym rules of `synonyms_text`
+// (Solr format, one rule a line, # comments) put into the product_synonyms filter.
+core::Result<std::string> IndexBody(const std::string& mapping_json, const std::string& synonyms_text);
+
+// One write to the index, from one product event.
+struct IndexOp {
+  enum class Kind { upsert, remove };
+  Kind kind = Kind::upsert;
+  std::string product_id;
+  std::int64_t version = 0;
+  boost::json::object doc;  // upsert only
+};
+
+// product.upserted.v1 (status active -> upsert, else remove) or product.archived.v1 (remove).
+// invalid_argument for data that breaks the contract (the consumer dead-letters it); nullopt for
+// an event type search does not index (stock.changed.v1 ...).
+core::Result<std::optional<IndexOp>> OpFromEvent(const std::string& type, const boost::json::value& data);
+
+// Two NDJSON lines of a _bulk body, with OpenSearch external versioning: an op whose version is
+// not higher than the indexed one is refused (409) and counts as done.
+std::string BulkLines(const std::string& index, const IndexOp& op);
+
+struct BulkOutcome {
+  std::size_t applied = 0;     // written or deleted
+  std::size_t stale = 0;       // 409: the index already had this version or a newer one
+  std::size_t missing = 0;     // delete of a document that was not there
+  std::size_t rejected = 0;    // a permanent per-document error (bad document)
+  std::size_t transient = 0;   // 429 / 5xx per item: retry the batch
+  std::string first_error;
+};
+core::Result<BulkOutcome> ParseBulkResponse(const boost::json::value& response);
+
+boost::json::object BuildSearch(const SearchRequest& req);
+// The API answer from OpenSearch's answer to BuildSearch(req).
+core::Result<boost::json::object> ParseSearch(const boost::json::value& response, const SearchRequest& req);
+
+// A phrase suggester whose candidates are checked (collate) to find results.
+boost::json::object BuildDidYouMean(const std::string& q);
+std::optional<std::string> ParseDidYouMean(const boost::json::value& response);
+
+boost::json::object BuildSuggest(const SuggestRequest& req);
+core::Result<boost::json::object> ParseSuggest(const boost::json::value& response, const SuggestRequest& req);
+
+}  // namespace store::search

@@ -1,0 +1,120 @@
+#include "adapters/topic_reader.hpp"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <random>
+
+namespace store::search {
+
+struct TopicReader::Impl {
+  std::vector<std::string> topics;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer;
+  Offsets next;  // next offset to deliver per partition
+};
+
+TopicReader::TopicReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+TopicReader::~TopicReader() {
+  if (impl_ && impl_->consumer) impl_->consumer->close();
+}
+
+core::Result<std::unique_ptr<TopicReader>> TopicReader::Create(const messaging::KafkaConfig& kafka,
+                                                               std::vector<std::string> topics) {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::mt19937_64 rng{std::random_device{}()};
+  // A fresh group id: required by the API; the reader never joins it nor commits (assign()).
+  auto set = [&](const std::string& k, const std::string& v) { return conf->set(k, v, err) == RdKafka::Conf::CONF_OK; };
+  if (!set("bootstrap.servers", kafka.bootstrap) || !set("client.id", kafka.client_id + "-reindex") ||
+      !set("group.id", "catalog-search-reindex-" + std::to_string(rng())) || !set("enable.auto.commit", "false") ||
+      !set("enable.partition.eof", "false") || !set("auto.offset.reset", "earliest"))
+    return std::unexpected(core::Error::Invalid("reindex reader config: " + err));
+  for (const auto& [k, v] : kafka.extra) set(k, v);
+  auto impl = std::make_unique<Impl>();
+  impl->topics = std::move(topics);
+  impl->consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
+  if (!impl->consumer) return std::unexpected(core::Error::Unavailable("reindex reader: " + err));
+
+  // Every partition from its beginning.
+  std::vector<RdKafka::TopicPartition*> parts;
+  for (const auto& topic : impl->topics) {
+    std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(impl->consumer.get(), topic, nullptr, err));
+    RdKafka::Metadata* raw = nullptr;
+    if (impl->consumer->metadata(false, handle.get(), &raw, 10000) != RdKafka::ERR_NO_ERROR)
+      return std::unexpected(core::Error::Unavailable("reindex reader: no metadata for " + topic));
+    std::unique_ptr<RdKafka::Metadata> md(raw);
+    for (const auto* t : *md->topics()) {
+      if (t->err() != RdKafka::ERR_NO_ERROR)
+        return std::unexpected(core::Error::NotFound("reindex reader: topic " + topic + ": " + RdKafka::err2str(t->err())));
+      for (const auto* p : *t->partitions()) {
+        parts.push_back(RdKafka::TopicPartition::create(topic, p->id(), RdKafka::Topic::OFFSET_BEGINNING));
+        impl->next[{topic, p->id()}] = 0;
+      }
+    }
+  }
+  auto rc = impl->consumer->assign(parts);
+  RdKafka::TopicPartition::destroy(parts);
+  if (rc != RdKafka::ERR_NO_ERROR) return std::unexpected(core::Error::Unavailable("reindex reader: assign failed"));
+  return std::unique_ptr<TopicReader>(new TopicReader(std::move(impl)));
+}
+
+core::Result<Offsets> TopicReader::EndOffsets() {
+  Offsets ends;
+  for (const auto& [key, _] : impl_->next) {
+    std::int64_t low = 0, high = 0;
+    if (impl_->consumer->query_watermark_offsets(key.first, key.second, &low, &high, 10000) != RdKafka::ERR_NO_ERROR)
+      return std::unexpected(core::Error::Unavailable("reindex reader: no offsets for " + key.first));
+    ends[key] = high;
+    // Records below the low watermark are gone (retention): start there.
+    if (impl_->next[key] < low) impl_->next[key] = low;
+  }
+  return ends;
+}
+
+core::Status TopicReader::ReadUntil(const Offsets& ends,
+                                    const std::function<core::Status(std::vector<messaging::Message>&)>& on_batch,
+                                    std::size_t batch, std::chrono::milliseconds timeout) {
+  auto done = [&] {
+    for (const auto& [key, end] : ends)
+      if (impl_->next[key] < end) return false;
+    return true;
+  };
+  std::vector<messaging::Message> pending;
+  auto flush = [&]() -> core::Status {
+    if (pending.empty()) return {};
+    auto status = on_batch(pending);
+    pending.clear();
+    return status;
+  };
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return std::unexpected(core::Error{core::Errc::timeout, "reindex reader: the topics were not read to their end in time"});
+    std::unique_ptr<RdKafka::Message> m(impl_->consumer->consume(pending.empty() ? 200 : 20));
+    if (m->err() == RdKafka::ERR__TIMED_OUT) {
+      if (auto s = flush(); !s) return s;
+      continue;
+    }
+    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
+    PartitionKey key{m->topic_name(), m->partition()};
+    if (m->offset() < impl_->next[key]) continue;  // delivered in an earlier round
+    impl_->next[key] = m->offset() + 1;
+    messaging::Message out;
+    out.topic = key.first;
+    out.partition = key.second;
+    out.offset = m->offset();
+    if (m->key()) out.key = *m->key();
+    if (m->payload()) out.value.assign(static_cast<const char*>(m->payload()), m->len());
+    if (auto* h = m->headers())
+      for (const auto& header : h->get_all())
+        out.headers.emplace_back(header.key(), header.value() ? std::string(static_cast<const char*>(header.value()), header.value_size())
+                                                              : std::string());
+    pending.push_back(std::move(out));
+    ++records_;
+    if (pending.size() >= batch)
+      if (auto s = flush(); !s) return s;
+  }
+  return flush();
+}
+
+}  // namespace store::search

@@ -1,0 +1,91 @@
+#include <gtest/gtest.h>
+
+#include "adapters/opensearch_json.hpp"
+
+using namespace store::search;
+namespace json = boost::json;
+
+namespace {
+json::value Product(std::string status = "active", int version = 3) {
+  return json::parse(R"({"product_id":"p-1","slug":"lg-oled55","title":"LG OLED55 TV","description":"Big",
+    "brand":{"id":2,"name":"LG","slug":"lg"},"product_type":"tv",
+    "category":{"id":3,"name":"TVs","slug":"tvs","path":[{"id":1,"slug":"electronics","name":"Electronics"},{"id":3,"slug":"tvs","name":"TVs"}]},
+    "category_ids":[1,3],"specs":[{"key":"screen_size","name":"Screen size","value":55,"unit":"in"},{"key":"panel","name":"Panel","value":"OLED"},{"key":"smart","name":"Smart","value":true}],
+    "variants":[{"sku":"LG-55","options":{},"price":{"minor":129900,"currency":"EUR"},"available":2}],
+    "price_min":{"minor":129900,"currency":"EUR"},"price_max":{"minor":129900,"currency":"EUR"},"in_stock":true,
+    "image_url":"/media/x.jpg","status":")" + status + R"(","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-02T00:00:00Z","version":)" +
+                     std::to_string(version) + "}");
+}
+}  // namespace
+
+TEST(OpenSearchJson, AnActiveProductBecomesADocument) {
+  auto op = OpFromEvent("product.upserted.v1", Product());
+  ASSERT_TRUE(op && *op);
+  const auto& doc = (*op)->doc;
+  EXPECT_EQ((*op)->kind, IndexOp::Kind::upsert);
+  EXPECT_EQ((*op)->version, 3);
+  EXPECT_EQ(doc.at("brand").at("slug").as_string(), "lg");
+  EXPECT_EQ(doc.at("category_names").as_array().size(), 2u);
+  EXPECT_EQ(doc.at("category_facet").as_array()[1].as_string(), "3\x1f" "1\x1f" "1\x1ftvs\x1fTVs");
+  EXPECT_EQ(doc.at("specs").as_array()[0].at("value").as_string(), "55");
+  EXPECT_EQ(doc.at("specs").as_array()[0].at("number").as_double(), 55.0);
+  EXPECT_EQ(doc.at("specs").as_array()[2].at("value").as_string(), "yes");
+  EXPECT_EQ(doc.at("price_min").as_int64(), 129900);
+  EXPECT_EQ(doc.at("currency").as_string(), "EUR");
+  auto lines = BulkLines("products", **op);
+  EXPECT_NE(lines.find(R"("version_type":"external")"), std::string::npos);
+}
+
+TEST(OpenSearchJson, DraftArchivedAndOtherEvents) {
+  auto draft = OpFromEvent("product.upserted.v1", Product("draft"));
+  ASSERT_TRUE(draft && *draft);
+  EXPECT_EQ((*draft)->kind, IndexOp::Kind::remove);
+  auto archived = OpFromEvent("product.archived.v1", json::parse(R"({"product_id":"p-1","version":4,"archived_at":"x"})"));
+  ASSERT_TRUE(archived && *archived);
+  EXPECT_EQ((*archived)->kind, IndexOp::Kind::remove);
+  EXPECT_EQ((*archived)->version, 4);
+  auto other = OpFromEvent("stock.changed.v1", json::parse("{}"));
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(*other);
+  auto bad = OpFromEvent("product.upserted.v1", json::parse(R"({"product_id":"p"})"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, store::core::Errc::invalid_argument);
+}
+
+TEST(OpenSearchJson, EachFacetIgnoresOnlyItsOwnFilter) {
+  SearchRequest req;
+  req.q = "tv";
+  req.brands = {"lg"};
+  req.in_stock = true;
+  auto body = BuildSearch(req);
+  auto brand_filter = json::serialize(body.at("aggs").at("f_brand").at("filter"));
+  EXPECT_EQ(brand_filter.find("brand.slug"), std::string::npos);
+  EXPECT_NE(brand_filter.find("in_stock"), std::string::npos);
+  auto stock_filter = json::serialize(body.at("aggs").at("f_in_stock").at("filter"));
+  EXPECT_NE(stock_filter.find("brand.slug"), std::string::npos);
+  EXPECT_EQ(stock_filter.find("in_stock"), std::string::npos);
+  auto post = json::serialize(body.at("post_filter"));
+  EXPECT_NE(post.find("brand.slug"), std::string::npos);
+  EXPECT_NE(post.find("in_stock"), std::string::npos);
+}
+
+TEST(OpenSearchJson, IndexBodyCarriesTheSynonyms) {
+  auto body = IndexBody(R"({"settings":{"analysis":{"filter":{"product_synonyms":{"type":"synonym_graph","synonyms":[]}}}}})",
+                        "# comment\n\ntv, television\n laptop, notebook \n");
+  ASSERT_TRUE(body);
+  auto v = json::parse(*body);
+  const auto& rules = v.at("settings").at("analysis").at("filter").at("product_synonyms").at("synonyms").as_array();
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[1].as_string(), "laptop, notebook");
+}
+
+TEST(OpenSearchJson, BulkOutcomes) {
+  auto out = ParseBulkResponse(json::parse(R"({"items":[{"index":{"status":201}},{"index":{"status":409}},
+     {"delete":{"status":404}},{"index":{"status":400,"error":{"type":"mapper_parsing_exception"}}},{"index":{"status":429}}]})"));
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->applied, 1u);
+  EXPECT_EQ(out->stale, 1u);
+  EXPECT_EQ(out->missing, 1u);
+  EXPECT_EQ(out->rejected, 1u);
+  EXPECT_EQ(out->transient, 1u);
+}
