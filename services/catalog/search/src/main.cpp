@@ -173,7 +173,10 @@ int main(int argc, char** argv) {
         for (int i = 0; i < 10 && !stopping; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
       if (stopping) return;
-      store::messaging::ConsumerOptions options{.kafka = reindex.kafka, .group_id = group, .topics = reindex.topics};
+      store::messaging::ConsumerOptions options;
+      options.kafka = reindex.kafka;
+      options.group_id = group;
+      options.topics = reindex.topics;
       auto created = store::messaging::Consumer::Create(options, search::LiveHandler(index, &counters));
       if (!created) {
         store::log::Error("indexer: consumer not created", {{"error", created.error().message}});

@@ -623,10 +623,13 @@ json::object BuildSuggest(const SuggestRequest& req) {
                                {{"v", json::object{{"terms", json::object{{"field", "brand_facet"}, {"size", 5}}}}}});
   aggs["categories"] = FilteredAgg(prefix("category_names.sayt"),
                                    {{"v", json::object{{"terms", json::object{{"field", "category_facet"}, {"size", 30}}}}}});
+  // The query matches every active product (so the brand and category aggs see them all) and
+  // scores the title prefix match; the post_filter keeps the products whose title matches.
   return {{"size", req.size},
           {"_source", json::array{"product_id", "slug", "title"}},
-          {"query", json::object{{"bool", json::object{{"must", json::array{prefix("title.sayt")}},
+          {"query", json::object{{"bool", json::object{{"should", json::array{prefix("title.sayt")}},
                                                        {"filter", json::array{Term("status", "active")}}}}}},
+          {"post_filter", prefix("title.sayt")},
           {"aggs", std::move(aggs)}};
 }
 

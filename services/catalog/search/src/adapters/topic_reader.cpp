@@ -27,7 +27,9 @@ core::Result<std::unique_ptr<TopicReader>> TopicReader::Create(const messaging::
   auto set = [&](const std::string& k, const std::string& v) { return conf->set(k, v, err) == RdKafka::Conf::CONF_OK; };
   if (!set("bootstrap.servers", kafka.bootstrap) || !set("client.id", kafka.client_id + "-reindex") ||
       !set("group.id", "catalog-search-reindex-" + std::to_string(rng())) || !set("enable.auto.commit", "false") ||
-      !set("enable.partition.eof", "false") || !set("auto.offset.reset", "earliest"))
+      !set("enable.partition.eof", "false") || !set("auto.offset.reset", "earliest") ||
+      // Short fetch long-polls: the end-offset queries share the broker connection with them.
+      !set("fetch.wait.max.ms", "50"))
     return std::unexpected(core::Error::Invalid("reindex reader config: " + err));
   for (const auto& [k, v] : kafka.extra) set(k, v);
   auto impl = std::make_unique<Impl>();
@@ -47,8 +49,12 @@ core::Result<std::unique_ptr<TopicReader>> TopicReader::Create(const messaging::
       if (t->err() != RdKafka::ERR_NO_ERROR)
         return std::unexpected(core::Error::NotFound("reindex reader: topic " + topic + ": " + RdKafka::err2str(t->err())));
       for (const auto* p : *t->partitions()) {
+        // Records below the low watermark are gone (retention): the replay starts there.
+        std::int64_t low = 0, high = 0;
+        if (impl->consumer->query_watermark_offsets(topic, p->id(), &low, &high, 10000) != RdKafka::ERR_NO_ERROR)
+          return std::unexpected(core::Error::Unavailable("reindex reader: no offsets for " + topic));
         parts.push_back(RdKafka::TopicPartition::create(topic, p->id(), RdKafka::Topic::OFFSET_BEGINNING));
-        impl->next[{topic, p->id()}] = 0;
+        impl->next[{topic, p->id()}] = low;
       }
     }
   }
@@ -59,15 +65,18 @@ core::Result<std::unique_ptr<TopicReader>> TopicReader::Create(const messaging::
 }
 
 core::Result<Offsets> TopicReader::EndOffsets() {
+  // One ListOffsets round for every partition: timestamp -1 asks for the end (high watermark).
+  std::vector<RdKafka::TopicPartition*> parts;
+  for (const auto& [key, _] : impl_->next) parts.push_back(RdKafka::TopicPartition::create(key.first, key.second, -1));
+  auto rc = impl_->consumer->offsetsForTimes(parts, 10000);
   Offsets ends;
-  for (const auto& [key, _] : impl_->next) {
-    std::int64_t low = 0, high = 0;
-    if (impl_->consumer->query_watermark_offsets(key.first, key.second, &low, &high, 10000) != RdKafka::ERR_NO_ERROR)
-      return std::unexpected(core::Error::Unavailable("reindex reader: no offsets for " + key.first));
-    ends[key] = high;
-    // Records below the low watermark are gone (retention): start there.
-    if (impl_->next[key] < low) impl_->next[key] = low;
+  bool ok = rc == RdKafka::ERR_NO_ERROR;
+  for (auto* p : parts) {
+    if (p->err() != RdKafka::ERR_NO_ERROR || p->offset() < 0) ok = false;
+    else ends[{p->topic(), p->partition()}] = p->offset();
   }
+  RdKafka::TopicPartition::destroy(parts);
+  if (!ok) return std::unexpected(core::Error::Unavailable("reindex reader: the end offsets could not be read"));
   return ends;
 }
 

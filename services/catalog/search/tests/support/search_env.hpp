@@ -81,9 +81,10 @@ class SearchEnv {
   }
 
   void StartIndexer() {
-    messaging::ConsumerOptions options{.kafka = store::testing::KafkaTestConfig(),
-                                       .group_id = store::testing::UniqueName("search_indexer"),
-                                       .topics = {upserted_.name(), archived_.name()}};
+    messaging::ConsumerOptions options;
+    options.kafka = store::testing::KafkaTestConfig();
+    options.group_id = store::testing::UniqueName("search_indexer");
+    options.topics = {upserted_.name(), archived_.name()};
     options.retry_max = std::chrono::milliseconds(500);
     auto consumer = messaging::Consumer::Create(options, LiveHandler(index_, &counters_));
     if (!consumer) throw std::runtime_error(consumer.error().message);
@@ -174,7 +175,7 @@ struct ProductSpec {
   std::vector<std::pair<std::int64_t, std::string>> path;  // category path root first: (id, name)
   std::int64_t price = 1000;                                // minor units, EUR
   bool in_stock = true;
-  std::vector<std::pair<std::string, json::value>> specs;   // key -> value
+  std::vector<std::pair<std::string, json::value>> specs = {};  // key -> value
   std::string created_at = "2024-01-01T00:00:00.000Z";
   std::int64_t version = 1;
   std::string status = "active";
