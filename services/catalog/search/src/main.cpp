@@ -63,25 +63,25 @@ int main(int argc, char** argv) {
     store::config::Loader cfg("SEARCH", config_dir + "/defaults.conf");
     server_options = http::LoadServerOptions(cfg, http::ServerOptions{.port = 18111, .threads = 2});
     level = cfg.Choice("log.level", "info", {"debug", "info", "warn", "error"}, "Lowest log level written");
-    os_options.url = cfg.String("search.opensearch_url", "http://127.0.0.1:9200", "OpenSearch base URL (plain HTTP)");
-    os_options.timeout = cfg.Duration("search.opensearch_timeout", std::chrono::seconds(5),
+    os_options.url = cfg.String("opensearch.url", "http://127.0.0.1:9200", "OpenSearch base URL (plain HTTP)");
+    os_options.timeout = cfg.Duration("opensearch.timeout", std::chrono::seconds(5),
                                       "Connect and read timeout of each OpenSearch call");
-    alias = cfg.String("search.alias", "products", "Index alias that searches and live writes go through");
-    mapping_file = cfg.String("search.mapping_file", config_dir + "/index.json", "Index settings and mapping (JSON)");
-    synonyms_file = cfg.String("search.synonyms_file", config_dir + "/synonyms.txt",
+    alias = cfg.String("index.alias", "products", "Index alias that searches and live writes go through");
+    mapping_file = cfg.String("index.mapping_file", config_dir + "/index.json", "Index settings and mapping (JSON)");
+    synonyms_file = cfg.String("index.synonyms_file", config_dir + "/synonyms.txt",
                                "Synonym rules (Solr format), put into the index settings at index creation");
-    topics = cfg.String("search.topics", "product.upserted.v1,product.archived.v1", "Product topics indexed (comma list)");
-    group = cfg.String("search.indexer.group", "catalog-search-indexer", "Consumer group of the live indexer");
-    indexer_enabled = cfg.Bool("search.indexer.enabled", true, "Run the live indexer in the serving process");
-    zero_key = cfg.String("search.zero_results.key", "search:zero_results",
+    topics = cfg.String("indexer.topics", "product.upserted.v1,product.archived.v1", "Product topics indexed (comma list)");
+    group = cfg.String("indexer.group", "catalog-search-indexer", "Consumer group of the live indexer");
+    indexer_enabled = cfg.Bool("indexer.enabled", true, "Run the live indexer in the serving process");
+    zero_key = cfg.String("zero_results.key", "search:zero_results",
                           "Redis sorted set counting zero-result queries (member: normalised query)");
-    limits.max_query_length = static_cast<std::size_t>(cfg.Int("search.max_query_length", 200, "Longest q, in characters", 1, 1000));
-    limits.max_page_size = static_cast<int>(cfg.Int("search.max_page_size", 50, "Largest page size", 1, 200));
-    limits.default_page_size = static_cast<int>(cfg.Int("search.default_page_size", 20, "Page size when none is asked", 1, 200));
-    reindex.batch_size = static_cast<std::size_t>(cfg.Int("search.reindex.batch_size", 500, "Documents per _bulk call of a reindex", 1, 10000));
-    reindex.delete_grace = cfg.Duration("search.reindex.delete_grace", std::chrono::seconds(2),
+    limits.max_query_length = static_cast<std::size_t>(cfg.Int("query.max_length", 200, "Longest q, in characters", 1, 1000));
+    limits.max_page_size = static_cast<int>(cfg.Int("query.max_page_size", 50, "Largest page size", 1, 200));
+    limits.default_page_size = static_cast<int>(cfg.Int("query.default_page_size", 20, "Page size when none is asked", 1, 200));
+    reindex.batch_size = static_cast<std::size_t>(cfg.Int("reindex.batch_size", 500, "Documents per _bulk call of a reindex", 1, 10000));
+    reindex.delete_grace = cfg.Duration("reindex.delete_grace", std::chrono::seconds(2),
                                         "Pause between the alias swap and deleting the old index");
-    reindex.timeout = cfg.Duration("search.reindex.timeout", std::chrono::minutes(30), "Longest a replay may take");
+    reindex.timeout = cfg.Duration("reindex.timeout", std::chrono::minutes(30), "Longest a replay may take");
     reindex.kafka = store::messaging::KafkaConfig::Load(cfg, "catalog-search");
     cache_options = store::cache::Options::Declare(cfg);
     if (mode == "--help-config") {

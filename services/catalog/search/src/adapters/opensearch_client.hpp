@@ -21,8 +21,8 @@
 namespace store::search {
 
 struct OpenSearchOptions {
-  std::string url = "http://127.0.0.1:9200";  // search.opensearch_url
-  std::chrono::milliseconds timeout{5000};     // search.opensearch_timeout (connect and read)
+  std::string url = "http://127.0.0.1:9200";  // opensearch.url
+  std::chrono::milliseconds timeout{5000};     // opensearch.timeout (connect and read)
 };
 
 struct OsAnswer {

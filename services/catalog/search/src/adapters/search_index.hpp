@@ -1,4 +1,4 @@
-// SearchIndex: the product index behind its alias. The alias (search.alias, "products") is what
+// SearchIndex: the product index behind its alias. The alias (index.alias, "products") is what
 // every search and every live write goes through; concrete indexes are named
 // "<alias>_<UTC yyyymmddhhmmss>_<random>" and are created with the full body (explicit mapping,
 // analysers, synonyms). A reindex builds a new concrete index and swaps the alias to it in one

@@ -2,7 +2,7 @@
 // publishes product.upserted.v1 / product.archived.v1 through its outbox, and this consumer
 // applies them.
 //
-// Live: a messaging::Consumer (group search.indexer.group, "catalog-search-indexer") runs
+// Live: a messaging::Consumer (group indexer.group, "catalog-search-indexer") runs
 // LiveHandler on every record: the event becomes one IndexOp, written through the ALIAS with
 // OpenSearch external versioning (version = the product's version), so a redelivered event or an
 // older version arriving late is refused by OpenSearch (409, counted as stale) and the record is

@@ -6,7 +6,7 @@
 // Bad input -> 400 problem+json with one error per field; OpenSearch down or failing -> 503
 // problem+json (never a crash, never a 500 for a dependency).
 // Zero-result queries: counter search_zero_results_total on /metrics and ZINCRBY of the
-// normalised query in the Redis sorted set search.zero_results.key (read by the analytics).
+// normalised query in the Redis sorted set zero_results.key (read by the analytics).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
