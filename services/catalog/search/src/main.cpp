@@ -164,7 +164,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<store::messaging::Consumer> consumer;
   std::atomic<bool> stopping{false};
   std::thread indexer;
-  if (indexer_enabled) {
+  {
+    // Creates the alias (and a first index) when missing, then runs the live indexer if enabled.
     indexer = std::thread([&] {
       while (!stopping) {
         auto ok = index.EnsureAlias();
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
         store::log::Warn("indexer: OpenSearch not ready, retrying", {{"error", ok.error().message}});
         for (int i = 0; i < 10 && !stopping; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
-      if (stopping) return;
+      if (stopping || !indexer_enabled) return;
       store::messaging::ConsumerOptions options;
       options.kafka = reindex.kafka;
       options.group_id = group;

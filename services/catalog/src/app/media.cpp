@@ -35,8 +35,8 @@ bool WriteAtomically(const fs::path& target, const std::string& bytes) {
 }  // namespace
 
 core::Result<StoredImage> StoreRgbImage(const std::string& media_dir, const std::string& product_id, const RgbImage& image,
-                                        const std::vector<int>& renditions) {
-  std::string rel = fmt::format("products/{}/{}", product_id, core::NewUuid());
+                                        const std::vector<int>& renditions, const std::string& name) {
+  std::string rel = fmt::format("products/{}/{}", product_id, name.empty() ? core::NewUuid() : name);
   fs::path dir = fs::path(media_dir) / "products" / product_id;
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -23,8 +23,9 @@ core::Result<StoredImage> StoreProductImage(const std::string& media_dir, const 
                                             std::string_view bytes, const std::vector<int>& renditions);
 
 // The same from already decoded pixels (the demo generator).
+// `name` names the files (default: a fresh UUID).
 core::Result<StoredImage> StoreRgbImage(const std::string& media_dir, const std::string& product_id, const RgbImage& image,
-                                        const std::vector<int>& renditions);
+                                        const std::vector<int>& renditions, const std::string& name = "");
 
 void RemoveImageFiles(const std::string& media_dir, const std::string& path, const std::vector<int>& renditions);
 
