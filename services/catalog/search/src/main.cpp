@@ -149,15 +149,12 @@ int main(int argc, char** argv) {
 
   // The live indexer: its own thread (the consumer and its OpenSearch writes block).
   search::IndexerCounters counters;
-  for (const char* result : {"applied", "stale", "missing", "ignored"}) {
+  for (const char* result : {"applied", "stale", "ignored"}) {
     auto* c = &counters;
     std::string r = result;
     registry.SetGauge("search_indexer_events_total", "Product events applied by the live indexer, by outcome", {{"result", r}},
                       [c, r] {
-                        return double(r == "applied" ? c->applied.load()
-                                      : r == "stale"  ? c->stale.load()
-                                      : r == "missing" ? c->missing.load()
-                                                       : c->ignored.load());
+                        return double(r == "applied" ? c->applied.load() : r == "stale" ? c->stale.load() : c->ignored.load());
                       });
   }
   std::mutex consumer_mutex;

@@ -252,17 +252,21 @@ core::Result<std::optional<IndexOp>> OpFromEvent(const std::string& type, const 
   auto version = AsInt(Field(d, "version"));
   if (!version || *version < 1) errs.push_back({"version", "missing or not a positive integer"});
   else op.version = *version;
+  // Not searchable any more: a stub {product_id, status, version} replaces the document. It is
+  // never found (every query filters status: active) and, unlike a delete, it keeps the version
+  // forever, so an older upsert replayed later can never bring the product back.
+  auto stub = [&](std::string status) {
+    op.kind = IndexOp::Kind::remove;
+    op.doc = json::object{{"product_id", op.product_id}, {"status", std::move(status)}, {"version", op.version}};
+    return std::optional<IndexOp>(std::move(op));
+  };
   if (type == "product.archived.v1") {
     if (!errs.empty()) return std::unexpected(Error::Invalid("bad product.archived.v1 data", std::move(errs)));
-    op.kind = IndexOp::Kind::remove;
-    return std::optional<IndexOp>(std::move(op));
+    return stub("archived");
   }
   auto status = *RequireString(d, "status", errs);
   if (!errs.empty()) return std::unexpected(Error::Invalid("bad product.upserted.v1 data", std::move(errs)));
-  if (status != "active") {
-    op.kind = IndexOp::Kind::remove;
-    return std::optional<IndexOp>(std::move(op));
-  }
+  if (status != "active") return stub(status);
 
   json::object doc;
   doc["product_id"] = op.product_id;
@@ -378,8 +382,6 @@ core::Result<std::optional<IndexOp>> OpFromEvent(const std::string& type, const 
 
 std::string BulkLines(const std::string& index, const IndexOp& op) {
   json::object meta{{"_index", index}, {"_id", op.product_id}, {"version", op.version}, {"version_type", "external"}};
-  if (op.kind == IndexOp::Kind::remove)
-    return json::serialize(json::object{{"delete", std::move(meta)}}) + "\n";
   return json::serialize(json::object{{"index", std::move(meta)}}) + "\n" + json::serialize(op.doc) + "\n";
 }
 

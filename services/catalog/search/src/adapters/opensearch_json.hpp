@@ -21,11 +21,13 @@ core::Result<std::string> IndexBody(const std::string& mapping_json, const std::
 
 // One write to the index, from one product event.
 struct IndexOp {
+  // upsert: the searchable document; remove: a stub {product_id, status, version} that no query
+  // finds but that keeps the version (an older upsert replayed later is refused).
   enum class Kind { upsert, remove };
   Kind kind = Kind::upsert;
   std::string product_id;
   std::int64_t version = 0;
-  boost::json::object doc;  // upsert only
+  boost::json::object doc;
 };
 
 // product.upserted.v1 (status active -> upsert, else remove) or product.archived.v1 (remove).

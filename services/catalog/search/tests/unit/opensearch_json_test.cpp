@@ -44,6 +44,9 @@ TEST(OpenSearchJson, DraftArchivedAndOtherEvents) {
   ASSERT_TRUE(archived && *archived);
   EXPECT_EQ((*archived)->kind, IndexOp::Kind::remove);
   EXPECT_EQ((*archived)->version, 4);
+  EXPECT_EQ((*archived)->doc.at("status").as_string(), "archived");
+  EXPECT_FALSE((*archived)->doc.contains("title"));
+  EXPECT_NE(BulkLines("products", **archived).find(R"("version":4)"), std::string::npos);
   auto other = OpFromEvent("stock.changed.v1", json::parse("{}"));
   ASSERT_TRUE(other);
   EXPECT_FALSE(*other);
