@@ -13,6 +13,7 @@
 #include "store/config/config.hpp"
 #include "store/http/server.hpp"
 #include "store/log/log.hpp"
+#include <memory>
 
 namespace catalog = store::catalog;
 
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
 
   store::http::ServerOptions http_options;
   catalog::ServiceOptions options;
-  catalog::AdminAuthOptions auth_options;
+  store::auth::AuthOptions auth_options;
   std::string level;
   try {
     store::config::Loader cfg("CATALOG", file);
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
         cfg, store::http::ServerOptions{.port = 18110, .threads = 2, .body_limit = 10 * 1024 * 1024});
     level = cfg.Choice("log.level", "info", {"debug", "info", "warn", "error"}, "Lowest log level written");
     options = catalog::ServiceOptions::Declare(cfg);
-    auth_options = catalog::AdminAuthOptions::Declare(cfg);
+    auth_options = store::auth::AuthOptions::Declare(cfg);
     if (help) {
       std::printf("%s", cfg.Describe().c_str());
       return 0;
@@ -50,8 +51,10 @@ int main(int argc, char** argv) {
 
   try {
     store::core::SystemClock clock;
-    catalog::AdminAuth admin(auth_options, clock);
-    catalog::CatalogService service(options, clock, admin.Check());
+    catalog::CatalogService service(options, clock, nullptr);
+    // The authenticator's JWKS client lives on the server's io_context: destroyed before it.
+    auto authenticator = std::make_unique<store::auth::Authenticator>(auth_options, &service.cache(), clock);
+    service.deps().admin = catalog::RequireAdmin(*authenticator);
     service.Migrate();
     service.StartBackground();
     store::metrics::Registry registry;
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
     store::http::Server server(http_options, std::move(router), &registry);
     server.Run();
     service.Stop();
+    authenticator.reset();
   } catch (const std::exception& e) {
     store::log::Error("store_catalog failed", {{"error", e.what()}});
     return 1;

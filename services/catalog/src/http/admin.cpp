@@ -1,15 +1,14 @@
 #include "http/admin.hpp"
 
+#include "store/http/message.hpp"
+
 namespace store::catalog {
 
-AdminAuthOptions AdminAuthOptions::Declare(config::Loader&) { return {}; }
-
-AdminAuth::AdminAuth(AdminAuthOptions, const core::Clock&) {}
-
-// Until libs/auth is merged every admin call is refused (401): nothing is open by accident.
-AdminCheck AdminAuth::Check() {
-  return [](http::Request&) -> boost::asio::awaitable<core::Status> {
-    co_return core::Fail(core::Errc::unauthenticated, "admin credentials required");
+AdminCheck RequireAdmin(auth::Authenticator& authenticator) {
+  return [&authenticator](http::Request& req) -> boost::asio::awaitable<core::Status> {
+    auto claims = co_await authenticator.RequireRole(req, "admin");
+    if (!claims) co_return std::unexpected(claims.error());
+    co_return core::Status{};
   };
 }
 

@@ -1,20 +1,13 @@
-// The admin check of the admin API: "Authorization: Bearer <access token>" with the admin role,
-// verified by libs/auth (store::auth::Authenticator::RequireRole) once it is merged.
+// The admin check of the admin API: "Authorization: Bearer <access token>" of a user with the
+// admin role, verified by libs/auth (signature against the user service's JWKS, issuer,
+// audience, expiry, session revocation in Redis). 401 without valid credentials, 403 without
+// the role, 503 when the revocation list cannot be read.
 #pragma once
 #include "http/routes.hpp"
-#include "store/config/config.hpp"
-#include "store/core/clock.hpp"
+#include "store/auth/authenticator.hpp"
 
 namespace store::catalog {
 
-struct AdminAuthOptions {
-  static AdminAuthOptions Declare(config::Loader& cfg);
-};
-
-class AdminAuth {
- public:
-  AdminAuth(AdminAuthOptions options, const core::Clock& clock);
-  AdminCheck Check();
-};
+AdminCheck RequireAdmin(auth::Authenticator& authenticator);
 
 }  // namespace store::catalog

@@ -1,0 +1,295 @@
+// The search relevance suite over the DEMO catalog: store_catalog_demo (deterministic from its
+// seed) fills a temp database; its outbox (one product.upserted.v1 per product) is published to a
+// temp topic exactly as the relay would; the reindex command's code path replays the topic into
+// a fresh index behind a unique alias; then every case below runs through the real HTTP API.
+//
+// Each case states what a relevant answer is (a rule on the returned items: brand, title words,
+// leaf category) rather than ids, and a minimum precision. The test PRINTS precision per query
+// (a table) and fails when a case is under its minimum or the mean is under 0.9.
+//   precision (search)   relevant items among the first k (k = min(10, total); 0 when total = 0)
+//   precision (suggest)  relevant products among those suggested, and the brand/category expected
+//   facets / did-you-mean  1 when the counts add up / the correction is the expected word, else 0
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/db/db.hpp"
+#include "store/testing/db.hpp"
+#include "support/search_env.hpp"
+
+using namespace store::search;
+using namespace store::search::testing;
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kDemoProducts = 2000;
+constexpr std::uint64_t kDemoSeed = 42;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+std::string Str(const json::value& v, std::string_view a, std::string_view b = {}) {
+  const json::value* x = v.as_object().if_contains(a);
+  if (x && !b.empty()) x = x->is_object() ? x->as_object().if_contains(b) : nullptr;
+  return x && x->is_string() ? std::string(x->as_string()) : std::string();
+}
+
+// Rules on one result item.
+using Rule = std::function<bool(const json::value& item)>;
+Rule TitleHas(std::vector<std::string> words) {
+  return [words](const json::value& i) {
+    auto t = Lower(Str(i, "title"));
+    for (const auto& w : words)
+      if (t.find(Lower(w)) == std::string::npos) return false;
+    return true;
+  };
+}
+Rule Brand(std::string name) { return [name](const json::value& i) { return Str(i, "brand", "name") == name; }; }
+Rule Category(std::vector<std::string> names) {
+  return [names](const json::value& i) {
+    auto c = Str(i, "category", "name");
+    return std::find(names.begin(), names.end(), c) != names.end();
+  };
+}
+Rule All(std::vector<Rule> rules) {
+  return [rules](const json::value& i) { return std::all_of(rules.begin(), rules.end(), [&](const Rule& r) { return r(i); }); };
+}
+
+struct Case {
+  std::string kind;   // search | misspelling | synonym | suggest | facets | did-you-mean
+  std::string query;  // the request path and query
+  std::string expect; // what relevant means, for the table
+  std::function<double(SearchEnv&, const json::value& answer, std::string& note)> score;
+  double min = 0.8;
+};
+
+double SearchPrecision(const json::value& answer, const Rule& rule, std::string& note) {
+  auto total = answer.at("total").as_int64();
+  const auto& items = answer.at("items").as_array();
+  std::size_t k = std::min<std::size_t>(10, items.size());
+  note = "total " + std::to_string(total);
+  if (k == 0) return 0.0;
+  std::size_t hits = 0;
+  for (std::size_t i = 0; i < k; ++i)
+    if (rule(items[i])) hits++;
+    else if (note.find("miss:") == std::string::npos) note += ", miss: " + Str(items[i], "title").substr(0, 40);
+  return static_cast<double>(hits) / static_cast<double>(k);
+}
+
+Case Search(std::string kind, std::string q, std::string expect, Rule rule, double min = 0.8) {
+  return {std::move(kind), "/v1/search?size=10&q=" + q, std::move(expect),
+          [rule](SearchEnv&, const json::value& a, std::string& note) { return SearchPrecision(a, rule, note); }, min};
+}
+
+Case Suggest(std::string prefix, std::string expect, Rule product_rule, std::string list, std::string name) {
+  return {"suggest", "/v1/suggest?q=" + prefix, std::move(expect),
+          [=](SearchEnv&, const json::value& a, std::string& note) {
+            const auto& products = a.at("products").as_array();
+            std::size_t hits = 0;
+            for (const auto& p : products)
+              if (product_rule(p)) hits++;
+            bool listed = list.empty();
+            for (const auto& e : list.empty() ? json::array{} : a.at(list).as_array())
+              if (Str(e, "name") == name) listed = true;
+            note = std::to_string(products.size()) + " products" + (list.empty() ? "" : (listed ? ", " : ", NOT ") + list + " " + name);
+            if (products.empty()) return listed && product_rule == nullptr ? 1.0 : 0.0;
+            double p = static_cast<double>(hits) / static_cast<double>(products.size());
+            return listed ? p : 0.0;
+          },
+          0.8};
+}
+
+std::int64_t Sum(const json::value& facet) {
+  std::int64_t s = 0;
+  for (const auto& b : facet.as_array()) s += b.at("count").as_int64();
+  return s;
+}
+
+// The category facet is a tree: roots sum to the total, every parent's children to the parent.
+bool TreeAddsUp(const json::value& answer, std::string& note) {
+  std::map<std::int64_t, std::int64_t> count, children;
+  std::int64_t roots = 0;
+  for (const auto& c : answer.at("facets").at("category").as_array()) {
+    count[c.at("id").as_int64()] = c.at("count").as_int64();
+    if (c.at("parent_id").is_null()) roots += c.at("count").as_int64();
+    else children[c.at("parent_id").as_int64()] += c.at("count").as_int64();
+  }
+  bool ok = roots == answer.at("total").as_int64();
+  for (const auto& [parent, sum] : children)
+    if (count[parent] != sum) ok = false;
+  note = "roots " + std::to_string(roots) + " of " + std::to_string(answer.at("total").as_int64()) + ", " +
+         std::to_string(children.size()) + " parents checked";
+  return ok;
+}
+
+std::vector<Case> Cases() {
+  std::vector<Case> c;
+  // Plain queries: brand, model, product type.
+  c.push_back(Search("search", "samsung+galaxy", "Samsung, title has Galaxy", All({Brand("Samsung"), TitleHas({"galaxy"})}), 1.0));
+  c.push_back(Search("search", "iphone", "title has iPhone", TitleHas({"iphone"}), 1.0));
+  c.push_back(Search("search", "iphone+15+pro", "title has iPhone 15 Pro", TitleHas({"iphone 15 pro"})));
+  c.push_back(Search("search", "pixel", "title has Pixel", TitleHas({"pixel"}), 1.0));
+  c.push_back(Search("search", "macbook", "title has MacBook", TitleHas({"macbook"}), 1.0));
+  c.push_back(Search("search", "laptop", "category Laptops", Category({"Laptops"})));
+  c.push_back(Search("search", "running+shoes", "category Running Shoes", Category({"Running Shoes"})));
+  c.push_back(Search("search", "sneakers", "category Sneakers", Category({"Sneakers"})));
+  c.push_back(Search("search", "nike+sneakers", "Nike sneakers", All({Brand("Nike"), Category({"Sneakers"})})));
+  c.push_back(Search("search", "wrap+dress", "title has Wrap Dress", TitleHas({"wrap dress"})));
+  c.push_back(Search("search", "oxford+shirt", "title has Oxford Shirt", TitleHas({"oxford shirt"}), 1.0));
+  c.push_back(Search("search", "hoodie", "category Hoodies & Sweatshirts", Category({"Hoodies & Sweatshirts"})));
+  c.push_back(Search("search", "food+processor", "title has Food Processor", TitleHas({"food processor"}), 1.0));
+  c.push_back(Search("search", "standing+desk", "category Desks", Category({"Desks"})));
+  c.push_back(Search("search", "office+chair", "category Office Chairs", Category({"Office Chairs"})));
+  c.push_back(Search("search", "yoga+mat", "category Yoga Mats", Category({"Yoga Mats"}), 1.0));
+  c.push_back(Search("search", "coffee+machine", "category Coffee Machines", Category({"Coffee Machines"})));
+  c.push_back(Search("search", "headphones", "category Headphones", Category({"Headphones"})));
+  c.push_back(Search("search", "levis+jeans", "Levi's jeans", All({Brand("Levi's"), Category({"Jeans"})})));
+  // Misspellings.
+  c.push_back(Search("misspelling", "samsng+galaxy", "Samsung Galaxy", All({Brand("Samsung"), TitleHas({"galaxy"})}), 1.0));
+  c.push_back(Search("misspelling", "iphnoe", "title has iPhone", TitleHas({"iphone"}), 1.0));
+  c.push_back(Search("misspelling", "headphnes", "category Headphones", Category({"Headphones"})));
+  c.push_back(Search("misspelling", "snekers", "category Sneakers", Category({"Sneakers"})));
+  c.push_back(Search("misspelling", "macbok+air", "title has MacBook Air", TitleHas({"macbook air"}), 1.0));
+  c.push_back(Search("misspelling", "cofee+machine", "category Coffee Machines", Category({"Coffee Machines"})));
+  // Synonyms (config/synonyms.txt).
+  c.push_back(Search("synonym", "tv", "category Televisions", Category({"Televisions"}), 1.0));
+  c.push_back(Search("synonym", "notebook", "category Laptops", Category({"Laptops"})));
+  c.push_back(Search("synonym", "trainers", "category Sneakers or Running Shoes", Category({"Sneakers", "Running Shoes"})));
+  c.push_back(Search("synonym", "cell+phone", "category Smartphones", Category({"Smartphones"})));
+  c.push_back(Search("synonym", "earbuds", "category Headphones", Category({"Headphones"})));
+  // Autocomplete prefixes.
+  c.push_back(Suggest("sams", "Samsung titles; brand Samsung", TitleHas({"samsung"}), "brands", "Samsung"));
+  c.push_back(Suggest("iph", "iPhone titles", TitleHas({"iphone"}), "", ""));
+  c.push_back(Suggest("galaxy+s2", "Galaxy S2x titles", TitleHas({"galaxy s2"}), "", ""));
+  c.push_back(Suggest("nik", "Nike titles; brand Nike", TitleHas({"nike"}), "brands", "Nike"));
+  c.push_back(Suggest("runn", "running titles; category Running Shoes", TitleHas({"running"}), "categories", "Running Shoes"));
+  // Facet counts that add up.
+  c.push_back({"facets", "/v1/search?size=1", "in stock, price, category tree add up to the total",
+               [](SearchEnv&, const json::value& a, std::string& note) {
+                 auto total = a.at("total").as_int64();
+                 bool ok = total == kDemoProducts && Sum(a.at("facets").at("in_stock")) == total &&
+                           Sum(a.at("facets").at("price")) == total && TreeAddsUp(a, note);
+                 note += ", in_stock " + std::to_string(Sum(a.at("facets").at("in_stock"))) + ", price " +
+                         std::to_string(Sum(a.at("facets").at("price")));
+                 return ok ? 1.0 : 0.0;
+               },
+               1.0});
+  c.push_back({"facets", "/v1/search?size=1&q=shirt", "q=shirt: category tree and price add up",
+               [](SearchEnv&, const json::value& a, std::string& note) {
+                 bool ok = TreeAddsUp(a, note) && Sum(a.at("facets").at("price")) == a.at("total").as_int64();
+                 return ok ? 1.0 : 0.0;
+               },
+               1.0});
+  c.push_back({"facets", "/v1/search?size=1&brand=samsung&in_stock=true",
+               "brand facet ignores the brand filter; others narrow",
+               [](SearchEnv& env, const json::value& a, std::string& note) {
+                 auto stocked = env.Get("/v1/search?size=1&in_stock=true").body;
+                 auto brands = Sum(a.at("facets").at("brand"));
+                 auto stock = Sum(a.at("facets").at("in_stock"));
+                 auto samsung_all = env.Get("/v1/search?size=1&brand=samsung").body.at("total").as_int64();
+                 note = "brands " + std::to_string(brands) + " = in stock " + std::to_string(stocked.at("total").as_int64()) +
+                        "; in_stock facet " + std::to_string(stock) + " = samsung " + std::to_string(samsung_all);
+                 return brands == stocked.at("total").as_int64() && stock == samsung_all && a.at("total").as_int64() > 0 ? 1.0 : 0.0;
+               },
+               1.0});
+  // "No results" answers that suggest a correction (the first letter is wrong: no fuzzy match).
+  auto dym = [](std::string q, std::string expected) {
+    return Case{"did-you-mean", "/v1/search?q=" + q, "0 results, did_you_mean = " + expected,
+                [expected](SearchEnv&, const json::value& a, std::string& note) {
+                  const auto& d = a.at("facets").is_object() ? a.as_object().if_contains("did_you_mean") : nullptr;
+                  note = "total " + std::to_string(a.at("total").as_int64()) + ", did_you_mean " + (d ? json::serialize(*d) : "absent");
+                  return a.at("total").as_int64() == 0 && d && d->is_string() && d->as_string() == expected ? 1.0 : 0.0;
+                },
+                1.0};
+  };
+  c.push_back(dym("balaxy", "galaxy"));
+  c.push_back(dym("vacbook", "macbook"));
+  return c;
+}
+
+// Runs store_catalog_demo into `database`; true on exit 0.
+bool RunDemo(const store::db::Options& db, std::string& output) {
+  std::string cmd = "CATALOG_DB_HOST=" + db.host + " CATALOG_DB_PORT=" + std::to_string(db.port) + " CATALOG_DB_USER=" + db.user +
+                    " CATALOG_DB_PASSWORD=" + db.password + " CATALOG_DB_DATABASE=" + db.database + " " STORE_CATALOG_DEMO_BIN
+                    " --seed " + std::to_string(kDemoSeed) + " --products " + std::to_string(kDemoProducts) + " --no-images 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return false;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) output += buf;
+  int status = pclose(p);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+TEST(SearchRelevance, DemoCatalog) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  };
+  store::testing::TempDatabase database("search_demo");
+  std::string demo_output;
+  ASSERT_TRUE(RunDemo(database.options(), demo_output)) << demo_output;
+  std::printf("demo: %s(%lld ms)\n", demo_output.substr(demo_output.rfind("demo catalog") == std::string::npos ? 0 : demo_output.rfind("demo catalog")).c_str(),
+              static_cast<long long>(elapsed()));
+
+  // The outbox, published to a temp topic as the relay would (same key, value and event_id).
+  store::db::Database db(database.options());
+  auto rows = db.RunSync([&](store::db::Connection& c) {
+    return c.Query("SELECT topic, msg_key, event_id, payload FROM outbox ORDER BY id");
+  });
+  ASSERT_TRUE(rows) << rows.error().message;
+  SearchEnv env(/*start_indexer=*/false);
+  std::vector<store::messaging::OutgoingMessage> messages;
+  for (const auto& r : *rows) {
+    if (r.Text("topic") != "product.upserted.v1") continue;
+    messages.push_back({env.upserted().name(), r.Text("msg_key"), r.Text("payload"), {{"event_id", r.Text("event_id")}}});
+  }
+  ASSERT_EQ(messages.size(), static_cast<std::size_t>(kDemoProducts));
+  auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
+  ASSERT_TRUE(producer);
+  for (const auto& s : (*producer)->ProduceAll(messages)) ASSERT_TRUE(s) << s.error().message;
+
+  // The reindex code path: replay the topic into a new index, swap the alias.
+  ReindexOptions options{.kafka = store::testing::KafkaTestConfig(),
+                         .topics = {env.upserted().name(), env.archived().name()},
+                         .batch_size = 500,
+                         .timeout = std::chrono::seconds(120),
+                         .delete_grace = std::chrono::milliseconds(0)};
+  auto report = Reindex(env.index(), options);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->outcome.applied, static_cast<std::size_t>(kDemoProducts));
+  EXPECT_EQ(report->outcome.rejected, 0u) << report->outcome.first_error;
+  std::printf("indexed %zu demo products by replay in %lld ms (at %lld ms)\n", report->outcome.applied,
+              static_cast<long long>(report->took.count()), static_cast<long long>(elapsed()));
+
+  auto cases = Cases();
+  ASSERT_GE(cases.size(), 30u);
+  std::printf("\n| # | kind | query | relevant when | precision | min | notes |\n|---|---|---|---|---|---|---|\n");
+  double sum = 0;
+  std::vector<std::string> failures;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    auto& c = cases[i];
+    auto answer = env.Get(c.query);
+    std::string note;
+    double p = 0;
+    if (answer.status != 200) note = "HTTP " + std::to_string(answer.status);
+    else p = c.score(env, answer.body, note);
+    sum += p;
+    std::printf("| %zu | %s | `%s` | %s | %.2f | %.2f | %s |\n", i + 1, c.kind.c_str(), c.query.c_str(), c.expect.c_str(), p, c.min,
+                note.c_str());
+    if (p + 1e-9 < c.min) failures.push_back(c.query);
+  }
+  double mean = sum / static_cast<double>(cases.size());
+  std::printf("\nmean precision %.3f over %zu queries (threshold 0.90), %zu under their minimum; total %lld ms\n\n", mean,
+              cases.size(), failures.size(), static_cast<long long>(elapsed()));
+  std::fflush(stdout);
+  EXPECT_GE(mean, 0.9);
+  for (const auto& f : failures) ADD_FAILURE() << "under its minimum precision: " << f;
+}
