@@ -419,7 +419,7 @@ json::object BuildSearch(const SearchRequest& req) {
   aggs["f_category"] = FilteredAgg(AllFiltersExcept(filters, "category"),
                                    {{"v", json::object{{"terms", json::object{{"field", "category_facet"}, {"size", 200}}}}}});
   aggs["f_brand"] = FilteredAgg(AllFiltersExcept(filters, "brand"),
-                                {{"v", json::object{{"terms", json::object{{"field", "brand_facet"}, {"size", 50}}}}}});
+                                {{"v", json::object{{"terms", json::object{{"field", "brand_facet"}, {"size", 500}}}}}});
   json::array ranges;
   for (const auto& b : PriceBuckets()) {
     json::object r{{"key", b.key}, {"from", b.from}};
