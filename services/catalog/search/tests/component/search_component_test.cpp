@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <numeric>
+#include <regex>
 #include <set>
 
 #include "support/search_env.hpp"
@@ -231,6 +233,47 @@ TEST_F(SearchQueries, BadInputIsA400ProblemAndChangesNothing) {
   }
   auto a = env_->Get("/v1/search?sort=cheapest&size=0");
   ASSERT_EQ(a.body.at("errors").as_array().size(), 2u);
+}
+
+TEST_F(SearchQueries, ContractEveryDocumentedOperationAnswersADocumentedStatus) {
+  // contracts/openapi/search.yaml, read line by line (its layout is fixed: two-space nesting).
+  std::ifstream in(STORE_CONTRACTS_DIR "/openapi/search.yaml");
+  ASSERT_TRUE(in);
+  std::regex path_re(R"(^  (/v1/[^:]+):\s*$)"), method_re(R"(^    (get|post|put|patch|delete):\s*$)"),
+      status_re(R"(^        '(\d{3})':)"), example_re(R"(name: ([a-z_]+), in: query.*example: ([^,}]+))");
+  struct Op {
+    std::string path, method, query;
+    std::set<int> statuses;
+  };
+  std::vector<Op> ops;
+  std::string line;
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, m, path_re)) ops.push_back({m[1], "", "", {}});
+    else if (std::regex_match(line, m, method_re) && !ops.empty()) {
+      if (!ops.back().method.empty()) ops.push_back({ops.back().path, "", "", {}});
+      ops.back().method = m[1];
+    } else if (std::regex_search(line, m, example_re) && !ops.empty())
+      ops.back().query += (ops.back().query.empty() ? "?" : "&") + m[1].str() + "=" + m[2].str();
+    else if (std::regex_search(line, m, status_re) && !ops.empty())
+      ops.back().statuses.insert(std::stoi(m[1]));
+  }
+  ASSERT_EQ(ops.size(), 2u);
+  boost::asio::io_context ioc;
+  store::http::Client client;
+  for (const auto& op : ops) {
+    ASSERT_EQ(op.method, "get");
+    auto a = env_->Get(op.path + op.query);
+    EXPECT_TRUE(op.statuses.contains(a.status)) << op.path << op.query << " answered " << a.status;
+    EXPECT_EQ(a.status, 200) << op.path << op.query;  // the examples are valid requests
+    auto bad = env_->Get(op.path + "?size=0");
+    EXPECT_TRUE(op.statuses.contains(bad.status)) << op.path << " answered " << bad.status;
+    for (auto verb : {store::http::Verb::post, store::http::Verb::put, store::http::Verb::delete_}) {
+      auto res = store::testing::RunAwaitable(ioc, client.Send({verb, env_->Url(op.path), "{}", "application/json", {}}));
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 405) << op.path;
+    }
+  }
 }
 
 // ---- indexing ------------------------------------------------------------------------------
