@@ -5,6 +5,7 @@ set -euo pipefail
 . "$STORE_ROOT/scripts/lib/install.sh"
 . "$STORE_ROOT/scripts/lib/engines.sh"
 . "$STORE_ROOT/scripts/lib/services.sh"
+. "$STORE_ROOT/scripts/lib/demo.sh"
 
 usage() {
   cat <<USAGE
@@ -31,6 +32,7 @@ cmd_up() {
   build_all "$preset"
   engines_up
   services_up "$preset"
+  demo_data_up "$preset"
   echo
   say "the shop is up in $(( ($(now_ms) - t0) / 1000 ))s"
   show_status
