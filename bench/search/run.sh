@@ -46,7 +46,6 @@ SEARCH_PORT=${SEARCH_PORT:-18191}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 P99_LIMIT_MS=${P99_LIMIT_MS:-250}
-OUT=${OUT:-$ROOT/docs/benchmarks/search.md}
 TAG=bench_search_$$
 DB=$TAG
 
