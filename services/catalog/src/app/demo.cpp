@@ -100,6 +100,8 @@ const std::map<std::string, std::vector<std::string>>& Blurbs() {
       {"yoga_mat", {"Grippy, cushioned and durable for every practice.", "Non-slip surface for yoga, pilates and stretching."}},
       {"running_shoes", {"Responsive cushioning for daily training and race day.", "A smooth, stable ride mile after mile."}},
       {"bike", {"A fast, comfortable bike for commuting, fitness and weekend rides.", "Light frame, reliable gears and powerful disc brakes."}},
+      {"trousers", {"Smart enough for the office, comfortable enough for the weekend.", "A versatile pair in a fabric with a little stretch."}},
+      {"backpack", {"A durable backpack with padded straps and smart organisation.", "Made for daily commutes, hikes and weekend trips."}},
       {"book", {"A modern classic and an unforgettable read.", "One of the most celebrated books of its genre."}},
   };
   return k;
@@ -209,8 +211,24 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, c
 
   // 1. Plan: pick the products (a seeded shuffle of every combination), then their details.
   auto all = AllCombinations();
+  stats.combinations = static_cast<int>(all.size());
   for (std::size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[rng.Next() % i]);
-  if (static_cast<int>(all.size()) > options.products) all.resize(static_cast<std::size_t>(options.products));
+  if (static_cast<int>(all.size()) > options.products) {
+    // Every (brand, model) line gets at least one product (its first combination in the shuffled
+    // order) when the count allows, so every model of the vocabulary is findable; the rest of the
+    // count is filled in shuffled order.
+    std::vector<bool> take(all.size(), false);
+    std::set<const Line*> lines;
+    std::size_t n = 0, want = static_cast<std::size_t>(options.products);
+    for (std::size_t i = 0; i < all.size() && n < want; ++i)
+      if (lines.insert(all[i].line).second) take[i] = true, ++n;
+    for (std::size_t i = 0; i < all.size() && n < want; ++i)
+      if (!take[i]) take[i] = true, ++n;
+    std::vector<Planned> chosen;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (take[i]) chosen.push_back(std::move(all[i]));
+    all = std::move(chosen);
+  }
   std::set<std::string> slugs;
   std::map<std::string, const TypeDef*> type_by_code;  // the first definition of a code holds its specs
   for (const auto& t : Types()) type_by_code.emplace(t.code, &t);

@@ -19,6 +19,7 @@ struct DemoOptions {
 };
 
 struct DemoStats {
+  int combinations = 0;  // every (type, line, attribute, colour) the vocabulary allows
   int categories = 0, brands = 0, product_types = 0, products = 0, variants = 0, images = 0;
   std::int64_t units = 0;
 };

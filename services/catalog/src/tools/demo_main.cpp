@@ -68,9 +68,9 @@ int main(int argc, char** argv) {
     auto stats = catalog::GenerateDemo(service.db(), service.catalog(), demo);
     if (!stats) throw std::runtime_error(stats.error().message);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("demo catalog (seed %llu): %d categories, %d product types, %d brands, %d products, %d SKUs, %lld units, %d images in %.1f s\n",
+    std::printf("demo catalog (seed %llu): %d categories, %d product types, %d brands, %d products, %d SKUs, %lld units, %d images in %.1f s (from %d combinations)\n",
                 static_cast<unsigned long long>(demo.seed), stats->categories, stats->product_types, stats->brands, stats->products,
-                stats->variants, static_cast<long long>(stats->units), stats->images, secs);
+                stats->variants, static_cast<long long>(stats->units), stats->images, secs, stats->combinations);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "store_catalog_demo: %s\n", e.what());
     return 1;
