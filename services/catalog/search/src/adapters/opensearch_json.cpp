@@ -129,7 +129,9 @@ json::object TextQuery(const std::string& q) {
   if (q.empty()) return {{"match_all", json::object{}}};
   // Every word must match somewhere (title, brand, category names, description, text specs: the
   // copy_to field search_text), with typo tolerance; the should clauses rank: title and brand
-  // weigh 3, category names 2, description 1, and the exact phrase in the title adds more.
+  // weigh 3, category names 2, description 1, summed over the fields that match (most_fields:
+  // a laptop whose title AND category say "laptop" beats a laptop bag whose title does), and
+  // the exact phrase in the title adds more.
   json::array must;
   must.emplace_back(json::object{
       {"match", json::object{{"search_text", json::object{{"query", q}, {"operator", "and"}, {"fuzziness", "AUTO"},
@@ -137,9 +139,8 @@ json::object TextQuery(const std::string& q) {
   json::array should;
   should.emplace_back(json::object{
       {"multi_match", json::object{{"query", q},
-                                   {"type", "best_fields"},
+                                   {"type", "most_fields"},
                                    {"fields", json::array{"title^3", "brand.name^3", "category_names^2", "description^1"}},
-                                   {"tie_breaker", 0.3},
                                    {"fuzziness", "AUTO"},
                                    {"prefix_length", 1},
                                    {"max_expansions", 20}}}});

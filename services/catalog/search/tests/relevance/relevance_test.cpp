@@ -165,10 +165,10 @@ std::vector<Case> Cases() {
   c.push_back(Search("synonym", "cell+phone", "category Smartphones", Category({"Smartphones"})));
   c.push_back(Search("synonym", "earbuds", "category Headphones", Category({"Headphones"})));
   // Autocomplete prefixes.
-  c.push_back(Suggest("sams", "Samsung titles; brand Samsung", TitleHas({"samsung"}), "brands", "Samsung"));
+  c.push_back(Suggest("sams", "titles with a word starting sams (Samsung, Samsonite); brand Samsung", TitleHas({"sams"}), "brands", "Samsung"));
   c.push_back(Suggest("iph", "iPhone titles", TitleHas({"iphone"}), "", ""));
   c.push_back(Suggest("galaxy+s2", "Galaxy S2x titles", TitleHas({"galaxy s2"}), "", ""));
-  c.push_back(Suggest("nik", "Nike titles; brand Nike", TitleHas({"nike"}), "brands", "Nike"));
+  c.push_back(Suggest("nik", "titles with a word starting nik (Nike, Nikon); brand Nike", TitleHas({"nik"}), "brands", "Nike"));
   c.push_back(Suggest("runn", "running titles; category Running Shoes", TitleHas({"running"}), "categories", "Running Shoes"));
   // Facet counts that add up.
   c.push_back({"facets", "/v1/search?size=1", "in stock, price, category tree add up to the total",
