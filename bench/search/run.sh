@@ -14,8 +14,9 @@
 # code into a fresh index behind a unique alias (deleted at the end, with the database).
 #
 # A rate step passes when achieved >= 99% of offered, no errors, nothing unanswered and
-# p99 < $P99_LIMIT_MS ms; each side's saturation is its highest passing rate; the sweep stops
-# after two failing steps in a row. Target: ours >= 0.8 x direct at the same p99 limit.
+# p99 < $P99_LIMIT_MS ms; each side's saturation is its highest passing rate. The two sides run
+# interleaved (at each rate: direct, then ours) so that they share the background load; a side
+# stops after two failing steps in a row. Target: ours >= 0.8 x direct at the same p99 limit.
 #
 #   bench/search/run.sh                      # defaults, a few minutes
 #   RATES="100 200 400" STEP_SECONDS=5 bench/search/run.sh
@@ -86,17 +87,27 @@ run_step() {
     | map(if type == "number" and . != floor then (. * 100 | round / 100) else . end) | @tsv' "$out"
 }
 
-# sweep NAME URL PID -> the saturation rate; rows in $WORK/NAME.rows
+# sweep: for each rate, one step of each side back to back (direct, then ours), so both see the
+# same background load; a side stops after two failing steps in a row, the sweep when both have.
+# Sets DIRECT_BEST and OURS_BEST; rows in $WORK/direct.rows and $WORK/ours.rows.
 sweep() {
-  local name=$1 url=$2 pid=$3 best=0 fails=0 row
+  local direct_url=$1 ours_url=$2 os_pid=$3 rate row name url pid verdict
+  declare -A best=([direct]=0 [ours]=0) fails=([direct]=0 [ours]=0)
   for rate in $RATES; do
-    row=$(run_step "$name" "$url" "$rate" "$pid")
-    echo "$row" >>"$WORK/$name.rows"
-    log "$name $(awk -F'\t' '{printf "offered=%s achieved=%s errors=%s p50=%sms p99=%sms max=%sms cpu=%s%% %s", $1, $2, $3, $5, $7, $9, $10, $11}' <<<"$row")"
-    if [[ $(cut -f11 <<<"$row") == pass ]]; then best=$rate; fails=0; else fails=$((fails + 1)); ((fails >= 2)) && break; fi
-    sleep 1
+    for name in direct ours; do
+      ((fails[$name] >= 2)) && continue
+      if [[ $name == direct ]]; then url=$direct_url pid=$os_pid; else url=$ours_url pid=$SEARCH_PID; fi
+      row=$(run_step "$name" "$url" "$rate" "$pid")
+      echo "$row" >>"$WORK/$name.rows"
+      log "$name $(awk -F'\t' '{printf "offered=%s achieved=%s errors=%s p50=%sms p99=%sms max=%sms cpu=%s%% %s", $1, $2, $3, $5, $7, $9, $10, $11}' <<<"$row")"
+      verdict=$(cut -f11 <<<"$row")
+      if [[ $verdict == pass ]]; then best[$name]=$rate; fails[$name]=0; else fails[$name]=$((fails[$name] + 1)); fi
+      sleep 1
+    done
+    ((fails[direct] >= 2 && fails[ours] >= 2)) && break
   done
-  echo "$best"
+  DIRECT_BEST=${best[direct]}
+  OURS_BEST=${best[ours]}
 }
 
 main() {
@@ -135,12 +146,12 @@ main() {
   log "query '$QUERY': $total hits, same first page on both sides; body ${#body} bytes"
 
   log "store_loadgen, $CONNECTIONS connections, ${WARMUP_SECONDS}s warm-up + ${STEP_SECONDS}s per step; rates: $RATES"
-  local os_pid direct_best ours_best
+  local os_pid
   # OpenSearch's process (its CPU use is shown for the direct side): ./store's pid file, else a search.
   os_pid=$(cat "${STORE_STATE:-$ROOT/.state}/run/opensearch.pid" 2>/dev/null || pgrep -f 'opensearch' | head -1 || true)
   [[ -n $os_pid && -r /proc/$os_pid/stat ]] || { log "OpenSearch's process not found (export STORE_STATE=...)"; exit 1; }
-  direct_best=$(sweep direct "$direct" "$os_pid")
-  ours_best=$(sweep ours "$ours" "$SEARCH_PID")
+  sweep "$direct" "$ours" "$os_pid"
+  local direct_best=$DIRECT_BEST ours_best=$OURS_BEST
 
   {
     echo "| side | offered req/s | achieved req/s | errors | unfinished | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | CPU % (OpenSearch for direct, our process for ours) | step |"
