@@ -29,7 +29,7 @@ using core::Status;
 using db::Connection;
 
 struct Settings {
-  std::string currency = "EUR";                        // catalog.currency: every price is in it
+  std::string currency = "EUR";                        // shop.currency: every price is in it
   std::string media_url = "/media";                    // media.url: public prefix of the media dir
   std::chrono::seconds reservation_ttl{900};           // reservation.ttl
   std::vector<int> renditions{160, 480, 1024};         // image widths/heights (longer side)

@@ -20,7 +20,7 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
   o.db = db::Options::Declare(cfg);
   o.cache = cache::Options::Declare(cfg);
   o.kafka = messaging::KafkaConfig::Load(cfg, "catalog");
-  o.settings.currency = cfg.String("catalog.currency", "EUR", "ISO 4217 currency of every price", [](const std::string& v) {
+  o.settings.currency = cfg.String("shop.currency", "EUR", "ISO 4217 currency of every price", [](const std::string& v) {
     return core::Currency::Parse(v) ? std::nullopt : std::optional<std::string>("must be three uppercase letters");
   });
   const char* state = std::getenv("STORE_STATE");

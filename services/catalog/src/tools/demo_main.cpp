@@ -1,7 +1,7 @@
 // store_catalog_demo: fills an empty catalog with the demo shop (see README.md, "Demo catalog").
 //   store_catalog_demo [--seed N] [--products N] [--if-empty] [--no-images] [--threads N]
 // Settings as store_catalog's (CATALOG_* environment, services/catalog/config/defaults.conf):
-// the database, media.dir, catalog.currency. Exit 0 on success (or a non-empty catalog with
+// the database, media.dir, shop.currency. Exit 0 on success (or a non-empty catalog with
 // --if-empty), 1 on failure, 2 on bad arguments.
 #include <chrono>
 #include <cstdio>
