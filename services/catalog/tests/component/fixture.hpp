@@ -106,7 +106,9 @@ class CatalogFixture {
     service_->deps().admin = RequireAdmin(*authenticator_);
     service_->Migrate();
     service_->StartBackground();
-    server_ = std::make_unique<store::testing::TestServer>(service_->BuildRouter(registry_, readiness_));
+    auto server_options = store::testing::TestServerOptions();
+    server_options.body_limit = 10 * 1024 * 1024;  // as store_catalog: images up to media.max_bytes reach the handler
+    server_ = std::make_unique<store::testing::TestServer>(service_->BuildRouter(registry_, readiness_), server_options);
   }
   ~CatalogFixture() {
     server_.reset();
