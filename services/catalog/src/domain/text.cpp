@@ -99,6 +99,10 @@ std::string Slugify(std::string_view text) {
       out += static_cast<char>(std::tolower(c));
     } else if (c == '\'' || c >= 128) {
       continue;  // "Levi's" -> "levis"
+    } else if (c == '+') {
+      if (!out.empty()) out += '-';  // "Galaxy S23+" -> "galaxy-s23-plus" (not the S23's slug)
+      out += "plus";
+      dash = true;
     } else {
       dash = true;
     }

@@ -38,6 +38,8 @@ TEST(Slug, SlugifyAndValidate) {
   EXPECT_EQ(Slugify("Levi's 501 Original Jeans"), "levis-501-original-jeans");
   EXPECT_EQ(Slugify("  Samsung Galaxy S23 128GB -- Phantom Black!! "), "samsung-galaxy-s23-128gb-phantom-black");
   EXPECT_EQ(Slugify("Järvfjället"), "jrvfjllet");
+  EXPECT_EQ(Slugify("Samsung Galaxy S23+ 128GB"), "samsung-galaxy-s23-plus-128gb");
+  EXPECT_EQ(Slugify("Galaxy Tab A9+"), "galaxy-tab-a9-plus");
   EXPECT_TRUE(IsValidSlug("a-b-1"));
   for (const char* bad : {"", "-a", "a-", "a--b", "A", "a b", "a_b", "ä"}) EXPECT_FALSE(IsValidSlug(bad)) << bad;
   EXPECT_TRUE(LooksLikeUuid("0b4f0f7e-6a0b-4c57-9a57-2f3b1d5f6c01"));
