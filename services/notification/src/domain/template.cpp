@@ -16,8 +16,6 @@ std::string HtmlEscape(std::string_view text) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      case '`': out += "&#96;"; break;
-      case '=': out += "&#61;"; break;
       default: out += c;
     }
   }
