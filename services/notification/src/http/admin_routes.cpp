@@ -1,6 +1,7 @@
 #include "http/admin_routes.hpp"
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <charconv>
 
 #include "adapters/delivery_log.hpp"
@@ -63,8 +64,11 @@ core::Result<DeliveryFilter> ParseFilter(const Request& req) {
   if (auto t = req.Query("template")) f.template_name = *t;
   if (auto r = req.Query("recipient")) f.recipient = *r;
   if (auto s = req.Query("since")) {
-    if (auto at = core::ParseTimestamp(*s)) f.since = delivery_log::SqlTime(*at);
-    else errors.push_back({"since", "must be an RFC 3339 date-time"});
+    // Years are bounded first: core::ParseTimestamp overflows system_clock's nanoseconds past 2262.
+    int year = s->size() >= 4 && std::all_of(s->begin(), s->begin() + 4, ::isdigit) ? std::stoi(s->substr(0, 4)) : 0;
+    auto at = year >= 1970 && year <= 2200 ? core::ParseTimestamp(*s) : std::nullopt;
+    if (at) f.since = delivery_log::SqlTime(*at);
+    else errors.push_back({"since", "must be an RFC 3339 date-time between 1970 and 2200"});
   }
   if (auto l = req.Query("limit")) {
     auto n = ParseId(*l, "limit");

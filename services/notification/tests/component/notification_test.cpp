@@ -515,8 +515,7 @@ TEST_F(NotificationTest, SmtpServerStoppedRetriesWithGrowingDelaysThenDeliversEv
   EXPECT_GT(gaps[2], gaps[0]);
   EXPECT_GT(gaps[3], gaps[1]);
   EXPECT_EQ(attempts.back().Text("outcome"), "sent");
-  // Nothing lost, nothing doubled.
-  EXPECT_EQ(MailsTo(web, before).size(), 1u);
+  // Nothing lost, nothing doubled (the restarted MailDev starts empty: it keeps mail in memory).
   for (const auto& a : during) EXPECT_EQ(MailsTo(web, a).size(), 1u);
 }
 
@@ -560,8 +559,6 @@ TEST_F(NotificationTest, MalformedEventsGoToTheDeadLetterTopicWhileHealthyEvents
 }
 
 TEST_F(NotificationTest, PermanentSmtpRejectionsAreDeadLetteredAndTemporaryOnesRetried) {
-  Child sink({STORE_SMTP_SINK, "0"});  // placeholder: replaced below with a known port
-  sink.Stop();
   const std::uint16_t port = FreePort();
   Child real_sink({STORE_SMTP_SINK, std::to_string(port), "--reject", "reject-me", "--tempfail", "slow-down"});
   ASSERT_TRUE(WaitFor([&] { return PortOpen(port); }, 10s));
@@ -702,8 +699,9 @@ TEST_F(AdminApiTest, ListsFiltersShowsAndResendsDeliveries) {
   ASSERT_EQ(by_recipient.at("items").as_array().size(), 1u);
   const auto id = by_recipient.at("items").as_array()[0].at("id").as_int64();
   EXPECT_EQ(json::parse(Curl("GET", Url("/v1/notifications/deliveries?status=failed"), admin).body).at("items").as_array().size(), 0u);
-  EXPECT_EQ(json::parse(Curl("GET", Url("/v1/notifications/deliveries?since=2999-01-01T00:00:00Z"), admin).body)
+  EXPECT_EQ(json::parse(Curl("GET", Url("/v1/notifications/deliveries?since=2199-01-01T00:00:00Z"), admin).body)
                 .at("items").as_array().size(), 0u);
+  EXPECT_EQ(Curl("GET", Url("/v1/notifications/deliveries?since=2999-01-01T00:00:00Z"), admin).status, 400);
   // Paging: one per page, the cursor leads to the other, then the end.
   auto page1 = json::parse(Curl("GET", Url("/v1/notifications/deliveries?limit=1"), admin).body);
   ASSERT_EQ(page1.at("items").as_array().size(), 1u);
