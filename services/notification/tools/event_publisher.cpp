@@ -1,5 +1,7 @@
-// store_notification_publish: publishes COUNT user.registered.v1-style events (benchmark load).
-//   store_notification_publish BOOTSTRAP TOPIC COUNT [TYPE]
+// store_notification_publish: the benchmark's load and its private topic.
+//   store_notification_publish BOOTSTRAP create TOPIC            TOPIC and TOPIC.dlq, 3 partitions each
+//   store_notification_publish BOOTSTRAP delete TOPIC            both again
+//   store_notification_publish BOOTSTRAP publish TOPIC COUNT [TYPE]
 // Each event has a fresh event id and a unique recipient bench-<run>-<i>@example.com. All records
 // are sent pipelined (Producer::ProduceAll) and acknowledged before it prints
 // {"published": N, "seconds": S} and exits.
@@ -11,21 +13,34 @@
 #include <boost/json.hpp>
 
 #include "store/core/ids.hpp"
+#include "store/messaging/admin.hpp"
 #include "store/messaging/envelope.hpp"
 #include "store/messaging/message.hpp"
 #include "store/messaging/producer.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: store_notification_publish BOOTSTRAP TOPIC COUNT [TYPE]\n");
+    std::fprintf(stderr, "usage: store_notification_publish BOOTSTRAP create|delete|publish TOPIC [COUNT [TYPE]]\n");
     return 2;
   }
   store::messaging::KafkaConfig kc;
   kc.bootstrap = argv[1];
   kc.client_id = "notification-bench";
-  const std::string topic = argv[2];
-  const long count = std::atol(argv[3]);
-  const std::string type = argc > 4 ? argv[4] : "user.registered.v1";
+  const std::string command = argv[2];
+  const std::string topic = argv[3];
+  if (command == "create" || command == "delete") {
+    for (const std::string& t : {topic, topic + ".dlq"}) {
+      auto st = command == "create" ? store::messaging::CreateTopic(kc, t, 3) : store::messaging::DeleteTopic(kc, t);
+      if (!st) {
+        std::fprintf(stderr, "%s %s: %s\n", command.c_str(), t.c_str(), st.error().message.c_str());
+        return 1;
+      }
+    }
+    return 0;
+  }
+  if (command != "publish" || argc < 5) return 2;
+  const long count = std::atol(argv[4]);
+  const std::string type = argc > 5 ? argv[5] : "user.registered.v1";
   auto producer = store::messaging::Producer::Create(kc);
   if (!producer) {
     std::fprintf(stderr, "producer: %s\n", producer.error().message.c_str());
