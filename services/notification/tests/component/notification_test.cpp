@@ -519,6 +519,27 @@ TEST_F(NotificationTest, SmtpServerStoppedRetriesWithGrowingDelaysThenDeliversEv
   for (const auto& a : during) EXPECT_EQ(MailsTo(web, a).size(), 1u);
 }
 
+// ---- crash recovery: a claimed row whose attempt never finished --------------------------------
+
+TEST_F(NotificationTest, ARowLeftClaimedByACrashedInstanceIsSentAfterItsLease) {
+  // What a process that died between recording and sending leaves behind: a pending row whose
+  // lease runs 1.5 s from now, in no one's memory.
+  const std::string to = Address("crashed");
+  auto ids = db_->TransactionSync([&](store::db::Connection& c) {
+    n::Source s{topic_.name(), std::string("k"), "{}", store::core::NewUuid(), "user.registered.v1"};
+    return n::delivery_log::Record(c, s, {n::Notification{"welcome", "email", "en", to, "Left behind", "text part", "<p>html part</p>"}},
+                                   1500ms);
+  });
+  ASSERT_TRUE(ids.has_value());
+  Start(Options());
+  std::this_thread::sleep_for(700ms);
+  EXPECT_TRUE(MailsTo(engines_.maildev_web_port, to).empty());  // not while the lease holds
+  auto mails = WaitForMails(engines_.maildev_web_port, to, 1, 10s);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(Str(mails[0], "subject"), "Left behind");
+  EXPECT_TRUE(WaitFor([&] { return StatusOf(to) == "sent"; }, 5s));
+}
+
 // ---- dead letters ---------------------------------------------------------------------------
 
 TEST_F(NotificationTest, MalformedEventsGoToTheDeadLetterTopicWhileHealthyEventsFlow) {
