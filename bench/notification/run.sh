@@ -114,6 +114,7 @@ run_case() {
 }
 
 build
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 RESULTS=""
 SAMPLES=""
 
@@ -140,9 +141,9 @@ cat >"$OUT" <<MD
 
 \`bench/notification/run.sh\` ($(date -u +%Y-%m-%d), $(nproc) cores, release build; the service
 pinned to CPU $SERVICE_CPU, the load tools to CPU $LOAD_CPU; MariaDB, Kafka and the SMTP servers
-unpinned on the same machine). A burst of $BURST \`user.registered.v1\` events is published at
-once (pipelined, acknowledged); the service ($SENDERS sender workers, each with one SMTP
-connection) consumes them, records each in the delivery log (one MariaDB transaction per event),
+unpinned on the same machine; load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)). A burst of $BURST \`user.registered.v1\` events is published at
+once (pipelined, acknowledged) on a 3-partition topic; the service (3 consumers, $SENDERS sender
+workers, each with one SMTP connection) consumes them, records each in the delivery log (one MariaDB transaction per event),
 renders the welcome email (text + HTML) and sends it; a second transaction per message marks it
 sent and writes \`notification.sent.v1\` to the outbox. "End to end" = first event published to
 last message accepted by the SMTP server. The reference is a direct libcurl SMTP send loop

@@ -37,6 +37,8 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
   o.kafka = messaging::KafkaConfig::Load(cfg, "notification");
   o.group_id = cfg.String("consumer.group", o.group_id, "Kafka consumer group");
   d.consumer_group = o.group_id;
+  o.consumer_instances = static_cast<int>(cfg.Int("consumer.instances", o.consumer_instances,
+                                                  "Consumers (threads) of the group in this process; at most the partitions are useful", 1, 32));
   std::string topics = cfg.String("consumer.topics", "", "Comma-separated topics to consume; empty: every event type of mappings.json");
   if (!topics.empty()) {
     boost::split(o.topics, topics, boost::is_any_of(","));
@@ -76,15 +78,17 @@ Service::Service(ServiceOptions options, db::Database& db, metrics::Registry* re
   co.group_id = options_.group_id;
   co.topics = options_.topics.empty() ? catalog_.EventTypes() : options_.topics;
   co.retry_max = options_.consumer_retry_max;
-  auto consumer = messaging::Consumer::Create(
-      co, messaging::EventHandler([this](const messaging::Message& m, const messaging::Event& e) {
-        return notifier_->Handle(m, e);
-      }));
-  if (!consumer) throw std::runtime_error("kafka consumer: " + consumer.error().message);
-  consumer_ = std::move(*consumer);
+  for (int i = 0; i < options_.consumer_instances; ++i) {
+    auto consumer = messaging::Consumer::Create(
+        co, messaging::EventHandler([this](const messaging::Message& m, const messaging::Event& e) {
+          return notifier_->Handle(m, e);
+        }));
+    if (!consumer) throw std::runtime_error("kafka consumer: " + consumer.error().message);
+    consumers_.push_back(std::move(*consumer));
+  }
   if (registry)
     registry->SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", co.group_id}},
-                       [this] { return static_cast<double>(consumer_->Lag()); });
+                       [this] { return static_cast<double>(ConsumerLag()); });
   registry_ = registry;
 }
 
@@ -97,21 +101,38 @@ Service::~Service() {
 
 void Service::Start() {
   dispatcher_->Start();
-  consumer_thread_ = std::thread([this] {
-    if (auto st = consumer_->Run(); !st) log::Error("consumer stopped", {{"error", st.error().message}});
-  });
+  for (auto& consumer : consumers_) {
+    consumer_threads_.emplace_back([c = consumer.get()] {
+      if (auto st = c->Run(); !st) log::Error("consumer stopped", {{"error", st.error().message}});
+    });
+  }
 }
 
 void Service::Stop() {
-  if (consumer_thread_.joinable()) {
-    consumer_->Stop();
-    dispatcher_->Stop();  // wakes a consumer blocked in Enqueue
-    consumer_thread_.join();
-  }
+  // Consumers first (the workers keep draining the queue, so a consumer waiting in Enqueue gets
+  // through), then the workers: queued rows get their leases released for the next start.
+  for (auto& c : consumers_) c->Stop();
+  for (auto& t : consumer_threads_) t.join();
+  consumer_threads_.clear();
   dispatcher_->Stop();
 }
 
-std::int64_t Service::ConsumerLag() const { return consumer_->Lag(); }
-messaging::ConsumerStats Service::ConsumerStats() const { return consumer_->stats(); }
+std::int64_t Service::ConsumerLag() const {
+  std::int64_t lag = 0;
+  for (const auto& c : consumers_) lag += c->Lag();
+  return lag;
+}
+
+messaging::ConsumerStats Service::ConsumerStats() const {
+  messaging::ConsumerStats total;
+  for (const auto& c : consumers_) {
+    auto s = c->stats();
+    total.handled += s.handled;
+    total.retried += s.retried;
+    total.dead_lettered += s.dead_lettered;
+    total.commit_failures += s.commit_failures;
+  }
+  return total;
+}
 
 }  // namespace store::notification

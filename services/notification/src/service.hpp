@@ -36,6 +36,10 @@ struct ServiceOptions {
   std::string group_id = "notification";
   std::vector<std::string> topics;  // empty: every event type of mappings.json (topic = type)
   std::chrono::milliseconds consumer_retry_max{5000};
+  // Consumers of the group in this process, one thread each (partitions are split between
+  // them): recording deliveries is one MariaDB commit per event, so parallel members multiply
+  // the consumption rate (group commit). More than the topics' partitions adds nothing.
+  int consumer_instances = 3;
   // Declares every key of the service except http.*, db.*, log.level and auth.*.
   static ServiceOptions Declare(config::Loader& cfg);
 };
@@ -51,6 +55,7 @@ class Service {
   void Stop();
   const Catalog& catalog() const { return catalog_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
+  // Summed over this process's consumers.
   std::int64_t ConsumerLag() const;
   messaging::ConsumerStats ConsumerStats() const;
 
@@ -61,8 +66,8 @@ class Service {
   std::unique_ptr<messaging::Producer> dlq_producer_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<Notifier> notifier_;
-  std::unique_ptr<messaging::Consumer> consumer_;
-  std::thread consumer_thread_;
+  std::vector<std::unique_ptr<messaging::Consumer>> consumers_;
+  std::vector<std::thread> consumer_threads_;
   metrics::Registry* registry_ = nullptr;
 };
 

@@ -135,3 +135,38 @@ TEST(Validation, EmailsAndPhones) {
   EXPECT_FALSE(n::IsValidPhone("015112345678"));
   EXPECT_FALSE(n::IsValidPhone("+0123456789"));
 }
+
+// Every mapped event renders with the fields its README entry lists: non-empty parts, the order
+// id as the fallback for a missing order number, every money value formatted.
+TEST(Catalog, EveryTemplateRendersWithItsDocumentedFields) {
+  auto c = Load();
+  const std::string money = R"({"minor": 1999, "currency": "EUR"})";
+  const std::map<std::string, std::string> samples = {
+      {"user.registered.v1", R"({"email": "a@example.com", "name": "A"})"},
+      {"user.email_verification_requested.v1", R"({"email": "a@example.com", "token": "t", "expires_at": "2030-01-01T00:00:00Z"})"},
+      {"user.password_reset_requested.v1", R"({"email": "a@example.com", "token": "t", "expires_at": "2030-01-01T00:00:00Z"})"},
+      {"user.email_changed.v1", R"({"old_email": "a@example.com", "new_email": "b@example.com"})"},
+      {"order.confirmed.v1", R"({"order_id": "o-77", "email": "a@example.com", "lines": [{"sku": "S", "name": "N", "quantity": 1, "unit_price": )" +
+                                 money + R"(, "line_total": )" + money + R"(}], "subtotal": )" + money + R"(, "shipping": )" + money +
+                                 R"(, "total": )" + money + "}"},
+      {"payment.succeeded.v1", R"({"order_id": "o-77", "payment_id": "p", "email": "a@example.com", "amount": )" + money + "}"},
+      {"order.shipped.v1", R"({"order_id": "o-77", "email": "a@example.com", "carrier": "DHL", "tracking_number": "1"})"},
+      {"order.delivered.v1", R"({"order_id": "o-77", "email": "a@example.com"})"},
+      {"order.cancelled.v1", R"({"order_id": "o-77", "email": "a@example.com", "reason": "customer", "refund": )" + money + "}"},
+      {"payment.refunded.v1", R"({"order_id": "o-77", "payment_id": "p", "refund_id": "r", "email": "a@example.com", "amount": )" + money + "}"},
+  };
+  ASSERT_EQ(samples.size(), c.EventTypes().size());
+  for (const auto& [type, data] : samples) {
+    auto out = Build(c, type, data);
+    ASSERT_EQ(out.size(), 1u) << type;
+    EXPECT_FALSE(out[0].subject.empty()) << type;
+    EXPECT_FALSE(out[0].text.empty()) << type;
+    EXPECT_NE(out[0].html.find("<html"), std::string::npos) << type;
+    if (type.starts_with("order.") || type.starts_with("payment.")) {
+      EXPECT_NE(out[0].subject.find("o-77"), std::string::npos) << type << ": " << out[0].subject;
+      EXPECT_NE(out[0].text.find("https://shop.example/account/orders/o-77"), std::string::npos) << type;
+    }
+    if (data.find("minor") != std::string::npos)
+      EXPECT_NE(out[0].text.find("19.99 EUR"), std::string::npos) << type << ": " << out[0].text;
+  }
+}
