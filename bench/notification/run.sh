@@ -157,6 +157,22 @@ Consumer lag = \`kafka_consumer_lag\` (records behind the one in hand) from \`/m
 every 100 ms. Latency = \`sent_at\` − the event's \`occurred_at\`, so it includes the time an event
 waited in Kafka behind the burst.
 
+## Reading the numbers
+
+- The reference loop shows what the SMTP server alone can take; the service's rate shows what
+  durability costs on top. Per email the service makes **two MariaDB commits** (recording the
+  delivery before the Kafka offset is committed, then marking it sent with its attempt row and
+  the \`notification.sent.v1\` outbox row) plus one primary-key read, with
+  \`innodb_flush_log_at_trx_commit=1\` (a log flush per commit; concurrent commits share one via
+  group commit). Against the C++ sink that — not SMTP — is the limit; against MailDev, MailDev
+  (one Node process parsing every message) is close to the limit too.
+- "All consumed after" is when the last event had its delivery row: the consumers (3, one per
+  partition) record about as fast as the workers send, because the bounded send queue
+  (\`sender.queue_limit\`) holds the consumers back — the backlog stays in Kafka, visible as
+  consumer lag, not in memory.
+- The machine is shared with other builds; the load average above says how busy it was. The
+  numbers are for comparing the two columns of one run, not absolute capacity.
+
 ## Samples
 
 $SAMPLES
