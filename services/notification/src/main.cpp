@@ -49,7 +49,9 @@ int main(int argc, char** argv) {
     if (auto m = notification::MigrateSchema(db); !m) throw std::runtime_error("migrations: " + m.error().message);
     store::cache::Cache redis(cache_options);
     store::core::SystemClock clock;
-    store::auth::Authenticator authn(auth_options, &redis, clock);
+    // Its JWKS client's connections belong to the server's io_context: reset it before the
+    // server (and that context) goes away.
+    auto authn = std::make_unique<store::auth::Authenticator>(auth_options, &redis, clock);
     store::metrics::Registry registry;
     notification::Service service(options, db, &registry);
 
@@ -57,7 +59,7 @@ int main(int argc, char** argv) {
     readiness.Add("mariadb", [&db]() -> awaitable<store::core::Status> { co_return co_await db.Ping(); });
     http::Router router;
     notification::AddAdminRoutes(router, db, [&authn](http::Request& req) -> awaitable<store::core::Status> {
-      auto admin = co_await authn.RequireRole(req, "admin");
+      auto admin = co_await authn->RequireRole(req, "admin");
       if (!admin) co_return std::unexpected(std::move(admin.error()));
       co_return store::core::Status{};
     });
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
     {
       http::Server server(server_options, std::move(router), &registry);
       server.Run();
+      authn.reset();
     }
     service.Stop();
   } catch (const std::exception& e) {
