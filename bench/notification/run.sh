@@ -33,7 +33,15 @@ MYSQL=(mariadb -h127.0.0.1 -P"$STORE_MARIADB_PORT" -u"$STORE_MARIADB_USER" -p"$S
 MAILDEV=${MAILDEV_BIN:-$ROOT/deploy/node/node_modules/maildev/bin/maildev}
 
 log() { echo "[bench] $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A port nothing listens on, from a range the shop does not use.
+free_port() {
+  local p
+  while :; do
+    p=$((30000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
 build() {
@@ -84,7 +92,7 @@ run_case() {
     lag=${lag:-0}
     (( lag > max_lag )) && max_lag=$lag
     recorded=$("${MYSQL[@]}" "$db" -e "SELECT COUNT(*) FROM deliveries")
-    samples+="$(printf '%.1f' "$(echo "$now - $t0" | bc)") $lag $recorded $sent"$'\n'
+    samples+="$(calc "$now - $t0") $lag $recorded $sent"$'\n'
     [[ -z $t_consumed && $recorded -ge $BURST ]] && t_consumed=$now
     if (( sent >= BURST )); then t_done=$now; break; fi
     (( $(date +%s) > deadline )) && { log "timeout: $sent of $BURST sent"; break; }
@@ -101,14 +109,14 @@ run_case() {
   "${MYSQL[@]}" -e "DROP DATABASE $db"
 
   local total consume rate consume_rate ref_rate ref1_rate
-  total=$(echo "${t_done:-$now} - $t0" | bc)
-  consume=$(echo "${t_consumed:-$now} - $t0" | bc)
-  rate=$(echo "scale=1; $sent / $total" | bc)
-  consume_rate=$(echo "scale=1; $BURST / $consume" | bc)
+  total=$(calc "${t_done:-$now} - $t0" 3)
+  consume=$(calc "${t_consumed:-$now} - $t0" 3)
+  rate=$(calc "$sent / $total")
+  consume_rate=$(calc "$BURST / $consume")
   ref_rate=$(echo "$ref" | sed -E 's/.*"per_second": ([0-9.]+).*/\1/')
   ref1_rate=$(echo "$ref1" | sed -E 's/.*"per_second": ([0-9.]+).*/\1/')
   read -r p50 p99 pmax <<<"$lat"
-  RESULTS+="| $name | $sent / $BURST (not sent: $failed) | $(printf '%.1f' "$total") | **$rate** | $ref_rate ($ref1_rate with 1 thread) | $(echo "scale=2; $rate / $ref_rate" | bc) | $max_lag | $(printf '%.1f' "$consume") ($consume_rate/s) | $p50 / $p99 / $pmax |"$'\n'
+  RESULTS+="| $name | $sent / $BURST (not sent: $failed) | $(printf '%.1f' "$total") | **$rate** | $ref_rate ($ref1_rate with 1 thread) | $(calc "$rate / $ref_rate" 2) | $max_lag | $(printf '%.1f' "$consume") ($consume_rate/s) | $p50 / $p99 / $pmax |"$'\n'
   SAMPLES+="### $name"$'\n\n'"time_s consumer_lag recorded sent (every ~10th sample)"$'\n\n```\n'"$(echo -n "$samples" | awk 'NR % 10 == 1')"$'\n```\n\n'
   log "$name: $rate emails/s end to end (reference $ref_rate/s), max lag $max_lag, publish $pub"
 }
