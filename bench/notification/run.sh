@@ -174,6 +174,13 @@ waited in Kafka behind the burst.
   \`innodb_flush_log_at_trx_commit=1\` (a log flush per commit; concurrent commits share one via
   group commit). Against the C++ sink that — not SMTP — is the limit; against MailDev, MailDev
   (one Node process parsing every message) is close to the limit too.
+- The delivery rows are written about as fast as messages are sent (the samples: "recorded"
+  runs just ahead of "sent"), so the **consumers** are the limit: each record costs one MariaDB
+  commit (its delivery row) and one synchronous Kafka offset commit
+  (\`messaging::Consumer\` commits after every record), one record at a time per partition.
+  Three partitions give three consumers. More partitions (and \`consumer.instances\`), or a
+  batching consumer in libs/messaging (commit a batch of rows and offsets at once), would raise
+  the ceiling; the senders have headroom.
 - "All consumed after" is when the last event had its delivery row: the consumers (3, one per
   partition) record about as fast as the workers send, because the bounded send queue
   (\`sender.queue_limit\`) holds the consumers back — the backlog stays in Kafka, visible as
