@@ -540,6 +540,57 @@ TEST_F(NotificationTest, ARowLeftClaimedByACrashedInstanceIsSentAfterItsLease) {
   EXPECT_TRUE(WaitFor([&] { return StatusOf(to) == "sent"; }, 5s));
 }
 
+// ---- SMTP AUTH and STARTTLS -------------------------------------------------------------------
+
+TEST_F(NotificationTest, SmtpAuthenticationIsUsedAndRequiredTlsIsNeverSkipped) {
+  const std::uint16_t smtp = FreePort(), web = FreePort();
+  Child maildev({"node", STORE_MAILDEV_BIN, "--smtp", std::to_string(smtp), "--web", std::to_string(web), "--ip",
+                 "127.0.0.1", "--incoming-user", "shop", "--incoming-pass", "s3cret", "--silent"});
+  ASSERT_TRUE(WaitFor([&] { return PortOpen(smtp) && Curl("GET", "http://127.0.0.1:" + std::to_string(web) + "/email").status == 200; }, 30s));
+  const std::string group = Unique("auth");
+  auto base = [&] {
+    auto o = Options();
+    o.group_id = group;  // one group across the restarts below: each event is consumed once
+    o.dispatcher.consumer_group = group;
+    o.smtp.url = "smtp://127.0.0.1:" + std::to_string(smtp);
+    o.smtp.username = "shop";
+    o.smtp.password = "s3cret";
+    o.dispatcher.retry = n::RetryPolicy{100ms, 200ms, 2};
+    return o;
+  };
+  // The right credentials: delivered.
+  Start(base());
+  const std::string good = Address("auth-ok");
+  Publish("user.registered.v1", Registered(good));
+  EXPECT_EQ(WaitForMails(web, good, 1).size(), 1u);
+  ASSERT_TRUE(WaitFor([&] { return StatusOf(good) == "sent"; }, 5s));
+
+  // A wrong password: 535 is permanent, one attempt, nothing delivered.
+  service_.reset();
+  auto wrong = base();
+  wrong.smtp.password = "wrong";
+  Start(wrong);
+  const std::string denied = Address("auth-denied");
+  Publish("user.registered.v1", Registered(denied));
+  ASSERT_TRUE(WaitFor([&] { return StatusOf(denied) == "failed"; }));
+  EXPECT_EQ(Delivery(denied)->Int("attempts"), 1);
+  EXPECT_TRUE(MailsTo(web, denied).empty());
+
+  // smtp.tls = required against a server without STARTTLS: never sent in clear; retried (the
+  // server may offer it again), then failed.
+  service_.reset();
+  auto tls = base();
+  tls.smtp.tls = "required";
+  Start(tls);
+  const std::string clear = Address("no-tls");
+  Publish("user.registered.v1", Registered(clear));
+  ASSERT_TRUE(WaitFor([&] { return StatusOf(clear) == "failed"; }));
+  auto d = *Delivery(clear);
+  EXPECT_EQ(d.Int("attempts"), 2);
+  EXPECT_NE(d.Text("last_error").find("SSL"), std::string::npos) << d.Text("last_error");
+  EXPECT_TRUE(MailsTo(web, clear).empty());
+}
+
 // ---- dead letters ---------------------------------------------------------------------------
 
 TEST_F(NotificationTest, MalformedEventsGoToTheDeadLetterTopicWhileHealthyEventsFlow) {
