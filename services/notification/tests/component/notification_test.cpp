@@ -885,3 +885,80 @@ TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
     }
   }
 }
+
+// ---- the executable: main.cpp's wiring ------------------------------------------------------
+
+namespace {
+
+// Starts `argv` with extra environment variables; stdout+stderr go to `log_path`.
+pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& log_path) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
+    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
+  auto end = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < end) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(50ms);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return -1;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_F(NotificationTest, TheExecutableServesConsumesAndStopsGracefully) {
+  const std::string log = "/tmp/" + Unique("notification_process") + ".log";
+  // A bad value stops start-up with exit code 2, naming the key.
+  pid_t bad = Spawn({STORE_NOTIFICATION_BIN}, {"NOTIFICATION_SMTP_TLS=sometimes"}, log);
+  EXPECT_EQ(WaitExit(bad, 20s), 2);
+  EXPECT_NE(ReadText(log).find("smtp.tls"), std::string::npos) << ReadText(log);
+
+  const std::uint16_t port = FreePort();
+  const std::vector<std::string> env = {
+      "NOTIFICATION_HTTP_PORT=" + std::to_string(port),
+      "NOTIFICATION_DB_DATABASE=" + tempdb_.name(),
+      "NOTIFICATION_DB_PORT=" + std::to_string(engines_.mariadb_port),
+      "NOTIFICATION_KAFKA_BOOTSTRAP=" + engines_.kafka_bootstrap,
+      "NOTIFICATION_CONSUMER_TOPICS=" + topic_.name(),
+      "NOTIFICATION_CONSUMER_GROUP=" + Unique("process"),
+      "NOTIFICATION_SMTP_URL=smtp://127.0.0.1:" + std::to_string(engines_.smtp_port),
+      "NOTIFICATION_SHOP_BASE_URL=https://shop.process.test",
+      "NOTIFICATION_AUTH_JWKS_URL=http://127.0.0.1:1/.well-known/jwks.json",
+  };
+  pid_t pid = Spawn({STORE_NOTIFICATION_BIN}, env, log);
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  ASSERT_TRUE(WaitFor([&] { return Curl("GET", base + "/readyz").status == 200; }, 30s)) << ReadText(log);
+  EXPECT_EQ(Curl("GET", base + "/v1/notifications/deliveries").status, 401);
+  const std::string to = Address("process");
+  Publish("user.email_verification_requested.v1",
+          {{"user_id", "u"}, {"email", to}, {"token", "abc"}, {"expires_at", "2030-01-01T00:00:00Z"}});
+  auto mails = WaitForMails(engines_.maildev_web_port, to, 1, 30s);
+  ASSERT_EQ(mails.size(), 1u) << ReadText(log);
+  EXPECT_NE(Str(mails[0], "text").find("https://shop.process.test/verify-email?token=abc"), std::string::npos);
+  EXPECT_NE(Curl("GET", base + "/metrics").body.find("notification_sent_total 1"), std::string::npos);
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(WaitExit(pid, 30s), 0) << ReadText(log);
+  std::remove(log.c_str());
+}
