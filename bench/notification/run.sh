@@ -181,10 +181,10 @@ waited in Kafka behind the burst.
   Three partitions give three consumers. More partitions (and \`consumer.instances\`), or a
   batching consumer in libs/messaging (commit a batch of rows and offsets at once), would raise
   the ceiling; the senders have headroom.
-- "All consumed after" is when the last event had its delivery row: the consumers (3, one per
-  partition) record about as fast as the workers send, because the bounded send queue
-  (\`sender.queue_limit\`) holds the consumers back — the backlog stays in Kafka, visible as
-  consumer lag, not in memory.
+- "All consumed after" is when the last event had its delivery row. The burst waits in Kafka
+  (the consumer lag), not in memory: the send queue stays short because the senders keep up; with
+  an SMTP server slower than the consumers the bounded queue (\`sender.queue_limit\`) would
+  hold the consumers back and the lag would grow instead.
 - The machine is shared with other builds; the load average above says how busy it was. The
   numbers are for comparing the two columns of one run, not absolute capacity.
 
