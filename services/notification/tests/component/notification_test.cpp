@@ -113,7 +113,15 @@ std::string UrlDecode(std::string_view s) {
 }
 
 std::string Unique(const std::string& what) { return store::testing::UniqueName(what); }
-std::string Address(const std::string& what) { return Unique(what) + "@example.com"; }
+// Every address a test mails to, so the test can delete its messages from the shared MailDev.
+std::vector<std::string>& UsedAddresses() {
+  static std::vector<std::string> used;
+  return used;
+}
+std::string Address(const std::string& what) {
+  UsedAddresses().push_back(Unique(what) + "@example.com");
+  return UsedAddresses().back();
+}
 
 // A child process we own (private MailDev, SMTP sink): stopped with SIGTERM by its pid.
 class Child {
@@ -274,6 +282,12 @@ class NotificationTest : public ::testing::Test {
   }
   void TearDown() override {
     service_.reset();
+    // Leave the shared MailDev as we found it: delete this test's messages (DELETE /email/:id).
+    const std::string base = "http://127.0.0.1:" + std::to_string(engines_.maildev_web_port);
+    for (const auto& address : UsedAddresses())
+      for (const auto& mail : MailsTo(engines_.maildev_web_port, address))
+        Curl("DELETE", base + "/email/" + Str(mail, "id"));
+    UsedAddresses().clear();
   }
 
   n::ServiceOptions Options() {
