@@ -9,6 +9,7 @@
 #include "store/core/money.hpp"
 #include "store/core/result.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/detached.hpp>
 
