@@ -1,0 +1,6 @@
+// store::auth — tokens, keys and request authentication. See libs/auth/README.md.
+#pragma once
+
+#include "store/auth/authenticator.hpp"
+#include "store/auth/jws.hpp"
+#include "store/auth/tokens.hpp"
