@@ -13,8 +13,8 @@ core::Error TooManyRequests(std::int64_t retry_after_seconds) {
                      {core::FieldError{"retry_after", std::to_string(retry_after_seconds)}}};
 }
 
-boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Limiter::Hit(std::string action, std::string kind,
-                                                                                std::string subject, std::int64_t limit,
+boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Limiter::Hit(const std::string& action, const std::string& kind,
+                                                                                const std::string& subject, std::int64_t limit,
                                                                                 std::chrono::milliseconds window) {
   std::string key = prefix_ + "rl:" + action + ":" + kind + ":" + subject;
   std::vector<cache::Command> commands{{"INCR", key}, {"PEXPIRE", key, std::to_string(window.count()), "NX"}, {"PTTL", key}};
@@ -24,14 +24,14 @@ boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Limiter::Hit(s
   co_return std::optional<std::int64_t>{CeilSeconds(std::max<std::int64_t>(replies[2].integer, 1))};
 }
 
-boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Limiter::Locked(std::string account) {
+boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Limiter::Locked(const std::string& account) {
   std::string key = prefix_ + "lock:" + account;
   CO_TRY(ttl, co_await cache_.Ttl(std::move(key)));
   if (!ttl || ttl->count() <= 0) co_return std::optional<std::int64_t>{};
   co_return std::optional<std::int64_t>{CeilSeconds(ttl->count())};
 }
 
-boost::asio::awaitable<core::Status> Limiter::Failed(std::string account, LockoutPolicy policy) {
+boost::asio::awaitable<core::Status> Limiter::Failed(const std::string& account, const LockoutPolicy& policy) {
   std::string consecutive = prefix_ + "lf:" + account;
   std::string hourly = prefix_ + "lh:" + account;
   std::string window = std::to_string(policy.window.count());
@@ -50,12 +50,14 @@ boost::asio::awaitable<core::Status> Limiter::Failed(std::string account, Lockou
   if (replies[2].integer >= policy.per_window) lock_ms = std::max<std::int64_t>(lock_ms, replies[4].integer);
   if (lock_ms > 0) {
     std::string lock = prefix_ + "lock:" + account;
-    CO_TRY_STATUS(co_await cache_.Set(std::move(lock), "1", std::chrono::milliseconds(lock_ms)));
+    std::string one = "1";
+    std::optional<std::chrono::milliseconds> ttl = std::chrono::milliseconds(lock_ms);
+    CO_TRY_STATUS(co_await cache_.Set(std::move(lock), std::move(one), ttl));
   }
   co_return core::Status{};
 }
 
-boost::asio::awaitable<core::Status> Limiter::Succeeded(std::string account) {
+boost::asio::awaitable<core::Status> Limiter::Succeeded(const std::string& account) {
   std::string consecutive = prefix_ + "lf:" + account;
   CO_TRY(n, co_await cache_.Del(std::move(consecutive)));
   (void)n;

@@ -31,17 +31,18 @@ struct LockoutPolicy {
 class Limiter {
  public:
   Limiter(cache::Cache& cache, std::string prefix) : cache_(cache), prefix_(std::move(prefix)) {}
+  // (Parameters are references: callers pass named values, never temporaries, inside co_await.)
   // Counts one attempt; nullopt while within `limit` per `window`, else the seconds until the
   // window ends.
-  boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Hit(std::string action, std::string kind,
-                                                                         std::string subject, std::int64_t limit,
+  boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Hit(const std::string& action, const std::string& kind,
+                                                                         const std::string& subject, std::int64_t limit,
                                                                          std::chrono::milliseconds window);
   // Seconds left on the account's lockout, nullopt when not locked.
-  boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Locked(std::string account);
+  boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Locked(const std::string& account);
   // A failed login: counts it and locks the account when the policy says so.
-  boost::asio::awaitable<core::Status> Failed(std::string account, LockoutPolicy policy);
+  boost::asio::awaitable<core::Status> Failed(const std::string& account, const LockoutPolicy& policy);
   // A successful login clears the consecutive-failure count.
-  boost::asio::awaitable<core::Status> Succeeded(std::string account);
+  boost::asio::awaitable<core::Status> Succeeded(const std::string& account);
 
  private:
   cache::Cache& cache_;

@@ -84,9 +84,14 @@ Task<void> Accounts::Revoke(const std::vector<std::string>& sids) {
 }
 
 Task<void> Accounts::Throttle(const char* action, const Limit& limit, const std::string& ip, const std::string& account) {
-  CO_TRY(by_ip, co_await limiter_.Hit(action, "ip", ip.empty() ? "unknown" : ip, limit.per_ip, settings_.abuse_window));
+  // Named strings only: a temporary inside a co_await expression is destroyed twice by g++ 12.
+  std::string name = action;
+  std::string kind_ip = "ip";
+  std::string kind_account = "acct";
+  std::string subject = ip.empty() ? "unknown" : ip;
+  CO_TRY(by_ip, co_await limiter_.Hit(name, kind_ip, subject, limit.per_ip, settings_.abuse_window));
   if (by_ip) co_return Fail(TooManyRequests(*by_ip));
-  CO_TRY(by_account, co_await limiter_.Hit(action, "acct", account, limit.per_account, settings_.abuse_window));
+  CO_TRY(by_account, co_await limiter_.Hit(name, kind_account, account, limit.per_account, settings_.abuse_window));
   if (by_account) co_return Fail(TooManyRequests(*by_account));
   co_return Status{};
 }
@@ -157,13 +162,14 @@ Result<Tokens> Accounts::StartSession(Connection& c, const User& u, const std::s
 
 // ---------------------------------------------------------------- registration and verification
 
-Task<void> Accounts::Register(RegisterCommand cmd, ClientInfo client) {
+Task<void> Accounts::Register(const RegisterCommand& cmd, const ClientInfo& client) {
   auto email = NormalizeEmail(cmd.email);
   if (!email) co_return Fail(FieldInvalid("email", "must be a valid email address"));
   std::vector<core::FieldError> fields;
   if (auto bad = policy_.Check(cmd.password, *email)) fields.push_back(*bad);
   if (!fields.empty()) co_return Fail(Error{Errc::unprocessable, "the password is not acceptable", fields});
-  CO_TRY_STATUS(co_await Throttle("register", settings_.register_, client.ip, AccountKey(*email)));
+  auto account = AccountKey(*email);
+  CO_TRY_STATUS(co_await Throttle("register", settings_.register_, client.ip, account));
   // Hashing happens for new and existing addresses alike: the answer takes the same time.
   CO_TRY(hash, co_await HashPassword(cmd.password));
   auto now = NowMs();
@@ -195,7 +201,7 @@ Task<void> Accounts::Register(RegisterCommand cmd, ClientInfo client) {
   co_return done;
 }
 
-Task<std::string> Accounts::VerifyEmail(std::string token) {
+Task<std::string> Accounts::VerifyEmail(const std::string& token) {
   if (token.empty() || token.size() > 128) co_return Fail(FieldInvalid("token", kBadLink));
   auto hash = Sha256Hex(token);
   auto now = NowMs();
@@ -230,10 +236,11 @@ Task<std::string> Accounts::VerifyEmail(std::string token) {
   co_return outcome.email;
 }
 
-Task<void> Accounts::ResendVerification(std::string raw_email, ClientInfo client) {
+Task<void> Accounts::ResendVerification(const std::string& raw_email, const ClientInfo& client) {
   auto email = NormalizeEmail(raw_email);
   if (!email) co_return Fail(FieldInvalid("email", "must be a valid email address"));
-  CO_TRY_STATUS(co_await Throttle("resend", settings_.resend, client.ip, AccountKey(*email)));
+  auto account = AccountKey(*email);
+  CO_TRY_STATUS(co_await Throttle("resend", settings_.resend, client.ip, account));
   auto fn = [&](Connection& c) -> Status {
     TRY(user, repo::UserByEmail(c, *email, true));
     if (!user || user->email_verified || user->disabled) return {};
@@ -244,14 +251,16 @@ Task<void> Accounts::ResendVerification(std::string raw_email, ClientInfo client
 
 // ---------------------------------------------------------------- login and sessions
 
-Task<Tokens> Accounts::Login(LoginCommand cmd, ClientInfo client) {
+Task<Tokens> Accounts::Login(const LoginCommand& cmd, const ClientInfo& client) {
   auto email = NormalizeEmail(cmd.email);
   if (!email) co_return Fail(FieldInvalid("email", "must be a valid email address"));
   if (cmd.password.empty() || cmd.password.size() > 4 * settings_.password_max)
     co_return Fail(Errc::unauthenticated, kInvalidCredentials);
   auto account = AccountKey(*email);
   std::string ip = client.ip.empty() ? "unknown" : client.ip;
-  CO_TRY(by_ip, co_await limiter_.Hit("login", "ip", ip, settings_.login.per_ip, settings_.abuse_window));
+  std::string action = "login";
+  std::string kind = "ip";
+  CO_TRY(by_ip, co_await limiter_.Hit(action, kind, ip, settings_.login.per_ip, settings_.abuse_window));
   if (by_ip) co_return Fail(TooManyRequests(*by_ip));
   CO_TRY(locked, co_await limiter_.Locked(account));
   if (locked) co_return Fail(TooManyRequests(*locked));
@@ -281,7 +290,7 @@ Task<Tokens> Accounts::Login(LoginCommand cmd, ClientInfo client) {
   co_return co_await db_.Transaction(fn);
 }
 
-Task<Tokens> Accounts::Refresh(std::string refresh_token, ClientInfo client) {
+Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInfo& client) {
   (void)client;
   if (refresh_token.empty() || refresh_token.size() > 128) co_return Fail(Errc::unauthenticated, "invalid refresh token");
   auto hash = Sha256Hex(refresh_token);
@@ -327,7 +336,7 @@ Task<Tokens> Accounts::Refresh(std::string refresh_token, ClientInfo client) {
   co_return std::move(*outcome.tokens);
 }
 
-Task<void> Accounts::EndSession(std::string user_id, std::string sid, std::string reason) {
+Task<void> Accounts::EndSession(const std::string& user_id, const std::string& sid, const std::string& reason) {
   auto now = NowMs();
   auto fn = [&](Connection& c) { return repo::RevokeSessions(c, user_id, sid, std::nullopt, reason, now); };
   CO_TRY(ids, co_await db_.Transaction(fn));
@@ -335,7 +344,7 @@ Task<void> Accounts::EndSession(std::string user_id, std::string sid, std::strin
   co_return co_await Revoke(ids);
 }
 
-Task<void> Accounts::EndSessionByRefresh(std::string refresh_token) {
+Task<void> Accounts::EndSessionByRefresh(const std::string& refresh_token) {
   auto hash = Sha256Hex(refresh_token);
   auto now = NowMs();
   auto fn = [&](Connection& c) -> Result<std::vector<std::string>> {
@@ -347,14 +356,14 @@ Task<void> Accounts::EndSessionByRefresh(std::string refresh_token) {
   co_return co_await Revoke(ids);
 }
 
-Task<void> Accounts::EndAllSessions(std::string user_id, std::optional<std::string> except, std::string reason) {
+Task<void> Accounts::EndAllSessions(const std::string& user_id, const std::optional<std::string>& except, const std::string& reason) {
   auto now = NowMs();
   auto fn = [&](Connection& c) { return repo::RevokeSessions(c, user_id, std::nullopt, except, reason, now); };
   CO_TRY(ids, co_await db_.Transaction(fn));
   co_return co_await Revoke(ids);
 }
 
-Task<std::vector<Session>> Accounts::Sessions(std::string user_id) {
+Task<std::vector<Session>> Accounts::Sessions(const std::string& user_id) {
   auto now = NowMs();
   auto idle = settings_.idle_timeout.count();
   auto fn = [&](Connection& c) { return repo::LiveSessions(c, user_id, now, idle); };
@@ -363,10 +372,11 @@ Task<std::vector<Session>> Accounts::Sessions(std::string user_id) {
 
 // ---------------------------------------------------------------- passwords
 
-Task<void> Accounts::RequestPasswordReset(std::string raw_email, ClientInfo client) {
+Task<void> Accounts::RequestPasswordReset(const std::string& raw_email, const ClientInfo& client) {
   auto email = NormalizeEmail(raw_email);
   if (!email) co_return Fail(FieldInvalid("email", "must be a valid email address"));
-  CO_TRY_STATUS(co_await Throttle("reset", settings_.reset, client.ip, AccountKey(*email)));
+  auto account = AccountKey(*email);
+  CO_TRY_STATUS(co_await Throttle("reset", settings_.reset, client.ip, account));
   auto now = NowMs();
   auto fn = [&](Connection& c) -> Status {
     TRY(user, repo::UserByEmail(c, *email, true));
@@ -388,7 +398,7 @@ Task<void> Accounts::RequestPasswordReset(std::string raw_email, ClientInfo clie
   co_return co_await db_.Transaction(fn);
 }
 
-Task<void> Accounts::ConfirmPasswordReset(std::string token, std::string password) {
+Task<void> Accounts::ConfirmPasswordReset(const std::string& token, const std::string& password) {
   if (token.empty() || token.size() > 128) co_return Fail(FieldInvalid("token", kBadLink));
   auto hash = Sha256Hex(token);
   auto now = NowMs();
@@ -412,7 +422,7 @@ Task<void> Accounts::ConfirmPasswordReset(std::string token, std::string passwor
   co_return co_await Revoke(ids);
 }
 
-Task<void> Accounts::ChangePassword(std::string user_id, std::string current_sid, std::string current, std::string next) {
+Task<void> Accounts::ChangePassword(const std::string& user_id, const std::string& current_sid, const std::string& current, const std::string& next) {
   auto load = [&](Connection& c) { return repo::UserById(c, user_id); };
   CO_TRY(user, co_await db_.Run(load));
   if (!user) co_return Fail(Errc::unauthenticated, "unknown account");
@@ -434,14 +444,14 @@ Task<void> Accounts::ChangePassword(std::string user_id, std::string current_sid
 
 // ---------------------------------------------------------------- profile
 
-Task<User> Accounts::Profile(std::string user_id) {
+Task<User> Accounts::Profile(const std::string& user_id) {
   auto fn = [&](Connection& c) { return repo::UserById(c, user_id); };
   CO_TRY(user, co_await db_.Run(fn));
   if (!user) co_return Fail(Errc::not_found, "no such account");
   co_return std::move(*user);
 }
 
-Task<User> Accounts::UpdateProfile(std::string user_id, ProfilePatch patch) {
+Task<User> Accounts::UpdateProfile(const std::string& user_id, const ProfilePatch& patch) {
   auto now = NowMs();
   auto fn = [&](Connection& c) -> Result<User> {
     TRY(user, repo::UserById(c, user_id, true));
@@ -456,7 +466,7 @@ Task<User> Accounts::UpdateProfile(std::string user_id, ProfilePatch patch) {
   co_return co_await db_.Transaction(fn);
 }
 
-Task<void> Accounts::RequestEmailChange(std::string user_id, std::string raw_email, std::string password) {
+Task<void> Accounts::RequestEmailChange(const std::string& user_id, const std::string& raw_email, const std::string& password) {
   auto email = NormalizeEmail(raw_email);
   if (!email) co_return Fail(FieldInvalid("new_email", "must be a valid email address"));
   auto load = [&](Connection& c) { return repo::UserById(c, user_id); };
@@ -481,12 +491,13 @@ Task<void> Accounts::RequestEmailChange(std::string user_id, std::string raw_ema
 
 // ---------------------------------------------------------------- addresses
 
-Task<std::vector<Address>> Accounts::ListAddresses(std::string user_id) {
+Task<std::vector<Address>> Accounts::ListAddresses(const std::string& user_id) {
   auto fn = [&](Connection& c) { return repo::Addresses(c, user_id); };
   co_return co_await db_.Run(fn);
 }
 
-Task<Address> Accounts::CreateAddress(std::string user_id, Address address) {
+Task<Address> Accounts::CreateAddress(const std::string& user_id, const Address& input) {
+  Address address = input;
   address.id = core::NewUuid();
   auto now = NowMs();
   auto fn = [&](Connection& c) -> Result<Address> {
@@ -501,7 +512,8 @@ Task<Address> Accounts::CreateAddress(std::string user_id, Address address) {
   co_return co_await db_.Transaction(fn);
 }
 
-Task<Address> Accounts::UpdateAddress(std::string user_id, Address address) {
+Task<Address> Accounts::UpdateAddress(const std::string& user_id, const Address& input) {
+  const Address& address = input;
   auto now = NowMs();
   auto fn = [&](Connection& c) -> Result<Address> {
     TRY(user, repo::UserById(c, user_id, true));
@@ -515,7 +527,7 @@ Task<Address> Accounts::UpdateAddress(std::string user_id, Address address) {
   co_return co_await db_.Transaction(fn);
 }
 
-Task<void> Accounts::DeleteAddress(std::string user_id, std::string address_id) {
+Task<void> Accounts::DeleteAddress(const std::string& user_id, const std::string& address_id) {
   auto fn = [&](Connection& c) { return repo::DeleteAddress(c, user_id, address_id); };
   CO_TRY(deleted, co_await db_.Run(fn));
   if (!deleted) co_return Fail(Errc::not_found, "no such address");
@@ -524,12 +536,12 @@ Task<void> Accounts::DeleteAddress(std::string user_id, std::string address_id) 
 
 // ---------------------------------------------------------------- admin
 
-Task<std::vector<User>> Accounts::SearchUsers(std::string q, std::int64_t limit, std::int64_t offset) {
+Task<std::vector<User>> Accounts::SearchUsers(const std::string& q, std::int64_t limit, std::int64_t offset) {
   auto fn = [&](Connection& c) { return repo::SearchUsers(c, q, limit, offset); };
   co_return co_await db_.Run(fn);
 }
 
-Task<User> Accounts::SetDisabled(std::string user_id, bool disabled) {
+Task<User> Accounts::SetDisabled(const std::string& user_id, bool disabled) {
   auto now = NowMs();
   struct Outcome {
     User user;
@@ -588,7 +600,7 @@ Task<void> Accounts::EnsureBootstrapAdmin() {
 
 // ---------------------------------------------------------------- social login
 
-Task<Tokens> Accounts::LoginWithOidc(OidcIdentity id, ClientInfo client) {
+Task<Tokens> Accounts::LoginWithOidc(const OidcIdentity& id, const ClientInfo& client) {
   auto now = NowMs();
   auto fn = [&](Connection& c) -> Result<Tokens> {
     TRY(linked, repo::UserIdOfIdentity(c, id.provider, id.subject));

@@ -74,37 +74,37 @@ class Accounts {
   Accounts(const Settings& settings, db::Database& db, cache::Cache& cache, const core::Clock& clock, const KeyRing& keys,
            const PasswordPolicy& policy);
 
-  Task<void> Register(RegisterCommand cmd, ClientInfo client);
-  Task<std::string> VerifyEmail(std::string token);  // the verified address
-  Task<void> ResendVerification(std::string email, ClientInfo client);
-  Task<Tokens> Login(LoginCommand cmd, ClientInfo client);
-  Task<Tokens> Refresh(std::string refresh_token, ClientInfo client);
+  Task<void> Register(const RegisterCommand& cmd, const ClientInfo& client);
+  Task<std::string> VerifyEmail(const std::string& token);  // the verified address
+  Task<void> ResendVerification(const std::string& email, const ClientInfo& client);
+  Task<Tokens> Login(const LoginCommand& cmd, const ClientInfo& client);
+  Task<Tokens> Refresh(const std::string& refresh_token, const ClientInfo& client);
   // Ends the session `sid` of `user_id` (logout; or DELETE /v1/me/sessions/{id}: not_found when
   // it is not theirs or already ended).
-  Task<void> EndSession(std::string user_id, std::string sid, std::string reason);
+  Task<void> EndSession(const std::string& user_id, const std::string& sid, const std::string& reason);
   // Ends the session a refresh token belongs to (logout without a valid access token).
-  Task<void> EndSessionByRefresh(std::string refresh_token);
-  Task<void> EndAllSessions(std::string user_id, std::optional<std::string> except, std::string reason);
-  Task<void> RequestPasswordReset(std::string email, ClientInfo client);
-  Task<void> ConfirmPasswordReset(std::string token, std::string password);
-  Task<void> ChangePassword(std::string user_id, std::string current_sid, std::string current, std::string next);
+  Task<void> EndSessionByRefresh(const std::string& refresh_token);
+  Task<void> EndAllSessions(const std::string& user_id, const std::optional<std::string>& except, const std::string& reason);
+  Task<void> RequestPasswordReset(const std::string& email, const ClientInfo& client);
+  Task<void> ConfirmPasswordReset(const std::string& token, const std::string& password);
+  Task<void> ChangePassword(const std::string& user_id, const std::string& current_sid, const std::string& current, const std::string& next);
 
-  Task<User> Profile(std::string user_id);
-  Task<User> UpdateProfile(std::string user_id, ProfilePatch patch);
-  Task<void> RequestEmailChange(std::string user_id, std::string new_email, std::string password);
-  Task<std::vector<Session>> Sessions(std::string user_id);
+  Task<User> Profile(const std::string& user_id);
+  Task<User> UpdateProfile(const std::string& user_id, const ProfilePatch& patch);
+  Task<void> RequestEmailChange(const std::string& user_id, const std::string& new_email, const std::string& password);
+  Task<std::vector<Session>> Sessions(const std::string& user_id);
 
-  Task<std::vector<Address>> ListAddresses(std::string user_id);
-  Task<Address> CreateAddress(std::string user_id, Address address);
-  Task<Address> UpdateAddress(std::string user_id, Address address);
-  Task<void> DeleteAddress(std::string user_id, std::string address_id);
+  Task<std::vector<Address>> ListAddresses(const std::string& user_id);
+  Task<Address> CreateAddress(const std::string& user_id, const Address& input);
+  Task<Address> UpdateAddress(const std::string& user_id, const Address& input);
+  Task<void> DeleteAddress(const std::string& user_id, const std::string& address_id);
 
-  Task<std::vector<User>> SearchUsers(std::string q, std::int64_t limit, std::int64_t offset);
-  Task<User> SetDisabled(std::string user_id, bool disabled);
+  Task<std::vector<User>> SearchUsers(const std::string& q, std::int64_t limit, std::int64_t offset);
+  Task<User> SetDisabled(const std::string& user_id, bool disabled);
   // admin.bootstrap_email: promote the account, or create it with admin.bootstrap_password.
   Task<void> EnsureBootstrapAdmin();
 
-  Task<Tokens> LoginWithOidc(OidcIdentity identity, ClientInfo client);
+  Task<Tokens> LoginWithOidc(const OidcIdentity& identity, const ClientInfo& client);
 
   // Seconds the revocation list keeps a session id: the access-token lifetime plus leeway.
   std::chrono::seconds revocation_ttl() const;

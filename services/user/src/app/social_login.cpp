@@ -147,7 +147,7 @@ Task<auth::KeySet> SocialLogin::Keys(Provider& p, bool refresh) {
   co_return *keys;
 }
 
-Task<std::string> SocialLogin::Start(std::string name) {
+Task<std::string> SocialLogin::Start(const std::string& name) {
   auto it = providers_.find(name);
   if (it == providers_.end()) co_return Fail(Errc::not_found, "no such provider");
   Provider& p = *it->second;
@@ -159,7 +159,8 @@ Task<std::string> SocialLogin::Start(std::string name) {
   boost::json::object saved{{"p", name}, {"n", nonce}, {"v", verifier}};
   std::string key = settings_.key_prefix + "oidc:" + Sha256Hex(state);
   std::string value = boost::json::serialize(saved);
-  CO_TRY_STATUS(co_await cache_.Set(std::move(key), std::move(value), settings_.oidc_state_ttl));
+  std::optional<std::chrono::milliseconds> ttl = settings_.oidc_state_ttl;
+  CO_TRY_STATUS(co_await cache_.Set(std::move(key), std::move(value), ttl));
   std::string url = p.authorization_endpoint;
   url += url.find('?') == std::string::npos ? '?' : '&';
   url += "response_type=code&client_id=" + FormEncode(p.settings.client_id) + "&redirect_uri=" +
@@ -168,7 +169,8 @@ Task<std::string> SocialLogin::Start(std::string name) {
   co_return url;
 }
 
-Task<Tokens> SocialLogin::Callback(std::string name, std::string code, std::string state, ClientInfo client) {
+Task<Tokens> SocialLogin::Callback(const std::string& name, const std::string& code, const std::string& state,
+                                   const ClientInfo& client) {
   auto it = providers_.find(name);
   if (it == providers_.end()) co_return Fail(Errc::not_found, "no such provider");
   Provider& p = *it->second;
@@ -231,7 +233,8 @@ Task<Tokens> SocialLogin::Callback(std::string name, std::string code, std::stri
     log::Warn("OIDC id_token refused", {{"provider", name}, {"reason", identity.error().message}});
     co_return Fail(identity.error());
   }
-  co_return co_await accounts_.LoginWithOidc(std::move(*identity), std::move(client));
+  const OidcIdentity& verified = *identity;
+  co_return co_await accounts_.LoginWithOidc(verified, client);
 }
 
 }  // namespace store::user

@@ -36,8 +36,9 @@ class SocialLogin {
   SocialLogin(const Settings& settings, cache::Cache& cache, const core::Clock& clock, Accounts& accounts);
   ~SocialLogin();
   bool Has(const std::string& provider) const;
-  Task<std::string> Start(std::string provider);
-  Task<Tokens> Callback(std::string provider, std::string code, std::string state, ClientInfo client);
+  Task<std::string> Start(const std::string& provider);
+  Task<Tokens> Callback(const std::string& provider, const std::string& code, const std::string& state,
+                        const ClientInfo& client);
 
  private:
   struct Provider;

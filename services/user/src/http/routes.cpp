@@ -329,7 +329,8 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     if (Failed(valid, out)) co_return out;
     auto claims = co_await authn.Authenticate(req);
     if (claims) {
-      auto done = co_await accounts.EndSession(claims->subject, claims->session_id, "logout");
+      const std::string reason = "logout";
+      auto done = co_await accounts.EndSession(claims->subject, claims->session_id, reason);
       if (!done && done.error().code != Errc::not_found) co_return Answer(done.error());
       co_return Response::Empty(204);
     }
@@ -344,7 +345,9 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     auto claims = co_await authn.Authenticate(req);
     Response out;
     if (Failed(claims, out)) co_return out;
-    auto done = co_await accounts.EndAllSessions(claims->subject, std::nullopt, "logout_all");
+    const std::string reason = "logout_all";
+    const std::optional<std::string> except;
+    auto done = co_await accounts.EndAllSessions(claims->subject, except, reason);
     if (Failed(done, out)) co_return out;
     co_return Response::Empty(204);
   });
@@ -504,7 +507,8 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     if (Failed(claims, out)) co_return out;
     std::string id(*req.PathParam("id"));
     if (!messaging::IsUuid(id)) co_return Answer(Error::NotFound("no such session"));
-    auto done = co_await accounts.EndSession(claims->subject, id, "ended");
+    const std::string reason = "ended";
+    auto done = co_await accounts.EndSession(claims->subject, id, reason);
     if (Failed(done, out)) co_return out;
     co_return Response::Empty(204);
   });
