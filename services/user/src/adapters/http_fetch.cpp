@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <memory>
 
 namespace store::user {
@@ -15,7 +16,29 @@ size_t Collect(char* data, size_t size, size_t n, void* user) {
   out->append(data, size * n);
   return size * n;
 }
+size_t CollectHeader(char* data, size_t size, size_t n, void* user) {
+  auto* out = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  std::string_view line(data, size * n);
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+    out->emplace_back(std::move(name), std::string(value));
+  }
+  return size * n;
+}
 }  // namespace
+
+std::string FetchResponse::Header(std::string_view name) const {
+  std::string lower(name);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [k, v] : headers)
+    if (k == lower) return v;
+  return "";
+}
 
 void CurlGlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
@@ -56,10 +79,14 @@ core::Result<FetchResponse> Fetch(const FetchRequest& request) {
     curl_easy_setopt(h, CURLOPT_USERNAME, request.basic_user.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, request.basic_password.c_str());
   }
-  if (request.method == "POST") {
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, CollectHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
+  if (request.method != "GET") {
+    if (request.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "POST" || !request.body.empty()) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+    }
   }
   CURLcode rc = curl_easy_perform(h);
   if (rc == CURLE_OPERATION_TIMEDOUT) return core::Fail(core::Errc::timeout, "provider timed out: " + request.url);

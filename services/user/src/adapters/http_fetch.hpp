@@ -14,7 +14,7 @@
 namespace store::user {
 
 struct FetchRequest {
-  std::string method = "GET";
+  std::string method = "GET";  // any verb; a body is sent when not empty
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
@@ -26,6 +26,8 @@ struct FetchRequest {
 struct FetchResponse {
   long status = 0;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string Header(std::string_view name) const;            // "" when absent
 };
 
 void CurlGlobalInit();

@@ -98,7 +98,7 @@ Task<void> Accounts::Throttle(const char* action, const Limit& limit, const std:
 
 Status Accounts::AddEvent(Connection& c, const char* topic, const std::string& key, boost::json::object data) const {
   auto event = messaging::NewEvent(topic, boost::json::value(std::move(data)), clock_.Now());
-  return messaging::Outbox::Add(c, topic, key, event);
+  return messaging::Outbox::Add(c, settings_.topic_prefix + topic, key, event);
 }
 
 Status Accounts::SendVerification(Connection& c, const User& u, const std::string& email, const char* purpose,

@@ -113,6 +113,7 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
   s.oidc_state_ttl = cfg.Duration("oidc.state_ttl", std::chrono::minutes(10), "Lifetime of a social login's state, nonce and PKCE verifier");
   s.oidc_http_timeout = cfg.Duration("oidc.http_timeout", std::chrono::seconds(5), "Timeout of calls to a provider (discovery, token, JWKS)");
   s.key_prefix = cfg.String("redis.key_prefix", "user:", "Prefix of the service's Redis keys (counters, OIDC state)");
+  s.topic_prefix = cfg.String("events.topic_prefix", "", "Prefix of the Kafka topic names written to the outbox (empty in the shop)");
   return s;
 }
 

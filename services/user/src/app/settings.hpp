@@ -68,6 +68,7 @@ struct Settings {
   std::chrono::milliseconds oidc_http_timeout{std::chrono::seconds(5)};
 
   std::string key_prefix = "user:";
+  std::string topic_prefix;  // prepended to every topic name (tests; shared clusters)
 
   // Declares every key; `defaults` supplies the default values (file paths differ per install).
   static Settings Declare(config::Loader& cfg, const Settings& defaults);
