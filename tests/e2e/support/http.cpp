@@ -64,7 +64,10 @@ HttpClient::~HttpClient() { curl_easy_cleanup(curl_); }
 HttpResponse HttpClient::Send(const HttpRequest& request) {
   HttpResponse out;
   curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  // GET and POST through curl's own modes: a custom method would stick to redirects too (a POST
+  // answered by 303 must continue as a GET, as browsers do).
+  const bool is_get = request.method == "GET", is_post = request.method == "POST";
+  curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, is_get || is_post ? nullptr : request.method.c_str());
   curl_easy_setopt(curl_, CURLOPT_NOBODY, request.method == "HEAD" ? 1L : 0L);
   curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, follow_ ? 1L : 0L);
   curl_easy_setopt(curl_, CURLOPT_MAXREDIRS, 10L);
@@ -80,15 +83,15 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   curl_slist* list = nullptr;
   for (const auto& h : request.headers) list = curl_slist_append(list, h.c_str());
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
-  if (request.body) {
-    list = curl_slist_append(list, ("Content-Type: " + request.content_type).c_str());
-    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.body->data());
-    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+  static const std::string kEmpty;
+  if (request.body || is_post) {
+    const std::string& body = request.body ? *request.body : kEmpty;
+    if (request.body) list = curl_slist_append(list, ("Content-Type: " + request.content_type).c_str());
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
   } else {
-    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, nullptr);
-    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(-1));
-    curl_easy_setopt(curl_, CURLOPT_HTTPGET, request.method == "GET" ? 1L : 0L);
-    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
+    if (!is_get) curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, list);
   CURLcode rc = curl_easy_perform(curl_);
@@ -112,6 +115,13 @@ HttpResponse HttpClient::Get(const std::string& url, std::vector<std::string> he
 
 HttpResponse HttpClient::Post(const std::string& url, std::string body, std::vector<std::string> headers) {
   return Send({.method = "POST", .url = url, .headers = std::move(headers), .body = std::move(body)});
+}
+
+std::string HttpClient::Escape(const std::string& text) {
+  char* e = curl_easy_escape(curl_, text.data(), static_cast<int>(text.size()));
+  std::string out = e ? e : "";
+  curl_free(e);
+  return out;
 }
 
 HttpResponse HttpClient::PostForm(const std::string& url, const std::string& form) {

@@ -43,7 +43,8 @@ class HttpClient {
   HttpResponse Send(const HttpRequest& request);
   HttpResponse Get(const std::string& url, std::vector<std::string> headers = {});
   HttpResponse Post(const std::string& url, std::string body, std::vector<std::string> headers = {});
-  HttpResponse PostForm(const std::string& url, const std::string& form);
+  HttpResponse PostForm(const std::string& url, const std::string& form);  // form: already encoded
+  std::string Escape(const std::string& text);                              // percent-encoding
   // Redirects followed so far are not listed; the last Location is in the response headers.
   void set_follow_redirects(bool on) { follow_ = on; }
 

@@ -49,6 +49,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
   }
   if (pid == 0) {
     if (new_session) setsid();
+    // The checkout: services and tools find their config/defaults.conf relative to it.
+    if (chdir(STORE_SOURCE_DIR) != 0) _exit(126);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
     dup2(fd, 1);

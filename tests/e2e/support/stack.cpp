@@ -6,7 +6,7 @@ namespace e2e {
 
 std::string SourceDir() { return STORE_SOURCE_DIR; }
 
-Gateway::Gateway(GatewayOptions o) : dir_("store-e2e-gateway"), port_(FreePort()) {
+Gateway::Gateway(GatewayOptions o) : dir_("store-e2e-gateway"), port_(o.port ? o.port : FreePort()) {
   auto port_or_free = [](int p) { return std::to_string(p ? p : FreePort()); };
   std::map<std::string, std::string> env = {
       {"GATEWAY_PORT", std::to_string(port_)},

@@ -16,6 +16,7 @@
 namespace e2e {
 
 struct GatewayOptions {
+  int port = 0;                 // the gateway's own; 0: a free one
   int user_port = 0;            // 0: a free port nobody listens on (502s)
   int catalog_port = 0;
   int search_port = 0;
