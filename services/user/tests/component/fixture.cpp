@@ -19,15 +19,19 @@ UserFixture::UserFixture() {
   Start();
 }
 
+// The service (and with it the driver BlockingPools) goes first: a pool thread may still be in the
+// tail of BlockingPool::Run, holding a copy of the server's executor, after the request it served
+// was answered; destroying the server's io_context before joining the pools is a use-after-free.
+// No request is in flight here (every Call waits for its answer).
 UserFixture::~UserFixture() {
-  server_.reset();
   service_.reset();
+  server_.reset();
   std::filesystem::remove_all(std::filesystem::path(key_file_).parent_path());
 }
 
 void UserFixture::Start(const std::function<void(Settings&)>& tweak) {
+  service_.reset();  // first: see ~UserFixture
   server_.reset();
-  service_.reset();
   settings_ = store::user::DefaultSettings();
   settings_.argon2_ops = 2;                       // the minimums: fast tests, still the policy's floor
   settings_.argon2_memory = 19ll * 1024 * 1024;
