@@ -22,7 +22,11 @@ int main(int argc, char** argv) {
     if (arg == "--help-config" || arg == "--help") help = true;
     else file = arg;
   }
-  if (!file && std::filesystem::exists("services/user/config/defaults.conf")) file = "services/user/config/defaults.conf";
+  // The defaults file: named, or the repository's (from the working directory, else from the source
+  // tree this binary was built from).
+  for (const std::string candidate : {std::string("services/user/config/defaults.conf"),
+                                      std::string(STORE_USER_SOURCE_DIR) + "/config/defaults.conf"})
+    if (!file && std::filesystem::exists(candidate)) file = candidate;
 
   store::http::ServerOptions http_options;
   store::db::Options db_options;
