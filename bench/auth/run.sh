@@ -74,7 +74,7 @@ cleanup() {
   local p
   for p in ${NGINX_PIDS:-} ${USER_PID:-}; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   [[ -n ${DB:-} ]] && mariadb_exec "DROP DATABASE IF EXISTS \`$DB\`" 2>/dev/null || true
-  [[ -n ${WORK:-} ]] && rm -rf "$WORK"
+  [[ -n ${WORK:-} && -z ${KEEP_WORK:-} ]] && rm -rf "$WORK"
 }
 
 wait_ok() {
@@ -90,7 +90,7 @@ start_user() {
      USER_REDIS_KEY_PREFIX="bench_auth_$$:" USER_AUTH_DEV_KEY_FILE="$WORK/signing-key.pem" \
      USER_AUTH_ACCESS_TOKEN_TTL=15m USER_OIDC_PROVIDERS= \
      USER_ADMIN_BOOTSTRAP_EMAIL=$EMAIL USER_ADMIN_BOOTSTRAP_PASSWORD="$PASSWORD" \
-     USER_ABUSE_LOGIN_PER_IP=100000000 USER_PASSWORD_HASH_THREADS=1 \
+     USER_ABUSE_LOGIN_PER_IP=1000000 USER_PASSWORD_HASH_THREADS=1 \
      USER_PASSWORD_ARGON2_OPS=$ARGON2_OPS USER_PASSWORD_ARGON2_MEMORY=${ARGON2_MEMORY_MIB}MiB USER_LOG_LEVEL=warn \
      exec taskset -c "$SERVER_CPU" "$USER_BIN" services/user/config/defaults.conf) >"$WORK/user.log" 2>&1 &
   USER_PID=$!
@@ -102,7 +102,7 @@ start_user() {
 start_gateway() {
   local port=$1 cache=$2 dir=$WORK/gateway-$1
   GATEWAY_PORT=$port GATEWAY_USER_PORT=$USER_PORT GATEWAY_WORKERS=1 GATEWAY_AUTH_CACHE=$cache \
-    GATEWAY_RATE=100000000r/s GATEWAY_BURST=100000000 GATEWAY_CONN_LIMIT=100000 \
+    GATEWAY_RATE=100000000r/s GATEWAY_BURST=100000000 GATEWAY_CONN_LIMIT=60000 \
     "$ROOT/deploy/nginx/render.sh" "$dir"
   local bench_location='    location = /api/user/_bench/authenticated {\n      auth_request /_auth;\n      proxy_pass http://user_service/v1/auth/introspect;\n    }\n'
   sed -i "s|^    # --- user service ---|${bench_location}    # --- user service ---|" "$dir/conf/nginx.conf"
