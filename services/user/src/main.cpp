@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "service.hpp"
@@ -53,13 +54,16 @@ int main(int argc, char** argv) {
 
   try {
     store::core::SystemClock clock;
-    user::UserService service(settings, db_options, cache_options, clock);
-    service.Bootstrap();
+    auto service = std::make_unique<user::UserService>(settings, db_options, cache_options, clock);
+    service->Bootstrap();
     store::metrics::Registry registry;
     store::metrics::Readiness readiness;
-    auto router = service.BuildRouter(registry, readiness);
+    auto router = service->BuildRouter(registry, readiness);
     store::http::Server server(http_options, std::move(router), &registry);
     server.Run();
+    // Join the driver pools before the server's io_context goes: a pool thread may still hold a
+    // copy of a connection's executor in the tail of BlockingPool::Run.
+    service.reset();
   } catch (const std::exception& e) {
     store::log::Error("store_user failed", {{"error", e.what()}});
     return 1;
