@@ -481,8 +481,10 @@ TEST_F(Abuse, UnknownEmailLoginsTakeAsLongAsWrongPasswords) {
   std::sort(known.begin(), known.end());
   std::sort(unknown.begin(), unknown.end());
   double k = (known[1] + known[2]) / 2, u = (unknown[1] + unknown[2]) / 2;
-  EXPECT_GT(u, k * 0.5) << "an unknown email must also pay for an Argon2id verification (" << u << " vs " << k << " ms)";
-  EXPECT_LT(u, k * 2.0) << u << " vs " << k << " ms";
+  // Without the dummy verification an unknown email answers ~20x faster; the bounds leave room
+  // for a busy CI machine.
+  EXPECT_GT(u, k * 0.3) << "an unknown email must also pay for an Argon2id verification (" << u << " vs " << k << " ms)";
+  EXPECT_LT(u, k * 3.0) << u << " vs " << k << " ms";
 }
 
 TEST_F(Introspection, AnswersTheGatewayWithHeadersAndAShortCacheLifetime) {
@@ -530,6 +532,56 @@ TEST_F(Introspection, TheJwksPublishesTheSigningKeyThatVerifiesTheTokens) {
   EXPECT_EQ(claims->expires_at - claims->issued_at, settings_.access_token_ttl.count());
   auto header = store::auth::DecodeJwsPart(S(t, "access_token"), 0);
   EXPECT_EQ(S(*header, "alg"), "EdDSA");
+}
+
+TEST_F(Registration, HostileInputIsAlwaysA4xxAndNeverA5xx) {
+  RegisterVerified("hostile@example.com", kPassword);
+  auto token = S(Login("hostile@example.com", kPassword), "access_token");
+  std::string deep(2000, '[');
+  const std::vector<std::string> bodies{
+      "",
+      "null",
+      "\"a string\"",
+      "{\"email\":{\"$ne\":null},\"password\":{\"$gt\":\"\"}}",
+      "{\"email\":\"' OR 1=1 --@example.com\",\"password\":\"x' OR '1'='1\"}",
+      "{\"email\":\"<script>alert(1)</script>@example.com\",\"password\":\"aaaaaaaaaaaa\"}",
+      "{\"email\":\"a@example.com\",\"password\":\"" + std::string(5000, 'p') + "\"}",
+      "{\"email\":\"\xff\xfe@example.com\",\"password\":\"\xc3\x28aaaaaaaa\"}",
+      "{\"token\":\"" + std::string(10000, 't') + "\",\"refresh_token\":123}",
+      "{\"name\":" + std::to_string(1e300) + ",\"line1\":true,\"country\":[\"DE\"]}",
+      deep,
+      "{\"email\":\"a@example.com\",\"email\":\"b@example.com\",\"password\":null}",
+  };
+  const std::vector<std::pair<std::string, std::string>> routes{
+      {"POST", "/v1/auth/register"},       {"POST", "/v1/auth/verify-email"},
+      {"POST", "/v1/auth/resend-verification"}, {"POST", "/v1/auth/login"},
+      {"POST", "/v1/auth/refresh"},
+      {"POST", "/v1/auth/password-reset/request"}, {"POST", "/v1/auth/password-reset/confirm"},
+      {"PATCH", "/v1/me"},                 {"POST", "/v1/me/email"},
+      {"POST", "/v1/me/password"},         {"POST", "/v1/me/addresses"},
+      {"PUT", "/v1/me/addresses/00000000-0000-4000-8000-000000000000"},
+      {"POST", "/v1/auth/logout"},  // last: its empty body is a valid logout (204), the token then dies
+  };
+  for (const auto& [method, path] : routes)
+    for (const auto& body : bodies) {
+      auto r = Call(method, path, body, token, "10.66.0." + std::to_string(body.size() % 250));
+      if (!(path == "/v1/auth/logout" && body.empty()))
+        EXPECT_GE(r.status, 400) << method << " " << path << " " << body.substr(0, 60);
+      EXPECT_LT(r.status, 500) << method << " " << path << " " << body.substr(0, 60) << " -> " << r.body;
+    }
+  token = S(Login("hostile@example.com", kPassword), "access_token");
+  auto admin = S(Login("admin@shop.example", "admin password for tests"), "access_token");
+  for (const char* query : {"/v1/admin/users?q=%00%ff", "/v1/admin/users?q=%25%5F%5C&limit=-1&offset=abc"}) {
+    auto r = Call("GET", query, "", admin);
+    EXPECT_EQ(r.status, 400) << query << " -> " << r.body;
+  }
+  EXPECT_EQ(Call("GET", "/v1/admin/users?q=%25%5F%5C", "", admin).status, 200);
+  for (const char* query : {"/v1/auth/oidc/local/callback?code=%00&state=%ff%fe",
+                            "/v1/auth/oidc/..%2f..%2fetc/start", "/v1/me/sessions/%27%20OR%201=1"}) {
+    auto r = Call("GET", query, "", token);
+    EXPECT_LT(r.status, 500) << query << " -> " << r.body;
+  }
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM users"), "2");
 }
 
 }  // namespace
