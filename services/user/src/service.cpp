@@ -54,7 +54,7 @@ void UserService::Bootstrap() {
 
 http::Router UserService::BuildRouter(metrics::Registry& registry, metrics::Readiness& readiness) {
   http::Router router;
-  AddRoutes(router, RouteDeps{settings_, *accounts_, *social_, *authenticator_, *keys_, clock_});
+  AddRoutes(router, RouteDeps{settings_, *accounts_, *social_, *authenticator_, *keys_, clock_, registry});
   readiness.Add("mariadb", [this]() -> boost::asio::awaitable<core::Status> { co_return co_await db_->Ping(); });
   readiness.Add("redis", [this]() -> boost::asio::awaitable<core::Status> { co_return co_await cache_->Ping(); });
   http::AddOpsRoutes(router, registry, readiness);

@@ -200,6 +200,18 @@ constexpr std::initializer_list<const char*> kAddressFields = {"label", "line1",
 void AddRoutes(http::Router& router, RouteDeps d) {
   // Handlers outlive this call: they hold the dependencies through a shared copy of `d`.
   auto ctx = std::make_shared<const RouteDeps>(d);
+  // Outcomes of the authentication routes, for dashboards and alerts (a burst of reuse or
+  // lockouts is an attack).
+  struct Outcomes {
+    metrics::Counter *login_ok, *login_refused, *login_throttled, *refresh_ok, *refresh_refused, *registered, *oidc_ok,
+        *oidc_refused;
+  };
+  auto outcome = [&](const char* name) {
+    return &d.registry.GetCounter("user_auth_outcomes_total", "Outcomes of the authentication routes", {{"outcome", name}});
+  };
+  auto counters = std::make_shared<const Outcomes>(Outcomes{outcome("login_ok"), outcome("login_refused"), outcome("login_throttled"),
+                                                            outcome("refresh_ok"), outcome("refresh_refused"), outcome("register_accepted"),
+                                                            outcome("oidc_ok"), outcome("oidc_refused")});
 #define USE_CTX                             \
   Accounts& accounts = ctx->accounts;       \
   auth::Authenticator& authn = ctx->authenticator; \
@@ -208,7 +220,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
   (void)authn;                              \
   (void)settings
 
-  router.Post("/v1/auth/register", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/auth/register", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto body = Body(req, {"email", "password", "name", "phone", "locale", "sms_opt_in"});
     Response out;
@@ -229,10 +241,11 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     auto client = Client(req, settings);
     auto done = co_await accounts.Register(cmd, client);
     if (Failed(done, out)) co_return out;
+    counters->registered->Inc();
     co_return kAccepted;
   });
 
-  router.Post("/v1/auth/verify-email", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/auth/verify-email", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto body = Body(req, {"token"});
     Response out;
@@ -246,8 +259,8 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Json(200, json::object{{"status", "verified"}, {"email", *email}});
   });
 
-  auto email_only = [ctx](const char* action) {
-    return [ctx, action](Request& req) -> awaitable<Response> {
+  auto email_only = [ctx, counters](const char* action) {
+    return [ctx, counters, action](Request& req) -> awaitable<Response> {
       USE_CTX;
       auto body = Body(req, {"email"});
       Response out;
@@ -268,7 +281,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
   router.Post("/v1/auth/resend-verification", email_only("resend"));
   router.Post("/v1/auth/password-reset/request", email_only("reset"));
 
-  router.Post("/v1/auth/password-reset/confirm", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/auth/password-reset/confirm", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto body = Body(req, {"token", "password"});
     Response out;
@@ -283,7 +296,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Empty(204);
   });
 
-  router.Post("/v1/auth/login", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/auth/login", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto body = Body(req, {"email", "password", "remember_me", "guest_cart_id"});
     Response out;
@@ -299,11 +312,13 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     if (Failed(valid, out)) co_return out;
     auto client = Client(req, settings);
     auto tokens = co_await accounts.Login(cmd, client);
+    if (!tokens) (tokens.error().code == Errc::too_many_requests ? counters->login_throttled : counters->login_refused)->Inc();
+    else counters->login_ok->Inc();
     if (Failed(tokens, out)) co_return out;
     co_return Response::Json(200, TokensJson(*tokens)).SetHeader("Cache-Control", "no-store");
   });
 
-  router.Post("/v1/auth/refresh", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/auth/refresh", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto body = Body(req, {"refresh_token"});
     Response out;
@@ -314,11 +329,12 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     if (Failed(valid, out)) co_return out;
     auto client = Client(req, settings);
     auto tokens = co_await accounts.Refresh(token, client);
+    (tokens ? counters->refresh_ok : counters->refresh_refused)->Inc();
     if (Failed(tokens, out)) co_return out;
     co_return Response::Json(200, TokensJson(*tokens)).SetHeader("Cache-Control", "no-store");
   });
 
-  router.Post("/v1/auth/logout", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/auth/logout", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto body = Body(req, {"refresh_token"}, true);
     Response out;
@@ -340,7 +356,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Empty(204);
   });
 
-  router.Post("/v1/auth/logout-all", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/auth/logout-all", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -352,7 +368,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Empty(204);
   });
 
-  router.Get("/v1/auth/introspect", [ctx](Request& req) -> awaitable<Response> {
+  router.Get("/v1/auth/introspect", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     if (!claims) {
@@ -378,7 +394,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return res;
   });
 
-  router.Get("/v1/auth/oidc/{provider}/start", [ctx](Request& req) -> awaitable<Response> {
+  router.Get("/v1/auth/oidc/{provider}/start", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     std::string provider(*req.PathParam("provider"));
     auto url = co_await ctx->social.Start(provider);
@@ -392,7 +408,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return res;
   });
 
-  router.Get("/v1/auth/oidc/{provider}/callback", [ctx](Request& req) -> awaitable<Response> {
+  router.Get("/v1/auth/oidc/{provider}/callback", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     std::string provider(*req.PathParam("provider"));
     if (!ctx->social.Has(provider)) co_return Answer(Error::NotFound("no such provider"));
@@ -401,6 +417,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     auto state = req.Query("state").value_or("");
     auto client = Client(req, settings);
     auto tokens = co_await ctx->social.Callback(provider, code, state, client);
+    (tokens ? counters->oidc_ok : counters->oidc_refused)->Inc();
     Response out;
     if (Failed(tokens, out)) co_return out;
     co_return Response::Json(200, TokensJson(*tokens)).SetHeader("Cache-Control", "no-store");
@@ -408,7 +425,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
 
   // ------------------------------------------------------------------ the account itself
 
-  router.Get("/v1/me", [ctx](Request& req) -> awaitable<Response> {
+  router.Get("/v1/me", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -418,7 +435,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Json(200, ProfileJson(*user));
   });
 
-  router.Patch("/v1/me", [ctx](Request& req) -> awaitable<Response> {
+  router.Patch("/v1/me", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -444,7 +461,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Json(200, ProfileJson(*user));
   });
 
-  router.Post("/v1/me/email", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/me/email", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -462,7 +479,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return kAccepted;
   });
 
-  router.Post("/v1/me/password", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/me/password", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -479,7 +496,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Empty(204);
   });
 
-  router.Get("/v1/me/sessions", [ctx](Request& req) -> awaitable<Response> {
+  router.Get("/v1/me/sessions", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -500,7 +517,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Json(200, json::object{{"sessions", list}});
   });
 
-  router.Delete("/v1/me/sessions/{id}", [ctx](Request& req) -> awaitable<Response> {
+  router.Delete("/v1/me/sessions/{id}", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -513,7 +530,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Empty(204);
   });
 
-  router.Get("/v1/me/addresses", [ctx](Request& req) -> awaitable<Response> {
+  router.Get("/v1/me/addresses", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -525,7 +542,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Json(200, json::object{{"addresses", items}});
   });
 
-  router.Post("/v1/me/addresses", [ctx](Request& req) -> awaitable<Response> {
+  router.Post("/v1/me/addresses", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -542,7 +559,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return res;
   });
 
-  router.Put("/v1/me/addresses/{id}", [ctx](Request& req) -> awaitable<Response> {
+  router.Put("/v1/me/addresses/{id}", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -561,7 +578,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Json(200, AddressJson(*updated));
   });
 
-  router.Delete("/v1/me/addresses/{id}", [ctx](Request& req) -> awaitable<Response> {
+  router.Delete("/v1/me/addresses/{id}", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.Authenticate(req);
     Response out;
@@ -575,7 +592,7 @@ void AddRoutes(http::Router& router, RouteDeps d) {
 
   // ------------------------------------------------------------------ admin
 
-  router.Get("/v1/admin/users", [ctx](Request& req) -> awaitable<Response> {
+  router.Get("/v1/admin/users", [ctx, counters](Request& req) -> awaitable<Response> {
     USE_CTX;
     auto claims = co_await authn.RequireRole(req, "admin");
     Response out;
@@ -604,8 +621,8 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return Response::Json(200, json::object{{"users", items}});
   });
 
-  auto set_disabled = [ctx](bool disabled) {
-    return [ctx, disabled](Request& req) -> awaitable<Response> {
+  auto set_disabled = [ctx, counters](bool disabled) {
+    return [ctx, counters, disabled](Request& req) -> awaitable<Response> {
       USE_CTX;
       auto claims = co_await authn.RequireRole(req, "admin");
       Response out;

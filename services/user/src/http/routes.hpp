@@ -9,6 +9,7 @@
 #include "app/social_login.hpp"
 #include "store/auth/auth.hpp"
 #include "store/http/router.hpp"
+#include "store/metrics/metrics.hpp"
 
 namespace store::user {
 
@@ -19,6 +20,7 @@ struct RouteDeps {
   auth::Authenticator& authenticator;
   const KeyRing& keys;
   const core::Clock& clock;
+  metrics::Registry& registry;  // user_auth_outcomes_total{outcome}
 };
 
 // Adds every route of the README's table (not the ops routes) to `router`.

@@ -144,6 +144,10 @@ TEST_F(Sessions, RefreshRotatesAndAReusedTokenEndsTheWholeFamily) {
   EXPECT_EQ(Introspect(S(t2.Json(), "access_token")), 401);
   EXPECT_EQ(Introspect(S(t1, "access_token")), 401);
   EXPECT_EQ(Scalar("SELECT revoke_reason FROM sessions WHERE id = '" + S(t1, "session_id") + "'"), "reuse");
+  auto metrics = Call("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("user_auth_outcomes_total{outcome=\"refresh_refused\"} 2"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("user_auth_outcomes_total{outcome=\"refresh_ok\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("user_auth_outcomes_total{outcome=\"login_ok\"} 1"), std::string::npos);
 }
 
 TEST_F(Sessions, LogoutEndsOneSessionAndLogoutAllEndsEvery) {
