@@ -57,7 +57,9 @@ Reply UserFixture::Call(const std::string& method, const std::string& path, cons
   req.url = server_->Url(path);
   req.body = body;
   req.headers = std::move(headers);
-  if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  bool typed = false;
+  for (const auto& [name, value] : req.headers) typed = typed || name == "Content-Type";
+  if (!body.empty() && !typed) req.headers.emplace_back("Content-Type", "application/json");
   if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
   if (!ip.empty()) req.headers.emplace_back("X-Real-IP", ip);
   req.timeout = std::chrono::seconds(30);
