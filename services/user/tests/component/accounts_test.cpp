@@ -3,6 +3,10 @@
 // reset, roles and admin, abuse limits and enumeration, events.
 #include <sodium.h>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
+
 #include "domain/secrets.hpp"
 #include "fixture.hpp"
 #include "store/auth/auth.hpp"
@@ -536,6 +540,38 @@ TEST_F(Introspection, TheJwksPublishesTheSigningKeyThatVerifiesTheTokens) {
   EXPECT_EQ(claims->expires_at - claims->issued_at, settings_.access_token_ttl.count());
   auto header = store::auth::DecodeJwsPart(S(t, "access_token"), 0);
   EXPECT_EQ(S(*header, "alg"), "EdDSA");
+}
+
+TEST_F(Introspection, TheDevelopmentKeySurvivesARestartAndRotationKeepsThePreviousPublicKey) {
+  RegisterVerified("ro@example.com", kPassword);
+  auto old_kid = service_->keys().current.kid();
+  auto old_public = service_->keys().current.Public().ToJwk();
+  auto before = Login("ro@example.com", kPassword);
+  Start();  // a restart: the generated development key is reused
+  EXPECT_EQ(service_->keys().current.kid(), old_kid);
+  EXPECT_EQ(Introspect(S(before, "access_token")), 204);
+  // Rotation: a new key, the old public key still published.
+  auto dir = std::filesystem::path(key_file_).parent_path();
+  auto fresh = store::auth::SigningKey::Generate("any", store::auth::Alg::EdDSA);
+  { std::ofstream(dir / "new.pem") << fresh.ToPem(); }
+  { std::ofstream(dir / "previous.json") << json::serialize(json::object{{"keys", json::array{old_public}}}); }
+  Start([&](store::user::Settings& s) {
+    s.signing_key_file = (dir / "new.pem").string();
+    s.previous_keys_file = (dir / "previous.json").string();
+  });
+  auto new_kid = service_->keys().current.kid();
+  EXPECT_NE(new_kid, old_kid);
+  auto jwks = json::parse(Call("GET", "/.well-known/jwks.json").body).as_object();
+  std::set<std::string> kids;
+  for (const auto& k : jwks.at("keys").as_array()) kids.insert(std::string(k.as_object().at("kid").as_string()));
+  EXPECT_EQ(kids, (std::set<std::string>{old_kid, new_kid}));
+  EXPECT_EQ(Introspect(S(before, "access_token")), 204) << "tokens of the previous key live out their lifetime";
+  auto after = Login("ro@example.com", kPassword);
+  EXPECT_EQ(S(*store::auth::DecodeJwsPart(S(after, "access_token"), 0), "kid"), new_kid);
+  // A key that is not Ed25519 is refused at start-up.
+  auto rsa = store::auth::SigningKey::Generate("rsa", store::auth::Alg::RS256);
+  { std::ofstream(dir / "rsa.pem") << rsa.ToPem(); }
+  EXPECT_THROW(Start([&](store::user::Settings& s) { s.signing_key_file = (dir / "rsa.pem").string(); }), std::runtime_error);
 }
 
 TEST_F(Registration, HostileInputIsAlwaysA4xxAndNeverA5xx) {
