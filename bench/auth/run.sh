@@ -126,19 +126,35 @@ loadgen() {
     --connections "$CONNECTIONS" --json "$@" >"$out"
 }
 
-# row NAME RATE JSON -> "| name | offered | achieved | errors | p50 | p90 | p99 | p99.9 | max |"
+# row NAME RATE JSON -> "| name | offered | achieved | errors | p50 | p90 | p99 | p99.9 | max | cpu service | cpu nginx |"
 row() {
-  jq -r --arg n "$1" '.latency_ms as $l | "| \($n) | \(.offered_rps|floor) | \(.achieved_rps|floor) | \(.errors + .unfinished) | \($l.p50*1000|round/1000) | \($l.p90*1000|round/1000) | \($l.p99*1000|round/1000) | \($l.p99_9*1000|round/1000) | \($l.max*1000|round/1000) |"' "$3"
+  local cpu="- -"; [[ -f $3.cpu ]] && cpu=$(cat "$3.cpu")
+  jq -r --arg n "$1" --arg cpu "$cpu" '.latency_ms as $l | ($cpu | split(" ")) as $c | "| \($n) | \(.offered_rps|floor) | \(.achieved_rps|floor) | \(.errors + .unfinished) | \($l.p50*1000|round/1000) | \($l.p90*1000|round/1000) | \($l.p99*1000|round/1000) | \($l.p99_9*1000|round/1000) | \($l.max*1000|round/1000) | \($c[0]) | \($c[1]) |"' "$3"
 }
 
 p99() { jq -r '.latency_ms.p99' "$1"; }
+
+# CPU time (clock ticks) used so far by the service and by every nginx worker: the cost of a
+# request in CPU time, which other processes sharing the core cannot inflate (latency they can).
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+nginx_workers() { local m; for m in $NGINX_PIDS; do pgrep -P "$m"; done; }
+
+# measured OUT URL RATE SECONDS [flags...]: loadgen, plus OUT.cpu = "service_us_per_req nginx_us_per_req"
+measured() {
+  local out=$1 rate=$3 secs=$4 s0 n0 s1 n1
+  s0=$(cpu_ticks "$USER_PID"); n0=$(cpu_ticks $(nginx_workers))
+  loadgen "$@"
+  s1=$(cpu_ticks "$USER_PID"); n1=$(cpu_ticks $(nginx_workers))
+  awk -v s=$((s1 - s0)) -v n=$((n1 - n0)) -v hz="$(getconf CLK_TCK)" -v reqs="$(awk -v r="$rate" -v d="$secs" -v w="$WARMUP_SECONDS" 'BEGIN{print r * (d + w)}')" \
+    'BEGIN { printf "%.1f %.1f\n", s * 1e6 / hz / reqs, n * 1e6 / hz / reqs }' >"$out.cpu"
+}
 
 verification() {
   echo
   echo "## Token verification cost (open model, ${STEP_SECONDS}s per route and rate, $CONNECTIONS connections)"
   echo
-  echo "| route | offered req/s | achieved req/s | errors | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| route | offered req/s | achieved req/s | errors | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | service CPU µs/req | nginx CPU µs/req |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   local rate token verdict=pass
   : >"$WORK/deltas"
   for rate in $RATES; do
@@ -146,12 +162,12 @@ verification() {
     [[ -n $token && $token != null ]] || { log "login failed: $(tail -5 "$WORK/user.log")"; exit 1; }
     local auth="Authorization: Bearer $token" gw="http://127.0.0.1:$GW_PORT" nc="http://127.0.0.1:$GW_NOCACHE_PORT"
     local svc="http://127.0.0.1:$USER_PORT"
-    loadgen "$WORK/gu-$rate.json" "$gw/api/user/healthz" "$rate" "$STEP_SECONDS"
-    loadgen "$WORK/gs-$rate.json" "$gw/api/user/v1/auth/introspect" "$rate" "$STEP_SECONDS" --header "$auth"
-    loadgen "$WORK/gg-$rate.json" "$gw/api/user/_bench/authenticated" "$rate" "$STEP_SECONDS" --header "$auth"
-    loadgen "$WORK/gn-$rate.json" "$nc/api/user/_bench/authenticated" "$rate" "$STEP_SECONDS" --header "$auth"
-    loadgen "$WORK/du-$rate.json" "$svc/healthz" "$rate" "$STEP_SECONDS"
-    loadgen "$WORK/ds-$rate.json" "$svc/v1/auth/introspect" "$rate" "$STEP_SECONDS" --header "$auth"
+    measured "$WORK/gu-$rate.json" "$gw/api/user/healthz" "$rate" "$STEP_SECONDS"
+    measured "$WORK/gs-$rate.json" "$gw/api/user/v1/auth/introspect" "$rate" "$STEP_SECONDS" --header "$auth"
+    measured "$WORK/gg-$rate.json" "$gw/api/user/_bench/authenticated" "$rate" "$STEP_SECONDS" --header "$auth"
+    measured "$WORK/gn-$rate.json" "$nc/api/user/_bench/authenticated" "$rate" "$STEP_SECONDS" --header "$auth"
+    measured "$WORK/du-$rate.json" "$svc/healthz" "$rate" "$STEP_SECONDS"
+    measured "$WORK/ds-$rate.json" "$svc/v1/auth/introspect" "$rate" "$STEP_SECONDS" --header "$auth"
     row "gateway, unauthenticated (healthz)" "$rate" "$WORK/gu-$rate.json"
     row "gateway, service verifies (introspect)" "$rate" "$WORK/gs-$rate.json"
     row "gateway auth_request (cache on) + service verifies" "$rate" "$WORK/gg-$rate.json"
@@ -165,6 +181,14 @@ verification() {
     d_n=$(awk -v a="$(p99 "$WORK/gn-$rate.json")" -v b="$base" 'BEGIN{printf "%.3f", a-b}')
     d_d=$(awk -v a="$(p99 "$WORK/ds-$rate.json")" -v b="$(p99 "$WORK/du-$rate.json")" 'BEGIN{printf "%.3f", a-b}')
     echo "$rate $d_s $d_g $d_n $d_d" >>"$WORK/deltas"
+    # CPU per request added by verification (service + nginx), against the unauthenticated route
+    # through the same path
+    local cu cs cg cn cdu cds
+    cu=$(awk '{print $1 + $2}' "$WORK/gu-$rate.json.cpu"); cs=$(awk '{print $1 + $2}' "$WORK/gs-$rate.json.cpu")
+    cg=$(awk '{print $1 + $2}' "$WORK/gg-$rate.json.cpu"); cn=$(awk '{print $1 + $2}' "$WORK/gn-$rate.json.cpu")
+    cdu=$(awk '{print $1}' "$WORK/du-$rate.json.cpu"); cds=$(awk '{print $1}' "$WORK/ds-$rate.json.cpu")
+    awk -v r="$rate" -v u="$cu" -v s="$cs" -v g="$cg" -v n="$cn" -v du="$cdu" -v ds="$cds" \
+      'BEGIN { printf "%s %.1f %.1f %.1f %.1f\n", r, s - u, g - u, n - u, ds - du }' >>"$WORK/cpu-deltas"
     for f in gu gs gg gn du ds; do
       if [[ $(jq '.errors + .unfinished' "$WORK/$f-$rate.json") != 0 ]]; then verdict=FAIL; fi
     done
@@ -177,7 +201,18 @@ verification() {
   echo "|---|---|---|---|---|"
   awk '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$WORK/deltas"
   echo
-  echo "verdict (every delta < 1 ms, no errors): $verdict"
+  echo
+  echo "CPU time added per request by verification (µs; service + nginx workers, authenticated minus unauthenticated):"
+  echo
+  echo "| offered req/s | service verifies (via gateway) | gateway (cache on) + service | gateway (cache off) + service | service alone (direct) |"
+  echo "|---|---|---|---|---|"
+  awk '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$WORK/cpu-deltas"
+  echo
+  local cpu_verdict
+  cpu_verdict=$(awk '{ for (i = 2; i <= 5; i++) if ($i >= 1000) bad = 1 } END { print bad ? "FAIL" : "pass" }' "$WORK/cpu-deltas")
+  echo "verdict, latency (every p99 delta < 1 ms, no errors): $verdict"
+  echo "verdict, CPU time (every verification adds < 1 ms of CPU per request): $cpu_verdict"
+  echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the server core inflate latency, not CPU time)"
 }
 
 login_throughput() {
@@ -187,14 +222,17 @@ login_throughput() {
   "$ARGON2" --ops "$ARGON2_OPS" --memory "$ARGON2_MEMORY_MIB" --count 5 >"$WORK/argon2-warm.json"
   taskset -c "$SERVER_CPU" "$ARGON2" --ops "$ARGON2_OPS" --memory "$ARGON2_MEMORY_MIB" --count 20 >"$WORK/argon2.json"
   local ms; ms=$(jq -r .ms_mean "$WORK/argon2.json")
-  echo "one Argon2id hash (t=$ARGON2_OPS, m=$ARGON2_MEMORY_MIB MiB, p=1; libsodium crypto_pwhash_str), one core: mean $ms ms (min $(jq -r .ms_min "$WORK/argon2.json"), max $(jq -r .ms_max "$WORK/argon2.json")) -> bound $(awk -v m="$ms" 'BEGIN{printf "%.1f", 1000/m}') logins/s per hashing core"
+  echo "one Argon2id hash (t=$ARGON2_OPS, m=$ARGON2_MEMORY_MIB MiB, p=1; libsodium crypto_pwhash_str), one core: wall mean $ms ms (min $(jq -r .ms_min "$WORK/argon2.json"), max $(jq -r .ms_max "$WORK/argon2.json")), CPU $(jq -r .cpu_ms_mean "$WORK/argon2.json") ms -> bound $(awk -v m="$ms" 'BEGIN{printf "%.1f", 1000/m}') logins/s per hashing core at that wall time"
   echo
   echo "| offered logins/s | achieved | errors | p50 ms | p90 ms | p99 ms | max ms | step |"
   echo "|---|---|---|---|---|---|---|---|"
   local body="{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" best=0 fails=0 rate
   for rate in $LOGIN_RATES; do
+    local c0 c1; c0=$(cpu_ticks "$USER_PID")
     CONNECTIONS=64 loadgen "$WORK/login-$rate.json" "http://127.0.0.1:$USER_PORT/v1/auth/login" "$rate" "$LOGIN_SECONDS" \
       --method POST --header "Content-Type: application/json" --body "$body" --drain 5
+    c1=$(cpu_ticks "$USER_PID")
+    echo "$rate $(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$(awk -v r="$rate" -v d="$LOGIN_SECONDS" -v w="$WARMUP_SECONDS" 'BEGIN{print r * (d + w)}')" 'BEGIN{printf "%.1f", t * 1000 / hz / n}')" >>"$WORK/login-cpu"
     local verdict
     verdict=$(jq -r '.latency_ms as $l | if (.achieved_rps >= 0.99 * .offered_rps and .errors == 0 and .unfinished == 0 and $l.p99 < 500) then "pass" else "FAIL" end' "$WORK/login-$rate.json")
     jq -r --arg v "$verdict" '.latency_ms as $l | "| \(.offered_rps) | \(.achieved_rps*10|round/10) | \(.errors + .unfinished) | \($l.p50*10|round/10) | \($l.p90*10|round/10) | \($l.p99*10|round/10) | \($l.max*10|round/10) | \($v) |"' "$WORK/login-$rate.json"
@@ -203,6 +241,8 @@ login_throughput() {
   done
   echo
   echo "login throughput (one hashing core): $best logins/s sustained (achieved >= 99 % of offered, p99 < 500 ms)"
+  echo "service CPU per login (ms, by step: offered -> CPU ms/login): $(tr '\n' ';' <"$WORK/login-cpu")"
+  echo "bound from CPU time: $(awk -v m="$(jq -r .cpu_ms_mean "$WORK/argon2.json")" 'BEGIN{printf "%.1f", 1000/m}') logins/s per core (1000 / Argon2id CPU ms)"
 }
 
 main() {
