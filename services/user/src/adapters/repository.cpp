@@ -291,6 +291,17 @@ Status ClearOtherDefaults(Connection& c, const std::string& user_id, const Addre
   return {};
 }
 
+Status RecordEmailRequest(Connection& c, const std::string& kind, const std::string& account_hash, const std::string& ip,
+                          std::int64_t now) {
+  constexpr std::int64_t kKeepMs = 30ll * 24 * 3600 * 1000;
+  TRY(pruned, c.Execute("DELETE FROM email_requests WHERE created_at < ? ORDER BY created_at LIMIT 5", now - kKeepMs));
+  (void)pruned;
+  TRY(r, c.Execute("INSERT INTO email_requests (kind, account_hash, ip, created_at) VALUES (?, ?, ?, ?)", kind, account_hash,
+                   ip.substr(0, 64), now));
+  (void)r;
+  return {};
+}
+
 Result<std::optional<std::string>> UserIdOfIdentity(Connection& c, const std::string& provider, const std::string& subject) {
   TRY(row, c.QueryOne("SELECT user_id FROM oidc_identities WHERE provider = ? AND subject = ?", provider, subject));
   if (!row) return std::optional<std::string>{};

@@ -72,6 +72,10 @@ Result<bool> DeleteAddress(Connection& c, const std::string& user_id, const std:
 // Clears the default flags on the user's other addresses when `a` sets them.
 Status ClearOtherDefaults(Connection& c, const std::string& user_id, const Address& a);
 
+// Records a register/resend/reset request (known address or not) and prunes a few old rows.
+Status RecordEmailRequest(Connection& c, const std::string& kind, const std::string& account_hash, const std::string& ip,
+                          std::int64_t now);
+
 Result<std::optional<std::string>> UserIdOfIdentity(Connection& c, const std::string& provider, const std::string& subject);
 Status InsertIdentity(Connection& c, const std::string& provider, const std::string& subject, const std::string& user_id,
                       const std::string& email, std::int64_t now);

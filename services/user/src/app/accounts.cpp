@@ -174,6 +174,7 @@ Task<void> Accounts::Register(const RegisterCommand& cmd, const ClientInfo& clie
   CO_TRY(hash, co_await HashPassword(cmd.password));
   auto now = NowMs();
   auto fn = [&](Connection& c) -> Status {
+    TRY_STATUS(repo::RecordEmailRequest(c, "register", account, client.ip, now));  // both paths write: same commit cost
     TRY(existing, repo::UserByEmail(c, *email, true));
     if (existing) return {};  // same answer, nothing published: no enumeration
     User u;
@@ -241,7 +242,9 @@ Task<void> Accounts::ResendVerification(const std::string& raw_email, const Clie
   if (!email) co_return Fail(FieldInvalid("email", "must be a valid email address"));
   auto account = AccountKey(*email);
   CO_TRY_STATUS(co_await Throttle("resend", settings_.resend, client.ip, account));
+  auto now = NowMs();
   auto fn = [&](Connection& c) -> Status {
+    TRY_STATUS(repo::RecordEmailRequest(c, "resend", account, client.ip, now));  // both paths write: same commit cost
     TRY(user, repo::UserByEmail(c, *email, true));
     if (!user || user->email_verified || user->disabled) return {};
     return SendVerification(c, *user, user->email, "verify", "resend");
@@ -379,6 +382,7 @@ Task<void> Accounts::RequestPasswordReset(const std::string& raw_email, const Cl
   CO_TRY_STATUS(co_await Throttle("reset", settings_.reset, client.ip, account));
   auto now = NowMs();
   auto fn = [&](Connection& c) -> Status {
+    TRY_STATUS(repo::RecordEmailRequest(c, "reset", account, client.ip, now));  // both paths write: same commit cost
     TRY(user, repo::UserByEmail(c, *email, true));
     if (!user || user->disabled) return {};  // same answer, nothing sent
     TRY_STATUS(repo::RetireEmailTokens(c, user->id, "reset", now));

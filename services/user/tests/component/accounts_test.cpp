@@ -489,10 +489,41 @@ TEST_F(Abuse, UnknownEmailLoginsTakeAsLongAsWrongPasswords) {
   std::sort(known.begin(), known.end());
   std::sort(unknown.begin(), unknown.end());
   double k = (known[1] + known[2]) / 2, u = (unknown[1] + unknown[2]) / 2;
+  std::printf("login: median wrong password %.2f ms, unknown email %.2f ms\n", k, u);
   // Without the dummy verification an unknown email answers ~20x faster; the bounds leave room
   // for a busy CI machine.
   EXPECT_GT(u, k * 0.3) << "an unknown email must also pay for an Argon2id verification (" << u << " vs " << k << " ms)";
   EXPECT_LT(u, k * 3.0) << u << " vs " << k << " ms";
+}
+
+TEST_F(Abuse, ResetAndResendRequestsTakeAsLongForUnknownEmails) {
+  Start([](store::user::Settings& s) {
+    s.reset = {1000, 1000};
+    s.resend = {1000, 1000};
+  });
+  RegisterVerified("rs@example.com", kPassword);
+  ASSERT_EQ(Post("/v1/auth/register", {{"email", "unverified@example.com"}, {"password", kPassword}}).status, 202);
+  auto median = [&](const std::string& path, const std::string& email) {
+    std::vector<double> ms;
+    for (int i = 0; i < 9; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      EXPECT_EQ(Post(path, {{"email", email}}).status, 202);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[4];
+  };
+  for (const auto& [path, known] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/auth/password-reset/request", "rs@example.com"}, {"/v1/auth/resend-verification", "unverified@example.com"}}) {
+    auto k = median(path, known);
+    auto u = median(path, "nobody-" + known);
+    std::printf("%s: median known %.2f ms, unknown %.2f ms\n", path.c_str(), k, u);
+    EXPECT_GT(u, k / 3) << path << ": unknown " << u << " ms vs known " << k << " ms";
+    EXPECT_LT(u, k * 3) << path << ": unknown " << u << " ms vs known " << k << " ms";
+  }
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM email_requests WHERE kind = 'reset'"), "18") << "known and unknown alike";
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM email_requests WHERE kind = 'resend'"), "18");
+  EXPECT_EQ(Outbox("user.password_reset_requested.v1").size(), 9u);
 }
 
 TEST_F(Introspection, AnswersTheGatewayWithHeadersAndAShortCacheLifetime) {
