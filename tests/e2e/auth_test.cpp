@@ -263,6 +263,8 @@ TEST_F(AuthE2E, RegisterVerifyLoginRefreshReuseAndLogoutEverywhere) {
   auto me = c.Get(Gw("/v1/me"), {Bearer(a.access)});
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(Str(Body(me), "email"), email);
+  // the gateway checks the token, the service the role: a customer on an admin route is 403
+  EXPECT_EQ(c.Get(Gw("/v1/admin/users"), {Bearer(a.access)}).status, 403);
 
   // rotation: the refresh token is spent, a new one comes back
   auto refreshed = c.Post(Gw("/v1/auth/refresh"), json::serialize(json::object{{"refresh_token", a.refresh}}));
