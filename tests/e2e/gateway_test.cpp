@@ -10,14 +10,21 @@
 // test never touch another.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <boost/json.hpp>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "store/log/log.hpp"
 #include "store/testing/server.hpp"
@@ -101,6 +108,99 @@ struct StandIn {
     });
     return r;
   }
+};
+
+
+// A raw HTTP/1.1 upstream for the keep-alive and retry tests: counts connections and requests;
+// on a path containing "/flaky" it answers the first request of a connection and closes the
+// connection on the second without answering (what a service closing an idle keep-alive
+// connection looks like to nginx at the moment it reuses it).
+class RawUpstream {
+ public:
+  RawUpstream() {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 64) != 0) {
+      throw std::runtime_error("RawUpstream: bind/listen failed");
+    }
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    acceptor_ = std::thread([this] { AcceptLoop(); });
+  }
+  ~RawUpstream() {
+    stopping_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    acceptor_.join();
+    std::lock_guard lock(mu_);
+    for (int c : open_) shutdown(c, SHUT_RDWR);
+    for (auto& t : workers_) t.join();
+    for (int c : open_) close(c);
+  }
+  int port() const { return port_; }
+  int connections() const { return connections_; }
+  int requests() const { return requests_; }
+
+ private:
+  void AcceptLoop() {
+    while (!stopping_) {
+      int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) return;
+      int id = ++connections_;
+      std::lock_guard lock(mu_);
+      open_.push_back(c);
+      workers_.emplace_back([this, c, id] { Serve(c, id); });
+    }
+  }
+  void Serve(int c, int id) {
+    std::string buf;
+    int on_this_connection = 0;
+    char chunk[4096];
+    while (true) {
+      auto end = buf.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        ssize_t n = read(c, chunk, sizeof chunk);
+        if (n <= 0) break;
+        buf.append(chunk, static_cast<std::size_t>(n));
+        continue;
+      }
+      std::string head = buf.substr(0, end);
+      std::size_t length = 0;
+      for (const char* name : {"Content-Length: ", "content-length: "}) {
+        auto at = head.find(name);
+        if (at != std::string::npos) length = std::stoul(head.substr(at + std::strlen(name)));
+      }
+      while (buf.size() < end + 4 + length) {
+        ssize_t n = read(c, chunk, sizeof chunk);
+        if (n <= 0) break;
+        buf.append(chunk, static_cast<std::size_t>(n));
+      }
+      buf.erase(0, std::min(buf.size(), end + 4 + length));
+      ++requests_;
+      ++on_this_connection;
+      if (head.find("/flaky") != std::string::npos && on_this_connection >= 2) break;  // close, no answer
+      std::string body = "{\"connection\":" + std::to_string(id) + ",\"request\":" + std::to_string(on_this_connection) + "}";
+      std::string res = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\n\r\n" + body;
+      if (write(c, res.data(), res.size()) < 0) break;
+    }
+    shutdown(c, SHUT_RDWR);
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::atomic<int> requests_{0};
+  std::thread acceptor_;
+  std::mutex mu_;
+  std::vector<int> open_;
+  std::vector<std::thread> workers_;
 };
 
 json::object Body(const HttpResponse& r) {
@@ -350,6 +450,37 @@ TEST_F(GatewayTest, RequestIdAndTraceparentReachTheService) {
   auto r3 = c.Get(Url("/api/user/v1/echo"), {"traceparent: 00-xyz"});
   EXPECT_EQ(json::value_to<std::string>(Body(r3).at("traceparent")).substr(0, 35),
             "00-" + r3.Header("x-request-id").value_or(""));
+}
+
+TEST_F(GatewayTest, UpstreamConnectionsAreKeptAlive) {
+  RawUpstream upstream;
+  Gateway gw(GatewayOptions{.catalog_port = upstream.port()});
+  for (int i = 0; i < 20; i++) {
+    HttpClient c(e2e::NextLoopbackIp());  // a new client connection each time
+    ASSERT_EQ(c.Get(gw.Url("/api/catalog/v1/items")).status, 200);
+  }
+  EXPECT_EQ(upstream.requests(), 20);
+  EXPECT_EQ(upstream.connections(), 1) << "20 sequential requests from 20 clients share one upstream connection";
+}
+
+TEST_F(GatewayTest, OnlyIdempotentRequestsAreRetriedWhenAKeptAliveConnectionFails) {
+  RawUpstream upstream;
+  Gateway gw(GatewayOptions{.catalog_port = upstream.port()});
+  HttpClient c(e2e::NextLoopbackIp());
+  // GET: the second request goes out on the kept-alive connection, which the upstream closes
+  // without answering; nginx retries it on a new connection and the client never notices.
+  ASSERT_EQ(c.Get(gw.Url("/api/catalog/v1/flaky")).status, 200);
+  auto get = c.Get(gw.Url("/api/catalog/v1/flaky"));
+  EXPECT_EQ(get.status, 200) << get.body;
+  EXPECT_EQ(upstream.requests(), 3) << "the GET was sent twice: once on the dead connection, once more";
+  EXPECT_EQ(upstream.connections(), 2);
+  // POST: the same failure is NOT retried (the request may have had an effect): 502.
+  RawUpstream upstream2;
+  Gateway gw2(GatewayOptions{.catalog_port = upstream2.port()});
+  ASSERT_EQ(c.Post(gw2.Url("/api/catalog/v1/flaky"), "{}").status, 200);
+  auto post = c.Post(gw2.Url("/api/catalog/v1/flaky"), "{}");
+  ExpectProblem(post, 502);
+  EXPECT_EQ(upstream2.requests(), 2) << "the POST was sent once, never again";
 }
 
 TEST_F(GatewayTest, BodiesOverTheLimitAre413BeforeTheService) {
