@@ -52,6 +52,9 @@ struct StandIn {
   std::set<std::string> valid;
   std::atomic<int> introspections{0};
   std::atomic<int> hits{0};  // every route but introspection
+  // X-Accel-Expires "1" (relative: nginx keeps the verdict until the end of the NEXT second) or
+  // "@<now>" (absolute: until the end of the current second)
+  std::atomic<bool> absolute_expiry{false};
   store::testing::TestServer server;
 
   void Allow(const std::string& token) {
@@ -102,7 +105,8 @@ struct StandIn {
       }
       if (!ok) co_return Response::Problem(401, "invalid token");
       auto res = Response::Empty(204);
-      res.SetHeader("X-Accel-Expires", "1");
+      auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      res.SetHeader("X-Accel-Expires", absolute_expiry ? "@" + std::to_string(now_s) : std::string("1"));
       res.SetHeader("X-User-Id", "u1");
       co_return res;
     });
@@ -337,6 +341,33 @@ TEST_F(GatewayTest, ARevokedTokenIsRefusedWithinTheCacheBound) {
   EXPECT_LE(ms, 2100) << "X-Accel-Expires: 1 bounds how long a revoked token still passes the gateway";
   std::printf("revoked token refused at the gateway %lld ms after revocation (bound: 2 s)\n",
               static_cast<long long>(ms));
+}
+
+TEST_F(GatewayTest, WithAnAbsoluteExpiryTheRevocationBoundIsOneSecond) {
+  StandIn user("user");
+  user.absolute_expiry = true;  // X-Accel-Expires: @<unix seconds now>
+  Gateway gw(GatewayOptions{.user_port = user.port()});
+  long long worst = 0;
+  for (int trial = 0; trial < 3; trial++) {
+    HttpClient c(e2e::NextLoopbackIp());
+    const std::string token = "abs-" + std::to_string(trial);
+    user.Allow(token);
+    ASSERT_EQ(c.Get(gw.Url("/api/user/v1/me"), {Bearer(token)}).status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 * trial));
+    ASSERT_EQ(c.Get(gw.Url("/api/user/v1/me"), {Bearer(token)}).status, 200);
+    user.Revoke(token);
+    auto t0 = std::chrono::steady_clock::now();
+    long status = 200;
+    while (status == 200 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3)) {
+      status = c.Get(gw.Url("/api/user/v1/me"), {Bearer(token)}).status;
+      if (status == 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(status, 401);
+    worst = std::max<long long>(worst, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+  }
+  EXPECT_LE(worst, 1100) << "an absolute expiry keeps a verdict at most until the end of the current second";
+  std::printf("X-Accel-Expires: @now -> revoked token refused at the gateway within %lld ms (worst of 3)\n", worst);
+  EXPECT_LT(user.introspections, 3 * 40) << "and verdicts are still cached";
 }
 
 TEST_F(GatewayTest, TheVerdictCacheSavesIntrospectionsAndCanBeTurnedOff) {
