@@ -4,10 +4,9 @@
 # services_list: "name port prefix database executable" per line, comments dropped.
 services_list() { grep -Ev '^[[:space:]]*(#|$)' "$STORE_ROOT/deploy/services.conf"; }
 
-# Creates a service's schema (idempotent) with the grants the shop's MariaDB user needs.
-ensure_database() {
-  mariadb_root -e "CREATE DATABASE IF NOT EXISTS \`$1\`; GRANT ALL ON \`$1\`.* TO '$STORE_MARIADB_USER'@'%';"
-}
+# Creates a service's schema (idempotent). Locally the shop's MariaDB user may use every schema
+# (engines.sh); in production each service gets its own user with rights on its schema only.
+ensure_database() { mariadb_root -e "CREATE DATABASE IF NOT EXISTS \`$1\`"; }
 
 # engine_env PREFIX: the libs' connection keys (db.*, cache.*, kafka.*) as PREFIX_* variables.
 engine_env() {
