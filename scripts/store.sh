@@ -5,6 +5,7 @@ set -euo pipefail
 . "$STORE_ROOT/scripts/lib/install.sh"
 . "$STORE_ROOT/scripts/lib/engines.sh"
 . "$STORE_ROOT/scripts/lib/services.sh"
+. "$STORE_ROOT/scripts/lib/gateway.sh"
 . "$STORE_ROOT/scripts/lib/demo.sh"
 
 usage() {
@@ -31,13 +32,17 @@ cmd_up() {
   local preset=${STORE_BUILD_PRESET:-release}
   build_all "$preset"
   engines_up
+  oidc_up
   services_up "$preset"
   demo_data_up "$preset"
+  gateway_up
   echo
   say "the shop is up in $(( ($(now_ms) - t0) / 1000 ))s"
   show_status
   echo
+  echo "  The shop (API gateway): http://127.0.0.1:$STORE_GATEWAY_PORT  (APIs under /api/<service>/)"
   echo "  MailDev inbox:  http://127.0.0.1:$STORE_MAILDEV_WEB_PORT"
+  echo "  OpenID provider (dev): http://127.0.0.1:$STORE_OIDC_PORT"
   echo "  OpenSearch:     http://127.0.0.1:$STORE_OPENSEARCH_PORT"
   echo "  Stop with ./store down; see ./store status."
 }
@@ -61,14 +66,14 @@ cmd_test() {
   ctest --test-dir "$STORE_ROOT/build/$preset" --output-on-failure -j "$jobs" "$@"
 }
 
-show_status() { engines_status; services_status; }
+show_status() { engines_status; services_status; gateway_status; }
 
 main() {
   local cmd=${1:-help}; shift || true
   case $cmd in
     up) cmd_up ;;
     engines) install_all; engines_up ;;
-    down) say "stopping"; services_down; engines_down ;;
+    down) say "stopping"; gateway_down; services_down; engines_down ;;
     status) show_status ;;
     test) cmd_test "$@" ;;
     install) install_all ;;

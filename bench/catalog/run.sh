@@ -100,7 +100,7 @@ start_catalog() {  # PORT PAGE_TTL -> pid
   env CATALOG_HTTP_HOST=127.0.0.1 CATALOG_HTTP_PORT="$1" CATALOG_HTTP_THREADS=1 CATALOG_DB_DATABASE="$DB" \
     CATALOG_CACHE_PREFIX="$PREFIX$1:" CATALOG_CACHE_PAGE_TTL="$2" CATALOG_CONSUMER_ENABLED=false \
     CATALOG_MEDIA_DIR="$WORK/media" CATALOG_AUTH_JWKS_URL= \
-    taskset -c "$SERVER_CPU" "$CATALOG" 2>"$WORK/catalog-$1.log" &
+    taskset -c "$SERVER_CPU" "$CATALOG" >"$WORK/catalog-$1.log" 2>&1 &
   echo $!
 }
 

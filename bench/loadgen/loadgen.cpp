@@ -68,8 +68,11 @@ struct Pass {
 class Engine {
  public:
   explicit Engine(const Options& options) : options_(options), conns_(static_cast<std::size_t>(options.connections)) {
-    request_ = "GET " + options.target.path + " HTTP/1.1\r\nHost: " + options.target.host +
-               "\r\nUser-Agent: store_loadgen\r\nAccept: */*\r\n\r\n";
+    request_ = options.method + " " + options.target.path + " HTTP/1.1\r\nHost: " + options.target.host +
+               "\r\nUser-Agent: store_loadgen\r\nAccept: */*\r\n";
+    for (const auto& h : options.headers) request_ += h + "\r\n";
+    if (!options.body.empty()) request_ += "Content-Length: " + std::to_string(options.body.size()) + "\r\n";
+    request_ += "\r\n" + options.body;
     interval_ns_ = 1e9 / options.rate;
     first_measured_ = static_cast<std::uint64_t>(options.warmup_s * options.rate + 0.5);
     total_ = first_measured_ + static_cast<std::uint64_t>(options.duration_s * options.rate + 0.5);

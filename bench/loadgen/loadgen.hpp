@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "histogram.hpp"
 
@@ -26,6 +27,9 @@ struct Options {
   double warmup_s = 1;      // requests before the window are sent but not measured
   double drain_s = 2;       // after the window: time allowed for late requests to finish
   int connections = 64;
+  std::string method = "GET";
+  std::vector<std::string> headers;  // extra "Name: value" lines (e.g. Authorization)
+  std::string body;                  // sent with Content-Length when not empty
 };
 
 struct Report {

@@ -26,7 +26,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: store_loadgen --url http://HOST[:PORT]/PATH --rate REQ_PER_S --duration SECONDS\n"
     "                     [--connections N (64)] [--warmup SECONDS (1)] [--drain SECONDS (2)] [--json]\n"
-    "Sends REQ_PER_S evenly spaced GET requests over N keep-alive connections for SECONDS after a\n"
+    "                     [--method GET] [--header 'Name: value']... [--body TEXT]\n"
+    "Sends REQ_PER_S evenly spaced requests (GET unless --method) over N keep-alive connections for SECONDS after a\n"
     "warm-up, and reports throughput, errors and latency measured from each request's intended\n"
     "send time (open model, no coordinated omission). Durations take an optional s/ms/m suffix,\n"
     "counts an optional k (--rate 50k).\n";
@@ -134,6 +135,13 @@ Cli ParseArgs(int argc, char** argv) {
       cli.options.drain_s = ParseSeconds(arg, value);
     } else if (arg == "--connections") {
       cli.options.connections = static_cast<int>(ParseNumber(arg, value));
+    } else if (arg == "--method") {
+      cli.options.method = std::string(value);
+    } else if (arg == "--header") {
+      if (value.find(':') == std::string_view::npos) Usage("--header needs 'Name: value'");
+      cli.options.headers.emplace_back(value);
+    } else if (arg == "--body") {
+      cli.options.body = std::string(value);
     } else {
       Usage(fmt::format("unknown option {}", arg));
     }

@@ -1,0 +1,77 @@
+// Every setting of the user service, declared on a config::Loader (see README for the table).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "store/auth/auth.hpp"
+#include "store/config/config.hpp"
+
+namespace store::user {
+
+struct OidcProviderSettings {
+  std::string name;
+  std::string issuer;
+  std::string client_id;
+  std::string client_secret;
+  std::string scopes = "openid email profile";
+  std::string redirect_uri;
+};
+
+struct Limit {
+  std::int64_t per_ip = 0;       // attempts per abuse.window from one client IP
+  std::int64_t per_account = 0;  // attempts per abuse.window for one email address
+};
+
+struct Settings {
+  auth::AuthOptions auth;  // issuer, audience, leeway (jwks_url unused here: the service holds the keys)
+  std::chrono::seconds access_token_ttl{600};
+  std::chrono::seconds gateway_cache{1};
+  std::string signing_key_file;
+  bool generate_dev_key = true;
+  std::string dev_key_file = ".state/user/signing-key.pem";
+  std::string previous_keys_file;
+  bool require_verified_email = true;
+
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};
+  std::chrono::milliseconds absolute_lifetime{std::chrono::hours(12)};
+  std::chrono::milliseconds remember_me_lifetime{std::chrono::hours(24 * 30)};
+
+  std::size_t password_min = 8;
+  std::size_t password_max = 1024;
+  std::string common_list_file = "services/user/data/common-passwords.txt";
+  std::uint64_t argon2_ops = 3;
+  std::int64_t argon2_memory = 64ll * 1024 * 1024;
+  int hash_threads = 2;
+
+  std::chrono::milliseconds verification_ttl{std::chrono::hours(24)};
+  std::chrono::milliseconds reset_ttl{std::chrono::minutes(30)};
+
+  std::string client_ip_header = "X-Real-IP";
+  std::chrono::milliseconds abuse_window{std::chrono::hours(1)};
+  Limit login{300, 100};  // per_account counts FAILED logins
+  Limit register_{20, 5};
+  Limit reset{20, 5};
+  Limit resend{20, 5};
+  std::int64_t lockout_threshold = 5;
+  std::chrono::milliseconds lockout_base{std::chrono::seconds(1)};
+  std::chrono::milliseconds lockout_max{std::chrono::minutes(15)};
+
+  std::string admin_email;
+  std::string admin_password;
+
+  std::vector<OidcProviderSettings> oidc;
+  std::chrono::milliseconds oidc_state_ttl{std::chrono::minutes(10)};
+  std::chrono::milliseconds oidc_http_timeout{std::chrono::seconds(5)};
+
+  std::string key_prefix = "user:";
+  std::string topic_prefix;  // prepended to every topic name (tests; shared clusters)
+
+  // Declares every key; `defaults` supplies the default values (file paths differ per install).
+  static Settings Declare(config::Loader& cfg, const Settings& defaults);
+};
+
+}  // namespace store::user

@@ -1,0 +1,56 @@
+// OpenID Connect social login (authorization-code flow with PKCE S256, state and nonce).
+//
+// Start: a fresh state, nonce and PKCE verifier are kept in Redis (<prefix>oidc:<state>, TTL
+// oidc.state_ttl, taken back exactly once with GETDEL) and the provider's authorization URL is
+// returned. Callback: the state is consumed, the code exchanged at the token endpoint
+// (client_secret_basic, with the PKCE verifier), and the id_token verified: signature against the
+// provider's JWKS (RS256, ES256 or EdDSA; an unknown kid refetches the JWKS once), iss, aud (and
+// azp when several audiences), exp, iat, nonce. Then Accounts::LoginWithOidc links or creates
+// the account. Provider endpoints come from <issuer>/.well-known/openid-configuration (cached
+// after the first success). Calls to the provider use libcurl on this object's BlockingPool.
+// Thread-safety: all methods may be awaited concurrently (provider caches are locked).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "app/accounts.hpp"
+#include "app/settings.hpp"
+#include "store/auth/auth.hpp"
+
+namespace store::user {
+
+// Checks an id_token's claims (after its signature was verified into `payload`).
+core::Result<OidcIdentity> CheckIdTokenClaims(const boost::json::object& payload, const std::string& provider,
+                                              const std::string& issuer, const std::string& client_id,
+                                              const std::string& nonce, std::int64_t now_seconds,
+                                              std::chrono::seconds leeway);
+
+class SocialLogin {
+ public:
+  SocialLogin(const Settings& settings, cache::Cache& cache, const core::Clock& clock, Accounts& accounts);
+  ~SocialLogin();
+  bool Has(const std::string& provider) const;
+  Task<std::string> Start(const std::string& provider);
+  Task<Tokens> Callback(const std::string& provider, const std::string& code, const std::string& state,
+                        const ClientInfo& client);
+
+ private:
+  struct Provider;
+  Task<void> Discover(Provider& p);
+  Task<auth::KeySet> Keys(Provider& p, bool refresh);
+
+  const Settings& settings_;
+  cache::Cache& cache_;
+  const core::Clock& clock_;
+  Accounts& accounts_;
+  std::map<std::string, std::unique_ptr<Provider>> providers_;
+  std::unique_ptr<core::BlockingPool> pool_;
+};
+
+}  // namespace store::user

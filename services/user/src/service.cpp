@@ -1,0 +1,64 @@
+#include "service.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <cstdlib>
+#include <stdexcept>
+
+#include "adapters/http_fetch.hpp"
+#include "domain/secrets.hpp"
+#include "http/routes.hpp"
+#include "store/db/migrations.hpp"
+#include "store/http/ops.hpp"
+
+namespace store::user {
+
+Settings DefaultSettings() {
+  Settings s;
+  s.common_list_file = std::string(STORE_USER_SOURCE_DIR) + "/data/common-passwords.txt";
+  const char* state = std::getenv("STORE_STATE");
+  s.dev_key_file = std::string(state && *state ? state : ".state") + "/user/signing-key.pem";
+  return s;
+}
+
+std::string MigrationsDir() { return std::string(STORE_USER_SOURCE_DIR) + "/migrations"; }
+std::string MessagingMigrationsDir() { return STORE_MESSAGING_MIGRATIONS_DIR; }
+
+UserService::UserService(Settings settings, db::Options db, cache::Options cache, const core::Clock& clock)
+    : settings_(std::move(settings)), clock_(clock) {
+  InitSodium();
+  CurlGlobalInit();
+  db_ = std::make_unique<db::Database>(std::move(db));
+  if (auto m = db::Migrate(*db_, MigrationsDir()); !m) throw std::runtime_error("migrations: " + m.error().message);
+  if (auto m = db::Migrate(*db_, MessagingMigrationsDir()); !m)
+    throw std::runtime_error("messaging migrations: " + m.error().message);
+  cache_ = std::make_unique<cache::Cache>(std::move(cache));
+  keys_ = std::make_unique<KeyRing>(LoadKeyRing(settings_));
+  policy_ = std::make_unique<PasswordPolicy>(settings_.password_min, settings_.password_max,
+                                             PasswordPolicy::LoadList(settings_.common_list_file));
+  accounts_ = std::make_unique<Accounts>(settings_, *db_, *cache_, clock_, *keys_, *policy_);
+  social_ = std::make_unique<SocialLogin>(settings_, *cache_, clock_, *accounts_);
+  authenticator_ = std::make_unique<auth::Authenticator>(settings_.auth, cache_.get(), clock_);
+  authenticator_->SetKeys(keys_->public_keys);
+}
+
+UserService::~UserService() = default;
+
+void UserService::Bootstrap() {
+  boost::asio::io_context ioc;
+  auto f = boost::asio::co_spawn(ioc, accounts_->EnsureBootstrapAdmin(), boost::asio::use_future);
+  ioc.run();
+  if (auto done = f.get(); !done) throw std::runtime_error("bootstrap admin: " + done.error().message);
+}
+
+http::Router UserService::BuildRouter(metrics::Registry& registry, metrics::Readiness& readiness) {
+  http::Router router;
+  AddRoutes(router, RouteDeps{settings_, *accounts_, *social_, *authenticator_, *keys_, clock_, registry});
+  readiness.Add("mariadb", [this]() -> boost::asio::awaitable<core::Status> { co_return co_await db_->Ping(); });
+  readiness.Add("redis", [this]() -> boost::asio::awaitable<core::Status> { co_return co_await cache_->Ping(); });
+  http::AddOpsRoutes(router, registry, readiness);
+  return router;
+}
+
+}  // namespace store::user

@@ -1,0 +1,54 @@
+// The composition root of the user service, shared by main.cpp and the component tests: builds
+// every part from its settings and gives the route table. Owns the Database, Cache, keys,
+// policy, use cases and authenticator; borrows the Clock. Construct at start-up (it applies the
+// migrations and may throw std::runtime_error); the router it builds must not outlive it.
+#pragma once
+
+#include <memory>
+
+#include "app/accounts.hpp"
+#include "app/keys.hpp"
+#include "app/settings.hpp"
+#include "app/social_login.hpp"
+#include "store/auth/auth.hpp"
+#include "store/cache/cache.hpp"
+#include "store/db/db.hpp"
+#include "store/http/router.hpp"
+#include "store/metrics/metrics.hpp"
+
+namespace store::user {
+
+// Default paths inside the source tree (the binary runs from the repository).
+Settings DefaultSettings();
+std::string MigrationsDir();
+std::string MessagingMigrationsDir();
+
+class UserService {
+ public:
+  UserService(Settings settings, db::Options db, cache::Options cache, const core::Clock& clock);
+  ~UserService();
+  // Creates or promotes the bootstrap admin (blocking; call before serving).
+  void Bootstrap();
+  // Every route of the service plus /metrics /healthz /readyz.
+  http::Router BuildRouter(metrics::Registry& registry, metrics::Readiness& readiness);
+
+  const Settings& settings() const { return settings_; }
+  db::Database& db() { return *db_; }
+  cache::Cache& cache() { return *cache_; }
+  Accounts& accounts() { return *accounts_; }
+  auth::Authenticator& authenticator() { return *authenticator_; }
+  const KeyRing& keys() const { return *keys_; }
+
+ private:
+  Settings settings_;
+  const core::Clock& clock_;
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<cache::Cache> cache_;
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<PasswordPolicy> policy_;
+  std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<SocialLogin> social_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+};
+
+}  // namespace store::user

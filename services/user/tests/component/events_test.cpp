@@ -1,0 +1,119 @@
+// The user.* events travel through the outbox and the relay to Kafka with the fields their
+// schemas (contracts/events) require, keyed by the user id.
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "fixture.hpp"
+#include "store/messaging/admin.hpp"
+#include "store/messaging/envelope.hpp"
+#include "store/messaging/outbox_relay.hpp"
+#include "store/testing/kafka.hpp"
+
+namespace usertest {
+namespace {
+
+json::object Schema(const std::string& topic) {
+  std::ifstream in(std::string(STORE_CONTRACTS_DIR) + "/events/" + topic + ".schema.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return json::parse(ss.str()).as_object();
+}
+
+// The subset of JSON Schema the contracts use: required, and per property a type (or a list of
+// types), an enum, or format date-time.
+void ExpectMatches(const json::object& data, const json::object& schema, const std::string& topic) {
+  for (const auto& r : schema.at("required").as_array())
+    EXPECT_TRUE(data.contains(r.as_string())) << topic << " lacks " << r.as_string();
+  for (const auto& [name, prop_value] : schema.at("properties").as_object()) {
+    auto it = data.find(name);
+    if (it == data.end()) continue;
+    const auto& prop = prop_value.as_object();
+    const auto& v = it->value();
+    auto type_ok = [&](std::string_view t) {
+      return (t == "string" && v.is_string()) || (t == "boolean" && v.is_bool()) || (t == "null" && v.is_null()) ||
+             (t == "integer" && (v.is_int64() || v.is_uint64())) || (t == "object" && v.is_object());
+    };
+    if (auto t = prop.find("type"); t != prop.end()) {
+      bool ok = false;
+      if (t->value().is_string()) ok = type_ok(t->value().as_string());
+      else
+        for (const auto& one : t->value().as_array()) ok = ok || type_ok(one.as_string());
+      EXPECT_TRUE(ok) << topic << "." << name << " = " << json::serialize(v);
+    }
+    if (auto e = prop.find("enum"); e != prop.end()) {
+      bool ok = false;
+      for (const auto& one : e->value().as_array()) ok = ok || one == v;
+      EXPECT_TRUE(ok) << topic << "." << name << " = " << json::serialize(v);
+    }
+    if (auto f = prop.find("format"); f != prop.end() && f->value().as_string() == "date-time")
+      EXPECT_TRUE(v.is_string() && store::core::ParseTimestamp(v.as_string())) << topic << "." << name;
+  }
+  EXPECT_FALSE(data.contains("password")) << topic;
+  EXPECT_FALSE(data.contains("password_hash")) << topic;
+  EXPECT_FALSE(data.contains("token_hash")) << topic;
+}
+
+using UserEvents = UserFixture;
+
+TEST_F(UserEvents, EveryEventReachesKafkaThroughTheOutboxWithItsSchemaFields) {
+  const std::vector<std::string> topics{"user.registered.v1", "user.email_verification_requested.v1",
+                                        "user.password_reset_requested.v1", "user.email_changed.v1", "user.logged_in.v1"};
+  auto kafka = store::testing::KafkaTestConfig();
+  for (const auto& t : topics) ASSERT_TRUE(store::messaging::CreateTopic(kafka, topic_prefix_ + t, 1)) << t;
+  struct Cleanup {
+    std::function<void()> fn;
+    ~Cleanup() { fn(); }
+  } cleanup{[&] {
+    for (const auto& t : topics) (void)store::messaging::DeleteTopic(kafka, topic_prefix_ + t);
+  }};
+
+  // One of each event: register + verify, login (with a guest cart), reset request, email change.
+  auto id = RegisterVerified("ev@example.com", kPassword);
+  auto login = Post("/v1/auth/login", {{"email", "ev@example.com"}, {"password", kPassword}, {"guest_cart_id", "cart-123"}});
+  ASSERT_EQ(login.status, 200);
+  auto access = std::string(login.Json().at("access_token").as_string());
+  ASSERT_EQ(Post("/v1/auth/password-reset/request", {{"email", "ev@example.com"}}).status, 202);
+  ASSERT_EQ(Post("/v1/me/email", {{"new_email", "ev2@example.com"}, {"password", kPassword}}, access).status, 202);
+  ASSERT_EQ(Post("/v1/auth/verify-email", {{"token", LatestToken("user.email_verification_requested.v1", "ev2@example.com")}}).status,
+            200);
+  auto expected = Outbox().size();
+  ASSERT_EQ(expected, 6u);
+
+  store::messaging::RelayOptions options;
+  options.db = db_.options();
+  options.kafka = kafka;
+  auto relay = store::messaging::OutboxRelay::Create(options);
+  ASSERT_TRUE(relay) << relay.error().message;
+  std::size_t published = 0;
+  for (int i = 0; i < 20 && published < expected; ++i) {
+    auto n = (*relay)->RunOnce();
+    ASSERT_TRUE(n) << n.error().message;
+    published += *n;
+  }
+  EXPECT_EQ(published, expected);
+  EXPECT_TRUE(Outbox().empty());
+
+  std::set<std::string> seen;
+  for (const auto& t : topics) {
+    auto records = store::testing::ReadAll(topic_prefix_ + t);
+    ASSERT_FALSE(records.empty()) << t;
+    for (const auto& m : records) {
+      auto event = store::messaging::DecodeEvent(m.value);
+      ASSERT_TRUE(event) << t;
+      EXPECT_EQ(event->type, t);
+      EXPECT_EQ(m.key, id) << "keyed by the user id";
+      ExpectMatches(event->data.as_object(), Schema(t), t);
+      seen.insert(t);
+      if (t == "user.logged_in.v1") {
+        EXPECT_EQ(event->data.at("guest_cart_id").as_string(), "cart-123");
+        EXPECT_EQ(event->data.at("method").as_string(), "password");
+      }
+      if (t == "user.email_changed.v1") EXPECT_EQ(event->data.at("new_email").as_string(), "ev2@example.com");
+    }
+  }
+  EXPECT_EQ(seen.size(), topics.size());
+}
+
+}  // namespace
+}  // namespace usertest
