@@ -67,10 +67,6 @@ http::Router CatalogService::BuildRouter(metrics::Registry& registry, metrics::R
   AddRoutes(router, deps_);
   readiness.Add("db", [this]() { return db_.Ping(); });
   readiness.Add("cache", [this]() { return cache_.Ping(); });
-  registry.SetGauge("catalog_outbox_pending", "Events waiting in the outbox", {}, [this] {
-    auto n = db_.RunSync([](db::Connection& c) { return messaging::Outbox::Pending(c); });
-    return n ? static_cast<double>(*n) : -1.0;
-  });
   if (consumer_)
     registry.SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", options_.consumer_group}},
                       [this] { return consumer_ ? static_cast<double>(consumer_->Lag()) : 0.0; });
