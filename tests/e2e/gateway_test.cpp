@@ -85,13 +85,14 @@ struct StandIn {
       co_return Response::Json(200, o);
     };
     for (const char* path : {"/v1/echo", "/v1/me", "/v1/me/sessions", "/v1/me/addresses", "/v1/admin/users",
-                             "/v1/search", "/v1/items", "/healthz", "/.well-known/jwks.json"}) {
+                             "/v1/search", "/v1/suggest", "/v1/items", "/v1/reservations/o-1", "/healthz",
+                             "/.well-known/jwks.json"}) {
       r.Get(path, echo);
     }
     for (const char* path : {"/v1/echo", "/v1/auth/login", "/v1/auth/register", "/v1/auth/resend-verification",
                              "/v1/auth/password-reset/request", "/v1/auth/password-reset/confirm",
                              "/v1/auth/logout", "/v1/auth/logout-all", "/v1/admin/users/u1/disable",
-                             "/v1/admin/things"}) {
+                             "/v1/admin/things", "/v1/reservations", "/v1/reservations/o-1/commit"}) {
       r.Post(path, echo);
     }
     r.Get("/metrics", echo);
@@ -271,6 +272,10 @@ TEST_F(GatewayTest, RoutesEachServiceWithItsPrefixStripped) {
   ASSERT_EQ(s.status, 200);
   EXPECT_EQ(json::value_to<std::string>(Body(s).at("service")), "search");
   EXPECT_EQ(json::value_to<std::string>(Body(s).at("target")), "/v1/search?q=shoe");
+  auto sg = c.Get(Url("/api/catalog/v1/suggest?q=sam"));
+  ASSERT_EQ(sg.status, 200);
+  EXPECT_EQ(json::value_to<std::string>(Body(sg).at("service")), "search");
+  EXPECT_EQ(json::value_to<std::string>(Body(sg).at("target")), "/v1/suggest?q=sam");
   auto p = c.Post(Url("/api/user/v1/echo"), R"({"a":1})");
   ASSERT_EQ(p.status, 200);
   EXPECT_EQ(Body(p).at("body_bytes").as_int64(), 7);
@@ -285,6 +290,12 @@ TEST_F(GatewayTest, UnknownServicesAndInternalRoutesAre404ProblemJson) {
   int before = user_->hits;
   ExpectProblem(c.Get(Url("/api/user/metrics")), 404);
   EXPECT_EQ(user_->hits, before) << "metrics stay internal";
+  // Stock reservations are service-to-service only: never reachable through the gateway.
+  int catalog_before = catalog_->hits;
+  ExpectProblem(c.Post(Url("/api/catalog/v1/reservations"), R"({"order_id":"o","lines":[]})"), 404);
+  ExpectProblem(c.Post(Url("/api/catalog/v1/reservations/o-1/commit"), "{}"), 404);
+  ExpectProblem(c.Get(Url("/api/catalog/v1/reservations/o-1")), 404);
+  EXPECT_EQ(catalog_->hits, catalog_before) << "reservations stay internal";
 }
 
 TEST_F(GatewayTest, ProtectedRoutesRefuseAMissingOrUnknownTokenBeforeTheService) {
