@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "store/auth/jws.hpp"
+#include "store/testing/cache.hpp"
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
 #include "store/testing/kafka.hpp"
@@ -91,7 +92,7 @@ class Stack {
         {"USER_DB_PASSWORD", engines.mariadb_password},
         {"USER_CACHE_HOST", engines.host},
         {"USER_CACHE_PORT", std::to_string(engines.redis_port)},
-        {"USER_REDIS_KEY_PREFIX", store::testing::UniqueName("e2e_user") + ":"},
+        {"USER_REDIS_KEY_PREFIX", keys_.prefix()},
         {"USER_AUTH_DEV_KEY_FILE", key_file_},
         {"USER_OIDC_PROVIDERS", "local"},
         {"USER_OIDC_LOCAL_ISSUER", oidc_.issuer()},
@@ -152,6 +153,7 @@ class Stack {
 
  private:
   store::testing::TempDatabase db_;
+  store::testing::TempKeyspace keys_;  // the service's counters and OIDC state, deleted at the end
   e2e::TempDir dir_;
   int gateway_port_;
   int user_port_;
