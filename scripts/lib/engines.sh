@@ -115,7 +115,12 @@ engines_up() {
   local e
   for e in "${ENGINES[@]}"; do
     if pid_of "$e" >/dev/null; then
-      if "ready_$e" >/dev/null 2>&1; then ok "$e already running"; continue; fi
+      if "ready_$e" >/dev/null 2>&1; then
+        ok "$e already running"
+        # Topics declared since the broker started (a new service's) are created now.
+        [ "$e" = kafka ] && create_topics
+        continue
+      fi
       die "$e is running (pid $(pid_of "$e")) but not answering: see $STORE_LOGS/$e.log, or ./store down"
     fi
     if port_open "$(engine_port "$e" | cut -d, -f1)"; then

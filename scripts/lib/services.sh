@@ -4,9 +4,15 @@
 # services_list: "name port prefix database executable" per line, comments dropped.
 services_list() { grep -Ev '^[[:space:]]*(#|$)' "$STORE_ROOT/deploy/services.conf"; }
 
-# Creates a service's schema (idempotent) with the grants the shop's MariaDB user needs.
-ensure_database() {
-  mariadb_root -e "CREATE DATABASE IF NOT EXISTS \`$1\`; GRANT ALL ON \`$1\`.* TO '$STORE_MARIADB_USER'@'%';"
+# Creates a service's schema (idempotent). Locally the shop's MariaDB user may use every schema
+# (engines.sh); in production each service gets its own user with rights on its schema only.
+ensure_database() { mariadb_root -e "CREATE DATABASE IF NOT EXISTS \`$1\`"; }
+
+# engine_env PREFIX: the libs' connection keys (db.*, cache.*, kafka.*) as PREFIX_* variables.
+engine_env() {
+  echo "$1_DB_HOST=$STORE_HOST $1_DB_PORT=$STORE_MARIADB_PORT $1_DB_USER=$STORE_MARIADB_USER" \
+       "$1_DB_PASSWORD=$STORE_MARIADB_PASSWORD $1_CACHE_HOST=$STORE_HOST $1_CACHE_PORT=$STORE_REDIS_PORT" \
+       "$1_KAFKA_BOOTSTRAP=$STORE_HOST:$STORE_KAFKA_PORT"
 }
 
 ready_service() { curl -sf "http://$STORE_HOST:$1/readyz"; }
@@ -18,13 +24,15 @@ services_up() {
   while read -r name portvar prefix database exe; do
     port=${!portvar}
     [ -x "$bin/$exe" ] || die "$name: $bin/$exe is missing (./store build)"
-    local env=("${prefix}_HTTP_PORT=$port")
+    # The engines' endpoints from deploy/ports.env (so an override there reaches every process).
+    local env=("${prefix}_HTTP_PORT=$port" "STORE_STATE=$STORE_STATE")
+    env+=($(engine_env "$prefix"))
     if [ "$database" != - ]; then
       ensure_database "$database"
       env+=("${prefix}_DB_DATABASE=$database")
       if ! pid_of "$name-relay" >/dev/null; then
         start_process "$name-relay" "$STORE_LOGS/$name-relay.log" \
-          env OUTBOX_RELAY_DB_DATABASE="$database" OUTBOX_RELAY_KAFKA_CLIENT_ID="$name-relay" \
+          env $(engine_env OUTBOX_RELAY) OUTBOX_RELAY_DB_DATABASE="$database" OUTBOX_RELAY_KAFKA_CLIENT_ID="$name-relay" \
           "$bin/libs/messaging/store_outbox_relay"
       fi
     fi

@@ -41,6 +41,8 @@ std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_
     return std::nullopt;
   if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
     return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits: it spans 1677-09-21 .. 2262-04-11.
+  if (year < 1678 || year > 2261) return std::nullopt;
   std::size_t pos = 19;
   std::chrono::nanoseconds fraction{0};
   if (s[pos] == '.') {

@@ -9,6 +9,7 @@
 #include "store/core/money.hpp"
 #include "store/core/result.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/detached.hpp>
 
@@ -103,9 +104,16 @@ TEST(Timestamp, ParsesUtcAndOffsetsToTheSameInstant) {
   EXPECT_EQ(FormatTimestamp(*utc), "2024-05-01T12:00:00.500Z");
 }
 
+TEST(Timestamp, AcceptsTheWholeRepresentableRange) {
+  EXPECT_TRUE(ParseTimestamp("1678-01-01T00:00:00Z"));
+  EXPECT_TRUE(ParseTimestamp("2261-12-31T23:59:59.999Z"));
+}
+
 TEST(Timestamp, RejectsMalformedDates) {
   for (auto bad : {"2024-05-01", "2024-05-01T12:00:00", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
-                   "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00Zjunk", "2024-05-01 12:00:00Z"})
+                   "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00Zjunk", "2024-05-01 12:00:00Z",
+                   // outside what a nanosecond system_clock can hold (was a signed overflow)
+                   "2999-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "1600-01-01T00:00:00Z"})
     EXPECT_FALSE(ParseTimestamp(bad)) << bad;
 }
 

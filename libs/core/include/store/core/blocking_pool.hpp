@@ -5,10 +5,13 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstddef>
+#include <exception>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -31,12 +34,44 @@ class BlockingPool {
   BlockingPool& operator=(const BlockingPool&) = delete;
 
   // fn is used by reference: the caller's object lives until the co_await completes.
+  //
+  // The caller's executor is kept busy (a work guard) while fn runs, and that guard travels
+  // back inside the completion, so it is released on the caller's own thread: once the caller
+  // has resumed, no pool thread touches its io_context any more, and the io_context may be
+  // destroyed right after (co_spawn onto the pool left a pool thread holding the caller's
+  // executor for a moment after resuming it — a use-after-free at shutdown).
   template <class F>
     requires CoAwaitSafeCallable<F>
   boost::asio::awaitable<std::invoke_result_t<F&>> Run(F&& fn) {
     using R = std::invoke_result_t<F&>;
-    auto task = [&fn]() -> boost::asio::awaitable<R> { co_return fn(); };
-    co_return co_await boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
+    using Slot = std::conditional_t<std::is_void_v<R>, bool, R>;
+    auto initiate = [this, &fn](auto handler) {
+      auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
+      boost::asio::post(pool_, [&fn, handler = std::move(handler), work = std::move(work)]() mutable {
+        std::exception_ptr error;
+        std::optional<Slot> value;
+        try {
+          if constexpr (std::is_void_v<R>) {
+            fn();
+            value.emplace(true);
+          } else {
+            value.emplace(fn());
+          }
+        } catch (...) {
+          error = std::current_exception();
+        }
+        auto caller = work.get_executor();
+        boost::asio::post(caller, [handler = std::move(handler), work = std::move(work), error,
+                                   value = std::move(value)]() mutable {
+          work.reset();
+          std::move(handler)(error, std::move(value));
+        });
+      });
+    };
+    [[maybe_unused]] auto result = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                                       void(std::exception_ptr, std::optional<Slot>)>(
+        initiate, boost::asio::use_awaitable);
+    if constexpr (!std::is_void_v<R>) co_return std::move(*result);
   }
 
   std::size_t size() const { return threads_; }

@@ -1,0 +1,192 @@
+#include "adapters/delivery_log.hpp"
+
+#include <boost/json.hpp>
+#include <ctime>
+#include <fmt/format.h>
+
+#include "store/core/clock.hpp"
+#include "store/messaging/envelope.hpp"
+#include "store/messaging/outbox.hpp"
+
+namespace store::notification::delivery_log {
+using core::Errc;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, event_id, event_type, template, channel, locale, recipient, subject, body_text, body_html, status, "
+    "attempts, attempts_base, last_error, next_attempt_at, created_at, updated_at, sent_at, source_topic, "
+    "source_key, source_value";
+
+Delivery FromRow(const db::Row& r) {
+  Delivery d;
+  d.id = r.UInt("id");
+  d.event_id = r.Text("event_id");
+  d.event_type = r.Text("event_type");
+  d.template_name = r.Text("template");
+  d.channel = r.Text("channel");
+  d.locale = r.Text("locale");
+  d.recipient = r.Text("recipient");
+  d.subject = r.Text("subject");
+  d.text = r.Text("body_text");
+  d.html = r.Text("body_html");
+  d.status = r.Text("status");
+  d.attempts = static_cast<int>(r.Int("attempts"));
+  d.attempts_base = static_cast<int>(r.Int("attempts_base"));
+  d.last_error = r.OptText("last_error");
+  d.next_attempt_at = r.OptText("next_attempt_at");
+  d.created_at = r.Text("created_at");
+  d.updated_at = r.Text("updated_at");
+  d.sent_at = r.OptText("sent_at");
+  d.source_topic = r.Text("source_topic");
+  d.source_key = r.OptText("source_key");
+  d.source_value = r.Text("source_value");
+  return d;
+}
+
+std::int64_t Micros(std::chrono::milliseconds d) { return d.count() * 1000; }
+
+}  // namespace
+
+std::string SqlTime(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+core::Result<std::vector<std::uint64_t>> Record(db::Connection& c, const Source& s,
+                                                const std::vector<Notification>& notifications,
+                                                std::chrono::milliseconds lease) {
+  std::vector<std::uint64_t> ids;
+  for (const auto& n : notifications) {
+    auto r = c.Execute(
+        "INSERT INTO deliveries (event_id, event_type, template, channel, locale, recipient, subject, body_text, "
+        "body_html, status, attempts, next_attempt_at, created_at, updated_at, source_topic, source_key, source_value) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NOW(3) + INTERVAL ? MICROSECOND, NOW(3), NOW(3), ?, ?, ?)",
+        s.event_id, s.event_type, n.template_name, n.channel, n.locale, n.recipient, n.subject, n.text, n.html,
+        Micros(lease), s.topic, s.key, s.value);
+    if (!r) {
+      if (r.error().code == Errc::conflict) continue;  // a redelivery: the row is the idempotency record
+      return std::unexpected(std::move(r.error()));
+    }
+    ids.push_back(r->last_insert_id);
+  }
+  return ids;
+}
+
+core::Status RecordUndeliverable(db::Connection& c, const Source& s, const std::string& template_name,
+                                 const std::string& error) {
+  auto r = c.Execute(
+      "INSERT INTO deliveries (event_id, event_type, template, channel, locale, recipient, subject, body_text, "
+      "body_html, status, attempts, last_error, created_at, updated_at, source_topic, source_key, source_value) "
+      "VALUES (?, ?, ?, 'email', '', '', '', '', '', 'failed', 0, ?, NOW(3), NOW(3), ?, ?, ?)",
+      s.event_id, s.event_type, template_name, error, s.topic, s.key, s.value);
+  if (!r && r.error().code != Errc::conflict) return std::unexpected(std::move(r.error()));
+  return {};
+}
+
+core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id) {
+  TRY(row, c.QueryOne(fmt::format("SELECT {} FROM deliveries WHERE id = ?", kColumns), id));
+  if (!row) return std::optional<Delivery>{};
+  return std::optional<Delivery>{FromRow(*row)};
+}
+
+core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease) {
+  return c.Transaction([&](db::Connection& t) -> core::Result<std::vector<std::uint64_t>> {
+    TRY(rows, t.Query("SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= NOW(3) "
+                      "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                      limit));
+    std::vector<std::uint64_t> ids;
+    for (const auto& r : rows) {
+      std::uint64_t id = r.UInt("id");
+      TRY_STATUS(t.Execute("UPDATE deliveries SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?",
+                           Micros(lease), id));
+      ids.push_back(id);
+    }
+    return ids;
+  });
+}
+
+core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chrono::system_clock::time_point started,
+                    Outcome outcome, const std::string& error, std::chrono::milliseconds retry_after) {
+  const auto now = std::chrono::system_clock::now();
+  const char* outcome_text = outcome == Outcome::sent ? "sent" : outcome == Outcome::transient ? "transient" : "permanent";
+  std::optional<std::string> err = error.empty() ? std::nullopt : std::optional<std::string>(error);
+  TRY_STATUS(c.Execute(
+      "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, error) VALUES (?, ?, ?, ?, ?, ?)",
+      d.id, attempt, SqlTime(started), SqlTime(now), outcome_text, err));
+  json::object data{{"delivery_id", d.id},     {"event_id", d.event_id}, {"event_type", d.event_type},
+                    {"template", d.template_name}, {"channel", d.channel},   {"recipient", d.recipient},
+                    {"attempts", attempt}};
+  switch (outcome) {
+    case Outcome::sent: {
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'sent', attempts = ?, last_error = NULL, next_attempt_at = NULL, "
+                           "sent_at = NOW(3), updated_at = NOW(3) WHERE id = ?",
+                           attempt, d.id));
+      data["sent_at"] = core::FormatTimestamp(now);
+      auto event = messaging::NewEvent("notification.sent.v1", data, now);
+      return messaging::Outbox::Add(c, "notification.sent.v1", d.event_id, event);
+    }
+    case Outcome::transient:
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'retrying', attempts = ?, last_error = ?, "
+                           "next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND, updated_at = NOW(3) WHERE id = ?",
+                           attempt, error, Micros(retry_after), d.id));
+      return {};
+    case Outcome::permanent: {
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, next_attempt_at = NULL, "
+                           "updated_at = NOW(3) WHERE id = ?",
+                           attempt, error, d.id));
+      data["error"] = error;
+      auto event = messaging::NewEvent("notification.failed.v1", data, now);
+      return messaging::Outbox::Add(c, "notification.failed.v1", d.event_id, event);
+    }
+  }
+  return {};
+}
+
+core::Result<std::vector<Delivery>> List(db::Connection& c, const DeliveryFilter& f) {
+  std::string sql = fmt::format(
+      "SELECT {} FROM deliveries WHERE (? IS NULL OR status = ?) AND (? IS NULL OR template = ?) "
+      "AND (? IS NULL OR recipient = ?) AND (? IS NULL OR channel = ?) AND (? IS NULL OR created_at >= ?) "
+      "AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
+      kColumns);
+  TRY(rows, c.Query(sql, f.status, f.status, f.template_name, f.template_name, f.recipient, f.recipient, f.channel,
+                    f.channel, f.since, f.since, f.before_id, f.before_id, f.limit));
+  std::vector<Delivery> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(FromRow(r));
+  return out;
+}
+
+core::Result<std::vector<Attempt>> Attempts(db::Connection& c, std::uint64_t id) {
+  TRY(rows, c.Query("SELECT attempt, started_at, finished_at, outcome, error FROM delivery_attempts "
+                    "WHERE delivery_id = ? ORDER BY attempt",
+                    id));
+  std::vector<Attempt> out;
+  for (const auto& r : rows)
+    out.push_back(Attempt{static_cast<int>(r.Int("attempt")), r.Text("started_at"), r.Text("finished_at"),
+                          r.Text("outcome"), r.OptText("error")});
+  return out;
+}
+
+core::Status Resend(db::Connection& c, std::uint64_t id) {
+  return c.Transaction([&](db::Connection& t) -> core::Status {
+    TRY(row, t.QueryOne("SELECT status, recipient FROM deliveries WHERE id = ? FOR UPDATE", id));
+    if (!row) return core::Fail(Errc::not_found, "no such delivery");
+    std::string status = row->Text("status");
+    if (status == "pending" || status == "retrying")
+      return core::Fail(Errc::conflict, "an attempt for this delivery is already " + status);
+    if (row->Text("recipient").empty())
+      return core::Fail(Errc::unprocessable, "this delivery has no message to send (its event was undeliverable)");
+    TRY_STATUS(t.Execute("UPDATE deliveries SET status = 'pending', attempts_base = attempts, next_attempt_at = NOW(3), "
+                         "last_error = NULL, updated_at = NOW(3) WHERE id = ?",
+                         id));
+    return {};
+  });
+}
+
+}  // namespace store::notification::delivery_log

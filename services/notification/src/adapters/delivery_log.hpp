@@ -1,0 +1,93 @@
+// The delivery log in MariaDB (tables `deliveries` and `delivery_attempts`, migrations/V001).
+// Free functions on a db::Connection, so callers choose the thread and the transaction:
+// the consumer and the sender workers use Database::RunSync/TransactionSync on their own plain
+// threads, the admin API uses the awaitable Database::Run.
+//
+// Status of a row: pending (recorded; an attempt is due or running), retrying (the last attempt
+// failed transiently; next_attempt_at is the due time), sent, failed (permanent failure or
+// retry budget spent). While an attempt runs, next_attempt_at holds the end of its lease: if
+// the process dies in the middle, the row is due again after the lease and is sent again.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/catalog.hpp"
+#include "store/core/result.hpp"
+#include "store/db/db.hpp"
+
+namespace store::notification {
+
+// The Kafka record an event came from.
+struct Source {
+  std::string topic;
+  std::optional<std::string> key;
+  std::string value;
+  std::string event_id;
+  std::string event_type;
+};
+
+struct Delivery {
+  std::uint64_t id = 0;
+  std::string event_id, event_type, template_name, channel, locale, recipient;
+  std::string subject, text, html;
+  std::string status;
+  int attempts = 0;
+  int attempts_base = 0;
+  std::optional<std::string> last_error, next_attempt_at;
+  std::string created_at, updated_at;
+  std::optional<std::string> sent_at;
+  std::string source_topic;
+  std::optional<std::string> source_key;
+  std::string source_value;
+};
+
+struct Attempt {
+  int attempt = 0;
+  std::string started_at, finished_at, outcome;
+  std::optional<std::string> error;
+};
+
+struct DeliveryFilter {
+  std::optional<std::string> status, template_name, recipient, channel;
+  std::optional<std::string> since;  // "YYYY-MM-DD HH:MM:SS[.fff]" UTC: created_at >= since
+  std::optional<std::uint64_t> before_id;  // page cursor: rows with a smaller id
+  int limit = 50;
+};
+
+enum class Outcome { sent, transient, permanent };
+
+namespace delivery_log {
+
+// Inserts one pending row per notification, claimed for `lease` by the caller (the consumer
+// hands the ids to the sender workers). A row already present — a redelivered event — is left
+// alone. Returns the ids inserted now. Call inside a transaction.
+core::Result<std::vector<std::uint64_t>> Record(db::Connection& c, const Source& source,
+                                                const std::vector<Notification>& notifications,
+                                                std::chrono::milliseconds lease);
+// Records an event that can never be delivered (bad data) as a failed row, unless present.
+core::Status RecordUndeliverable(db::Connection& c, const Source& source, const std::string& template_name,
+                                 const std::string& error);
+core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id);
+// Claims up to `limit` due rows (pending/retrying with next_attempt_at <= now) for `lease`;
+// SKIP LOCKED so several instances share the work. Runs its own transaction.
+core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease);
+// Ends an attempt: writes the attempt row and the new status (sent; retrying due after
+// `retry_after`; failed), plus the notification.sent.v1 / notification.failed.v1 event in the
+// outbox. Call inside a transaction.
+core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chrono::system_clock::time_point started,
+                    Outcome outcome, const std::string& error, std::chrono::milliseconds retry_after);
+core::Result<std::vector<Delivery>> List(db::Connection& c, const DeliveryFilter& filter);
+core::Result<std::vector<Attempt>> Attempts(db::Connection& c, std::uint64_t id);
+// Makes a sent or failed row due now again (same row, attempts keep counting; the retry budget
+// restarts). not_found for an unknown id, conflict while an attempt is pending or retrying.
+core::Status Resend(db::Connection& c, std::uint64_t id);
+
+// "YYYY-MM-DD HH:MM:SS.mmm" (UTC), the DATETIME(3) text form.
+std::string SqlTime(std::chrono::system_clock::time_point t);
+
+}  // namespace delivery_log
+}  // namespace store::notification

@@ -1,0 +1,87 @@
+// Dispatcher: the sender workers and the retry scheduler.
+//
+// Rows of the delivery log are the work items. The consumer records them claimed (their
+// next_attempt_at is a lease) and hands their ids to Enqueue; a poller claims rows that are due
+// (retries whose backoff has passed, re-sends, rows whose lease expired after a crash) with
+// SELECT ... FOR UPDATE SKIP LOCKED and enqueues them too. `workers` threads each own one
+// EmailSender (an SMTP connection kept open) and one SmsSender and, per id:
+//   load the row -> send (outside any transaction) -> one transaction: attempt row + new status
+//   + notification.sent.v1 / notification.failed.v1 in the outbox.
+// A transient failure schedules the next attempt with RetryPolicy's backoff; when the budget is
+// spent, or on a permanent failure, the row is failed and the original Kafka record is copied
+// to `<source topic>.dlq` (the dead-letter headers of libs/messaging). A retry never blocks the
+// consumer: other events keep flowing.
+//
+// Thread-safety: Enqueue/QueueSize from any thread; Start/Stop from one.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "domain/retry.hpp"
+#include "store/db/db.hpp"
+#include "store/messaging/producer.hpp"
+#include "store/metrics/metrics.hpp"
+
+namespace store::notification {
+
+struct Delivery;
+
+struct DispatcherOptions {
+  int workers = 4;
+  std::size_t queue_limit = 1000;              // Enqueue blocks beyond this (back-pressure on the consumer)
+  std::chrono::milliseconds lease{120000};     // an attempt not finished within this is assumed lost
+  std::chrono::milliseconds poll_interval{1000};
+  int claim_batch = 100;
+  RetryPolicy retry;
+  std::string consumer_group = "notification";  // named in dead-letter headers
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(db::Database& db, DispatcherOptions options, EmailSenderFactory email, SmsSenderFactory sms,
+             messaging::Producer* dlq, metrics::Registry* registry);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  void Start();
+  // Stops the threads after the attempts in hand; ids still queued are made due at once
+  // (their lease released) so the next start sends them without waiting for the lease.
+  void Stop();
+  // Queues claimed ids; blocks while the queue is full (returns early when stopping).
+  void Enqueue(std::span<const std::uint64_t> ids);
+  std::size_t QueueSize() const;
+
+ private:
+  void WorkerLoop();
+  void PollLoop();
+  void Process(std::uint64_t id, EmailSender& email, SmsSender* sms);
+  void DeadLetter(const Delivery& d, const std::string& reason);
+
+  db::Database& db_;
+  DispatcherOptions options_;
+  EmailSenderFactory email_factory_;
+  SmsSenderFactory sms_factory_;
+  messaging::Producer* dlq_;
+  metrics::Counter* sent_ = nullptr;
+  metrics::Counter* retried_ = nullptr;
+  metrics::Counter* failed_ = nullptr;
+  metrics::Registry* registry_;
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_, space_cv_, poll_cv_;
+  std::deque<std::uint64_t> queue_;
+  std::unordered_set<std::uint64_t> owned_;  // queued or being sent by this process
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace store::notification

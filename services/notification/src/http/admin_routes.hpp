@@ -1,0 +1,22 @@
+// The admin API over the delivery log (contracts/openapi/notification.yaml):
+//   GET  /v1/notifications/deliveries              list, newest first; filters status, template,
+//                                                  recipient, channel, since; limit + cursor paging
+//   GET  /v1/notifications/deliveries/{id}         one delivery with its message and attempts
+//   POST /v1/notifications/deliveries/{id}/resend  send it again (202): same row, a new attempt
+// Every route first runs `guard` (the admin role check): its error becomes the response (401/403).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+
+#include "store/core/result.hpp"
+#include "store/db/db.hpp"
+#include "store/http/router.hpp"
+
+namespace store::notification {
+
+using AdminGuard = std::function<boost::asio::awaitable<core::Status>(http::Request&)>;
+
+void AddAdminRoutes(http::Router& router, db::Database& db, AdminGuard guard);
+
+}  // namespace store::notification

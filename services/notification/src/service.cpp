@@ -1,0 +1,138 @@
+#include "service.hpp"
+
+#include <boost/algorithm/string.hpp>
+#include <curl/curl.h>
+
+#include "store/config/config.hpp"
+#include "store/db/migrations.hpp"
+#include "store/log/log.hpp"
+
+namespace store::notification {
+
+ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
+  ServiceOptions o;
+  o.templates_dir = cfg.String("templates.dir", STORE_NOTIFICATION_DIR "/templates",
+                               "Directory of mappings.json and <locale>/<template>.{subject,txt,html,sms}");
+  o.catalog.default_locale = cfg.String("templates.default_locale", "en", "Locale used when an event's locale has no templates");
+  o.catalog.shop_name = cfg.String("shop.name", o.catalog.shop_name, "The shop's name, in every message");
+  o.catalog.base_url = cfg.String("shop.base_url", o.catalog.base_url,
+                                  "Public base URL of the storefront; every link in a message starts with it",
+                                  [](const std::string& v) -> std::optional<std::string> {
+                                    if (v.starts_with("https://") || v.starts_with("http://")) return std::nullopt;
+                                    return "must start with http:// or https://";
+                                  });
+  o.smtp = SmtpOptions::Declare(cfg);
+  o.sms = TwilioOptions::Declare(cfg);
+  auto& d = o.dispatcher;
+  d.workers = static_cast<int>(cfg.Int("sender.workers", d.workers, "Sender threads (each keeps one SMTP connection)", 1, 64));
+  d.queue_limit = static_cast<std::size_t>(cfg.Int("sender.queue_limit", static_cast<std::int64_t>(d.queue_limit),
+                                                   "Deliveries queued in memory before the consumer waits", 1, 1000000));
+  d.lease = cfg.Duration("sender.lease", d.lease,
+                         "An attempt not recorded within this is assumed lost (crash) and made again");
+  d.poll_interval = cfg.Duration("retry.poll_interval", d.poll_interval, "How often due retries are looked for");
+  d.retry.initial = cfg.Duration("retry.initial", d.retry.initial, "Backoff before the first retry (then doubled, with jitter)");
+  d.retry.max = cfg.Duration("retry.max", d.retry.max, "Longest backoff between two attempts");
+  d.retry.attempts = static_cast<int>(
+      cfg.Int("retry.attempts", d.retry.attempts, "Attempts in total before a transient failure counts as permanent", 1, 1000));
+  o.kafka = messaging::KafkaConfig::Load(cfg, "notification");
+  o.group_id = cfg.String("consumer.group", o.group_id, "Kafka consumer group");
+  d.consumer_group = o.group_id;
+  o.consumer_instances = static_cast<int>(cfg.Int("consumer.instances", o.consumer_instances,
+                                                  "Consumers (threads) of the group in this process; at most the partitions are useful", 1, 32));
+  std::string topics = cfg.String("consumer.topics", "", "Comma-separated topics to consume; empty: every event type of mappings.json");
+  if (!topics.empty()) {
+    boost::split(o.topics, topics, boost::is_any_of(","));
+    for (auto& t : o.topics) boost::trim(t);
+  }
+  return o;
+}
+
+core::Status MigrateSchema(db::Database& db) {
+  return db.RunSync([&](db::Connection& c) -> core::Status {
+    TRY_STATUS(db::Migrate(c, STORE_NOTIFICATION_DIR "/migrations"));
+    TRY_STATUS(db::Migrate(c, STORE_MESSAGING_MIGRATIONS_DIR));
+    return {};
+  });
+}
+
+Service::Service(ServiceOptions options, db::Database& db, metrics::Registry* registry)
+    : options_(std::move(options)), db_(db) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  auto catalog = Catalog::Load(options_.templates_dir, options_.catalog);
+  if (!catalog) throw std::runtime_error("templates: " + catalog.error().message);
+  catalog_ = std::move(*catalog);
+
+  auto producer = messaging::Producer::Create(options_.kafka);
+  if (!producer) throw std::runtime_error("kafka producer: " + producer.error().message);
+  dlq_producer_ = std::move(*producer);
+
+  EmailSenderFactory email = [smtp = options_.smtp] { return std::make_unique<SmtpSender>(smtp); };
+  SmsSenderFactory sms;
+  if (options_.sms.enabled) sms = [twilio = options_.sms] { return std::make_unique<TwilioSmsSender>(twilio); };
+  dispatcher_ = std::make_unique<Dispatcher>(db_, options_.dispatcher, std::move(email), std::move(sms),
+                                             dlq_producer_.get(), registry);
+  notifier_ = std::make_unique<Notifier>(catalog_, db_, *dispatcher_, options_.sms.enabled, options_.dispatcher.lease);
+
+  messaging::ConsumerOptions co;
+  co.kafka = options_.kafka;
+  co.group_id = options_.group_id;
+  co.topics = options_.topics.empty() ? catalog_.EventTypes() : options_.topics;
+  co.retry_max = options_.consumer_retry_max;
+  for (int i = 0; i < options_.consumer_instances; ++i) {
+    auto consumer = messaging::Consumer::Create(
+        co, messaging::EventHandler([this](const messaging::Message& m, const messaging::Event& e) {
+          return notifier_->Handle(m, e);
+        }));
+    if (!consumer) throw std::runtime_error("kafka consumer: " + consumer.error().message);
+    consumers_.push_back(std::move(*consumer));
+  }
+  if (registry)
+    registry->SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", co.group_id}},
+                       [this] { return static_cast<double>(ConsumerLag()); });
+  registry_ = registry;
+}
+
+Service::~Service() {
+  Stop();
+  if (registry_)
+    registry_->SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", options_.group_id}},
+                        [] { return 0.0; });
+}
+
+void Service::Start() {
+  dispatcher_->Start();
+  for (auto& consumer : consumers_) {
+    consumer_threads_.emplace_back([c = consumer.get()] {
+      if (auto st = c->Run(); !st) log::Error("consumer stopped", {{"error", st.error().message}});
+    });
+  }
+}
+
+void Service::Stop() {
+  // Consumers first (the workers keep draining the queue, so a consumer waiting in Enqueue gets
+  // through), then the workers: queued rows get their leases released for the next start.
+  for (auto& c : consumers_) c->Stop();
+  for (auto& t : consumer_threads_) t.join();
+  consumer_threads_.clear();
+  dispatcher_->Stop();
+}
+
+std::int64_t Service::ConsumerLag() const {
+  std::int64_t lag = 0;
+  for (const auto& c : consumers_) lag += c->Lag();
+  return lag;
+}
+
+messaging::ConsumerStats Service::ConsumerStats() const {
+  messaging::ConsumerStats total;
+  for (const auto& c : consumers_) {
+    auto s = c->stats();
+    total.handled += s.handled;
+    total.retried += s.retried;
+    total.dead_lettered += s.dead_lettered;
+    total.commit_failures += s.commit_failures;
+  }
+  return total;
+}
+
+}  // namespace store::notification
