@@ -15,6 +15,8 @@
 
 namespace e2e {
 
+// Every member has a default initializer, so designated initializers may leave any out
+// (g++ 12's -Wmissing-field-initializers warns about a member without one).
 struct GatewayOptions {
   int port = 0;                 // the gateway's own; 0: a free one
   int user_port = 0;            // 0: a free port nobody listens on (502s)
@@ -27,7 +29,7 @@ struct GatewayOptions {
   int auth_burst = 5;
   bool auth_cache = true;
   std::string body_limit = "1m";
-  std::map<std::string, std::string> extra_env;  // more GATEWAY_* settings for render.sh
+  std::map<std::string, std::string> extra_env = {};  // more GATEWAY_* settings for render.sh
 };
 
 class Gateway {
