@@ -3,6 +3,7 @@
 // reset, roles and admin, abuse limits and enumeration, events.
 #include <sodium.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -570,6 +571,37 @@ TEST_F(Introspection, AnswersTheGatewayWithHeadersAndAShortCacheLifetime) {
   EXPECT_EQ(Call("GET", "/v1/auth/introspect", "", fresh).Header("x-accel-expires"), "@" + std::to_string(now_s() + 4));
   clock_.Advance(settings_.access_token_ttl - std::chrono::seconds(2));  // 2 s of life left
   EXPECT_EQ(Call("GET", "/v1/auth/introspect", "", fresh).Header("x-accel-expires"), "@" + std::to_string(now_s() + 1));
+}
+
+// auth.jwks_url (declared for the other services) points at another key set: the user service
+// must not fetch it, not on a token with an unknown kid and not when its keys are "stale".
+TEST_F(Introspection, AJwksServedElsewhereNeverReplacesTheServiceOwnKeys) {
+  auto other = store::auth::SigningKey::Generate("someone-elses-key");
+  store::auth::KeySet other_set;
+  other_set.Add(other.Public());
+  std::atomic<int> fetched{0};
+  store::http::Router router;
+  router.Get("/jwks", [&](store::http::Request&) -> boost::asio::awaitable<store::http::Response> {
+    fetched++;
+    co_return store::http::Response::Json(200, other_set.ToJwks());
+  });
+  store::testing::TestServer elsewhere(std::move(router));
+  Start([&](store::user::Settings& s) { s.auth.jwks_url = elsewhere.Url("/jwks"); });
+  RegisterVerified("own@example.com", kPassword);
+  auto access = S(Login("own@example.com", kPassword), "access_token");
+  ASSERT_EQ(Introspect(access), 204);
+  store::auth::AccessClaims claims;
+  claims.issuer = settings_.auth.issuer;
+  claims.audience = settings_.auth.audience;
+  claims.subject = "someone";
+  claims.session_id = "s";
+  claims.issued_at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+  claims.expires_at = claims.issued_at + 300;
+  EXPECT_EQ(Introspect(store::auth::IssueAccessToken(other, claims)), 401) << "an unknown kid";
+  EXPECT_EQ(Introspect(access), 204) << "its own key still verifies its tokens";
+  clock_.Advance(settings_.auth.jwks_refresh + std::chrono::seconds(1));  // past the refresh interval
+  EXPECT_EQ(Introspect(access), 204) << "and still after the refresh interval";
+  EXPECT_EQ(fetched.load(), 0) << "nothing fetched from auth.jwks_url";
 }
 
 TEST_F(Introspection, TheJwksPublishesTheSigningKeyThatVerifiesTheTokens) {
