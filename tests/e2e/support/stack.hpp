@@ -51,7 +51,8 @@ class Gateway {
 
 class OidcProvider {
  public:
-  explicit OidcProvider(std::vector<std::string> redirect_uris);
+  // dev_domains: the email domains whose addresses log in (OIDC_DEV_DOMAINS, comma separated).
+  explicit OidcProvider(std::vector<std::string> redirect_uris, std::string dev_domains = "example.test");
   int port() const { return port_; }
   std::string issuer() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string Log() const { return node_.LogTail(); }
