@@ -74,6 +74,10 @@ cleanup() {
   local p
   for p in ${NGINX_PIDS:-} ${USER_PID:-}; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   [[ -n ${DB:-} ]] && mariadb_exec "DROP DATABASE IF EXISTS \`$DB\`" 2>/dev/null || true
+  if [[ -n ${DB:-} ]] && command -v redis-cli >/dev/null; then
+    redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" --scan --pattern "bench_auth_$$:*" |
+      xargs -r -n 500 redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" del >/dev/null 2>&1 || true
+  fi
   [[ -n ${WORK:-} && -z ${KEEP_WORK:-} ]] && rm -rf "$WORK"
 }
 

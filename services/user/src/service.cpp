@@ -39,11 +39,12 @@ UserService::UserService(Settings settings, db::Options db, cache::Options cache
                                              PasswordPolicy::LoadList(settings_.common_list_file));
   accounts_ = std::make_unique<Accounts>(settings_, *db_, *cache_, clock_, *keys_, *policy_);
   social_ = std::make_unique<SocialLogin>(settings_, *cache_, clock_, *accounts_);
-  // The issuer verifies with the keys it holds; it never fetches a JWKS (an unknown kid would
-  // otherwise make it load whatever answers at auth.jwks_url, e.g. another user service's keys).
-  auto own_keys_only = settings_.auth;
-  own_keys_only.jwks_url.clear();
-  authenticator_ = std::make_unique<auth::Authenticator>(own_keys_only, cache_.get(), clock_);
+  // Its own keys only: without a jwks_url the Authenticator never fetches, so a JWKS served
+  // elsewhere (auth.jwks_url is for the other services; e.g. another instance on 18100) can never
+  // replace them, not on a refresh and not on a token with an unknown kid.
+  auto auth_options = settings_.auth;
+  auth_options.jwks_url.clear();
+  authenticator_ = std::make_unique<auth::Authenticator>(auth_options, cache_.get(), clock_);
   authenticator_->SetKeys(keys_->public_keys);
 }
 

@@ -24,11 +24,13 @@ struct HttpResponse {
   std::optional<std::string> Header(const std::string& lower_name) const;
 };
 
+// Every member has a default initializer, so designated initializers may leave any out (g++ 12's
+// -Wmissing-field-initializers warns about a member without one).
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;
-  std::vector<std::string> headers;                  // "Name: value"
-  std::optional<std::string> body;
+  std::string url = {};
+  std::vector<std::string> headers = {};             // "Name: value"
+  std::optional<std::string> body = {};
   std::string content_type = "application/json";     // when a body is set
 };
 

@@ -37,11 +37,12 @@ Gateway::Gateway(GatewayOptions o) : dir_("store-e2e-gateway"), port_(o.port ? o
 
 Gateway::~Gateway() { nginx_.Stop(); }
 
-OidcProvider::OidcProvider(std::vector<std::string> redirect_uris) : dir_("store-e2e-oidc"), port_(FreePort()) {
+OidcProvider::OidcProvider(std::vector<std::string> redirect_uris, std::string dev_domains)
+    : dir_("store-e2e-oidc"), port_(FreePort()) {
   std::string uris;
   for (const auto& u : redirect_uris) uris += (uris.empty() ? "" : ",") + u;
   node_ = ChildProcess("oidc", {STORE_NODE, SourceDir() + "/deploy/oidc/dev-provider.mjs"},
-                       {{"OIDC_PORT", std::to_string(port_)}, {"OIDC_REDIRECT_URIS", uris},
+                       {{"OIDC_PORT", std::to_string(port_)}, {"OIDC_REDIRECT_URIS", uris}, {"OIDC_DEV_DOMAINS", dev_domains},
                         {"OIDC_KEY_FILE", dir_.path() + "/key.jwk"}},
                        dir_.path() + "/oidc.log");
   HttpClient client;

@@ -15,6 +15,8 @@
 
 namespace e2e {
 
+// Every member has a default initializer, so designated initializers may leave any out
+// (g++ 12's -Wmissing-field-initializers warns about a member without one).
 struct GatewayOptions {
   int port = 0;                 // the gateway's own; 0: a free one
   int user_port = 0;            // 0: a free port nobody listens on (502s)
@@ -27,7 +29,7 @@ struct GatewayOptions {
   int auth_burst = 5;
   bool auth_cache = true;
   std::string body_limit = "1m";
-  std::map<std::string, std::string> extra_env;  // more GATEWAY_* settings for render.sh
+  std::map<std::string, std::string> extra_env = {};  // more GATEWAY_* settings for render.sh
 };
 
 class Gateway {
@@ -49,7 +51,8 @@ class Gateway {
 
 class OidcProvider {
  public:
-  explicit OidcProvider(std::vector<std::string> redirect_uris);
+  // dev_domains: the email domains whose addresses log in (OIDC_DEV_DOMAINS, comma separated).
+  explicit OidcProvider(std::vector<std::string> redirect_uris, std::string dev_domains = "example.test");
   int port() const { return port_; }
   std::string issuer() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string Log() const { return node_.LogTail(); }

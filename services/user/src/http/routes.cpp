@@ -384,7 +384,9 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     res.SetHeader("X-User-Id", claims->subject);
     res.SetHeader("X-User-Roles", roles);
     res.SetHeader("X-Session-Id", claims->session_id);
-    res.SetHeader("X-Accel-Expires", std::to_string(cache_for));
+    // Absolute ("@<unix seconds>"): nginx keeps the verdict until the END of that second, so
+    // "@<now + cache_for - 1>" lives at most cache_for seconds (a relative "1" lives 1-2 s).
+    res.SetHeader("X-Accel-Expires", cache_for == 0 ? std::string("0") : "@" + std::to_string(now + cache_for - 1));
     co_return res;
   });
 

@@ -3,6 +3,7 @@
 // reset, roles and admin, abuse limits and enumeration, events.
 #include <sodium.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -534,7 +535,10 @@ TEST_F(Introspection, AnswersTheGatewayWithHeadersAndAShortCacheLifetime) {
   EXPECT_EQ(r.Header("x-user-id"), S(t.at("user").as_object(), "id"));
   EXPECT_EQ(r.Header("x-user-roles"), "customer");
   EXPECT_EQ(r.Header("x-session-id"), S(t, "session_id"));
-  EXPECT_EQ(r.Header("x-accel-expires"), "1");
+  const auto now_s = [&] { return std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count(); };
+  // Absolute: nginx keeps the verdict to the end of that second, so a revocation reaches the
+  // gateway within auth.gateway_cache (1 s); a relative "1" would live up to 2 s.
+  EXPECT_EQ(r.Header("x-accel-expires"), "@" + std::to_string(now_s()));
   EXPECT_EQ(Call("GET", "/v1/auth/introspect").status, 401);
   EXPECT_EQ(Call("GET", "/v1/auth/introspect", "", "garbage").status, 401);
   // alg none, a foreign key with the same kid, an expired token: all 401, never 5xx.
@@ -553,8 +557,51 @@ TEST_F(Introspection, AnswersTheGatewayWithHeadersAndAShortCacheLifetime) {
   claims.issued_at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   claims.expires_at = claims.issued_at + 300;
   EXPECT_EQ(Call("GET", "/v1/auth/introspect", "", store::auth::IssueAccessToken(foreign, claims)).status, 401);
-  clock_.Advance(settings_.access_token_ttl + settings_.auth.leeway + std::chrono::seconds(1));
+  // At its exp (still accepted within the leeway) the verdict is not cached at all.
+  clock_.Advance(settings_.access_token_ttl);
+  auto at_exp = Call("GET", "/v1/auth/introspect", "", access);
+  EXPECT_EQ(at_exp.status, 204);
+  EXPECT_EQ(at_exp.Header("x-accel-expires"), "0");
+  clock_.Advance(settings_.auth.leeway + std::chrono::seconds(1));
   EXPECT_EQ(Call("GET", "/v1/auth/introspect", "", access).status, 401);
+
+  // A longer auth.gateway_cache: @<now + cache - 1>, and never past the token's own end.
+  Start([](store::user::Settings& s) { s.gateway_cache = std::chrono::seconds(5); });
+  auto fresh = S(Login("sa@example.com", kPassword), "access_token");
+  EXPECT_EQ(Call("GET", "/v1/auth/introspect", "", fresh).Header("x-accel-expires"), "@" + std::to_string(now_s() + 4));
+  clock_.Advance(settings_.access_token_ttl - std::chrono::seconds(2));  // 2 s of life left
+  EXPECT_EQ(Call("GET", "/v1/auth/introspect", "", fresh).Header("x-accel-expires"), "@" + std::to_string(now_s() + 1));
+}
+
+// auth.jwks_url (declared for the other services) points at another key set: the user service
+// must not fetch it, not on a token with an unknown kid and not when its keys are "stale".
+TEST_F(Introspection, AJwksServedElsewhereNeverReplacesTheServiceOwnKeys) {
+  auto other = store::auth::SigningKey::Generate("someone-elses-key");
+  store::auth::KeySet other_set;
+  other_set.Add(other.Public());
+  std::atomic<int> fetched{0};
+  store::http::Router router;
+  router.Get("/jwks", [&](store::http::Request&) -> boost::asio::awaitable<store::http::Response> {
+    fetched++;
+    co_return store::http::Response::Json(200, other_set.ToJwks());
+  });
+  store::testing::TestServer elsewhere(std::move(router));
+  Start([&](store::user::Settings& s) { s.auth.jwks_url = elsewhere.Url("/jwks"); });
+  RegisterVerified("own@example.com", kPassword);
+  auto access = S(Login("own@example.com", kPassword), "access_token");
+  ASSERT_EQ(Introspect(access), 204);
+  store::auth::AccessClaims claims;
+  claims.issuer = settings_.auth.issuer;
+  claims.audience = settings_.auth.audience;
+  claims.subject = "someone";
+  claims.session_id = "s";
+  claims.issued_at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+  claims.expires_at = claims.issued_at + 300;
+  EXPECT_EQ(Introspect(store::auth::IssueAccessToken(other, claims)), 401) << "an unknown kid";
+  EXPECT_EQ(Introspect(access), 204) << "its own key still verifies its tokens";
+  clock_.Advance(settings_.auth.jwks_refresh + std::chrono::seconds(1));  // past the refresh interval
+  EXPECT_EQ(Introspect(access), 204) << "and still after the refresh interval";
+  EXPECT_EQ(fetched.load(), 0) << "nothing fetched from auth.jwks_url";
 }
 
 TEST_F(Introspection, TheJwksPublishesTheSigningKeyThatVerifiesTheTokens) {
