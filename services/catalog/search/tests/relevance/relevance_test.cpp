@@ -26,7 +26,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int kDemoProducts = 2000;  // asked of the generator
+constexpr int kDemoProducts = 10000;  // asked of the generator: the catalog ./store up loads
 constexpr std::uint64_t kDemoSeed = 42;
 std::int64_t g_active = 0;  // active products the generator wrote (read back from its database)
 
