@@ -69,6 +69,32 @@ int ExitStatus(int status) {
   return -1;
 }
 
+// Waits up to `limit` for `pid` to exit, then SIGKILLs its process group (timed_out) and reaps it.
+// Returns the exit status (ExitStatus); pid becomes -1.
+int Reap(pid_t& pid, std::chrono::milliseconds limit, bool& timed_out) {
+  if (pid <= 0) return -1;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  int result = -1;
+  while (true) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      result = ExitStatus(status);
+      break;
+    }
+    if (r < 0) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      timed_out = true;
+      kill(-pid, SIGKILL);
+      if (waitpid(pid, &status, 0) == pid) result = ExitStatus(status);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  pid = -1;
+  return result;
+}
+
 std::string ReadFile(const std::string& path) {
   if (path.empty()) return {};
   std::ifstream in(path, std::ios::binary);
@@ -112,50 +138,16 @@ bool ChildProcess::Running() {
 }
 
 int ChildProcess::Wait(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return -1;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (true) {
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      pid_ = -1;
-      return ExitStatus(status);
-    }
-    if (r < 0) {
-      pid_ = -1;
-      return -1;
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(-pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  bool timed_out = false;
+  int status = Reap(pid_, timeout, timed_out);
+  return timed_out ? -1 : status;
 }
 
 int ChildProcess::Stop(std::chrono::milliseconds grace) {
   if (pid_ <= 0) return -1;
   kill(-pid_, SIGTERM);  // its process group
-  auto deadline = std::chrono::steady_clock::now() + grace;
-  int status = 0;
-  while (true) {
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) break;
-    if (r < 0) {
-      pid_ = -1;
-      return -1;
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(-pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  pid_ = -1;
-  return ExitStatus(status);
+  bool timed_out = false;
+  return Reap(pid_, grace, timed_out);
 }
 
 std::string ChildProcess::Log() const { return ReadFile(log_file_); }
