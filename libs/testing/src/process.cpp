@@ -59,6 +59,9 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
     execvpe(argp[0], argp.data(), envp.data());
     _exit(127);
   }
+  // Also here: a signal to the group right after the start must not find it missing (whichever
+  // of parent and child runs first sets it; the other call is a no-op or fails harmlessly).
+  if (new_group) setpgid(pid, pid);
   close(fd);
   return pid;
 }
