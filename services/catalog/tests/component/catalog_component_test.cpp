@@ -2,27 +2,24 @@
 // real HTTP server), plus the store_catalog executable itself for the OpenAPI contract and
 // store_catalog_demo for the demo generator.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "domain/image.hpp"
 #include "fixture.hpp"
 #include "store/messaging/envelope.hpp"
 #include "store/messaging/producer.hpp"
+#include "store/testing/openapi.hpp"
+#include "store/testing/process.hpp"
 
 namespace store::catalog::testing {
 namespace {
 
 using http::Verb;
+using store::testing::WaitUntil;
 
 std::vector<json::object> OutboxEvents(CatalogFixture& f, const std::string& topic) {
   std::vector<json::object> out;
@@ -435,16 +432,6 @@ messaging::OutgoingMessage OrderEvent(const std::string& topic, const std::strin
   return msg;
 }
 
-template <class F>
-bool WaitFor(F&& cond, std::chrono::seconds limit = std::chrono::seconds(30)) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
 TEST(CatalogComponent, ConsumesOrderAndPaymentEventsExactlyOnce) {
   CatalogFixture f(std::chrono::seconds(3600), /*consumer=*/true);
   Caller c(f.Url());
@@ -461,10 +448,10 @@ TEST(CatalogComponent, ConsumesOrderAndPaymentEventsExactlyOnce) {
   auto placed = OrderEvent(f.placed()->name(), "order.placed.v1", "k-o1", lines, event_id);
   ASSERT_TRUE((*producer)->Produce(placed));
   ASSERT_TRUE((*producer)->Produce(placed));  // a redelivery: applied once
-  ASSERT_TRUE(WaitFor([&] { return status("k-o1") == "reserved"; }));
+  ASSERT_TRUE(WaitUntil([&] { return status("k-o1") == "reserved"; }));
   // Not enough left for a second order of 2: stock.reservation_failed, nothing reserved.
   ASSERT_TRUE((*producer)->Produce(OrderEvent(f.placed()->name(), "order.placed.v1", "k-o2", lines)));
-  ASSERT_TRUE(WaitFor([&] { return OutboxEvents(f, "stock.reservation_failed.v1").size() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return OutboxEvents(f, "stock.reservation_failed.v1").size() == 1; }));
   auto failed = OutboxEvents(f, "stock.reservation_failed.v1")[0].at("data").as_object();
   ExpectMatchesSchema("stock.reservation_failed.v1", failed);
   EXPECT_EQ(failed.at("reason").as_string(), "insufficient_stock");
@@ -472,17 +459,17 @@ TEST(CatalogComponent, ConsumesOrderAndPaymentEventsExactlyOnce) {
   EXPECT_EQ(f.Query("SELECT reserved FROM stock WHERE sku = 'K-1'")[0].Int("reserved"), 2);
 
   ASSERT_TRUE((*producer)->Produce(OrderEvent(f.paid()->name(), "payment.succeeded.v1", "k-o1", json::object{{"payment_id", "p-1"}})));
-  ASSERT_TRUE(WaitFor([&] { return status("k-o1") == "committed"; }));
+  ASSERT_TRUE(WaitUntil([&] { return status("k-o1") == "committed"; }));
   EXPECT_EQ(f.Query("SELECT on_hand FROM stock WHERE sku = 'K-1'")[0].Int("on_hand"), 1);
 
   ASSERT_TRUE((*producer)->Produce(OrderEvent(f.placed()->name(), "order.placed.v1", "k-o3",
                                               json::object{{"lines", json::array{json::object{{"sku", "K-1"}, {"quantity", 1}}}}})));
-  ASSERT_TRUE(WaitFor([&] { return status("k-o3") == "reserved"; }));
+  ASSERT_TRUE(WaitUntil([&] { return status("k-o3") == "reserved"; }));
   ASSERT_TRUE((*producer)->Produce(OrderEvent(f.cancelled()->name(), "order.cancelled.v1", "k-o3", json::object{{"reason", "customer"}})));
-  ASSERT_TRUE(WaitFor([&] { return status("k-o3") == "released"; }));
+  ASSERT_TRUE(WaitUntil([&] { return status("k-o3") == "released"; }));
   // Cancelling an order that holds nothing is a no-op, not a dead letter.
   ASSERT_TRUE((*producer)->Produce(OrderEvent(f.cancelled()->name(), "order.cancelled.v1", "k-o9", json::object{})));
-  ASSERT_TRUE(WaitFor([&] { return f.Query("SELECT COUNT(*) AS n FROM inbox")[0].Int("n") == 6; }));
+  ASSERT_TRUE(WaitUntil([&] { return f.Query("SELECT COUNT(*) AS n FROM inbox")[0].Int("n") == 6; }));
   auto row = f.Query("SELECT on_hand, reserved FROM stock WHERE sku = 'K-1'")[0];
   EXPECT_EQ(row.Int("on_hand"), 1);
   EXPECT_EQ(row.Int("reserved"), 0);
@@ -491,100 +478,31 @@ TEST(CatalogComponent, ConsumesOrderAndPaymentEventsExactlyOnce) {
 
 // --- the executables --------------------------------------------------------------------------
 
-struct Process {
-  pid_t pid = -1;
-  ~Process() {
-    if (pid > 0) {
-      kill(pid, SIGTERM);
-      int st = 0;
-      waitpid(pid, &st, 0);
-    }
-  }
-};
-
-int FreePort() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
-pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int RunTool(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
-  pid_t pid = Spawn(argv, env);
-  int st = 0;
-  waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-// The OpenAPI document, reduced to what the contract test checks: path -> method -> statuses.
-std::map<std::string, std::map<std::string, std::set<int>>> ReadOpenApi(const std::string& file) {
-  std::ifstream in(file);
-  std::map<std::string, std::map<std::string, std::set<int>>> out;
-  std::string line, path, method;
-  bool in_paths = false, in_responses = false;
-  std::regex path_re(R"(^  (/[^:]*):\s*$)"), method_re(R"(^    (get|post|put|patch|delete):\s*$)"), status_re(R"(^        '?(\d{3})'?:)");
-  std::smatch m;
-  while (std::getline(in, line)) {
-    if (line == "paths:") {
-      in_paths = true;
-      continue;
-    }
-    if (in_paths && !line.empty() && line[0] != ' ' && line[0] != '#') in_paths = false;
-    if (!in_paths) continue;
-    if (std::regex_match(line, m, path_re)) {
-      path = m[1];
-      method.clear();
-    } else if (std::regex_match(line, m, method_re)) {
-      method = m[1];
-      in_responses = false;
-      out[path][method];
-    } else if (line == "      responses:") {
-      in_responses = true;
-    } else if (in_responses && std::regex_search(line, m, status_re)) {
-      out[path][method].insert(std::stoi(m[1]));
-    }
-  }
-  return out;
-}
-
 TEST(CatalogProcess, RunningServiceMatchesItsOpenApiContract) {
   store::testing::TempDatabase db("catalog_api");
   store::testing::TempKeyspace keys;
   auto e = store::testing::Engines::FromEnv();
-  int port = FreePort();
+  int port = store::testing::FreePort();
   auto media = std::filesystem::temp_directory_path() / store::testing::UniqueName("catalog_api_media");
-  Process svc;
-  svc.pid = Spawn({STORE_CATALOG_BIN},
-                  {"CATALOG_HTTP_PORT=" + std::to_string(port), "CATALOG_HTTP_HOST=127.0.0.1", "CATALOG_DB_HOST=" + e.host,
-                   "CATALOG_DB_PORT=" + std::to_string(e.mariadb_port), "CATALOG_DB_USER=" + e.mariadb_user,
-                   "CATALOG_DB_PASSWORD=" + e.mariadb_password, "CATALOG_DB_DATABASE=" + db.name(), "CATALOG_CACHE_HOST=" + e.host,
-                   "CATALOG_CACHE_PORT=" + std::to_string(e.redis_port), "CATALOG_CACHE_PREFIX=" + keys.prefix(),
-                   "CATALOG_KAFKA_BOOTSTRAP=" + e.kafka_bootstrap, "CATALOG_CONSUMER_ENABLED=false", "CATALOG_MEDIA_DIR=" + media.string(),
-                   "CATALOG_LOG_LEVEL=warn", "CATALOG_AUTH_JWKS_URL="});
+  store::testing::ChildProcess svc(
+      {STORE_CATALOG_BIN},
+      {{"CATALOG_HTTP_PORT", std::to_string(port)}, {"CATALOG_HTTP_HOST", "127.0.0.1"}, {"CATALOG_DB_HOST", e.host},
+       {"CATALOG_DB_PORT", std::to_string(e.mariadb_port)}, {"CATALOG_DB_USER", e.mariadb_user},
+       {"CATALOG_DB_PASSWORD", e.mariadb_password}, {"CATALOG_DB_DATABASE", db.name()}, {"CATALOG_CACHE_HOST", e.host},
+       {"CATALOG_CACHE_PORT", std::to_string(e.redis_port)}, {"CATALOG_CACHE_PREFIX", keys.prefix()},
+       {"CATALOG_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"CATALOG_CONSUMER_ENABLED", "false"},
+       {"CATALOG_MEDIA_DIR", media.string()}, {"CATALOG_LOG_LEVEL", "warn"}, {"CATALOG_AUTH_JWKS_URL", ""}});
   Caller c("http://127.0.0.1:" + std::to_string(port));
-  ASSERT_TRUE(WaitFor([&] { return c.Send(Verb::get, "/readyz").status == 200; })) << "store_catalog did not become ready";
+  ASSERT_TRUE(WaitUntil([&] { return c.Send(Verb::get, "/readyz").status == 200; })) << "store_catalog did not become ready";
 
-  auto spec = ReadOpenApi(STORE_CATALOG_OPENAPI);
+  auto spec = store::testing::ReadOpenApi(STORE_CATALOG_OPENAPI).Routes();
   ASSERT_GE(spec.size(), 15u);
   // Every documented operation answers with one of its documented statuses, with the smallest
   // request (no body, no token, unknown ids): routing, methods and error statuses match.
   std::map<std::string, Verb> verbs{{"get", Verb::get}, {"post", Verb::post}, {"put", Verb::put}, {"patch", Verb::patch}, {"delete", Verb::delete_}};
   int checked = 0;
   for (const auto& [path, methods] : spec) {
-    std::string concrete = std::regex_replace(path, std::regex(R"(\{(id|image_id)\})"), "12345");
-    concrete = std::regex_replace(concrete, std::regex(R"(\{[^}]+\})"), "no-such-thing");
+    std::string concrete = store::testing::ConcretePath(path, {{"id", "12345"}, {"image_id", "12345"}}, "no-such-thing");
     for (const auto& [method, statuses] : methods) {
       auto r = c.Send(verbs.at(method), concrete);
       EXPECT_TRUE(statuses.count(r.status)) << method << " " << path << " answered " << r.status << " " << r.raw;
@@ -606,13 +524,14 @@ TEST(CatalogProcess, DemoGeneratorIsDeterministicAndRunsOnlyWhenEmpty) {
   auto e = store::testing::Engines::FromEnv();
   auto media = std::filesystem::temp_directory_path() / store::testing::UniqueName("catalog_demo_media");
   auto env = [&](const std::string& dbname) {
-    return std::vector<std::string>{"CATALOG_DB_HOST=" + e.host, "CATALOG_DB_PORT=" + std::to_string(e.mariadb_port), "CATALOG_DB_USER=" + e.mariadb_user,
-                                    "CATALOG_DB_PASSWORD=" + e.mariadb_password, "CATALOG_DB_DATABASE=" + dbname, "CATALOG_MEDIA_DIR=" + media.string()};
+    return std::map<std::string, std::string>{{"CATALOG_DB_HOST", e.host}, {"CATALOG_DB_PORT", std::to_string(e.mariadb_port)},
+                                              {"CATALOG_DB_USER", e.mariadb_user}, {"CATALOG_DB_PASSWORD", e.mariadb_password},
+                                              {"CATALOG_DB_DATABASE", dbname}, {"CATALOG_MEDIA_DIR", media.string()}};
   };
-  ASSERT_EQ(RunTool({STORE_CATALOG_DEMO_BIN, "--seed", "11", "--products", "400"}, env(a.name())), 0);
-  ASSERT_EQ(RunTool({STORE_CATALOG_DEMO_BIN, "--seed", "11", "--products", "400", "--no-images"}, env(b.name())), 0);
-  EXPECT_EQ(RunTool({STORE_CATALOG_DEMO_BIN, "--seed", "11", "--products", "400", "--if-empty"}, env(a.name())), 0);  // no-op
-  EXPECT_EQ(RunTool({STORE_CATALOG_DEMO_BIN, "--products", "400"}, env(a.name())), 1);                               // refuses
+  ASSERT_EQ(store::testing::RunCommand({STORE_CATALOG_DEMO_BIN, "--seed", "11", "--products", "400"}, env(a.name())), 0);
+  ASSERT_EQ(store::testing::RunCommand({STORE_CATALOG_DEMO_BIN, "--seed", "11", "--products", "400", "--no-images"}, env(b.name())), 0);
+  EXPECT_EQ(store::testing::RunCommand({STORE_CATALOG_DEMO_BIN, "--seed", "11", "--products", "400", "--if-empty"}, env(a.name())), 0);  // no-op
+  EXPECT_EQ(store::testing::RunCommand({STORE_CATALOG_DEMO_BIN, "--products", "400"}, env(a.name())), 1);                               // refuses
   auto dump = [&](const store::testing::TempDatabase& d) {
     db::Database database(d.options());
     auto fn = [](db::Connection& c) {

@@ -4,23 +4,13 @@
 // sink for 4xx/5xx replies, and a local stand-in of Twilio's Messages API.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <boost/json.hpp>
 #include <chrono>
 #include <curl/curl.h>
 #include <deque>
-#include <fcntl.h>
-#include <fstream>
+#include <map>
 #include <mutex>
-#include <regex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "adapters/delivery_log.hpp"
@@ -35,6 +25,8 @@
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
 #include "store/testing/kafka.hpp"
+#include "store/testing/openapi.hpp"
+#include "store/testing/process.hpp"
 #include "store/testing/server.hpp"
 
 namespace n = store::notification;
@@ -42,6 +34,10 @@ namespace json = boost::json;
 namespace http = store::http;
 using namespace std::chrono_literals;
 using boost::asio::awaitable;
+using store::testing::ChildProcess;
+using store::testing::FreePort;
+using store::testing::PortOpen;
+using store::testing::WaitUntil;
 
 namespace {
 
@@ -75,28 +71,6 @@ HttpResult Curl(const std::string& method, const std::string& url, const std::st
   return r;
 }
 
-template <class Pred>
-bool WaitFor(Pred pred, std::chrono::milliseconds timeout = 20s) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return pred();
-}
-
-std::uint16_t FreePort() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
 std::string UrlDecode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -123,49 +97,6 @@ std::string Address(const std::string& what) {
   return UsedAddresses().back();
 }
 
-// A child process we own (private MailDev, SMTP sink): stopped with SIGTERM by its pid.
-class Child {
- public:
-  explicit Child(std::vector<std::string> argv) : argv_(std::move(argv)) { Start(); }
-  ~Child() { Stop(); }
-  void Start() {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setpgid(0, 0);
-      std::vector<char*> args;
-      for (auto& a : argv_) args.push_back(a.data());
-      args.push_back(nullptr);
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::execvp(args[0], args.data());
-      ::_exit(127);
-    }
-  }
-  void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(-pid_, SIGKILL);  // its own process group: node and nothing else
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  std::vector<std::string> argv_;
-  pid_t pid_ = -1;
-};
-
-bool PortOpen(std::uint16_t port) {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(s);
-  return ok;
-}
-
 // ---- MailDev's REST API --------------------------------------------------------------------
 
 std::vector<json::object> MailsTo(std::uint16_t web_port, const std::string& recipient) {
@@ -186,7 +117,7 @@ std::vector<json::object> MailsTo(std::uint16_t web_port, const std::string& rec
 std::vector<json::object> WaitForMails(std::uint16_t web_port, const std::string& recipient, std::size_t count,
                                        std::chrono::milliseconds timeout = 20s) {
   std::vector<json::object> mails;
-  WaitFor([&] { return (mails = MailsTo(web_port, recipient)).size() >= count; }, timeout);
+  WaitUntil([&] { return (mails = MailsTo(web_port, recipient)).size() >= count; }, timeout);
   return mails;
 }
 
@@ -425,7 +356,7 @@ TEST_F(NotificationTest, EachUserEventProducesTheRightEmailReadBackFromMailDev) 
 
   // The delivery log says sent, one attempt each, and the outbox holds notification.sent.v1.
   for (const auto& a : {welcome, verify, reset, old_addr}) {
-    ASSERT_TRUE(WaitFor([&] { return StatusOf(a) == "sent"; }, 5s)) << a;
+    ASSERT_TRUE(WaitUntil([&] { return StatusOf(a) == "sent"; }, 5s)) << a;
     auto d = Delivery(a);
     EXPECT_EQ(d->Int("attempts"), 1);
     EXPECT_TRUE(d->OptText("sent_at").has_value());
@@ -460,7 +391,7 @@ TEST_F(NotificationTest, RedeliveryOfTheSameEventSendsOneEmail) {
   const std::string marker = Address("marker");
   Publish("user.registered.v1", Registered(marker));
   ASSERT_EQ(WaitForMails(engines_.maildev_web_port, marker, 1).size(), 1u);
-  ASSERT_TRUE(WaitFor([&] { return service_->ConsumerStats().handled >= 4; }, 10s));
+  ASSERT_TRUE(WaitUntil([&] { return service_->ConsumerStats().handled >= 4; }, 10s));
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(MailsTo(engines_.maildev_web_port, to).size(), 1u);
   EXPECT_EQ(Query("SELECT id FROM deliveries WHERE event_id = ?", id).size(), 1u);
@@ -471,7 +402,7 @@ TEST_F(NotificationTest, RedeliveryOfTheSameEventSendsOneEmail) {
   o.group_id = Unique("replay");
   o.dispatcher.consumer_group = o.group_id;
   Start(o);
-  ASSERT_TRUE(WaitFor([&] { return service_->ConsumerStats().handled >= 4; }, 20s));
+  ASSERT_TRUE(WaitUntil([&] { return service_->ConsumerStats().handled >= 4; }, 20s));
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(MailsTo(engines_.maildev_web_port, to).size(), 1u);
   EXPECT_EQ(MailsTo(engines_.maildev_web_port, marker).size(), 1u);
@@ -483,8 +414,8 @@ TEST_F(NotificationTest, SmtpServerStoppedRetriesWithGrowingDelaysThenDeliversEv
   const std::uint16_t smtp = FreePort(), web = FreePort();
   std::vector<std::string> argv = {"node", STORE_MAILDEV_BIN, "--smtp", std::to_string(smtp), "--web",
                                    std::to_string(web), "--ip", "127.0.0.1", "--silent"};
-  auto maildev = std::make_unique<Child>(argv);
-  ASSERT_TRUE(WaitFor([&] { return PortOpen(smtp) && Curl("GET", "http://127.0.0.1:" + std::to_string(web) + "/email").status == 200; }, 30s));
+  auto maildev = std::make_unique<ChildProcess>(argv);
+  ASSERT_TRUE(WaitUntil([&] { return PortOpen(smtp) && Curl("GET", "http://127.0.0.1:" + std::to_string(web) + "/email").status == 200; }, 30s));
   auto o = Options();
   o.smtp.url = "smtp://127.0.0.1:" + std::to_string(smtp);
   o.dispatcher.retry = n::RetryPolicy{400ms, 10s, 20};
@@ -493,14 +424,14 @@ TEST_F(NotificationTest, SmtpServerStoppedRetriesWithGrowingDelaysThenDeliversEv
   Publish("user.registered.v1", Registered(before));
   ASSERT_EQ(WaitForMails(web, before, 1).size(), 1u);
 
-  maildev->Stop();  // the SMTP server goes away
+  maildev->Stop(0ms);  // the SMTP server goes away (SIGKILL at once)
   std::vector<std::string> during;
   for (int i = 0; i < 3; ++i) {
     during.push_back(Address("during"));
     Publish("user.registered.v1", Registered(during.back()));
   }
   // Attempts fail and are rescheduled: wait for four failed attempts of the first one.
-  ASSERT_TRUE(WaitFor([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     auto d = Delivery(during[0]);
     return d && d->Int("attempts") >= 4;
   }, 30s));
@@ -510,10 +441,10 @@ TEST_F(NotificationTest, SmtpServerStoppedRetriesWithGrowingDelaysThenDeliversEv
   // Other events were not blocked behind the retries: all three were consumed and recorded.
   for (const auto& a : during) EXPECT_TRUE(Delivery(a).has_value()) << a;
 
-  maildev = std::make_unique<Child>(argv);  // back on the same ports
+  maildev = std::make_unique<ChildProcess>(argv);  // back on the same ports
   for (const auto& a : during) {
     EXPECT_EQ(WaitForMails(web, a, 1, 40s).size(), 1u) << a;
-    EXPECT_TRUE(WaitFor([&] { return StatusOf(a) == "sent"; }, 5s));
+    EXPECT_TRUE(WaitUntil([&] { return StatusOf(a) == "sent"; }, 5s));
   }
   // Growing delays, read from the attempt log: the gap before each retry (previous attempt's end
   // to the next one's start) grows; with equal jitter on 400 ms doubling, gap 3 > gap 1 always.
@@ -551,16 +482,16 @@ TEST_F(NotificationTest, ARowLeftClaimedByACrashedInstanceIsSentAfterItsLease) {
   auto mails = WaitForMails(engines_.maildev_web_port, to, 1, 10s);
   ASSERT_EQ(mails.size(), 1u);
   EXPECT_EQ(Str(mails[0], "subject"), "Left behind");
-  EXPECT_TRUE(WaitFor([&] { return StatusOf(to) == "sent"; }, 5s));
+  EXPECT_TRUE(WaitUntil([&] { return StatusOf(to) == "sent"; }, 5s));
 }
 
 // ---- SMTP AUTH and STARTTLS -------------------------------------------------------------------
 
 TEST_F(NotificationTest, SmtpAuthenticationIsUsedAndRequiredTlsIsNeverSkipped) {
   const std::uint16_t smtp = FreePort(), web = FreePort();
-  Child maildev({"node", STORE_MAILDEV_BIN, "--smtp", std::to_string(smtp), "--web", std::to_string(web), "--ip",
+  ChildProcess maildev({"node", STORE_MAILDEV_BIN, "--smtp", std::to_string(smtp), "--web", std::to_string(web), "--ip",
                  "127.0.0.1", "--incoming-user", "shop", "--incoming-pass", "s3cret", "--silent"});
-  ASSERT_TRUE(WaitFor([&] { return PortOpen(smtp) && Curl("GET", "http://127.0.0.1:" + std::to_string(web) + "/email").status == 200; }, 30s));
+  ASSERT_TRUE(WaitUntil([&] { return PortOpen(smtp) && Curl("GET", "http://127.0.0.1:" + std::to_string(web) + "/email").status == 200; }, 30s));
   const std::string group = Unique("auth");
   auto base = [&] {
     auto o = Options();
@@ -577,7 +508,7 @@ TEST_F(NotificationTest, SmtpAuthenticationIsUsedAndRequiredTlsIsNeverSkipped) {
   const std::string good = Address("auth-ok");
   Publish("user.registered.v1", Registered(good));
   EXPECT_EQ(WaitForMails(web, good, 1).size(), 1u);
-  ASSERT_TRUE(WaitFor([&] { return StatusOf(good) == "sent"; }, 5s));
+  ASSERT_TRUE(WaitUntil([&] { return StatusOf(good) == "sent"; }, 5s));
 
   // A wrong password: 535 is permanent, one attempt, nothing delivered.
   service_.reset();
@@ -586,7 +517,7 @@ TEST_F(NotificationTest, SmtpAuthenticationIsUsedAndRequiredTlsIsNeverSkipped) {
   Start(wrong);
   const std::string denied = Address("auth-denied");
   Publish("user.registered.v1", Registered(denied));
-  ASSERT_TRUE(WaitFor([&] { return StatusOf(denied) == "failed"; }));
+  ASSERT_TRUE(WaitUntil([&] { return StatusOf(denied) == "failed"; }));
   EXPECT_EQ(Delivery(denied)->Int("attempts"), 1);
   EXPECT_TRUE(MailsTo(web, denied).empty());
 
@@ -598,7 +529,7 @@ TEST_F(NotificationTest, SmtpAuthenticationIsUsedAndRequiredTlsIsNeverSkipped) {
   Start(tls);
   const std::string clear = Address("no-tls");
   Publish("user.registered.v1", Registered(clear));
-  ASSERT_TRUE(WaitFor([&] { return StatusOf(clear) == "failed"; }));
+  ASSERT_TRUE(WaitUntil([&] { return StatusOf(clear) == "failed"; }));
   auto d = *Delivery(clear);
   EXPECT_EQ(d.Int("attempts"), 2);
   EXPECT_NE(d.Text("last_error").find("SSL"), std::string::npos) << d.Text("last_error");
@@ -620,7 +551,7 @@ TEST_F(NotificationTest, MalformedEventsGoToTheDeadLetterTopicWhileHealthyEvents
   EXPECT_EQ(WaitForMails(engines_.maildev_web_port, first, 1).size(), 1u);
   EXPECT_EQ(WaitForMails(engines_.maildev_web_port, second, 1).size(), 1u);
   std::vector<store::messaging::Message> dead;
-  ASSERT_TRUE(WaitFor([&] { return (dead = store::testing::ReadAll(topic_.dlq())).size() >= 4; }, 20s));
+  ASSERT_TRUE(WaitUntil([&] { return (dead = store::testing::ReadAll(topic_.dlq())).size() >= 4; }, 20s));
   EXPECT_EQ(dead.size(), 4u);
   std::set<std::string> reasons;
   for (auto& m : dead) {
@@ -646,8 +577,8 @@ TEST_F(NotificationTest, MalformedEventsGoToTheDeadLetterTopicWhileHealthyEvents
 
 TEST_F(NotificationTest, PermanentSmtpRejectionsAreDeadLetteredAndTemporaryOnesRetried) {
   const std::uint16_t port = FreePort();
-  Child real_sink({STORE_SMTP_SINK, std::to_string(port), "--reject", "reject-me", "--tempfail", "slow-down"});
-  ASSERT_TRUE(WaitFor([&] { return PortOpen(port); }, 10s));
+  ChildProcess real_sink({STORE_SMTP_SINK, std::to_string(port), "--reject", "reject-me", "--tempfail", "slow-down"});
+  ASSERT_TRUE(WaitUntil([&] { return PortOpen(port); }, 10s));
   auto o = Options();
   o.smtp.url = "smtp://127.0.0.1:" + std::to_string(port);
   o.dispatcher.retry = n::RetryPolicy{100ms, 400ms, 3};
@@ -659,18 +590,18 @@ TEST_F(NotificationTest, PermanentSmtpRejectionsAreDeadLetteredAndTemporaryOnesR
   Publish("user.registered.v1", Registered(deferred));
   Publish("user.registered.v1", Registered(fine));
 
-  ASSERT_TRUE(WaitFor([&] { return StatusOf(fine) == "sent"; }));
-  ASSERT_TRUE(WaitFor([&] { return StatusOf(rejected) == "failed"; }));
+  ASSERT_TRUE(WaitUntil([&] { return StatusOf(fine) == "sent"; }));
+  ASSERT_TRUE(WaitUntil([&] { return StatusOf(rejected) == "failed"; }));
   auto r = *Delivery(rejected);
   EXPECT_EQ(r.Int("attempts"), 1);  // 550: never retried
   EXPECT_NE(r.Text("last_error").find("550"), std::string::npos) << r.Text("last_error");
-  ASSERT_TRUE(WaitFor([&] { return StatusOf(deferred) == "failed"; }));
+  ASSERT_TRUE(WaitUntil([&] { return StatusOf(deferred) == "failed"; }));
   auto t = *Delivery(deferred);
   EXPECT_EQ(t.Int("attempts"), 3);  // 451: retried until the budget was spent
   EXPECT_NE(t.Text("last_error").find("gave up after 3 attempts"), std::string::npos) << t.Text("last_error");
 
   std::vector<store::messaging::Message> dead;
-  ASSERT_TRUE(WaitFor([&] { return (dead = store::testing::ReadAll(topic_.dlq())).size() >= 2; }, 20s));
+  ASSERT_TRUE(WaitUntil([&] { return (dead = store::testing::ReadAll(topic_.dlq())).size() >= 2; }, 20s));
   EXPECT_EQ(dead.size(), 2u);
   for (auto& m : dead) EXPECT_TRUE(m.Header("notification.delivery_id").has_value());
   auto failed_events = Query("SELECT COUNT(*) AS n FROM outbox WHERE topic = ?", "notification.failed.v1");
@@ -712,12 +643,12 @@ TEST_F(NotificationTest, SmsGoesThroughTheProviderWhenTheCustomerOptedInAndIsRet
   const std::string email2 = Address("nosms");
   Publish("user.registered.v1", json::object{{"email", email2}, {"phone", no_opt}, {"sms_opt_in", false}});
 
-  ASSERT_TRUE(WaitFor([&] { return twilio_.To(phone).size() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return twilio_.To(phone).size() == 1; }));
   auto sms = twilio_.To(phone)[0];
   EXPECT_EQ(sms["From"], "+15005550006");
   EXPECT_NE(sms["Body"].find("http://shop.test:8080/reset-password?token=" + token), std::string::npos) << sms["Body"];
   EXPECT_EQ(WaitForMails(engines_.maildev_web_port, email, 1).size(), 1u);  // and the email too
-  ASSERT_TRUE(WaitFor([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     auto rows = Query("SELECT status, attempts FROM deliveries WHERE recipient = ?", phone);
     return rows.size() == 1 && rows[0].Text("status") == "sent";
   }));
@@ -770,7 +701,7 @@ TEST_F(AdminApiTest, ListsFiltersShowsAndResendsDeliveries) {
   Publish("user.registered.v1", Registered(a));
   Publish("user.email_verification_requested.v1",
           {{"user_id", "u"}, {"email", b}, {"token", "t1"}, {"expires_at", "2030-01-01T00:00:00Z"}});
-  ASSERT_TRUE(WaitFor([&] { return StatusOf(a) == "sent" && StatusOf(b) == "sent"; }));
+  ASSERT_TRUE(WaitUntil([&] { return StatusOf(a) == "sent" && StatusOf(b) == "sent"; }));
   const std::string admin = Token({"admin"});
 
   auto all = Curl("GET", Url("/v1/notifications/deliveries"), admin);
@@ -813,7 +744,7 @@ TEST_F(AdminApiTest, ListsFiltersShowsAndResendsDeliveries) {
   ASSERT_EQ(resend.status, 202) << resend.body;
   EXPECT_EQ(json::parse(resend.body).at("status").as_string(), "pending");
   EXPECT_EQ(WaitForMails(engines_.maildev_web_port, a, 2).size(), 2u);
-  ASSERT_TRUE(WaitFor([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     auto d = Delivery(a);
     return d && d->Text("status") == "sent" && d->Int("attempts") == 2;
   }));
@@ -843,23 +774,7 @@ TEST_F(AdminApiTest, ResendWhileAnAttemptIsPendingIsAConflict) {
 // with a documented status (as admin, without a token, and with a customer token), and methods
 // that are not documented are refused with 405.
 TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
-  std::ifstream in(STORE_NOTIFICATION_OPENAPI);
-  ASSERT_TRUE(in.good());
-  std::map<std::string, std::map<std::string, std::set<int>>> spec;  // path -> method -> statuses
-  std::string line, path, method;
-  bool in_paths = false, in_responses = false;
-  const std::regex path_re(R"(^  (/[^:]*):\s*$)"), method_re(R"(^    (get|post|put|patch|delete):\s*$)"),
-      status_re(R"(^        '(\d{3})':)");
-  while (std::getline(in, line)) {
-    if (line.rfind("paths:", 0) == 0) { in_paths = true; continue; }
-    if (in_paths && !line.empty() && line[0] != ' ') in_paths = false;
-    if (!in_paths) continue;
-    std::smatch m;
-    if (std::regex_match(line, m, path_re)) { path = m[1]; method.clear(); }
-    else if (std::regex_match(line, m, method_re)) { method = m[1]; spec[path][method]; in_responses = false; }
-    else if (line.rfind("      responses:", 0) == 0) in_responses = true;
-    else if (in_responses && std::regex_search(line, m, status_re)) spec[path][method].insert(std::stoi(m[1]));
-  }
+  auto spec = store::testing::ReadOpenApi(STORE_NOTIFICATION_OPENAPI).Routes();  // path -> method -> statuses
   ASSERT_EQ(spec.size(), 6u);
 
   // Serve the ops routes too, as main.cpp does.
@@ -882,7 +797,7 @@ TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
   const std::string admin = Token({"admin"}), customer = Token({"customer"});
   const std::vector<std::string> all_methods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
   for (const auto& [p, methods] : spec) {
-    std::string concrete = std::regex_replace(p, std::regex(R"(\{id\})"), id);
+    std::string concrete = store::testing::ConcretePath(p, {{"id", id}}, "");
     for (const auto& [m, statuses] : methods) {
       std::string verb = m == "get" ? "GET" : "POST";
       for (const std::string& token : {admin, std::string(), customer}) {
@@ -902,77 +817,36 @@ TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
 
 // ---- the executable: main.cpp's wiring ------------------------------------------------------
 
-namespace {
-
-// Starts `argv` with extra environment variables; stdout+stderr go to `log_path`.
-pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& log_path) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
-    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-int WaitExit(pid_t pid, std::chrono::milliseconds timeout) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < end) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(50ms);
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
-  return -1;
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
-
 TEST_F(NotificationTest, TheExecutableServesConsumesAndStopsGracefully) {
   const std::string log = "/tmp/" + Unique("notification_process") + ".log";
   // A bad value stops start-up with exit code 2, naming the key.
-  pid_t bad = Spawn({STORE_NOTIFICATION_BIN}, {"NOTIFICATION_SMTP_TLS=sometimes"}, log);
-  EXPECT_EQ(WaitExit(bad, 20s), 2);
-  EXPECT_NE(ReadText(log).find("smtp.tls"), std::string::npos) << ReadText(log);
+  ChildProcess bad({STORE_NOTIFICATION_BIN}, {{"NOTIFICATION_SMTP_TLS", "sometimes"}}, log);
+  EXPECT_EQ(bad.Wait(20s), 2);
+  EXPECT_NE(bad.Log().find("smtp.tls"), std::string::npos) << bad.Log();
 
   const std::uint16_t port = FreePort();
-  const std::vector<std::string> env = {
-      "NOTIFICATION_HTTP_PORT=" + std::to_string(port),
-      "NOTIFICATION_DB_DATABASE=" + tempdb_.name(),
-      "NOTIFICATION_DB_PORT=" + std::to_string(engines_.mariadb_port),
-      "NOTIFICATION_KAFKA_BOOTSTRAP=" + engines_.kafka_bootstrap,
-      "NOTIFICATION_CONSUMER_TOPICS=" + topic_.name(),
-      "NOTIFICATION_CONSUMER_GROUP=" + Unique("process"),
-      "NOTIFICATION_SMTP_URL=smtp://127.0.0.1:" + std::to_string(engines_.smtp_port),
-      "NOTIFICATION_SHOP_BASE_URL=https://shop.process.test",
-      "NOTIFICATION_AUTH_JWKS_URL=http://127.0.0.1:1/.well-known/jwks.json",
+  const std::map<std::string, std::string> env = {
+      {"NOTIFICATION_HTTP_PORT", std::to_string(port)},
+      {"NOTIFICATION_DB_DATABASE", tempdb_.name()},
+      {"NOTIFICATION_DB_PORT", std::to_string(engines_.mariadb_port)},
+      {"NOTIFICATION_KAFKA_BOOTSTRAP", engines_.kafka_bootstrap},
+      {"NOTIFICATION_CONSUMER_TOPICS", topic_.name()},
+      {"NOTIFICATION_CONSUMER_GROUP", Unique("process")},
+      {"NOTIFICATION_SMTP_URL", "smtp://127.0.0.1:" + std::to_string(engines_.smtp_port)},
+      {"NOTIFICATION_SHOP_BASE_URL", "https://shop.process.test"},
+      {"NOTIFICATION_AUTH_JWKS_URL", "http://127.0.0.1:1/.well-known/jwks.json"},
   };
-  pid_t pid = Spawn({STORE_NOTIFICATION_BIN}, env, log);
+  ChildProcess svc({STORE_NOTIFICATION_BIN}, env, log);
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
-  ASSERT_TRUE(WaitFor([&] { return Curl("GET", base + "/readyz").status == 200; }, 30s)) << ReadText(log);
+  ASSERT_TRUE(WaitUntil([&] { return Curl("GET", base + "/readyz").status == 200; }, 30s)) << svc.Log();
   EXPECT_EQ(Curl("GET", base + "/v1/notifications/deliveries").status, 401);
   const std::string to = Address("process");
   Publish("user.email_verification_requested.v1",
           {{"user_id", "u"}, {"email", to}, {"token", "abc"}, {"expires_at", "2030-01-01T00:00:00Z"}});
   auto mails = WaitForMails(engines_.maildev_web_port, to, 1, 30s);
-  ASSERT_EQ(mails.size(), 1u) << ReadText(log);
+  ASSERT_EQ(mails.size(), 1u) << svc.Log();
   EXPECT_NE(Str(mails[0], "text").find("https://shop.process.test/verify-email?token=abc"), std::string::npos);
   EXPECT_NE(Curl("GET", base + "/metrics").body.find("notification_sent_total 1"), std::string::npos);
-  ::kill(pid, SIGTERM);
-  EXPECT_EQ(WaitExit(pid, 30s), 0) << ReadText(log);
+  EXPECT_EQ(svc.Stop(30s), 0) << svc.Log();  // SIGTERM: a graceful stop, exit code 0
   std::remove(log.c_str());
 }

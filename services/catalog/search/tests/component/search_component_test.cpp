@@ -5,21 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <fstream>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <functional>
 #include <numeric>
-#include <regex>
 #include <set>
 
+#include "store/testing/openapi.hpp"
+#include "store/testing/process.hpp"
 #include "support/search_env.hpp"
-
-extern char** environ;
 
 using namespace store::search;
 using namespace store::search::testing;
@@ -244,36 +236,15 @@ TEST_F(SearchQueries, BadInputIsA400ProblemAndChangesNothing) {
 }
 
 TEST_F(SearchQueries, ContractEveryDocumentedOperationAnswersADocumentedStatus) {
-  // contracts/openapi/search.yaml, read line by line (its layout is fixed: two-space nesting).
-  std::ifstream in(STORE_CONTRACTS_DIR "/openapi/search.yaml");
-  ASSERT_TRUE(in);
-  std::regex path_re(R"(^  (/v1/[^:]+):\s*$)"), method_re(R"(^    (get|post|put|patch|delete):\s*$)"),
-      status_re(R"(^        '(\d{3})':)"), example_re(R"(name: ([a-z_]+), in: query.*example: ([^,}]+))");
-  struct Op {
-    std::string path, method, query;
-    std::set<int> statuses;
-  };
-  std::vector<Op> ops;
-  std::string line;
-  std::smatch m;
-  while (std::getline(in, line)) {
-    if (std::regex_match(line, m, path_re)) ops.push_back({m[1], "", "", {}});
-    else if (std::regex_match(line, m, method_re) && !ops.empty()) {
-      if (!ops.back().method.empty()) ops.push_back({ops.back().path, "", "", {}});
-      ops.back().method = m[1];
-    } else if (std::regex_search(line, m, example_re) && !ops.empty())
-      ops.back().query += (ops.back().query.empty() ? "?" : "&") + m[1].str() + "=" + m[2].str();
-    else if (std::regex_search(line, m, status_re) && !ops.empty())
-      ops.back().statuses.insert(std::stoi(m[1]));
-  }
+  auto ops = store::testing::ReadOpenApi(STORE_CONTRACTS_DIR "/openapi/search.yaml").operations;
   ASSERT_EQ(ops.size(), 2u);
   boost::asio::io_context ioc;
   store::http::Client client;
   for (const auto& op : ops) {
     ASSERT_EQ(op.method, "get");
-    auto a = env_->Get(op.path + op.query);
-    EXPECT_TRUE(op.statuses.contains(a.status)) << op.path << op.query << " answered " << a.status;
-    EXPECT_EQ(a.status, 200) << op.path << op.query;  // the examples are valid requests
+    auto a = env_->Get(op.path + op.ExampleQuery());
+    EXPECT_TRUE(op.statuses.contains(a.status)) << op.path << op.ExampleQuery() << " answered " << a.status;
+    EXPECT_EQ(a.status, 200) << op.path << op.ExampleQuery();  // the examples are valid requests
     auto bad = env_->Get(op.path + "?size=0");
     EXPECT_TRUE(op.statuses.contains(bad.status)) << op.path << " answered " << bad.status;
     for (auto verb : {store::http::Verb::post, store::http::Verb::put, store::http::Verb::delete_}) {
@@ -371,60 +342,18 @@ TEST(SearchErrors, OpenSearchDownIsA503Problem) {
 
 // ---- the executable ------------------------------------------------------------------------
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-pid_t Spawn(const std::vector<std::string>& extra_env, const std::vector<std::string>& args = {}) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) env.emplace_back(*e);
-  for (const auto& e : extra_env) env.push_back(e);
-  std::vector<char*> envp, argv{const_cast<char*>(STORE_SEARCH_BIN)};
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, STORE_SEARCH_BIN, &actions, nullptr, argv.data(), envp.data()) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-// The exit code, or -1 when the process did not exit within `limit`.
-int WaitExit(pid_t pid, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return -1;
-}
-
 TEST(SearchProcess, CreatesTheAliasIndexesEventsServesAndStopsOnSigterm) {
   store::testing::TempTopic upserted("search_proc_up", 1), archived("search_proc_arch", 1);
   auto alias = store::testing::UniqueName("search_proc");
   auto engines = store::testing::Engines::FromEnv();
-  int port = FreePort();
-  pid_t pid = Spawn({"SEARCH_HTTP_HOST=127.0.0.1", "SEARCH_HTTP_PORT=" + std::to_string(port), "SEARCH_INDEX_ALIAS=" + alias,
-                     "SEARCH_INDEXER_TOPICS=" + upserted.name() + "," + archived.name(),
-                     "SEARCH_INDEXER_GROUP=" + store::testing::UniqueName("search_proc_group"),
-                     "SEARCH_OPENSEARCH_URL=" + OpenSearchUrl(), "SEARCH_KAFKA_BOOTSTRAP=" + engines.kafka_bootstrap,
-                     "SEARCH_CACHE_PORT=" + std::to_string(engines.redis_port)});
-  ASSERT_GT(pid, 0);
+  int port = store::testing::FreePort();
+  store::testing::ChildProcess search({STORE_SEARCH_BIN},
+                                      {{"SEARCH_HTTP_HOST", "127.0.0.1"}, {"SEARCH_HTTP_PORT", std::to_string(port)}, {"SEARCH_INDEX_ALIAS", alias},
+                                       {"SEARCH_INDEXER_TOPICS", upserted.name() + "," + archived.name()},
+                                       {"SEARCH_INDEXER_GROUP", store::testing::UniqueName("search_proc_group")},
+                                       {"SEARCH_OPENSEARCH_URL", OpenSearchUrl()}, {"SEARCH_KAFKA_BOOTSTRAP", engines.kafka_bootstrap},
+                                       {"SEARCH_CACHE_PORT", std::to_string(engines.redis_port)}});
+  ASSERT_GT(search.pid(), 0);
   OpenSearchClient os(OpenSearchOptions{.url = OpenSearchUrl(), .timeout = std::chrono::seconds(10)});
   SearchIndex index(os, alias, TestIndexBody());
   boost::asio::io_context ioc;
@@ -433,13 +362,7 @@ TEST(SearchProcess, CreatesTheAliasIndexesEventsServesAndStopsOnSigterm) {
     auto res = store::testing::RunAwaitable(ioc, client.Get("http://127.0.0.1:" + std::to_string(port) + path));
     return res ? *res : store::http::ClientResponse{};
   };
-  auto until = [&](const std::function<bool()>& done) {
-    for (int i = 0; i < 200; ++i) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  };
+  auto until = [](const std::function<bool()>& done) { return store::testing::WaitUntil(done, std::chrono::seconds(20)); };
   EXPECT_TRUE(until([&] { return get("/readyz").status == 200; }));  // the alias was created at start
   auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
   ASSERT_TRUE(producer);
@@ -452,18 +375,17 @@ TEST(SearchProcess, CreatesTheAliasIndexesEventsServesAndStopsOnSigterm) {
     return r.status == 200 && json::parse(r.body).at("total").as_int64() == 1;
   }));
   EXPECT_NE(get("/metrics").body.find("search_indexer_events_total{result=\"applied\"} 1"), std::string::npos);
-  kill(pid, SIGTERM);
-  EXPECT_EQ(WaitExit(pid, std::chrono::seconds(20)), 0);
+  EXPECT_EQ(search.Stop(std::chrono::seconds(20)), 0);  // SIGTERM: a graceful stop, exit code 0
   if (auto targets = index.AliasTargets())
     for (const auto& t : *targets) (void)index.DeleteIndex(t);
 }
 
 TEST(SearchProcess, BadConfigurationExitsTwoNamingTheKey) {
-  pid_t pid = Spawn({"SEARCH_HTTP_PORT=70000"});
-  ASSERT_GT(pid, 0);
-  EXPECT_EQ(WaitExit(pid, std::chrono::seconds(10)), 2);
-  pid = Spawn({}, {"frobnicate"});
-  EXPECT_EQ(WaitExit(pid, std::chrono::seconds(10)), 2);
+  store::testing::ChildProcess bad_port({STORE_SEARCH_BIN}, {{"SEARCH_HTTP_PORT", "70000"}});
+  ASSERT_GT(bad_port.pid(), 0);
+  EXPECT_EQ(bad_port.Wait(std::chrono::seconds(10)), 2);
+  store::testing::ChildProcess bad_argument({STORE_SEARCH_BIN, "frobnicate"});
+  EXPECT_EQ(bad_argument.Wait(std::chrono::seconds(10)), 2);
 }
 
 // ---- reindex -------------------------------------------------------------------------------
