@@ -9,7 +9,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
 #include <cstddef>
+#include <memory>
 #include <exception>
 #include <optional>
 #include <type_traits>
@@ -35,11 +37,13 @@ class BlockingPool {
 
   // fn is used by reference: the caller's object lives until the co_await completes.
   //
-  // The caller's executor is kept busy (a work guard) while fn runs, and that guard travels
-  // back inside the completion, so it is released on the caller's own thread: once the caller
-  // has resumed, no pool thread touches its io_context any more, and the io_context may be
-  // destroyed right after (co_spawn onto the pool left a pool thread holding the caller's
-  // executor for a moment after resuming it — a use-after-free at shutdown).
+  // Shutdown safety: once the caller has resumed, it may destroy its strand and io_context at
+  // once (a server stopping, a test ending). So no pool thread may still hold anything of the
+  // caller's then: the work guard travels back inside the completion and is released on the
+  // caller's thread, and the completion waits (microseconds) until the pool thread has returned
+  // from post() and dropped its copies of the caller's executor. (co_spawn onto the pool, and a
+  // plain post without this handshake, left a pool thread releasing the caller's strand after the
+  // caller had resumed: a use-after-free under ASan at shutdown.)
   template <class F>
     requires CoAwaitSafeCallable<F>
   boost::asio::awaitable<std::invoke_result_t<F&>> Run(F&& fn) {
@@ -60,12 +64,18 @@ class BlockingPool {
         } catch (...) {
           error = std::current_exception();
         }
-        auto caller = work.get_executor();
-        boost::asio::post(caller, [handler = std::move(handler), work = std::move(work), error,
-                                   value = std::move(value)]() mutable {
-          work.reset();
-          std::move(handler)(error, std::move(value));
-        });
+        auto released = std::make_shared<std::atomic<bool>>(false);
+        {
+          auto caller = work.get_executor();
+          boost::asio::post(caller, [handler = std::move(handler), work = std::move(work), error,
+                                     value = std::move(value), released]() mutable {
+            released->wait(false);
+            work.reset();
+            std::move(handler)(error, std::move(value));
+          });
+        }
+        released->store(true);
+        released->notify_one();
       });
     };
     [[maybe_unused]] auto result = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
