@@ -11,6 +11,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -550,5 +551,12 @@ boost::asio::awaitable<Status> Database::Ping() {
 }
 
 PoolStats Database::Stats() const { return pool_->Stats(); }
+
+std::chrono::milliseconds TransactionRetryDelay(int attempt) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  const double base = 5.0 * static_cast<double>(1 << std::clamp(attempt - 1, 0, 5));
+  std::uniform_real_distribution<double> jitter(0.5, 1.5);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(base * jitter(rng)));
+}
 
 }  // namespace store::db

@@ -28,6 +28,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -65,7 +66,7 @@ struct Options {
   // A pooled connection idle for longer than this is pinged before use (cheap insurance
   // against a server restart or an idle-timeout disconnect); 0 pings on every checkout.
   std::chrono::milliseconds validate_after_idle{1000};
-  int transaction_attempts = 3;  // Database::Transaction runs fn at most this often on deadlock
+  int transaction_attempts = 6;  // Database::Transaction runs fn at most this often on deadlock
 
   // Declares db.host, db.port, db.user, db.password, db.database, db.pool_size,
   // db.connect_timeout, db.read_timeout, db.write_timeout, db.acquire_timeout,
@@ -223,6 +224,9 @@ class Connection {
 // True when the error is a deadlock or lock-wait timeout: the transaction was rolled back and
 // running it again from the start may succeed.
 inline bool IsRetryableTransaction(const Error& e) { return e.code == Errc::timeout; }
+// The pause before rerunning a transaction after its attempt-th deadlock: 5 ms doubling per
+// attempt, capped at 160 ms, times a random factor in [0.5, 1.5).
+std::chrono::milliseconds TransactionRetryDelay(int attempt);
 
 // A leased pooled connection; returns it to the pool on destruction (rolling back a transaction
 // left open, discarding it if broken). Move-only; use from one thread at a time.
@@ -289,6 +293,9 @@ class Database {
       if (result || !IsRetryableTransaction(result.error()) ||
           attempt >= options_.transaction_attempts)
         return result;
+      // Transactions that collided would collide again if rerun at once: wait a short,
+      // randomised, growing while (this is a pool thread, not an I/O thread).
+      std::this_thread::sleep_for(TransactionRetryDelay(attempt));
     }
   }
 
