@@ -1,5 +1,6 @@
 #include "store/http/message.hpp"
 
+#include <algorithm>
 #include <boost/beast/http/status.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -77,6 +78,8 @@ Response::Response(const core::Error& error) {
   int status = core::HttpStatusOf(error.code);
   std::string_view detail = status >= 500 ? kGenericServerDetail : std::string_view(error.message);
   *this = MakeProblem(status, core::TitleOf(error.code), detail, error.fields, core::NameOf(error.code));
+  if (error.retry_after) SetHeader("Retry-After", std::to_string(std::max<std::int64_t>(error.retry_after->count(), 0)));
+  if (!error.allow.empty()) SetHeader("Allow", error.allow);
 }
 
 Response Response::Json(int status, const boost::json::value& body) {

@@ -221,10 +221,8 @@ struct Server::Impl {
     auto match = router.Find(req.method(), req.path());
     if (!match.handler) {
       if (!match.allow.empty()) {
-        Response r(core::Error{core::Errc::method_not_allowed,
-                               fmt::format("{} is not allowed here; allowed: {}.", req.method_string(), match.allow)});
-        r.SetHeader("Allow", match.allow);
-        co_return r;
+        co_return core::Error::MethodNotAllowed(
+            fmt::format("{} is not allowed here; allowed: {}.", req.method_string(), match.allow), match.allow);
       }
       co_return core::Error::NotFound("No resource matches this path.");
     }

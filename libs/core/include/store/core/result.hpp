@@ -3,7 +3,9 @@
 // Thread-safety: plain values. Exceptions are for start-up failures only.
 #pragma once
 
+#include <chrono>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,18 +37,32 @@ struct FieldError {
   std::string message;
 };
 
+// An expected failure. Besides its code and message it carries what the one error map needs to
+// answer it completely (libs/http turns it into problem+json): field errors for 400/422, the
+// Retry-After of a 429/503, the Allow list of a 405. A 5xx never shows `message` to a client.
 struct Error {
   Errc code = Errc::internal;
   std::string message;
   std::vector<FieldError> fields = {};
+  std::optional<std::chrono::seconds> retry_after = {};  // -> Retry-After (429, 503)
+  std::string allow = {};                                // -> Allow (405), e.g. "GET, POST"
 
   static Error Invalid(std::string message, std::vector<FieldError> fields = {}) {
     return {Errc::invalid_argument, std::move(message), std::move(fields)};
+  }
+  static Error Unprocessable(std::string message, std::vector<FieldError> fields = {}) {
+    return {Errc::unprocessable, std::move(message), std::move(fields)};
   }
   static Error NotFound(std::string message) { return {Errc::not_found, std::move(message)}; }
   static Error Conflict(std::string message) { return {Errc::conflict, std::move(message)}; }
   static Error Unavailable(std::string message) { return {Errc::unavailable, std::move(message)}; }
   static Error Internal(std::string message) { return {Errc::internal, std::move(message)}; }
+  static Error TooManyRequests(std::string message, std::chrono::seconds retry_after) {
+    return {Errc::too_many_requests, std::move(message), {}, retry_after};
+  }
+  static Error MethodNotAllowed(std::string message, std::string allow) {
+    return {Errc::method_not_allowed, std::move(message), {}, {}, std::move(allow)};
+  }
 };
 
 template <class T>
