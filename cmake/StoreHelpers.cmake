@@ -1,3 +1,30 @@
+# store_target_options(TARGET): the warnings every target of the project's own code builds with.
+function(store_target_options target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror=return-type)
+endfunction()
+
+# store_runtime(TARGET ...): programs `./store up` runs (services, relays, tools it starts). The
+# `store_runtime` target builds exactly these, so `./store up` builds no test binaries.
+function(store_runtime)
+  set_property(GLOBAL APPEND PROPERTY STORE_RUNTIME_TARGETS ${ARGN})
+endfunction()
+
+# store_service(NAME SOURCES ... DEPS ... [DEFAULTS file]): a service's executable. It links the
+# start-up helper (libs/service) and records where its defaults file is
+# (STORE_SERVICE_DEFAULTS_FILE, default config/defaults.conf next to the service's CMakeLists.txt);
+# `./store up` builds it.
+function(store_service name)
+  cmake_parse_arguments(ARG "" "DEFAULTS" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_DEFAULTS)
+    set(ARG_DEFAULTS ${CMAKE_CURRENT_SOURCE_DIR}/config/defaults.conf)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE store::service ${ARG_DEPS})
+  target_compile_definitions(${name} PRIVATE STORE_SERVICE_DEFAULTS_FILE="${ARG_DEFAULTS}")
+  store_target_options(${name})
+  store_runtime(${name})
+endfunction()
+
 # store_library(NAME SOURCES ... DEPS ...): a building block in libs/<NAME>, target store_<NAME>,
 # alias store::<NAME>, public headers under libs/<NAME>/include/store/<NAME>/.
 function(store_library name)
@@ -6,7 +33,7 @@ function(store_library name)
     add_library(store_${name} ${ARG_SOURCES})
     target_include_directories(store_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
     target_link_libraries(store_${name} PUBLIC ${ARG_DEPS})
-    target_compile_options(store_${name} PRIVATE -Wall -Wextra -Werror=return-type)
+    store_target_options(store_${name})
   else()
     add_library(store_${name} INTERFACE)
     target_include_directories(store_${name} INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/include)
@@ -22,7 +49,7 @@ function(store_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
-  target_compile_options(${name} PRIVATE -Wall -Wextra -Werror=return-type)
+  store_target_options(${name})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()

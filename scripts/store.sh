@@ -30,7 +30,7 @@ cmd_up() {
   local t0; t0=$(now_ms)
   install_all
   local preset=${STORE_BUILD_PRESET:-release}
-  build_all "$preset"
+  build_all "$preset" store_runtime
   engines_up
   oidc_up
   services_up "$preset"

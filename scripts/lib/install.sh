@@ -77,14 +77,15 @@ install_all() {
   install_npm
 }
 
-# build_all PRESET: configure once, then an incremental build in build/PRESET.
+# build_all PRESET [TARGET]: configure once, then an incremental build in build/PRESET of TARGET
+# (default: everything; `./store up` builds only `store_runtime`, the programs it runs).
 build_all() {
-  local preset=$1 dir=$STORE_ROOT/build/$1
-  say "building ($preset)"
+  local preset=$1 target=${2:-all} dir=$STORE_ROOT/build/$1
+  say "building ($preset, $target)"
   # Paths relative to the checkout in ccache's keys: a fresh clone elsewhere reuses the cache.
   export CCACHE_BASEDIR=$STORE_ROOT CCACHE_NOHASHDIR=true
   local t0; t0=$(now_ms)
   [ -f "$dir/build.ninja" ] || cmake --preset "$preset" >/dev/null || die "cmake configure failed"
-  cmake --build "$dir" || die "build failed"
+  cmake --build "$dir" --target "$target" || die "build failed"
   ok "built in $(( ($(now_ms) - t0) / 1000 ))s"
 }

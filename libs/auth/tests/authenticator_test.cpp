@@ -122,6 +122,17 @@ TEST_F(AuthenticatorTest, RolesAreChecked) {
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().code, Errc::forbidden);
   EXPECT_TRUE(RunAwaitable(ioc, a.RequireRole(req2, "admin")));
+
+  // The route guard answers the same.
+  auto guard = auth::RoleGuard(a, "admin");
+  auto guarded = RunAwaitable(ioc, guard(req1));
+  ASSERT_FALSE(guarded);
+  EXPECT_EQ(guarded.error().code, Errc::forbidden);
+  EXPECT_TRUE(RunAwaitable(ioc, guard(req2)));
+  auto anonymous = WithHeader("");
+  auto refused = RunAwaitable(ioc, guard(anonymous));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::unauthenticated);
 }
 
 TEST_F(AuthenticatorTest, AnUnknownKidFetchesTheRotatedKeySetOnce) {

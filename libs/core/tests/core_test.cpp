@@ -61,6 +61,15 @@ TEST(Ids, StrongIdsCompareByValueAndUuidsAreV4AndUnique) {
   EXPECT_EQ(RandomHex(16).size(), 32u);
 }
 
+TEST(Ids, IsUuidAcceptsOnlyTheCanonicalForm) {
+  EXPECT_TRUE(store::core::IsUuid(store::core::NewUuid()));
+  EXPECT_TRUE(store::core::IsUuid("0B4F0F7E-6A0B-4C57-9A57-2F3B1D5F6C01"));
+  EXPECT_FALSE(store::core::IsUuid("0b4f0f7e6a0b4c579a572f3b1d5f6c01"));
+  EXPECT_FALSE(store::core::IsUuid("0b4f0f7e-6a0b-4c57-9a57-2f3b1d5f6c0g"));
+  EXPECT_FALSE(store::core::IsUuid("0b4f0f7e-6a0b-4c57-9a57-2f3b1d5f6c01 "));
+  EXPECT_FALSE(store::core::IsUuid(""));
+}
+
 TEST(Money, ParsesExactlyWithTheCurrencyExponent) {
   auto eur = Currency::Parse("EUR").value();
   auto jpy = Currency::Parse("JPY").value();

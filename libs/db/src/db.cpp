@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
+#include <ctime>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -557,6 +558,22 @@ std::chrono::milliseconds TransactionRetryDelay(int attempt) {
   const double base = 5.0 * static_cast<double>(1 << std::clamp(attempt - 1, 0, 5));
   std::uniform_real_distribution<double> jitter(0.5, 1.5);
   return std::chrono::milliseconds(static_cast<std::int64_t>(base * jitter(rng)));
+}
+
+std::string ToDbTime(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  auto secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - std::int64_t(secs) * 1000));
+}
+
+std::string DbTimeToRfc3339(std::string_view t) {
+  if (t.size() < 19) return std::string(t);
+  std::string frac(t.size() > 20 ? t.substr(20) : std::string_view());
+  frac.resize(3, '0');
+  return fmt::format("{}T{}.{}Z", t.substr(0, 10), t.substr(11, 8), frac);
 }
 
 }  // namespace store::db

@@ -4,10 +4,12 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 namespace store::db {
 namespace {
@@ -63,19 +65,36 @@ Result<MigrationReport> ApplyLocked(Connection& conn, const std::vector<Migratio
   return report;
 }
 
+// "V<digits>__<letters, digits, _>.sql" -> version and name. (A hand-written match: std::regex
+// costs seconds of compile time and trips g++ 12's -Wmaybe-uninitialized inside libstdc++.)
+std::optional<std::pair<std::int64_t, std::string>> ParseMigrationName(std::string_view filename) {
+  if (!filename.starts_with("V") || !filename.ends_with(".sql")) return std::nullopt;
+  std::string_view rest = filename.substr(1, filename.size() - 5);
+  auto sep = rest.find("__");
+  if (sep == 0 || sep == std::string_view::npos || sep + 2 == rest.size()) return std::nullopt;
+  std::string_view digits = rest.substr(0, sep), name = rest.substr(sep + 2);
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto is_word = [&](char c) { return is_digit(c) || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!std::all_of(digits.begin(), digits.end(), is_digit) || !std::all_of(name.begin(), name.end(), is_word))
+    return std::nullopt;
+  std::int64_t version = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return std::pair{version, std::string(name)};
+}
+
 }  // namespace
 
 Result<std::vector<MigrationFile>> LoadMigrations(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     return std::unexpected(Error::Invalid(fmt::format("no migrations directory {}", dir.string())));
-  static const std::regex kPattern(R"(V([0-9]+)__([A-Za-z0-9_]+)\.sql)");
   std::vector<MigrationFile> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".sql") continue;
     const std::string filename = entry.path().filename().string();
-    std::smatch m;
-    if (!std::regex_match(filename, m, kPattern))
+    auto parsed = ParseMigrationName(filename);
+    if (!parsed)
       return std::unexpected(Error::Invalid(fmt::format(
           "migration file name {} does not match V<number>__<name>.sql", filename)));
     std::ifstream in(entry.path(), std::ios::binary);
@@ -84,8 +103,8 @@ Result<std::vector<MigrationFile>> LoadMigrations(const std::filesystem::path& d
     if (!in && !in.eof())
       return std::unexpected(Error::Internal(fmt::format("cannot read {}", entry.path().string())));
     MigrationFile f;
-    f.version = std::stoll(m[1].str());
-    f.name = m[2].str();
+    f.version = parsed->first;
+    f.name = parsed->second;
     f.sql = text.str();
     f.checksum = Sha256Hex(f.sql);
     f.path = entry.path();

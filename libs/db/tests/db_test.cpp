@@ -20,6 +20,15 @@ Row MakeRow() {
   return Row(columns, {"42", "widget", "-7", std::nullopt, "12.50"});
 }
 
+TEST(DbTime, WritesDatetime3InUtcAndReadsBackAsRfc3339) {
+  using namespace std::chrono;
+  EXPECT_EQ(store::db::ToDbTime(system_clock::time_point(milliseconds(1'700'000'000'123))), "2023-11-14 22:13:20.123");
+  EXPECT_EQ(store::db::ToDbTime(system_clock::time_point(milliseconds(-1))), "1969-12-31 23:59:59.999");
+  EXPECT_EQ(store::db::DbTimeToRfc3339("2025-06-01 10:20:30.5"), "2025-06-01T10:20:30.500Z");
+  EXPECT_EQ(store::db::DbTimeToRfc3339("2025-06-01 10:20:30"), "2025-06-01T10:20:30.000Z");
+  EXPECT_EQ(store::db::DbTimeToRfc3339("garbage"), "garbage");
+}
+
 TEST(Row, ReadsValuesByNameAndIndex) {
   Row row = MakeRow();
   EXPECT_EQ(row.size(), 5u);
@@ -109,6 +118,16 @@ TEST_F(MigrationFiles, RejectAMisnamedSqlFile) {
   auto files = store::db::LoadMigrations(dir_);
   ASSERT_FALSE(files);
   EXPECT_NE(files.error().message.find("V1_missing_underscore.sql"), std::string::npos);
+}
+
+TEST_F(MigrationFiles, RejectEveryOtherShapeOfName) {
+  for (const char* name : {"V__x.sql", "Vx__name.sql", "V1__.sql", "V1__na-me.sql", "v1__name.sql", "V1__name.sql.sql",
+                           "V99999999999999999999__big.sql"}) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Write(name, "SELECT 1;");
+    EXPECT_FALSE(store::db::LoadMigrations(dir_)) << name;
+  }
 }
 
 TEST_F(MigrationFiles, RejectTwoFilesWithTheSameVersion) {

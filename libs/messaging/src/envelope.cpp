@@ -16,7 +16,6 @@ using core::Fail;
 
 namespace {
 
-bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 const json::string* StringField(const json::object& o, std::string_view name) {
   auto* v = o.if_contains(name);
   return v ? v->if_string() : nullptr;
@@ -61,13 +60,5 @@ core::Result<Event> DecodeEvent(std::string_view text) {
   return Event{std::string(*id), std::string(*type), std::string(*at), std::move(*data)};
 }
 
-bool IsUuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !IsHex(s[i])) return false;
-  }
-  return true;
-}
 
 }  // namespace store::messaging

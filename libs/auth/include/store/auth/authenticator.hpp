@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,5 +61,11 @@ class Authenticator {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// A route guard: ok when the request carries a valid token with `role` (401/403/503 otherwise,
+// as RequireRole). The one way a service protects its admin routes:
+//   auto admin = auth::RoleGuard(authenticator, "admin");   ...  CO_TRY_STATUS(co_await admin(req));
+using Guard = std::function<boost::asio::awaitable<core::Status>(const http::Request&)>;
+Guard RoleGuard(Authenticator& authenticator, std::string role);
 
 }  // namespace store::auth

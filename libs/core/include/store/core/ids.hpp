@@ -6,6 +6,7 @@
 #include <compare>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace store::core {
@@ -28,6 +29,8 @@ class Id {
 
 // A random v4 UUID in canonical text form.
 std::string NewUuid();
+// True for the canonical 8-4-4-4-12 hex form (either case); the one UUID check of the project.
+bool IsUuid(std::string_view text);
 // `bytes` random bytes as lowercase hex (W3C trace ids: 16, span ids: 8, request ids).
 std::string RandomHex(std::size_t bytes);
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/core/ids.hpp"
 #include "store/core/result.hpp"
 #include "store/log/log.hpp"
 
@@ -38,8 +39,8 @@ std::string EncodeEvent(const Event& event);
 // not JSON, not an object, or event_id/type/occurred_at/data are missing or malformed.
 core::Result<Event> DecodeEvent(std::string_view json);
 
-// True for the canonical textual form of a UUID (36 chars, lowercase or uppercase hex).
-bool IsUuid(std::string_view text);
+// The UUID check is core's (event ids are UUIDs).
+using core::IsUuid;
 
 
 }  // namespace store::messaging
