@@ -11,6 +11,7 @@
 
 #include "store/testing/engines.hpp"
 #include "store/testing/openapi.hpp"
+#include "store/testing/schema.hpp"
 #include "store/testing/process.hpp"
 
 namespace store::testing {
@@ -49,6 +50,25 @@ paths:
       responses:
         '200': {description: ok}
 )";
+
+TEST(EventSchema, AcceptsAMatchingEventAndNamesEachViolation) {
+  namespace json = boost::json;
+  json::object ok{{"sku", "A-1"}, {"product_id", "p1"}, {"on_hand", 5}, {"reserved", 1}, {"available", 4},
+                  {"in_stock_product", true}, {"reason", "reserved"}, {"order_id", nullptr}, {"extra", "ignored"}};
+  EXPECT_TRUE(store::testing::EventSchemaViolations("stock.changed.v1", ok).empty());
+  auto bad = ok;
+  bad.erase("sku");
+  bad["available"] = -1;
+  bad["reason"] = "stolen";
+  bad["in_stock_product"] = "yes";
+  auto v = store::testing::EventSchemaViolations("stock.changed.v1", bad);
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_NE(v[0].find("lacks sku"), std::string::npos);
+  EXPECT_FALSE(store::testing::EventSchemaViolations("no.such.topic.v1", ok).empty());
+  for (const auto& entry : std::filesystem::directory_iterator(store::testing::ContractsDir() + "/events"))
+    EXPECT_EQ(store::testing::EventSchemaViolations(entry.path().stem().stem().string(), {}).empty(),
+              false) << entry.path() << " requires nothing or does not parse";
+}
 
 TEST(OpenApiReader, ReadsOperationsStatusesExamplesAndSecurity) {
   TempDir dir("store-testing-openapi");
