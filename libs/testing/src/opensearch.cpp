@@ -16,7 +16,7 @@ http::ClientResponse Call(http::Verb method, const std::string& url, const std::
   boost::asio::io_context ioc;
   http::Client client;
   http::ClientRequest request{.method = method, .url = url, .body = body,
-                              .content_type = body.empty() ? "" : "application/json"};
+                              .content_type = body.empty() ? "" : "application/json", .headers = {}};
   auto result = RunAwaitable(ioc, client.Send(std::move(request)));
   if (!result) throw std::runtime_error(fmt::format("OpenSearch {}: {}", url, result.error().message));
   return *result;
