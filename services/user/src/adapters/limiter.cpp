@@ -8,11 +8,6 @@ namespace {
 std::int64_t CeilSeconds(std::int64_t ms) { return std::max<std::int64_t>(1, (ms + 999) / 1000); }
 }  // namespace
 
-core::Error TooManyRequests(std::int64_t retry_after_seconds) {
-  return core::Error{core::Errc::too_many_requests, "too many attempts; try again later",
-                     {core::FieldError{"retry_after", std::to_string(retry_after_seconds)}}};
-}
-
 boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Limiter::Hit(const std::string& action, const std::string& kind,
                                                                                 const std::string& subject, std::int64_t limit,
                                                                                 std::chrono::milliseconds window) {

@@ -49,7 +49,4 @@ class Limiter {
   std::string prefix_;
 };
 
-// The error for an exceeded limit: 429 with Retry-After (the HTTP layer reads `retry_after`).
-core::Error TooManyRequests(std::int64_t retry_after_seconds);
-
 }  // namespace store::user

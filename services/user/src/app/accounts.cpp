@@ -22,6 +22,11 @@ namespace {
 constexpr const char* kInvalidCredentials = "invalid email or password";
 constexpr const char* kBadLink = "the link is invalid or has expired";
 
+// An exceeded limit: 429, Retry-After = the seconds until the window or the lockout ends.
+Error Throttled(std::int64_t retry_after_seconds) {
+  return Error::TooManyRequests("too many attempts; try again later", std::chrono::seconds(retry_after_seconds));
+}
+
 Error FieldInvalid(std::string field, std::string message) {
   return Error::Invalid("invalid request", {core::FieldError{std::move(field), std::move(message)}});
 }
@@ -90,9 +95,9 @@ Task<void> Accounts::Throttle(const char* action, const Limit& limit, const std:
   std::string kind_account = "acct";
   std::string subject = ip.empty() ? "unknown" : ip;
   CO_TRY(by_ip, co_await limiter_.Hit(name, kind_ip, subject, limit.per_ip, settings_.abuse_window));
-  if (by_ip) co_return Fail(TooManyRequests(*by_ip));
+  if (by_ip) co_return Fail(Throttled(*by_ip));
   CO_TRY(by_account, co_await limiter_.Hit(name, kind_account, account, limit.per_account, settings_.abuse_window));
-  if (by_account) co_return Fail(TooManyRequests(*by_account));
+  if (by_account) co_return Fail(Throttled(*by_account));
   co_return Status{};
 }
 
@@ -264,9 +269,9 @@ Task<Tokens> Accounts::Login(const LoginCommand& cmd, const ClientInfo& client) 
   std::string action = "login";
   std::string kind = "ip";
   CO_TRY(by_ip, co_await limiter_.Hit(action, kind, ip, settings_.login.per_ip, settings_.abuse_window));
-  if (by_ip) co_return Fail(TooManyRequests(*by_ip));
+  if (by_ip) co_return Fail(Throttled(*by_ip));
   CO_TRY(locked, co_await limiter_.Locked(account));
-  if (locked) co_return Fail(TooManyRequests(*locked));
+  if (locked) co_return Fail(Throttled(*locked));
 
   auto load = [&](Connection& c) { return repo::UserByEmail(c, *email); };
   CO_TRY(user, co_await db_.Run(load));

@@ -5,7 +5,7 @@
 // owns the BlockingPool that runs Argon2id. Thread-safety: every method may be awaited from any
 // I/O thread concurrently. Errors are core::Error values: invalid_argument (400) and
 // unprocessable (422) with field errors for bad input, unauthenticated (401), forbidden (403),
-// not_found (404), too_many_requests (429, field `retry_after`), unavailable (503) when an
+// not_found (404), too_many_requests (429, with its retry_after), unavailable (503) when an
 // engine is down. Bad input never changes anything.
 #pragma once
 

@@ -22,23 +22,6 @@ std::string Iso(std::int64_t ms) {
   return core::FormatTimestamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
 }
 
-// An error as its HTTP answer; a 429 carries Retry-After (from the `retry_after` field).
-Response Answer(const Error& e) {
-  if (e.code == Errc::too_many_requests && !e.fields.empty() && e.fields[0].field == "retry_after") {
-    auto res = Response::Problem(429, e.message);
-    res.SetHeader("Retry-After", e.fields[0].message);
-    return res;
-  }
-  return Response(e);
-}
-
-template <class T>
-bool Failed(const core::Result<T>& r, Response& out) {
-  if (r) return false;
-  out = Answer(r.error());
-  return true;
-}
-
 json::object ProfileJson(const User& u, bool admin_view = false) {
   json::array roles;
   for (const auto& r : u.roles) roles.emplace_back(r);
@@ -163,7 +146,9 @@ ClientInfo Client(const Request& req, const Settings& s) {
   return c;
 }
 
-const Response kAccepted = Response::Json(202, json::object{{"status", "accepted"}});
+// The answer of register, resend and reset requests: the same bytes whether or not the address
+// has an account (no enumeration).
+Response Accepted() { return Response::Json(202, json::object{{"status", "accepted"}}); }
 
 core::Result<Address> ParseAddress(const json::object& body) {
   Fields f{body, {}};
@@ -197,9 +182,8 @@ constexpr std::initializer_list<const char*> kAddressFields = {"label", "line1",
 
 }  // namespace
 
+
 void AddRoutes(http::Router& router, RouteDeps d) {
-  // Handlers outlive this call: they hold the dependencies through a shared copy of `d`.
-  auto ctx = std::make_shared<const RouteDeps>(d);
   // Outcomes of the authentication routes, for dashboards and alerts (a burst of reuse or
   // lockouts is an attack).
   struct Outcomes {
@@ -209,23 +193,15 @@ void AddRoutes(http::Router& router, RouteDeps d) {
   auto outcome = [&](const char* name) {
     return &d.registry.GetCounter("user_auth_outcomes_total", "Outcomes of the authentication routes", {{"outcome", name}});
   };
-  auto counters = std::make_shared<const Outcomes>(Outcomes{outcome("login_ok"), outcome("login_refused"), outcome("login_throttled"),
-                                                            outcome("refresh_ok"), outcome("refresh_refused"), outcome("register_accepted"),
-                                                            outcome("oidc_ok"), outcome("oidc_refused")});
-#define USE_CTX                             \
-  Accounts& accounts = ctx->accounts;       \
-  auth::Authenticator& authn = ctx->authenticator; \
-  const Settings& settings = ctx->settings; \
-  (void)accounts;                           \
-  (void)authn;                              \
-  (void)settings
+  const Outcomes counters{outcome("login_ok"),        outcome("login_refused"),   outcome("login_throttled"),
+                          outcome("refresh_ok"),      outcome("refresh_refused"), outcome("register_accepted"),
+                          outcome("oidc_ok"),         outcome("oidc_refused")};
+  // Handlers outlive this call: each holds a copy of `d` (references to parts that outlive the
+  // router) and of `counters` (pointers into the registry, which outlives the server).
 
-  router.Post("/v1/auth/register", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto body = Body(req, {"email", "password", "name", "phone", "locale", "sms_opt_in"});
-    Response out;
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Post("/v1/auth/register", [d, counters](Request& req) -> awaitable<Response> {
+    CO_TRY(body, Body(req, {"email", "password", "name", "phone", "locale", "sms_opt_in"}));
+    Fields f{body, {}};
     RegisterCommand cmd;
     cmd.email = f.Str("email", true, 254).value_or("");
     cmd.password = f.Str("password", true, 4096).value_or("");
@@ -236,148 +212,115 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     if (!ValidLocale(cmd.locale)) f.errors.push_back({"locale", "must be a language tag such as en or de-AT"});
     cmd.sms_opt_in = f.Bool("sms_opt_in").value_or(false);
     if (!cmd.email.empty() && !NormalizeEmail(cmd.email)) f.errors.push_back({"email", "must be a valid email address"});
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto client = Client(req, settings);
-    auto done = co_await accounts.Register(cmd, client);
-    if (Failed(done, out)) co_return out;
-    counters->registered->Inc();
-    co_return kAccepted;
+    CO_TRY_STATUS(f.Done());
+    auto client = Client(req, d.settings);
+    CO_TRY_STATUS(co_await d.accounts.Register(cmd, client));
+    counters.registered->Inc();
+    co_return Accepted();
   });
 
-  router.Post("/v1/auth/verify-email", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto body = Body(req, {"token"});
-    Response out;
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Post("/v1/auth/verify-email", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(body, Body(req, {"token"}));
+    Fields f{body, {}};
     auto token = f.Str("token", true, 128).value_or("");
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto email = co_await accounts.VerifyEmail(token);
-    if (Failed(email, out)) co_return out;
-    co_return Response::Json(200, json::object{{"status", "verified"}, {"email", *email}});
+    CO_TRY_STATUS(f.Done());
+    CO_TRY(email, co_await d.accounts.VerifyEmail(token));
+    co_return Response::Json(200, json::object{{"status", "verified"}, {"email", email}});
   });
 
-  auto email_only = [ctx, counters](const char* action) {
-    return [ctx, counters, action](Request& req) -> awaitable<Response> {
-      USE_CTX;
-      auto body = Body(req, {"email"});
-      Response out;
-      if (Failed(body, out)) co_return out;
-      Fields f{*body, {}};
+  auto email_only = [d](bool resend) {
+    return [d, resend](Request& req) -> awaitable<Response> {
+      CO_TRY(body, Body(req, {"email"}));
+      Fields f{body, {}};
       auto email = f.Str("email", true, 254).value_or("");
       if (!email.empty() && !NormalizeEmail(email)) f.errors.push_back({"email", "must be a valid email address"});
-      auto valid = f.Done();
-      if (Failed(valid, out)) co_return out;
-      auto client = Client(req, settings);
-      core::Status done;
-      if (std::string_view(action) == "resend") done = co_await accounts.ResendVerification(email, client);
-      else done = co_await accounts.RequestPasswordReset(email, client);
-      if (Failed(done, out)) co_return out;
-      co_return kAccepted;
+      CO_TRY_STATUS(f.Done());
+      auto client = Client(req, d.settings);
+      if (resend) {
+        CO_TRY_STATUS(co_await d.accounts.ResendVerification(email, client));
+      } else {
+        CO_TRY_STATUS(co_await d.accounts.RequestPasswordReset(email, client));
+      }
+      co_return Accepted();
     };
   };
-  router.Post("/v1/auth/resend-verification", email_only("resend"));
-  router.Post("/v1/auth/password-reset/request", email_only("reset"));
+  router.Post("/v1/auth/resend-verification", email_only(true));
+  router.Post("/v1/auth/password-reset/request", email_only(false));
 
-  router.Post("/v1/auth/password-reset/confirm", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto body = Body(req, {"token", "password"});
-    Response out;
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Post("/v1/auth/password-reset/confirm", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(body, Body(req, {"token", "password"}));
+    Fields f{body, {}};
     auto token = f.Str("token", true, 128).value_or("");
     auto password = f.Str("password", true, 4096).value_or("");
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto done = co_await accounts.ConfirmPasswordReset(token, password);
-    if (Failed(done, out)) co_return out;
+    CO_TRY_STATUS(f.Done());
+    CO_TRY_STATUS(co_await d.accounts.ConfirmPasswordReset(token, password));
     co_return Response::Empty(204);
   });
 
-  router.Post("/v1/auth/login", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto body = Body(req, {"email", "password", "remember_me", "guest_cart_id"});
-    Response out;
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Post("/v1/auth/login", [d, counters](Request& req) -> awaitable<Response> {
+    CO_TRY(body, Body(req, {"email", "password", "remember_me", "guest_cart_id"}));
+    Fields f{body, {}};
     LoginCommand cmd;
     cmd.email = f.Str("email", true, 254).value_or("");
     cmd.password = f.Str("password", true, 4096).value_or("");
     cmd.remember_me = f.Bool("remember_me").value_or(false);
     cmd.guest_cart_id = f.Text("guest_cart_id", false, 64);
     if (!cmd.email.empty() && !NormalizeEmail(cmd.email)) f.errors.push_back({"email", "must be a valid email address"});
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto client = Client(req, settings);
-    auto tokens = co_await accounts.Login(cmd, client);
-    if (!tokens) (tokens.error().code == Errc::too_many_requests ? counters->login_throttled : counters->login_refused)->Inc();
-    else counters->login_ok->Inc();
-    if (Failed(tokens, out)) co_return out;
-    co_return Response::Json(200, TokensJson(*tokens)).SetHeader("Cache-Control", "no-store");
+    CO_TRY_STATUS(f.Done());
+    auto client = Client(req, d.settings);
+    auto login = co_await d.accounts.Login(cmd, client);
+    if (!login) (login.error().code == Errc::too_many_requests ? counters.login_throttled : counters.login_refused)->Inc();
+    else counters.login_ok->Inc();
+    CO_TRY(tokens, std::move(login));
+    co_return Response::Json(200, TokensJson(tokens)).SetHeader("Cache-Control", "no-store");
   });
 
-  router.Post("/v1/auth/refresh", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto body = Body(req, {"refresh_token"});
-    Response out;
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Post("/v1/auth/refresh", [d, counters](Request& req) -> awaitable<Response> {
+    CO_TRY(body, Body(req, {"refresh_token"}));
+    Fields f{body, {}};
     auto token = f.Str("refresh_token", true, 128).value_or("");
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto client = Client(req, settings);
-    auto tokens = co_await accounts.Refresh(token, client);
-    (tokens ? counters->refresh_ok : counters->refresh_refused)->Inc();
-    if (Failed(tokens, out)) co_return out;
-    co_return Response::Json(200, TokensJson(*tokens)).SetHeader("Cache-Control", "no-store");
+    CO_TRY_STATUS(f.Done());
+    auto client = Client(req, d.settings);
+    auto refreshed = co_await d.accounts.Refresh(token, client);
+    (refreshed ? counters.refresh_ok : counters.refresh_refused)->Inc();
+    CO_TRY(tokens, std::move(refreshed));
+    co_return Response::Json(200, TokensJson(tokens)).SetHeader("Cache-Control", "no-store");
   });
 
-  router.Post("/v1/auth/logout", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto body = Body(req, {"refresh_token"}, true);
-    Response out;
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Post("/v1/auth/logout", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(body, Body(req, {"refresh_token"}, true));
+    Fields f{body, {}};
     auto refresh = f.Str("refresh_token", false, 128);
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto claims = co_await authn.Authenticate(req);
+    CO_TRY_STATUS(f.Done());
+    auto claims = co_await d.authenticator.Authenticate(req);
     if (claims) {
       const std::string reason = "logout";
-      auto done = co_await accounts.EndSession(claims->subject, claims->session_id, reason);
-      if (!done && done.error().code != Errc::not_found) co_return Answer(done.error());
+      auto done = co_await d.accounts.EndSession(claims->subject, claims->session_id, reason);
+      if (!done && done.error().code != Errc::not_found) co_return done.error();  // already ended: still 204
       co_return Response::Empty(204);
     }
-    if (!refresh) co_return Answer(claims.error());
-    auto done = co_await accounts.EndSessionByRefresh(*refresh);
-    if (Failed(done, out)) co_return out;
+    if (!refresh) co_return claims.error();
+    CO_TRY_STATUS(co_await d.accounts.EndSessionByRefresh(*refresh));
     co_return Response::Empty(204);
   });
 
-  router.Post("/v1/auth/logout-all", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
+  router.Post("/v1/auth/logout-all", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     const std::string reason = "logout_all";
     const std::optional<std::string> except;
-    auto done = co_await accounts.EndAllSessions(claims->subject, except, reason);
-    if (Failed(done, out)) co_return out;
+    CO_TRY_STATUS(co_await d.accounts.EndAllSessions(claims.subject, except, reason));
     co_return Response::Empty(204);
   });
 
-  router.Get("/v1/auth/introspect", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
+  router.Get("/v1/auth/introspect", [d](Request& req) -> awaitable<Response> {
+    auto claims = co_await d.authenticator.Authenticate(req);
     if (!claims) {
-      auto res = Answer(claims.error());
+      Response res = claims.error();
       if (claims.error().code == Errc::unauthenticated) res.SetHeader("WWW-Authenticate", "Bearer");
       co_return res;
     }
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(ctx->clock.Now().time_since_epoch()).count();
-    auto cache_for = std::clamp<std::int64_t>(claims->expires_at - now, 0, settings.gateway_cache.count());
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(d.clock.Now().time_since_epoch()).count();
+    auto cache_for = std::clamp<std::int64_t>(claims->expires_at - now, 0, d.settings.gateway_cache.count());
     std::string roles;
     for (const auto& r : claims->roles) roles += (roles.empty() ? "" : ",") + r;
     auto res = Response::Empty(204);
@@ -390,61 +333,48 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     co_return res;
   });
 
-  router.Get("/.well-known/jwks.json", [ctx](Request&) -> awaitable<Response> {
-    auto res = Response::Json(200, ctx->keys.public_keys.ToJwks());
+  router.Get("/.well-known/jwks.json", [d](Request&) -> awaitable<Response> {
+    auto res = Response::Json(200, d.keys.public_keys.ToJwks());
     res.SetHeader("Cache-Control", "public, max-age=300");
     co_return res;
   });
 
-  router.Get("/v1/auth/oidc/{provider}/start", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
+  router.Get("/v1/auth/oidc/{provider}/start", [d](Request& req) -> awaitable<Response> {
     std::string provider(*req.PathParam("provider"));
-    auto url = co_await ctx->social.Start(provider);
-    Response out;
-    if (Failed(url, out)) co_return out;
+    CO_TRY(url, co_await d.social.Start(provider));
     if (req.Query("redirect") == std::optional<std::string>("0"))
-      co_return Response::Json(200, json::object{{"authorization_url", *url}}).SetHeader("Cache-Control", "no-store");
+      co_return Response::Json(200, json::object{{"authorization_url", url}}).SetHeader("Cache-Control", "no-store");
     auto res = Response::Empty(302);
-    res.SetHeader("Location", *url);
+    res.SetHeader("Location", url);
     res.SetHeader("Cache-Control", "no-store");
     co_return res;
   });
 
-  router.Get("/v1/auth/oidc/{provider}/callback", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
+  router.Get("/v1/auth/oidc/{provider}/callback", [d, counters](Request& req) -> awaitable<Response> {
     std::string provider(*req.PathParam("provider"));
-    if (!ctx->social.Has(provider)) co_return Answer(Error::NotFound("no such provider"));
-    if (auto error = req.Query("error")) co_return Answer(Error{Errc::unauthenticated, "the provider refused the sign-in"});
+    if (!d.social.Has(provider)) co_return Error::NotFound("no such provider");
+    if (req.Query("error")) co_return Error{Errc::unauthenticated, "the provider refused the sign-in"};
     auto code = req.Query("code").value_or("");
     auto state = req.Query("state").value_or("");
-    auto client = Client(req, settings);
-    auto tokens = co_await ctx->social.Callback(provider, code, state, client);
-    (tokens ? counters->oidc_ok : counters->oidc_refused)->Inc();
-    Response out;
-    if (Failed(tokens, out)) co_return out;
-    co_return Response::Json(200, TokensJson(*tokens)).SetHeader("Cache-Control", "no-store");
+    auto client = Client(req, d.settings);
+    auto signed_in = co_await d.social.Callback(provider, code, state, client);
+    (signed_in ? counters.oidc_ok : counters.oidc_refused)->Inc();
+    CO_TRY(tokens, std::move(signed_in));
+    co_return Response::Json(200, TokensJson(tokens)).SetHeader("Cache-Control", "no-store");
   });
 
   // ------------------------------------------------------------------ the account itself
 
-  router.Get("/v1/me", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
-    auto user = co_await accounts.Profile(claims->subject);
-    if (Failed(user, out)) co_return out;
-    co_return Response::Json(200, ProfileJson(*user));
+  router.Get("/v1/me", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(user, co_await d.accounts.Profile(claims.subject));
+    co_return Response::Json(200, ProfileJson(user));
   });
 
-  router.Patch("/v1/me", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
-    auto body = Body(req, {"name", "phone", "locale", "sms_opt_in"});
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Patch("/v1/me", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(body, Body(req, {"name", "phone", "locale", "sms_opt_in"}));
+    Fields f{body, {}};
     ProfilePatch patch;
     patch.name = f.Text("name", false, 100);
     if (f.IsNull("phone")) {
@@ -456,57 +386,39 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     patch.locale = f.Str("locale", false, 35);
     if (patch.locale && !ValidLocale(*patch.locale)) f.errors.push_back({"locale", "must be a language tag such as en or de-AT"});
     patch.sms_opt_in = f.Bool("sms_opt_in");
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto user = co_await accounts.UpdateProfile(claims->subject, patch);
-    if (Failed(user, out)) co_return out;
-    co_return Response::Json(200, ProfileJson(*user));
+    CO_TRY_STATUS(f.Done());
+    CO_TRY(user, co_await d.accounts.UpdateProfile(claims.subject, patch));
+    co_return Response::Json(200, ProfileJson(user));
   });
 
-  router.Post("/v1/me/email", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
-    auto body = Body(req, {"new_email", "password"});
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Post("/v1/me/email", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(body, Body(req, {"new_email", "password"}));
+    Fields f{body, {}};
     auto email = f.Str("new_email", true, 254).value_or("");
     auto password = f.Str("password", false, 4096).value_or("");
     if (!email.empty() && !NormalizeEmail(email)) f.errors.push_back({"new_email", "must be a valid email address"});
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto done = co_await accounts.RequestEmailChange(claims->subject, email, password);
-    if (Failed(done, out)) co_return out;
-    co_return kAccepted;
+    CO_TRY_STATUS(f.Done());
+    CO_TRY_STATUS(co_await d.accounts.RequestEmailChange(claims.subject, email, password));
+    co_return Accepted();
   });
 
-  router.Post("/v1/me/password", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
-    auto body = Body(req, {"current_password", "new_password"});
-    if (Failed(body, out)) co_return out;
-    Fields f{*body, {}};
+  router.Post("/v1/me/password", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(body, Body(req, {"current_password", "new_password"}));
+    Fields f{body, {}};
     auto current = f.Str("current_password", true, 4096).value_or("");
     auto next = f.Str("new_password", true, 4096).value_or("");
-    auto valid = f.Done();
-    if (Failed(valid, out)) co_return out;
-    auto done = co_await accounts.ChangePassword(claims->subject, claims->session_id, current, next);
-    if (Failed(done, out)) co_return out;
+    CO_TRY_STATUS(f.Done());
+    CO_TRY_STATUS(co_await d.accounts.ChangePassword(claims.subject, claims.session_id, current, next));
     co_return Response::Empty(204);
   });
 
-  router.Get("/v1/me/sessions", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
-    auto sessions = co_await accounts.Sessions(claims->subject);
-    if (Failed(sessions, out)) co_return out;
+  router.Get("/v1/me/sessions", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(sessions, co_await d.accounts.Sessions(claims.subject));
     json::array list;
-    for (const auto& s : *sessions)
+    for (const auto& s : sessions)
       list.push_back(json::object{{"id", s.id},
                                   {"created_at", Iso(s.created_at)},
                                   {"last_used_at", Iso(s.last_used_at)},
@@ -515,90 +427,63 @@ void AddRoutes(http::Router& router, RouteDeps d) {
                                   {"method", s.method},
                                   {"ip", s.ip},
                                   {"user_agent", s.user_agent},
-                                  {"current", s.id == claims->session_id}});
+                                  {"current", s.id == claims.session_id}});
     co_return Response::Json(200, json::object{{"sessions", list}});
   });
 
-  router.Delete("/v1/me/sessions/{id}", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
+  router.Delete("/v1/me/sessions/{id}", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     std::string id(*req.PathParam("id"));
-    if (!messaging::IsUuid(id)) co_return Answer(Error::NotFound("no such session"));
+    if (!messaging::IsUuid(id)) co_return Error::NotFound("no such session");
     const std::string reason = "ended";
-    auto done = co_await accounts.EndSession(claims->subject, id, reason);
-    if (Failed(done, out)) co_return out;
+    CO_TRY_STATUS(co_await d.accounts.EndSession(claims.subject, id, reason));
     co_return Response::Empty(204);
   });
 
-  router.Get("/v1/me/addresses", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
-    auto list = co_await accounts.ListAddresses(claims->subject);
-    if (Failed(list, out)) co_return out;
+  router.Get("/v1/me/addresses", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(list, co_await d.accounts.ListAddresses(claims.subject));
     json::array items;
-    for (const auto& a : *list) items.push_back(AddressJson(a));
+    for (const auto& a : list) items.push_back(AddressJson(a));
     co_return Response::Json(200, json::object{{"addresses", items}});
   });
 
-  router.Post("/v1/me/addresses", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
-    auto body = Body(req, kAddressFields);
-    if (Failed(body, out)) co_return out;
-    if (body->contains("id")) co_return Answer(Error::Invalid("invalid request", {{"id", "is chosen by the service"}}));
-    auto address = ParseAddress(*body);
-    if (Failed(address, out)) co_return out;
-    auto created = co_await accounts.CreateAddress(claims->subject, *address);
-    if (Failed(created, out)) co_return out;
-    auto res = Response::Json(201, AddressJson(*created));
-    res.SetHeader("Location", "/v1/me/addresses/" + created->id);
+  router.Post("/v1/me/addresses", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(body, Body(req, kAddressFields));
+    if (body.contains("id")) co_return Error::Invalid("invalid request", {{"id", "is chosen by the service"}});
+    CO_TRY(address, ParseAddress(body));
+    CO_TRY(created, co_await d.accounts.CreateAddress(claims.subject, address));
+    auto res = Response::Json(201, AddressJson(created));
+    res.SetHeader("Location", "/v1/me/addresses/" + created.id);
     co_return res;
   });
 
-  router.Put("/v1/me/addresses/{id}", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
+  router.Put("/v1/me/addresses/{id}", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     std::string id(*req.PathParam("id"));
-    if (!messaging::IsUuid(id)) co_return Answer(Error::NotFound("no such address"));
-    auto body = Body(req, kAddressFields);
-    if (Failed(body, out)) co_return out;
-    if (auto it = body->find("id"); it != body->end() && !(it->value().is_string() && it->value().as_string() == id))
-      co_return Answer(Error::Invalid("invalid request", {{"id", "must match the path"}}));
-    auto address = ParseAddress(*body);
-    if (Failed(address, out)) co_return out;
-    address->id = id;
-    auto updated = co_await accounts.UpdateAddress(claims->subject, *address);
-    if (Failed(updated, out)) co_return out;
-    co_return Response::Json(200, AddressJson(*updated));
+    if (!messaging::IsUuid(id)) co_return Error::NotFound("no such address");
+    CO_TRY(body, Body(req, kAddressFields));
+    if (auto it = body.find("id"); it != body.end() && !(it->value().is_string() && it->value().as_string() == id))
+      co_return Error::Invalid("invalid request", {{"id", "must match the path"}});
+    CO_TRY(address, ParseAddress(body));
+    address.id = id;
+    CO_TRY(updated, co_await d.accounts.UpdateAddress(claims.subject, address));
+    co_return Response::Json(200, AddressJson(updated));
   });
 
-  router.Delete("/v1/me/addresses/{id}", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.Authenticate(req);
-    Response out;
-    if (Failed(claims, out)) co_return out;
+  router.Delete("/v1/me/addresses/{id}", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     std::string id(*req.PathParam("id"));
-    if (!messaging::IsUuid(id)) co_return Answer(Error::NotFound("no such address"));
-    auto done = co_await accounts.DeleteAddress(claims->subject, id);
-    if (Failed(done, out)) co_return out;
+    if (!messaging::IsUuid(id)) co_return Error::NotFound("no such address");
+    CO_TRY_STATUS(co_await d.accounts.DeleteAddress(claims.subject, id));
     co_return Response::Empty(204);
   });
 
   // ------------------------------------------------------------------ admin
 
-  router.Get("/v1/admin/users", [ctx, counters](Request& req) -> awaitable<Response> {
-    USE_CTX;
-    auto claims = co_await authn.RequireRole(req, "admin");
-    Response out;
-    if (Failed(claims, out)) co_return out;
+  router.Get("/v1/admin/users", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.RequireRole(req, "admin"));
     std::vector<FieldError> errors;
     auto q = req.Query("q").value_or("");
     if (!ValidText(q, 100)) errors.push_back({"q", "must be at most 100 characters of text"});
@@ -615,31 +500,25 @@ void AddRoutes(http::Router& router, RouteDeps d) {
     };
     auto limit = number("limit", 50, 1, 200);
     auto offset = number("offset", 0, 0, 1'000'000);
-    if (!errors.empty()) co_return Answer(Error::Invalid("invalid query", errors));
-    auto users = co_await accounts.SearchUsers(q, limit, offset);
-    if (Failed(users, out)) co_return out;
+    if (!errors.empty()) co_return Error::Invalid("invalid query", errors);
+    CO_TRY(users, co_await d.accounts.SearchUsers(q, limit, offset));
     json::array items;
-    for (const auto& u : *users) items.push_back(ProfileJson(u, true));
+    for (const auto& u : users) items.push_back(ProfileJson(u, true));
     co_return Response::Json(200, json::object{{"users", items}});
   });
 
-  auto set_disabled = [ctx, counters](bool disabled) {
-    return [ctx, counters, disabled](Request& req) -> awaitable<Response> {
-      USE_CTX;
-      auto claims = co_await authn.RequireRole(req, "admin");
-      Response out;
-      if (Failed(claims, out)) co_return out;
+  auto set_disabled = [d](bool disabled) {
+    return [d, disabled](Request& req) -> awaitable<Response> {
+      CO_TRY(claims, co_await d.authenticator.RequireRole(req, "admin"));
       std::string id(*req.PathParam("id"));
-      if (!messaging::IsUuid(id)) co_return Answer(Error::NotFound("no such account"));
-      if (disabled && id == claims->subject) co_return Answer(Error{Errc::unprocessable, "an admin cannot disable their own account"});
-      auto user = co_await accounts.SetDisabled(id, disabled);
-      if (Failed(user, out)) co_return out;
-      co_return Response::Json(200, ProfileJson(*user, true));
+      if (!messaging::IsUuid(id)) co_return Error::NotFound("no such account");
+      if (disabled && id == claims.subject) co_return Error{Errc::unprocessable, "an admin cannot disable their own account"};
+      CO_TRY(user, co_await d.accounts.SetDisabled(id, disabled));
+      co_return Response::Json(200, ProfileJson(user, true));
     };
   };
   router.Post("/v1/admin/users/{id}/disable", set_disabled(true));
   router.Post("/v1/admin/users/{id}/enable", set_disabled(false));
-#undef USE_CTX
 }
 
 }  // namespace store::user
