@@ -9,6 +9,7 @@
 
 #include "adapters/account_store.hpp"
 #include "adapters/http_fetch.hpp"
+#include "adapters/key_files.hpp"
 #include "adapters/limiter.hpp"
 #include "adapters/redis_state.hpp"
 #include "app/accounts.hpp"
