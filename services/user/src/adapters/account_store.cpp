@@ -142,16 +142,16 @@ Result<std::optional<User>> MariaDbTransaction::UserById(const std::string& id, 
 
 Status MariaDbTransaction::InsertUser(const User& u, std::int64_t now) {
   TRY(r, c_.Execute("INSERT INTO users (id, email, email_verified, password_hash, name, phone, locale, sms_opt_in, roles, "
-                   "disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   u.id, u.email, u.email_verified, u.password_hash, u.name, u.phone, u.locale, u.sms_opt_in,
-                   JoinRoles(u.roles), u.disabled, now, now));
+                    "disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    u.id, u.email, u.email_verified, u.password_hash, u.name, u.phone, u.locale, u.sms_opt_in,
+                    JoinRoles(u.roles), u.disabled, now, now));
   (void)r;
   return {};
 }
 
 Status MariaDbTransaction::UpdateProfile(const User& u, std::int64_t now) {
   TRY(r, c_.Execute("UPDATE users SET name = ?, phone = ?, locale = ?, sms_opt_in = ?, updated_at = ? WHERE id = ?", u.name,
-                   u.phone, u.locale, u.sms_opt_in, now, u.id));
+                    u.phone, u.locale, u.sms_opt_in, now, u.id));
   (void)r;
   return {};
 }
@@ -176,7 +176,7 @@ Status MariaDbTransaction::SetPendingEmail(const std::string& user_id, const std
 
 Status MariaDbTransaction::SetEmail(const std::string& user_id, const std::string& email, std::int64_t now) {
   TRY(r, c_.Execute("UPDATE users SET email = ?, email_verified = TRUE, pending_email = NULL, updated_at = ? WHERE id = ?",
-                   email, now, user_id));
+                    email, now, user_id));
   (void)r;
   return {};
 }
@@ -202,17 +202,17 @@ Result<std::vector<User>> MariaDbTransaction::SearchUsers(const std::string& q, 
   }
   pattern += "%";
   TRY(rows, c_.Query(std::string("SELECT ") + kUserColumns +
-                        " FROM users WHERE email LIKE ? OR name LIKE ? OR id = ? ORDER BY created_at, id LIMIT ? OFFSET ?",
-                    pattern, pattern, q, limit, offset));
+                         " FROM users WHERE email LIKE ? OR name LIKE ? OR id = ? ORDER BY created_at, id LIMIT ? OFFSET ?",
+                     pattern, pattern, q, limit, offset));
   std::vector<User> out;
   for (const auto& r : rows) out.push_back(ToUser(r));
   return out;
 }
 
 Status MariaDbTransaction::InsertEmailToken(const std::string& hash, const std::string& user_id, const std::string& purpose,
-                        const std::string& email, std::int64_t now, std::int64_t expires_at) {
+                                            const std::string& email, std::int64_t now, std::int64_t expires_at) {
   TRY(r, c_.Execute("INSERT INTO email_tokens (token_hash, user_id, purpose, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                   hash, user_id, purpose, email, now, expires_at));
+                    hash, user_id, purpose, email, now, expires_at));
   (void)r;
   return {};
 }
@@ -232,32 +232,32 @@ Status MariaDbTransaction::UseEmailToken(const std::string& hash, std::int64_t n
 
 Status MariaDbTransaction::RetireEmailTokens(const std::string& user_id, const std::string& purpose, std::int64_t now) {
   TRY(r, c_.Execute("UPDATE email_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL", now, user_id,
-                   purpose));
+                    purpose));
   (void)r;
   return {};
 }
 
 Status MariaDbTransaction::InsertSession(const Session& s) {
   TRY(r, c_.Execute("INSERT INTO sessions (id, user_id, method, remember_me, ip, user_agent, created_at, last_used_at, expires_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   s.id, s.user_id, s.method, s.remember_me, s.ip, s.user_agent, s.created_at, s.last_used_at, s.expires_at));
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    s.id, s.user_id, s.method, s.remember_me, s.ip, s.user_agent, s.created_at, s.last_used_at, s.expires_at));
   (void)r;
   return {};
 }
 
 Result<std::optional<Session>> MariaDbTransaction::SessionById(const std::string& id) {
   TRY(row, c_.QueryOne("SELECT id, user_id, method, remember_me, ip, user_agent, created_at, last_used_at, expires_at, revoked_at "
-                      "FROM sessions WHERE id = ? AND revoked_at IS NULL FOR UPDATE",
-                      id));
+                       "FROM sessions WHERE id = ? AND revoked_at IS NULL FOR UPDATE",
+                       id));
   if (!row) return std::optional<Session>{};
   return std::optional<Session>{ToSession(*row)};
 }
 
 Result<std::vector<Session>> MariaDbTransaction::LiveSessions(const std::string& user_id, std::int64_t now, std::int64_t idle_ms) {
   TRY(rows, c_.Query("SELECT id, user_id, method, remember_me, ip, user_agent, created_at, last_used_at, expires_at FROM sessions "
-                    "WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? AND (remember_me OR last_used_at > ?) "
-                    "ORDER BY created_at DESC, id",
-                    user_id, now, now - idle_ms));
+                     "WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? AND (remember_me OR last_used_at > ?) "
+                     "ORDER BY created_at DESC, id",
+                     user_id, now, now - idle_ms));
   std::vector<Session> out;
   for (const auto& r : rows) out.push_back(ToSession(r));
   return out;
@@ -270,11 +270,11 @@ Status MariaDbTransaction::TouchSession(const std::string& id, std::int64_t now)
 }
 
 Result<std::vector<std::string>> MariaDbTransaction::RevokeSessions(const std::string& user_id, const std::optional<std::string>& only,
-                                                const std::optional<std::string>& except, const std::string& reason,
-                                                std::int64_t now) {
+                                                                    const std::optional<std::string>& except, const std::string& reason,
+                                                                    std::int64_t now) {
   TRY(rows, c_.Query("SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND (? IS NULL OR id = ?) "
-                    "AND (? IS NULL OR id <> ?) FOR UPDATE",
-                    user_id, only, only, except, except));
+                     "AND (? IS NULL OR id <> ?) FOR UPDATE",
+                     user_id, only, only, except, except));
   std::vector<std::string> ids;
   for (const auto& r : rows) {
     ids.push_back(r.Text("id"));
@@ -285,9 +285,9 @@ Result<std::vector<std::string>> MariaDbTransaction::RevokeSessions(const std::s
 }
 
 Status MariaDbTransaction::InsertRefresh(const std::string& hash, const std::string& session_id, const std::string& user_id,
-                     std::int64_t now) {
+                                         std::int64_t now) {
   TRY(r, c_.Execute("INSERT INTO refresh_tokens (token_hash, session_id, user_id, created_at) VALUES (?, ?, ?, ?)", hash,
-                   session_id, user_id, now));
+                    session_id, user_id, now));
   (void)r;
   return {};
 }
@@ -319,18 +319,18 @@ Result<std::optional<Address>> MariaDbTransaction::AddressById(const std::string
 
 Status MariaDbTransaction::InsertAddress(const std::string& user_id, const Address& a, std::int64_t now) {
   TRY(r, c_.Execute("INSERT INTO addresses (id, user_id, label, name, line1, line2, city, region, postal_code, country, phone, "
-                   "default_shipping, default_billing, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   a.id, user_id, a.label, a.name, a.line1, a.line2, a.city, a.region, a.postal_code, a.country, a.phone,
-                   a.default_shipping, a.default_billing, now, now));
+                    "default_shipping, default_billing, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    a.id, user_id, a.label, a.name, a.line1, a.line2, a.city, a.region, a.postal_code, a.country, a.phone,
+                    a.default_shipping, a.default_billing, now, now));
   (void)r;
   return {};
 }
 
 Status MariaDbTransaction::UpdateAddress(const std::string& user_id, const Address& a, std::int64_t now) {
   TRY(r, c_.Execute("UPDATE addresses SET label = ?, name = ?, line1 = ?, line2 = ?, city = ?, region = ?, postal_code = ?, "
-                   "country = ?, phone = ?, default_shipping = ?, default_billing = ?, updated_at = ? WHERE user_id = ? AND id = ?",
-                   a.label, a.name, a.line1, a.line2, a.city, a.region, a.postal_code, a.country, a.phone, a.default_shipping,
-                   a.default_billing, now, user_id, a.id));
+                    "country = ?, phone = ?, default_shipping = ?, default_billing = ?, updated_at = ? WHERE user_id = ? AND id = ?",
+                    a.label, a.name, a.line1, a.line2, a.city, a.region, a.postal_code, a.country, a.phone, a.default_shipping,
+                    a.default_billing, now, user_id, a.id));
   (void)r;
   return {};
 }
@@ -353,12 +353,12 @@ Status MariaDbTransaction::ClearOtherDefaults(const std::string& user_id, const 
 }
 
 Status MariaDbTransaction::RecordEmailRequest(const std::string& kind, const std::string& account_hash, const std::string& ip,
-                          std::int64_t now) {
+                                              std::int64_t now) {
   constexpr std::int64_t kKeepMs = 30ll * 24 * 3600 * 1000;
   TRY(pruned, c_.Execute("DELETE FROM email_requests WHERE created_at < ? ORDER BY created_at LIMIT 5", now - kKeepMs));
   (void)pruned;
   TRY(r, c_.Execute("INSERT INTO email_requests (kind, account_hash, ip, created_at) VALUES (?, ?, ?, ?)", kind, account_hash,
-                   ip.substr(0, 64), now));
+                    ip.substr(0, 64), now));
   (void)r;
   return {};
 }
@@ -370,9 +370,9 @@ Result<std::optional<std::string>> MariaDbTransaction::UserIdOfIdentity(const st
 }
 
 Status MariaDbTransaction::InsertIdentity(const std::string& provider, const std::string& subject, const std::string& user_id,
-                      const std::string& email, std::int64_t now) {
+                                          const std::string& email, std::int64_t now) {
   TRY(r, c_.Execute("INSERT INTO oidc_identities (provider, subject, user_id, email, created_at) VALUES (?, ?, ?, ?, ?)", provider,
-                   subject, user_id, email, now));
+                    subject, user_id, email, now));
   (void)r;
   return {};
 }

@@ -103,13 +103,13 @@ Status Accounts::SendVerification(AccountTransaction& tx, const User& u, const s
   auto expires = now + settings_.verification_ttl.count();
   TRY_STATUS(tx.InsertEmailToken(Sha256Hex(token), u.id, purpose, email, now, expires));
   return tx.AddEvent(kEmailVerificationRequested, u.id,
-                  {{"user_id", u.id},
-                   {"email", email},
-                   {"name", u.name},
-                   {"locale", u.locale},
-                   {"token", token},
-                   {"expires_at", core::FormatTimestamp(FromMs(expires))},
-                   {"reason", reason}});
+                     {{"user_id", u.id},
+                      {"email", email},
+                      {"name", u.name},
+                      {"locale", u.locale},
+                      {"token", token},
+                      {"expires_at", core::FormatTimestamp(FromMs(expires))},
+                      {"reason", reason}});
 }
 
 std::string Accounts::IssueAccess(const User& u, const std::string& sid) const {
@@ -142,7 +142,7 @@ Result<Tokens> Accounts::StartSession(AccountTransaction& tx, const User& u, con
   auto refresh = NewSecretToken();
   TRY_STATUS(tx.InsertRefresh(Sha256Hex(refresh), s.id, u.id, now));
   TRY_STATUS(tx.AddEvent(kLoggedIn, u.id,
-                      {{"user_id", u.id}, {"session_id", s.id}, {"method", method}, {"guest_cart_id", OptJson(guest_cart_id)}}));
+                         {{"user_id", u.id}, {"session_id", s.id}, {"method", method}, {"guest_cart_id", OptJson(guest_cart_id)}}));
   Tokens t;
   t.access_token = IssueAccess(u, s.id);
   t.expires_in = settings_.access_token_ttl.count();
@@ -181,14 +181,14 @@ Task<void> Accounts::Register(const RegisterCommand& cmd, const ClientInfo& clie
     u.sms_opt_in = cmd.sms_opt_in;
     TRY_STATUS(tx.InsertUser(u, now));
     TRY_STATUS(tx.AddEvent(kUserRegistered, u.id,
-                        {{"user_id", u.id},
-                         {"email", u.email},
-                         {"name", u.name},
-                         {"locale", u.locale},
-                         {"phone", OptJson(u.phone)},
-                         {"sms_opt_in", u.sms_opt_in},
-                         {"method", "password"},
-                         {"email_verified", false}}));
+                           {{"user_id", u.id},
+                            {"email", u.email},
+                            {"name", u.name},
+                            {"locale", u.locale},
+                            {"phone", OptJson(u.phone)},
+                            {"sms_opt_in", u.sms_opt_in},
+                            {"method", "password"},
+                            {"email_verified", false}}));
     return SendVerification(tx, u, u.email, "verify", "registration");
   };
   auto done = co_await store_.Transaction(fn);
@@ -220,11 +220,11 @@ Task<std::string> Accounts::VerifyEmail(const std::string& token) {
     if (taken) return Fail(Errc::conflict, "that address now belongs to another account");
     TRY_STATUS(tx.SetEmail(user->id, row->email, now));
     TRY_STATUS(tx.AddEvent(kEmailChanged, user->id,
-                        {{"user_id", user->id},
-                         {"old_email", user->email},
-                         {"new_email", row->email},
-                         {"name", user->name},
-                         {"locale", user->locale}}));
+                           {{"user_id", user->id},
+                            {"old_email", user->email},
+                            {"new_email", row->email},
+                            {"name", user->name},
+                            {"locale", user->locale}}));
     return Outcome{row->email};
   };
   CO_TRY(outcome, co_await store_.Transaction(fn));
@@ -384,14 +384,14 @@ Task<void> Accounts::RequestPasswordReset(const std::string& raw_email, const Cl
     auto expires = now + settings_.reset_ttl.count();
     TRY_STATUS(tx.InsertEmailToken(Sha256Hex(token), user->id, "reset", user->email, now, expires));
     return tx.AddEvent(kPasswordResetRequested, user->id,
-                    {{"user_id", user->id},
-                     {"email", user->email},
-                     {"name", user->name},
-                     {"locale", user->locale},
-                     {"phone", OptJson(user->phone)},
-                     {"sms_opt_in", user->sms_opt_in},
-                     {"token", token},
-                     {"expires_at", core::FormatTimestamp(FromMs(expires))}});
+                       {{"user_id", user->id},
+                        {"email", user->email},
+                        {"name", user->name},
+                        {"locale", user->locale},
+                        {"phone", OptJson(user->phone)},
+                        {"sms_opt_in", user->sms_opt_in},
+                        {"token", token},
+                        {"expires_at", core::FormatTimestamp(FromMs(expires))}});
   };
   co_return co_await store_.Transaction(fn);
 }
@@ -629,14 +629,14 @@ Task<Tokens> Accounts::LoginWithOidc(const OidcIdentity& id, const ClientInfo& c
         u.name = id.name.substr(0, 100);
         TRY_STATUS(tx.InsertUser(u, now));
         TRY_STATUS(tx.AddEvent(kUserRegistered, u.id,
-                            {{"user_id", u.id},
-                             {"email", u.email},
-                             {"name", u.name},
-                             {"locale", u.locale},
-                             {"phone", nullptr},
-                             {"sms_opt_in", false},
-                             {"method", "oidc"},
-                             {"email_verified", true}}));
+                               {{"user_id", u.id},
+                                {"email", u.email},
+                                {"name", u.name},
+                                {"locale", u.locale},
+                                {"phone", nullptr},
+                                {"sms_opt_in", false},
+                                {"method", "oidc"},
+                                {"email_verified", true}}));
         user = u;
       }
       TRY_STATUS(tx.InsertIdentity(id.provider, id.subject, user->id, id.email, now));
