@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "adapters/http_fetch.hpp"
 #include "domain/secrets.hpp"
 #include "http/routes.hpp"
 #include "store/db/migrations.hpp"
@@ -34,11 +33,16 @@ UserService::UserService(Settings settings, db::Options db, cache::Options cache
   if (auto m = db::Migrate(*db_, MessagingMigrationsDir()); !m)
     throw std::runtime_error("messaging migrations: " + m.error().message);
   cache_ = std::make_unique<cache::Cache>(std::move(cache));
+  account_store_ = std::make_unique<MariaDbAccountStore>(*db_, clock_, settings_.topic_prefix);
+  limiter_ = std::make_unique<RedisRateLimiter>(*cache_, settings_.key_prefix);
+  revocations_ = std::make_unique<RedisSessionRevocations>(*cache_);
+  oidc_states_ = std::make_unique<RedisOidcStateStore>(*cache_, settings_.key_prefix);
+  provider_http_ = std::make_unique<CurlFetcher>(2);
   keys_ = std::make_unique<KeyRing>(LoadKeyRing(settings_));
   policy_ = std::make_unique<PasswordPolicy>(settings_.password_min, settings_.password_max,
                                              PasswordPolicy::LoadList(settings_.common_list_file));
-  accounts_ = std::make_unique<Accounts>(settings_, *db_, *cache_, clock_, *keys_, *policy_);
-  social_ = std::make_unique<SocialLogin>(settings_, *cache_, clock_, *accounts_);
+  accounts_ = std::make_unique<Accounts>(settings_, *account_store_, *limiter_, *revocations_, clock_, *keys_, *policy_);
+  social_ = std::make_unique<SocialLogin>(settings_, *oidc_states_, *provider_http_, clock_, *accounts_);
   // Its own keys only: without a jwks_url the Authenticator never fetches, so a JWKS served
   // elsewhere (auth.jwks_url is for the other services; e.g. another instance on 18100) can never
   // replace them, not on a refresh and not on a token with an unknown kid.

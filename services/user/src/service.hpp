@@ -1,11 +1,17 @@
-// The composition root of the user service, shared by main.cpp and the component tests: builds
-// every part from its settings and gives the route table. Owns the Database, Cache, keys,
-// policy, use cases and authenticator; borrows the Clock. Construct at start-up (it applies the
+// The composition root of the user service, shared by main.cpp and the component tests: the one
+// place that knows which adapter implements which port (app/ports.hpp). Builds every part from
+// its settings and gives the route table. Owns the Database, Cache, adapters, keys, policy, use
+// cases and authenticator; borrows the Clock. Construct at start-up (it applies the
 // migrations and may throw std::runtime_error); the router it builds must not outlive it.
 #pragma once
 
 #include <memory>
 
+#include "adapters/account_store.hpp"
+#include "adapters/http_fetch.hpp"
+#include "adapters/key_files.hpp"
+#include "adapters/limiter.hpp"
+#include "adapters/redis_state.hpp"
 #include "app/accounts.hpp"
 #include "app/keys.hpp"
 #include "app/settings.hpp"
@@ -42,8 +48,15 @@ class UserService {
  private:
   Settings settings_;
   const core::Clock& clock_;
+  // Declaration order is construction order: engines, adapters, then the use cases borrowing
+  // them (destroyed in reverse).
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<cache::Cache> cache_;
+  std::unique_ptr<MariaDbAccountStore> account_store_;
+  std::unique_ptr<RedisRateLimiter> limiter_;
+  std::unique_ptr<RedisSessionRevocations> revocations_;
+  std::unique_ptr<RedisOidcStateStore> oidc_states_;
+  std::unique_ptr<CurlFetcher> provider_http_;
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<PasswordPolicy> policy_;
   std::unique_ptr<Accounts> accounts_;

@@ -32,30 +32,7 @@ size_t CollectHeader(char* data, size_t size, size_t n, void* user) {
 }
 }  // namespace
 
-std::string FetchResponse::Header(std::string_view name) const {
-  std::string lower(name);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const auto& [k, v] : headers)
-    if (k == lower) return v;
-  return "";
-}
-
 void CurlGlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-
-std::string FormEncode(std::string_view value) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 core::Result<FetchResponse> Fetch(const FetchRequest& request) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
@@ -94,6 +71,11 @@ core::Result<FetchResponse> Fetch(const FetchRequest& request) {
     return core::Fail(core::Errc::unavailable, std::string("provider unreachable: ") + curl_easy_strerror(rc) + " " + request.url);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
+}
+
+Task<FetchResponse> CurlFetcher::Fetch(const FetchRequest& request) {
+  auto fn = [&] { return store::user::Fetch(request); };
+  co_return co_await pool_->Run(fn);
 }
 
 }  // namespace store::user

@@ -5,33 +5,28 @@
 namespace store::user {
 
 namespace {
-std::int64_t CeilSeconds(std::int64_t ms) { return std::max<std::int64_t>(1, (ms + 999) / 1000); }
+std::chrono::seconds CeilSeconds(std::int64_t ms) { return std::chrono::seconds(std::max<std::int64_t>(1, (ms + 999) / 1000)); }
 }  // namespace
 
-core::Error TooManyRequests(std::int64_t retry_after_seconds) {
-  return core::Error{core::Errc::too_many_requests, "too many attempts; try again later",
-                     {core::FieldError{"retry_after", std::to_string(retry_after_seconds)}}};
-}
-
-boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Limiter::Hit(const std::string& action, const std::string& kind,
-                                                                                const std::string& subject, std::int64_t limit,
-                                                                                std::chrono::milliseconds window) {
+Task<std::optional<std::chrono::seconds>> RedisRateLimiter::Hit(const std::string& action, const std::string& kind,
+                                                                 const std::string& subject, std::int64_t limit,
+                                                                 std::chrono::milliseconds window) {
   std::string key = prefix_ + "rl:" + action + ":" + kind + ":" + subject;
   std::vector<cache::Command> commands{{"INCR", key}, {"PEXPIRE", key, std::to_string(window.count()), "NX"}, {"PTTL", key}};
   CO_TRY(replies, co_await cache_.Pipeline(std::move(commands)));
   if (replies.size() != 3 || replies[0].is_error()) co_return core::Fail(core::Errc::unavailable, "rate counter failed");
-  if (replies[0].integer <= limit) co_return std::optional<std::int64_t>{};
-  co_return std::optional<std::int64_t>{CeilSeconds(std::max<std::int64_t>(replies[2].integer, 1))};
+  if (replies[0].integer <= limit) co_return std::optional<std::chrono::seconds>{};
+  co_return std::optional<std::chrono::seconds>{CeilSeconds(std::max<std::int64_t>(replies[2].integer, 1))};
 }
 
-boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Limiter::Locked(const std::string& account) {
+Task<std::optional<std::chrono::seconds>> RedisRateLimiter::Locked(const std::string& account) {
   std::string key = prefix_ + "lock:" + account;
   CO_TRY(ttl, co_await cache_.Ttl(std::move(key)));
-  if (!ttl || ttl->count() <= 0) co_return std::optional<std::int64_t>{};
-  co_return std::optional<std::int64_t>{CeilSeconds(ttl->count())};
+  if (!ttl || ttl->count() <= 0) co_return std::optional<std::chrono::seconds>{};
+  co_return std::optional<std::chrono::seconds>{CeilSeconds(ttl->count())};
 }
 
-boost::asio::awaitable<core::Status> Limiter::Failed(const std::string& account, const LockoutPolicy& policy) {
+Task<void> RedisRateLimiter::Failed(const std::string& account, const LockoutPolicy& policy) {
   std::string consecutive = prefix_ + "lf:" + account;
   std::string hourly = prefix_ + "lh:" + account;
   std::string window = std::to_string(policy.window.count());
@@ -57,7 +52,7 @@ boost::asio::awaitable<core::Status> Limiter::Failed(const std::string& account,
   co_return core::Status{};
 }
 
-boost::asio::awaitable<core::Status> Limiter::Succeeded(const std::string& account) {
+Task<void> RedisRateLimiter::Succeeded(const std::string& account) {
   std::string consecutive = prefix_ + "lf:" + account;
   CO_TRY(n, co_await cache_.Del(std::move(consecutive)));
   (void)n;

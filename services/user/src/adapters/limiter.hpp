@@ -6,50 +6,29 @@
 //   <prefix>lock:<acct>                        the lockout itself; its TTL is the Retry-After
 // Account subjects are the SHA-256 of the normalised email, whether or not the account exists,
 // so the answers are the same for known and unknown addresses.
-// Thread-safety: stateless apart from the Cache (thread-safe).
+// Thread-safety: stateless apart from the Cache (thread-safe); borrows the Cache.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
-#include <chrono>
-#include <cstdint>
-#include <optional>
 #include <string>
 
+#include "app/ports.hpp"
 #include "store/cache/cache.hpp"
-#include "store/core/result.hpp"
 
 namespace store::user {
 
-struct LockoutPolicy {
-  std::int64_t threshold = 5;
-  std::chrono::milliseconds base{1000};
-  std::chrono::milliseconds max{std::chrono::minutes(15)};
-  std::int64_t per_window = 100;
-  std::chrono::milliseconds window{std::chrono::hours(1)};
-};
-
-class Limiter {
+// The RateLimiter port on Redis.
+class RedisRateLimiter final : public RateLimiter {
  public:
-  Limiter(cache::Cache& cache, std::string prefix) : cache_(cache), prefix_(std::move(prefix)) {}
-  // (Parameters are references: callers pass named values, never temporaries, inside co_await.)
-  // Counts one attempt; nullopt while within `limit` per `window`, else the seconds until the
-  // window ends.
-  boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Hit(const std::string& action, const std::string& kind,
-                                                                         const std::string& subject, std::int64_t limit,
-                                                                         std::chrono::milliseconds window);
-  // Seconds left on the account's lockout, nullopt when not locked.
-  boost::asio::awaitable<core::Result<std::optional<std::int64_t>>> Locked(const std::string& account);
-  // A failed login: counts it and locks the account when the policy says so.
-  boost::asio::awaitable<core::Status> Failed(const std::string& account, const LockoutPolicy& policy);
-  // A successful login clears the consecutive-failure count.
-  boost::asio::awaitable<core::Status> Succeeded(const std::string& account);
+  RedisRateLimiter(cache::Cache& cache, std::string prefix) : cache_(cache), prefix_(std::move(prefix)) {}
+  Task<std::optional<std::chrono::seconds>> Hit(const std::string& action, const std::string& kind, const std::string& subject,
+                                                std::int64_t limit, std::chrono::milliseconds window) override;
+  Task<std::optional<std::chrono::seconds>> Locked(const std::string& account) override;
+  Task<void> Failed(const std::string& account, const LockoutPolicy& policy) override;
+  Task<void> Succeeded(const std::string& account) override;
 
  private:
   cache::Cache& cache_;
   std::string prefix_;
 };
-
-// The error for an exceeded limit: 429 with Retry-After (the HTTP layer reads `retry_after`).
-core::Error TooManyRequests(std::int64_t retry_after_seconds);
 
 }  // namespace store::user

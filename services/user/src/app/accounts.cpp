@@ -2,12 +2,9 @@
 
 #include <boost/json.hpp>
 
-#include "adapters/repository.hpp"
 #include "store/auth/auth.hpp"
 #include "store/core/ids.hpp"
 #include "store/log/log.hpp"
-#include "store/messaging/envelope.hpp"
-#include "store/messaging/outbox.hpp"
 
 namespace store::user {
 
@@ -16,11 +13,15 @@ using core::Error;
 using core::Fail;
 using core::Result;
 using core::Status;
-using db::Connection;
 
 namespace {
 constexpr const char* kInvalidCredentials = "invalid email or password";
 constexpr const char* kBadLink = "the link is invalid or has expired";
+
+// An exceeded limit: 429, Retry-After = the time until the window or the lockout ends.
+Error Throttled(std::chrono::seconds retry_after) {
+  return Error::TooManyRequests("too many attempts; try again later", retry_after);
+}
 
 Error FieldInvalid(std::string field, std::string message) {
   return Error::Invalid("invalid request", {core::FieldError{std::move(field), std::move(message)}});
@@ -38,17 +39,17 @@ boost::json::value OptJson(const std::optional<std::string>& v) {
 }
 }  // namespace
 
-Accounts::Accounts(const Settings& settings, db::Database& db, cache::Cache& cache, const core::Clock& clock,
-                   const KeyRing& keys, const PasswordPolicy& policy)
+Accounts::Accounts(const Settings& settings, AccountStore& store, RateLimiter& limiter, SessionRevocations& revocations,
+                   const core::Clock& clock, const KeyRing& keys, const PasswordPolicy& policy)
     : settings_(settings),
-      db_(db),
-      cache_(cache),
+      store_(store),
+      limiter_(limiter),
+      revocations_(revocations),
       clock_(clock),
       keys_(keys),
       policy_(policy),
       hasher_(Argon2Params{settings.argon2_ops, static_cast<std::size_t>(settings.argon2_memory)}),
-      hash_pool_(std::make_unique<core::BlockingPool>(static_cast<std::size_t>(settings.hash_threads))),
-      limiter_(cache, settings.key_prefix) {
+      hash_pool_(std::make_unique<core::BlockingPool>(static_cast<std::size_t>(settings.hash_threads))) {
   // A hash of a random password with the live parameters: unknown emails are "verified" against
   // it so that their answer takes as long as a wrong password's.
   auto dummy = hasher_.Hash(NewSecretToken(16));
@@ -76,9 +77,7 @@ boost::asio::awaitable<bool> Accounts::VerifyPassword(const std::optional<std::s
 
 Task<void> Accounts::Revoke(const std::vector<std::string>& sids) {
   for (const auto& sid : sids) {
-    std::string copy = sid;
-    auto ttl = revocation_ttl();
-    CO_TRY_STATUS(co_await auth::RevokeSession(cache_, std::move(copy), ttl));
+    CO_TRY_STATUS(co_await revocations_.Revoke(sid, revocation_ttl()));
   }
   co_return Status{};
 }
@@ -90,32 +89,27 @@ Task<void> Accounts::Throttle(const char* action, const Limit& limit, const std:
   std::string kind_account = "acct";
   std::string subject = ip.empty() ? "unknown" : ip;
   CO_TRY(by_ip, co_await limiter_.Hit(name, kind_ip, subject, limit.per_ip, settings_.abuse_window));
-  if (by_ip) co_return Fail(TooManyRequests(*by_ip));
+  if (by_ip) co_return Fail(Throttled(*by_ip));
   CO_TRY(by_account, co_await limiter_.Hit(name, kind_account, account, limit.per_account, settings_.abuse_window));
-  if (by_account) co_return Fail(TooManyRequests(*by_account));
+  if (by_account) co_return Fail(Throttled(*by_account));
   co_return Status{};
 }
 
-Status Accounts::AddEvent(Connection& c, const char* topic, const std::string& key, boost::json::object data) const {
-  auto event = messaging::NewEvent(topic, boost::json::value(std::move(data)), clock_.Now());
-  return messaging::Outbox::Add(c, settings_.topic_prefix + topic, key, event);
-}
-
-Status Accounts::SendVerification(Connection& c, const User& u, const std::string& email, const char* purpose,
+Status Accounts::SendVerification(AccountTransaction& tx, const User& u, const std::string& email, const char* purpose,
                                   const char* reason) {
   auto now = NowMs();
-  TRY_STATUS(repo::RetireEmailTokens(c, u.id, purpose, now));
+  TRY_STATUS(tx.RetireEmailTokens(u.id, purpose, now));
   auto token = NewSecretToken();
   auto expires = now + settings_.verification_ttl.count();
-  TRY_STATUS(repo::InsertEmailToken(c, Sha256Hex(token), u.id, purpose, email, now, expires));
-  return AddEvent(c, kEmailVerificationRequested, u.id,
-                  {{"user_id", u.id},
-                   {"email", email},
-                   {"name", u.name},
-                   {"locale", u.locale},
-                   {"token", token},
-                   {"expires_at", core::FormatTimestamp(FromMs(expires))},
-                   {"reason", reason}});
+  TRY_STATUS(tx.InsertEmailToken(Sha256Hex(token), u.id, purpose, email, now, expires));
+  return tx.AddEvent(kEmailVerificationRequested, u.id,
+                     {{"user_id", u.id},
+                      {"email", email},
+                      {"name", u.name},
+                      {"locale", u.locale},
+                      {"token", token},
+                      {"expires_at", core::FormatTimestamp(FromMs(expires))},
+                      {"reason", reason}});
 }
 
 std::string Accounts::IssueAccess(const User& u, const std::string& sid) const {
@@ -131,7 +125,7 @@ std::string Accounts::IssueAccess(const User& u, const std::string& sid) const {
   return auth::IssueAccessToken(keys_.current, claims);
 }
 
-Result<Tokens> Accounts::StartSession(Connection& c, const User& u, const std::string& method, bool remember_me,
+Result<Tokens> Accounts::StartSession(AccountTransaction& tx, const User& u, const std::string& method, bool remember_me,
                                       const ClientInfo& client, const std::optional<std::string>& guest_cart_id) {
   auto now = NowMs();
   Session s;
@@ -144,11 +138,11 @@ Result<Tokens> Accounts::StartSession(Connection& c, const User& u, const std::s
   s.created_at = now;
   s.last_used_at = now;
   s.expires_at = now + (remember_me ? settings_.remember_me_lifetime : settings_.absolute_lifetime).count();
-  TRY_STATUS(repo::InsertSession(c, s));
+  TRY_STATUS(tx.InsertSession(s));
   auto refresh = NewSecretToken();
-  TRY_STATUS(repo::InsertRefresh(c, Sha256Hex(refresh), s.id, u.id, now));
-  TRY_STATUS(AddEvent(c, kLoggedIn, u.id,
-                      {{"user_id", u.id}, {"session_id", s.id}, {"method", method}, {"guest_cart_id", OptJson(guest_cart_id)}}));
+  TRY_STATUS(tx.InsertRefresh(Sha256Hex(refresh), s.id, u.id, now));
+  TRY_STATUS(tx.AddEvent(kLoggedIn, u.id,
+                         {{"user_id", u.id}, {"session_id", s.id}, {"method", method}, {"guest_cart_id", OptJson(guest_cart_id)}}));
   Tokens t;
   t.access_token = IssueAccess(u, s.id);
   t.expires_in = settings_.access_token_ttl.count();
@@ -173,9 +167,9 @@ Task<void> Accounts::Register(const RegisterCommand& cmd, const ClientInfo& clie
   // Hashing happens for new and existing addresses alike: the answer takes the same time.
   CO_TRY(hash, co_await HashPassword(cmd.password));
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Status {
-    TRY_STATUS(repo::RecordEmailRequest(c, "register", account, client.ip, now));  // both paths write: same commit cost
-    TRY(existing, repo::UserByEmail(c, *email, true));
+  auto fn = [&](AccountTransaction& tx) -> Status {
+    TRY_STATUS(tx.RecordEmailRequest("register", account, client.ip, now));  // both paths write: same commit cost
+    TRY(existing, tx.UserByEmail(*email, true));
     if (existing) return {};  // same answer, nothing published: no enumeration
     User u;
     u.id = core::NewUuid();
@@ -185,19 +179,19 @@ Task<void> Accounts::Register(const RegisterCommand& cmd, const ClientInfo& clie
     u.phone = cmd.phone;
     u.locale = cmd.locale;
     u.sms_opt_in = cmd.sms_opt_in;
-    TRY_STATUS(repo::InsertUser(c, u, now));
-    TRY_STATUS(AddEvent(c, kUserRegistered, u.id,
-                        {{"user_id", u.id},
-                         {"email", u.email},
-                         {"name", u.name},
-                         {"locale", u.locale},
-                         {"phone", OptJson(u.phone)},
-                         {"sms_opt_in", u.sms_opt_in},
-                         {"method", "password"},
-                         {"email_verified", false}}));
-    return SendVerification(c, u, u.email, "verify", "registration");
+    TRY_STATUS(tx.InsertUser(u, now));
+    TRY_STATUS(tx.AddEvent(kUserRegistered, u.id,
+                           {{"user_id", u.id},
+                            {"email", u.email},
+                            {"name", u.name},
+                            {"locale", u.locale},
+                            {"phone", OptJson(u.phone)},
+                            {"sms_opt_in", u.sms_opt_in},
+                            {"method", "password"},
+                            {"email_verified", false}}));
+    return SendVerification(tx, u, u.email, "verify", "registration");
   };
-  auto done = co_await db_.Transaction(fn);
+  auto done = co_await store_.Transaction(fn);
   if (!done && done.error().code == Errc::conflict) co_return Status{};  // a concurrent twin registration won
   co_return done;
 }
@@ -209,31 +203,31 @@ Task<std::string> Accounts::VerifyEmail(const std::string& token) {
   struct Outcome {
     std::string email;
   };
-  auto fn = [&](Connection& c) -> Result<Outcome> {
-    TRY(row, repo::EmailTokenByHash(c, hash));
+  auto fn = [&](AccountTransaction& tx) -> Result<Outcome> {
+    TRY(row, tx.EmailTokenByHash(hash));
     if (!row || row->used_at || row->expires_at <= now || (row->purpose != "verify" && row->purpose != "email_change"))
       return Fail(FieldInvalid("token", kBadLink));
-    TRY(user, repo::UserById(c, row->user_id, true));
+    TRY(user, tx.UserById(row->user_id, true));
     if (!user) return Fail(FieldInvalid("token", kBadLink));
-    TRY_STATUS(repo::UseEmailToken(c, hash, now));
+    TRY_STATUS(tx.UseEmailToken(hash, now));
     if (row->purpose == "verify") {
       if (user->email != row->email) return Fail(FieldInvalid("token", kBadLink));  // the address changed since
-      TRY_STATUS(repo::SetEmailVerified(c, user->id, now));
+      TRY_STATUS(tx.SetEmailVerified(user->id, now));
       return Outcome{user->email};
     }
     if (!user->pending_email || *user->pending_email != row->email) return Fail(FieldInvalid("token", kBadLink));
-    TRY(taken, repo::UserByEmail(c, row->email, true));
+    TRY(taken, tx.UserByEmail(row->email, true));
     if (taken) return Fail(Errc::conflict, "that address now belongs to another account");
-    TRY_STATUS(repo::SetEmail(c, user->id, row->email, now));
-    TRY_STATUS(AddEvent(c, kEmailChanged, user->id,
-                        {{"user_id", user->id},
-                         {"old_email", user->email},
-                         {"new_email", row->email},
-                         {"name", user->name},
-                         {"locale", user->locale}}));
+    TRY_STATUS(tx.SetEmail(user->id, row->email, now));
+    TRY_STATUS(tx.AddEvent(kEmailChanged, user->id,
+                           {{"user_id", user->id},
+                            {"old_email", user->email},
+                            {"new_email", row->email},
+                            {"name", user->name},
+                            {"locale", user->locale}}));
     return Outcome{row->email};
   };
-  CO_TRY(outcome, co_await db_.Transaction(fn));
+  CO_TRY(outcome, co_await store_.Transaction(fn));
   co_return outcome.email;
 }
 
@@ -243,13 +237,13 @@ Task<void> Accounts::ResendVerification(const std::string& raw_email, const Clie
   auto account = AccountKey(*email);
   CO_TRY_STATUS(co_await Throttle("resend", settings_.resend, client.ip, account));
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Status {
-    TRY_STATUS(repo::RecordEmailRequest(c, "resend", account, client.ip, now));  // both paths write: same commit cost
-    TRY(user, repo::UserByEmail(c, *email, true));
+  auto fn = [&](AccountTransaction& tx) -> Status {
+    TRY_STATUS(tx.RecordEmailRequest("resend", account, client.ip, now));  // both paths write: same commit cost
+    TRY(user, tx.UserByEmail(*email, true));
     if (!user || user->email_verified || user->disabled) return {};
-    return SendVerification(c, *user, user->email, "verify", "resend");
+    return SendVerification(tx, *user, user->email, "verify", "resend");
   };
-  co_return co_await db_.Transaction(fn);
+  co_return co_await store_.Transaction(fn);
 }
 
 // ---------------------------------------------------------------- login and sessions
@@ -264,12 +258,12 @@ Task<Tokens> Accounts::Login(const LoginCommand& cmd, const ClientInfo& client) 
   std::string action = "login";
   std::string kind = "ip";
   CO_TRY(by_ip, co_await limiter_.Hit(action, kind, ip, settings_.login.per_ip, settings_.abuse_window));
-  if (by_ip) co_return Fail(TooManyRequests(*by_ip));
+  if (by_ip) co_return Fail(Throttled(*by_ip));
   CO_TRY(locked, co_await limiter_.Locked(account));
-  if (locked) co_return Fail(TooManyRequests(*locked));
+  if (locked) co_return Fail(Throttled(*locked));
 
-  auto load = [&](Connection& c) { return repo::UserByEmail(c, *email); };
-  CO_TRY(user, co_await db_.Run(load));
+  auto load = [&](AccountTransaction& tx) { return tx.UserByEmail(*email, false); };
+  CO_TRY(user, co_await store_.Run(load));
   std::optional<std::string> stored;
   if (user) stored = user->password_hash;
   bool ok = co_await VerifyPassword(stored, cmd.password);
@@ -286,11 +280,11 @@ Task<Tokens> Accounts::Login(const LoginCommand& cmd, const ClientInfo& client) 
   if (hasher_.NeedsRehash(*user->password_hash)) {
     CO_TRY(rehash, co_await HashPassword(cmd.password));
     auto now = NowMs();
-    auto save = [&](Connection& c) { return repo::SetPassword(c, user->id, rehash, now); };
-    CO_TRY_STATUS(co_await db_.Run(save));
+    auto save = [&](AccountTransaction& tx) { return tx.SetPassword(user->id, rehash, now); };
+    CO_TRY_STATUS(co_await store_.Run(save));
   }
-  auto fn = [&](Connection& c) { return StartSession(c, *user, "password", cmd.remember_me, client, cmd.guest_cart_id); };
-  co_return co_await db_.Transaction(fn);
+  auto fn = [&](AccountTransaction& tx) { return StartSession(tx, *user, "password", cmd.remember_me, client, cmd.guest_cart_id); };
+  co_return co_await store_.Transaction(fn);
 }
 
 Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInfo& client) {
@@ -302,13 +296,13 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
     std::optional<Tokens> tokens;
     std::vector<std::string> revoked;
   };
-  auto fn = [&](Connection& c) -> Result<Outcome> {
-    TRY(row, repo::RefreshByHash(c, hash));
+  auto fn = [&](AccountTransaction& tx) -> Result<Outcome> {
+    TRY(row, tx.RefreshByHash(hash));
     if (!row) return Outcome{};
-    TRY(session, repo::SessionById(c, row->session_id));
+    TRY(session, tx.SessionById(row->session_id));
     if (!session) return Outcome{};  // the session already ended
     auto end = [&](const char* reason) -> Result<Outcome> {
-      TRY(ids, repo::RevokeSessions(c, session->user_id, session->id, std::nullopt, reason, now));
+      TRY(ids, tx.RevokeSessions(session->user_id, session->id, std::nullopt, reason, now));
       return Outcome{std::nullopt, ids};
     };
     if (row->used_at) {
@@ -317,12 +311,12 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
     }
     if (now >= session->expires_at) return end("expired");
     if (!session->remember_me && now - session->last_used_at > settings_.idle_timeout.count()) return end("idle");
-    TRY(user, repo::UserById(c, session->user_id));
+    TRY(user, tx.UserById(session->user_id, false));
     if (!user || user->disabled) return end("disabled");
-    TRY_STATUS(repo::UseRefresh(c, hash, now));
+    TRY_STATUS(tx.UseRefresh(hash, now));
     auto next = NewSecretToken();
-    TRY_STATUS(repo::InsertRefresh(c, Sha256Hex(next), session->id, user->id, now));
-    TRY_STATUS(repo::TouchSession(c, session->id, now));
+    TRY_STATUS(tx.InsertRefresh(Sha256Hex(next), session->id, user->id, now));
+    TRY_STATUS(tx.TouchSession(session->id, now));
     Tokens t;
     t.access_token = IssueAccess(*user, session->id);
     t.expires_in = settings_.access_token_ttl.count();
@@ -333,7 +327,7 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
     t.user = *user;
     return Outcome{t, {}};
   };
-  CO_TRY(outcome, co_await db_.Transaction(fn));
+  CO_TRY(outcome, co_await store_.Transaction(fn));
   if (!outcome.revoked.empty()) CO_TRY_STATUS(co_await Revoke(outcome.revoked));
   if (!outcome.tokens) co_return Fail(Errc::unauthenticated, "invalid refresh token");
   co_return std::move(*outcome.tokens);
@@ -341,8 +335,8 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
 
 Task<void> Accounts::EndSession(const std::string& user_id, const std::string& sid, const std::string& reason) {
   auto now = NowMs();
-  auto fn = [&](Connection& c) { return repo::RevokeSessions(c, user_id, sid, std::nullopt, reason, now); };
-  CO_TRY(ids, co_await db_.Transaction(fn));
+  auto fn = [&](AccountTransaction& tx) { return tx.RevokeSessions(user_id, sid, std::nullopt, reason, now); };
+  CO_TRY(ids, co_await store_.Transaction(fn));
   if (ids.empty()) co_return Fail(Errc::not_found, "no such session");
   co_return co_await Revoke(ids);
 }
@@ -350,27 +344,27 @@ Task<void> Accounts::EndSession(const std::string& user_id, const std::string& s
 Task<void> Accounts::EndSessionByRefresh(const std::string& refresh_token) {
   auto hash = Sha256Hex(refresh_token);
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Result<std::vector<std::string>> {
-    TRY(row, repo::RefreshByHash(c, hash));
+  auto fn = [&](AccountTransaction& tx) -> Result<std::vector<std::string>> {
+    TRY(row, tx.RefreshByHash(hash));
     if (!row) return Fail(Errc::unauthenticated, "invalid refresh token");
-    return repo::RevokeSessions(c, row->user_id, row->session_id, std::nullopt, "logout", now);
+    return tx.RevokeSessions(row->user_id, row->session_id, std::nullopt, "logout", now);
   };
-  CO_TRY(ids, co_await db_.Transaction(fn));
+  CO_TRY(ids, co_await store_.Transaction(fn));
   co_return co_await Revoke(ids);
 }
 
 Task<void> Accounts::EndAllSessions(const std::string& user_id, const std::optional<std::string>& except, const std::string& reason) {
   auto now = NowMs();
-  auto fn = [&](Connection& c) { return repo::RevokeSessions(c, user_id, std::nullopt, except, reason, now); };
-  CO_TRY(ids, co_await db_.Transaction(fn));
+  auto fn = [&](AccountTransaction& tx) { return tx.RevokeSessions(user_id, std::nullopt, except, reason, now); };
+  CO_TRY(ids, co_await store_.Transaction(fn));
   co_return co_await Revoke(ids);
 }
 
 Task<std::vector<Session>> Accounts::Sessions(const std::string& user_id) {
   auto now = NowMs();
   auto idle = settings_.idle_timeout.count();
-  auto fn = [&](Connection& c) { return repo::LiveSessions(c, user_id, now, idle); };
-  co_return co_await db_.Run(fn);
+  auto fn = [&](AccountTransaction& tx) { return tx.LiveSessions(user_id, now, idle); };
+  co_return co_await store_.Run(fn);
 }
 
 // ---------------------------------------------------------------- passwords
@@ -381,25 +375,25 @@ Task<void> Accounts::RequestPasswordReset(const std::string& raw_email, const Cl
   auto account = AccountKey(*email);
   CO_TRY_STATUS(co_await Throttle("reset", settings_.reset, client.ip, account));
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Status {
-    TRY_STATUS(repo::RecordEmailRequest(c, "reset", account, client.ip, now));  // both paths write: same commit cost
-    TRY(user, repo::UserByEmail(c, *email, true));
+  auto fn = [&](AccountTransaction& tx) -> Status {
+    TRY_STATUS(tx.RecordEmailRequest("reset", account, client.ip, now));  // both paths write: same commit cost
+    TRY(user, tx.UserByEmail(*email, true));
     if (!user || user->disabled) return {};  // same answer, nothing sent
-    TRY_STATUS(repo::RetireEmailTokens(c, user->id, "reset", now));
+    TRY_STATUS(tx.RetireEmailTokens(user->id, "reset", now));
     auto token = NewSecretToken();
     auto expires = now + settings_.reset_ttl.count();
-    TRY_STATUS(repo::InsertEmailToken(c, Sha256Hex(token), user->id, "reset", user->email, now, expires));
-    return AddEvent(c, kPasswordResetRequested, user->id,
-                    {{"user_id", user->id},
-                     {"email", user->email},
-                     {"name", user->name},
-                     {"locale", user->locale},
-                     {"phone", OptJson(user->phone)},
-                     {"sms_opt_in", user->sms_opt_in},
-                     {"token", token},
-                     {"expires_at", core::FormatTimestamp(FromMs(expires))}});
+    TRY_STATUS(tx.InsertEmailToken(Sha256Hex(token), user->id, "reset", user->email, now, expires));
+    return tx.AddEvent(kPasswordResetRequested, user->id,
+                       {{"user_id", user->id},
+                        {"email", user->email},
+                        {"name", user->name},
+                        {"locale", user->locale},
+                        {"phone", OptJson(user->phone)},
+                        {"sms_opt_in", user->sms_opt_in},
+                        {"token", token},
+                        {"expires_at", core::FormatTimestamp(FromMs(expires))}});
   };
-  co_return co_await db_.Transaction(fn);
+  co_return co_await store_.Transaction(fn);
 }
 
 Task<void> Accounts::ConfirmPasswordReset(const std::string& token, const std::string& password) {
@@ -407,28 +401,28 @@ Task<void> Accounts::ConfirmPasswordReset(const std::string& token, const std::s
   auto hash = Sha256Hex(token);
   auto now = NowMs();
   // Look the token up first (policy needs the email), hash the password off the transaction.
-  auto peek = [&](Connection& c) -> Result<std::optional<repo::EmailToken>> { return repo::EmailTokenByHash(c, hash); };
-  CO_TRY(row, co_await db_.Run(peek));
+  auto peek = [&](AccountTransaction& tx) -> Result<std::optional<EmailToken>> { return tx.EmailTokenByHash(hash); };
+  CO_TRY(row, co_await store_.Run(peek));
   if (!row || row->used_at || row->expires_at <= now || row->purpose != "reset") co_return Fail(FieldInvalid("token", kBadLink));
   if (auto bad = policy_.Check(password, row->email))
     co_return Fail(Error{Errc::unprocessable, "the password is not acceptable", {*bad}});
   CO_TRY(encoded, co_await HashPassword(password));
-  auto fn = [&](Connection& c) -> Result<std::vector<std::string>> {
-    TRY(again, repo::EmailTokenByHash(c, hash));
+  auto fn = [&](AccountTransaction& tx) -> Result<std::vector<std::string>> {
+    TRY(again, tx.EmailTokenByHash(hash));
     if (!again || again->used_at || again->expires_at <= now || again->purpose != "reset")
       return Fail(FieldInvalid("token", kBadLink));
-    TRY_STATUS(repo::UseEmailToken(c, hash, now));
-    TRY_STATUS(repo::SetPassword(c, again->user_id, encoded, now));
-    TRY_STATUS(repo::SetEmailVerified(c, again->user_id, now));  // the link proved the mailbox
-    return repo::RevokeSessions(c, again->user_id, std::nullopt, std::nullopt, "reset", now);
+    TRY_STATUS(tx.UseEmailToken(hash, now));
+    TRY_STATUS(tx.SetPassword(again->user_id, encoded, now));
+    TRY_STATUS(tx.SetEmailVerified(again->user_id, now));  // the link proved the mailbox
+    return tx.RevokeSessions(again->user_id, std::nullopt, std::nullopt, "reset", now);
   };
-  CO_TRY(ids, co_await db_.Transaction(fn));
+  CO_TRY(ids, co_await store_.Transaction(fn));
   co_return co_await Revoke(ids);
 }
 
 Task<void> Accounts::ChangePassword(const std::string& user_id, const std::string& current_sid, const std::string& current, const std::string& next) {
-  auto load = [&](Connection& c) { return repo::UserById(c, user_id); };
-  CO_TRY(user, co_await db_.Run(load));
+  auto load = [&](AccountTransaction& tx) { return tx.UserById(user_id, false); };
+  CO_TRY(user, co_await store_.Run(load));
   if (!user) co_return Fail(Errc::unauthenticated, "unknown account");
   if (current.size() > 4 * settings_.password_max) co_return Fail(Errc::unauthenticated, "the current password is wrong");
   bool ok = co_await VerifyPassword(user->password_hash, current);
@@ -437,44 +431,44 @@ Task<void> Accounts::ChangePassword(const std::string& user_id, const std::strin
     co_return Fail(Error{Errc::unprocessable, "the password is not acceptable", {*bad}});
   CO_TRY(encoded, co_await HashPassword(next));
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Result<std::vector<std::string>> {
-    TRY_STATUS(repo::SetPassword(c, user_id, encoded, now));
-    TRY_STATUS(repo::RetireEmailTokens(c, user_id, "reset", now));
-    return repo::RevokeSessions(c, user_id, std::nullopt, current_sid, "password_change", now);
+  auto fn = [&](AccountTransaction& tx) -> Result<std::vector<std::string>> {
+    TRY_STATUS(tx.SetPassword(user_id, encoded, now));
+    TRY_STATUS(tx.RetireEmailTokens(user_id, "reset", now));
+    return tx.RevokeSessions(user_id, std::nullopt, current_sid, "password_change", now);
   };
-  CO_TRY(ids, co_await db_.Transaction(fn));
+  CO_TRY(ids, co_await store_.Transaction(fn));
   co_return co_await Revoke(ids);
 }
 
 // ---------------------------------------------------------------- profile
 
 Task<User> Accounts::Profile(const std::string& user_id) {
-  auto fn = [&](Connection& c) { return repo::UserById(c, user_id); };
-  CO_TRY(user, co_await db_.Run(fn));
+  auto fn = [&](AccountTransaction& tx) { return tx.UserById(user_id, false); };
+  CO_TRY(user, co_await store_.Run(fn));
   if (!user) co_return Fail(Errc::not_found, "no such account");
   co_return std::move(*user);
 }
 
 Task<User> Accounts::UpdateProfile(const std::string& user_id, const ProfilePatch& patch) {
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Result<User> {
-    TRY(user, repo::UserById(c, user_id, true));
+  auto fn = [&](AccountTransaction& tx) -> Result<User> {
+    TRY(user, tx.UserById(user_id, true));
     if (!user) return Fail(Errc::not_found, "no such account");
     if (patch.name) user->name = *patch.name;
     if (patch.phone) user->phone = *patch.phone;
     if (patch.locale) user->locale = *patch.locale;
     if (patch.sms_opt_in) user->sms_opt_in = *patch.sms_opt_in;
-    TRY_STATUS(repo::UpdateProfile(c, *user, now));
+    TRY_STATUS(tx.UpdateProfile(*user, now));
     return *user;
   };
-  co_return co_await db_.Transaction(fn);
+  co_return co_await store_.Transaction(fn);
 }
 
 Task<void> Accounts::RequestEmailChange(const std::string& user_id, const std::string& raw_email, const std::string& password) {
   auto email = NormalizeEmail(raw_email);
   if (!email) co_return Fail(FieldInvalid("new_email", "must be a valid email address"));
-  auto load = [&](Connection& c) { return repo::UserById(c, user_id); };
-  CO_TRY(user, co_await db_.Run(load));
+  auto load = [&](AccountTransaction& tx) { return tx.UserById(user_id, false); };
+  CO_TRY(user, co_await store_.Run(load));
   if (!user) co_return Fail(Errc::not_found, "no such account");
   if (user->password_hash) {
     bool ok = password.size() <= 4 * settings_.password_max && co_await VerifyPassword(user->password_hash, password);
@@ -482,58 +476,58 @@ Task<void> Accounts::RequestEmailChange(const std::string& user_id, const std::s
   }
   if (*email == user->email) co_return Fail(FieldInvalid("new_email", "is already your address"));
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Status {
-    TRY(me, repo::UserById(c, user_id, true));
+  auto fn = [&](AccountTransaction& tx) -> Status {
+    TRY(me, tx.UserById(user_id, true));
     if (!me) return Fail(Errc::not_found, "no such account");
-    TRY(taken, repo::UserByEmail(c, *email));
+    TRY(taken, tx.UserByEmail(*email, false));
     if (taken) return {};  // same answer; nothing is sent to an address that has an account
-    TRY_STATUS(repo::SetPendingEmail(c, user_id, *email, now));
-    return SendVerification(c, *me, *email, "email_change", "email_change");
+    TRY_STATUS(tx.SetPendingEmail(user_id, *email, now));
+    return SendVerification(tx, *me, *email, "email_change", "email_change");
   };
-  co_return co_await db_.Transaction(fn);
+  co_return co_await store_.Transaction(fn);
 }
 
 // ---------------------------------------------------------------- addresses
 
 Task<std::vector<Address>> Accounts::ListAddresses(const std::string& user_id) {
-  auto fn = [&](Connection& c) { return repo::Addresses(c, user_id); };
-  co_return co_await db_.Run(fn);
+  auto fn = [&](AccountTransaction& tx) { return tx.Addresses(user_id); };
+  co_return co_await store_.Run(fn);
 }
 
 Task<Address> Accounts::CreateAddress(const std::string& user_id, const Address& input) {
   Address address = input;
   address.id = core::NewUuid();
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Result<Address> {
-    TRY(user, repo::UserById(c, user_id, true));  // serialises default-flag changes per account
+  auto fn = [&](AccountTransaction& tx) -> Result<Address> {
+    TRY(user, tx.UserById(user_id, true));  // serialises default-flag changes per account
     if (!user) return Fail(Errc::not_found, "no such account");
-    TRY(existing, repo::Addresses(c, user_id));
+    TRY(existing, tx.Addresses(user_id));
     if (existing.size() >= 50) return Fail(Errc::unprocessable, "an address book holds at most 50 addresses");
-    TRY_STATUS(repo::InsertAddress(c, user_id, address, now));
-    TRY_STATUS(repo::ClearOtherDefaults(c, user_id, address));
+    TRY_STATUS(tx.InsertAddress(user_id, address, now));
+    TRY_STATUS(tx.ClearOtherDefaults(user_id, address));
     return address;
   };
-  co_return co_await db_.Transaction(fn);
+  co_return co_await store_.Transaction(fn);
 }
 
 Task<Address> Accounts::UpdateAddress(const std::string& user_id, const Address& input) {
   const Address& address = input;
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Result<Address> {
-    TRY(user, repo::UserById(c, user_id, true));
+  auto fn = [&](AccountTransaction& tx) -> Result<Address> {
+    TRY(user, tx.UserById(user_id, true));
     if (!user) return Fail(Errc::not_found, "no such address");
-    TRY(existing, repo::AddressById(c, user_id, address.id));
+    TRY(existing, tx.AddressById(user_id, address.id));
     if (!existing) return Fail(Errc::not_found, "no such address");
-    TRY_STATUS(repo::UpdateAddress(c, user_id, address, now));
-    TRY_STATUS(repo::ClearOtherDefaults(c, user_id, address));
+    TRY_STATUS(tx.UpdateAddress(user_id, address, now));
+    TRY_STATUS(tx.ClearOtherDefaults(user_id, address));
     return address;
   };
-  co_return co_await db_.Transaction(fn);
+  co_return co_await store_.Transaction(fn);
 }
 
 Task<void> Accounts::DeleteAddress(const std::string& user_id, const std::string& address_id) {
-  auto fn = [&](Connection& c) { return repo::DeleteAddress(c, user_id, address_id); };
-  CO_TRY(deleted, co_await db_.Run(fn));
+  auto fn = [&](AccountTransaction& tx) { return tx.DeleteAddress(user_id, address_id); };
+  CO_TRY(deleted, co_await store_.Run(fn));
   if (!deleted) co_return Fail(Errc::not_found, "no such address");
   co_return Status{};
 }
@@ -541,8 +535,8 @@ Task<void> Accounts::DeleteAddress(const std::string& user_id, const std::string
 // ---------------------------------------------------------------- admin
 
 Task<std::vector<User>> Accounts::SearchUsers(const std::string& q, std::int64_t limit, std::int64_t offset) {
-  auto fn = [&](Connection& c) { return repo::SearchUsers(c, q, limit, offset); };
-  co_return co_await db_.Run(fn);
+  auto fn = [&](AccountTransaction& tx) { return tx.SearchUsers(q, limit, offset); };
+  co_return co_await store_.Run(fn);
 }
 
 Task<User> Accounts::SetDisabled(const std::string& user_id, bool disabled) {
@@ -551,19 +545,19 @@ Task<User> Accounts::SetDisabled(const std::string& user_id, bool disabled) {
     User user;
     std::vector<std::string> revoked;
   };
-  auto fn = [&](Connection& c) -> Result<Outcome> {
-    TRY(user, repo::UserById(c, user_id, true));
+  auto fn = [&](AccountTransaction& tx) -> Result<Outcome> {
+    TRY(user, tx.UserById(user_id, true));
     if (!user) return Fail(Errc::not_found, "no such account");
-    TRY_STATUS(repo::SetDisabled(c, user_id, disabled, now));
+    TRY_STATUS(tx.SetDisabled(user_id, disabled, now));
     user->disabled = disabled;
     std::vector<std::string> ids;
     if (disabled) {
-      TRY(revoked, repo::RevokeSessions(c, user_id, std::nullopt, std::nullopt, "disabled", now));
+      TRY(revoked, tx.RevokeSessions(user_id, std::nullopt, std::nullopt, "disabled", now));
       ids = std::move(revoked);
     }
     return Outcome{*user, ids};
   };
-  CO_TRY(outcome, co_await db_.Transaction(fn));
+  CO_TRY(outcome, co_await store_.Transaction(fn));
   CO_TRY_STATUS(co_await Revoke(outcome.revoked));
   co_return outcome.user;
 }
@@ -580,12 +574,12 @@ Task<void> Accounts::EnsureBootstrapAdmin() {
     hash = h;
   }
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Status {
-    TRY(user, repo::UserByEmail(c, *email, true));
+  auto fn = [&](AccountTransaction& tx) -> Status {
+    TRY(user, tx.UserByEmail(*email, true));
     if (user) {
       if (user->HasRole("admin")) return {};
       log::Info("bootstrap admin: role granted", {{"user_id", user->id}});
-      return repo::SetRoles(c, user->id, "customer,admin", now);
+      return tx.SetRoles(user->id, {"customer", "admin"}, now);
     }
     if (!hash) return {};  // promoted when it registers and the service restarts
     User u;
@@ -595,35 +589,34 @@ Task<void> Accounts::EnsureBootstrapAdmin() {
     u.password_hash = hash;
     u.name = "Administrator";
     u.roles = {"customer", "admin"};
-    TRY_STATUS(repo::InsertUser(c, u, now));
+    TRY_STATUS(tx.InsertUser(u, now));
     log::Info("bootstrap admin created", {{"user_id", u.id}});
     return {};
   };
-  co_return co_await db_.Transaction(fn);
+  co_return co_await store_.Transaction(fn);
 }
 
 // ---------------------------------------------------------------- social login
 
 Task<Tokens> Accounts::LoginWithOidc(const OidcIdentity& id, const ClientInfo& client) {
   auto now = NowMs();
-  auto fn = [&](Connection& c) -> Result<Tokens> {
-    TRY(linked, repo::UserIdOfIdentity(c, id.provider, id.subject));
+  auto fn = [&](AccountTransaction& tx) -> Result<Tokens> {
+    TRY(linked, tx.UserIdOfIdentity(id.provider, id.subject));
     std::optional<User> user;
     if (linked) {
-      TRY(found, repo::UserById(c, *linked, true));
+      TRY(found, tx.UserById(*linked, true));
       user = std::move(found);
     }
     if (!user) {
       if (id.email.empty() || !id.email_verified)
         return Fail(Errc::forbidden, "the provider did not confirm a verified email address");
-      TRY(by_email, repo::UserByEmail(c, id.email, true));
+      TRY(by_email, tx.UserByEmail(id.email, true));
       if (by_email) {
         // Linking proves the mailbox. An unverified account's password was never proven to belong
         // to the mailbox's owner: drop it (they can set one by reset).
         if (!by_email->email_verified) {
-          TRY(r, c.Execute("UPDATE users SET password_hash = NULL, email_verified = TRUE, updated_at = ? WHERE id = ?", now,
-                           by_email->id));
-          (void)r;
+          TRY_STATUS(tx.SetPassword(by_email->id, std::nullopt, now));
+          TRY_STATUS(tx.SetEmailVerified(by_email->id, now));
           by_email->email_verified = true;
           by_email->password_hash.reset();
         }
@@ -634,24 +627,24 @@ Task<Tokens> Accounts::LoginWithOidc(const OidcIdentity& id, const ClientInfo& c
         u.email = id.email;
         u.email_verified = true;
         u.name = id.name.substr(0, 100);
-        TRY_STATUS(repo::InsertUser(c, u, now));
-        TRY_STATUS(AddEvent(c, kUserRegistered, u.id,
-                            {{"user_id", u.id},
-                             {"email", u.email},
-                             {"name", u.name},
-                             {"locale", u.locale},
-                             {"phone", nullptr},
-                             {"sms_opt_in", false},
-                             {"method", "oidc"},
-                             {"email_verified", true}}));
+        TRY_STATUS(tx.InsertUser(u, now));
+        TRY_STATUS(tx.AddEvent(kUserRegistered, u.id,
+                               {{"user_id", u.id},
+                                {"email", u.email},
+                                {"name", u.name},
+                                {"locale", u.locale},
+                                {"phone", nullptr},
+                                {"sms_opt_in", false},
+                                {"method", "oidc"},
+                                {"email_verified", true}}));
         user = u;
       }
-      TRY_STATUS(repo::InsertIdentity(c, id.provider, id.subject, user->id, id.email, now));
+      TRY_STATUS(tx.InsertIdentity(id.provider, id.subject, user->id, id.email, now));
     }
     if (user->disabled) return Fail(Errc::forbidden, "the account is disabled");
-    return StartSession(c, *user, "oidc", false, client, std::nullopt);
+    return StartSession(tx, *user, "oidc", false, client, std::nullopt);
   };
-  co_return co_await db_.Transaction(fn);
+  co_return co_await store_.Transaction(fn);
 }
 
 }  // namespace store::user

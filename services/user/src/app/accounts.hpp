@@ -1,11 +1,12 @@
 // The use cases of the user service: registration, verification, login and sessions, password
 // change and reset, profile, email change, addresses, admin, social-login accounts.
 //
-// Ownership: borrows the Database, Cache, Clock, KeyRing and PasswordPolicy (they outlive it);
-// owns the BlockingPool that runs Argon2id. Thread-safety: every method may be awaited from any
+// Ownership: borrows its ports (app/ports.hpp: the account store, the rate limiter, the
+// revocation list), the Clock, KeyRing and PasswordPolicy (they outlive it); owns the
+// BlockingPool that runs Argon2id. Thread-safety: every method may be awaited from any
 // I/O thread concurrently. Errors are core::Error values: invalid_argument (400) and
 // unprocessable (422) with field errors for bad input, unauthenticated (401), forbidden (403),
-// not_found (404), too_many_requests (429, field `retry_after`), unavailable (503) when an
+// not_found (404), too_many_requests (429, with its retry_after), unavailable (503) when an
 // engine is down. Bad input never changes anything.
 #pragma once
 
@@ -15,21 +16,16 @@
 #include <string>
 #include <vector>
 
-#include "adapters/limiter.hpp"
 #include "app/keys.hpp"
+#include "app/ports.hpp"
 #include "app/settings.hpp"
 #include "domain/model.hpp"
 #include "domain/rules.hpp"
 #include "domain/secrets.hpp"
-#include "store/cache/cache.hpp"
 #include "store/core/blocking_pool.hpp"
 #include "store/core/clock.hpp"
-#include "store/db/db.hpp"
 
 namespace store::user {
-
-template <class T>
-using Task = boost::asio::awaitable<core::Result<T>>;
 
 struct RegisterCommand {
   std::string email;  // raw; normalised by the use case
@@ -71,8 +67,8 @@ inline constexpr const char* kLoggedIn = "user.logged_in.v1";
 
 class Accounts {
  public:
-  Accounts(const Settings& settings, db::Database& db, cache::Cache& cache, const core::Clock& clock, const KeyRing& keys,
-           const PasswordPolicy& policy);
+  Accounts(const Settings& settings, AccountStore& store, RateLimiter& limiter, SessionRevocations& revocations,
+           const core::Clock& clock, const KeyRing& keys, const PasswordPolicy& policy);
 
   Task<void> Register(const RegisterCommand& cmd, const ClientInfo& client);
   Task<std::string> VerifyEmail(const std::string& token);  // the verified address
@@ -117,23 +113,22 @@ class Accounts {
   Task<void> Revoke(const std::vector<std::string>& sids);
   Task<void> Throttle(const char* action, const Limit& limit, const std::string& ip, const std::string& account);
   // Inside a transaction: a session, its first refresh token and user.logged_in.
-  core::Result<Tokens> StartSession(db::Connection& c, const User& u, const std::string& method, bool remember_me,
+  core::Result<Tokens> StartSession(AccountTransaction& tx, const User& u, const std::string& method, bool remember_me,
                                     const ClientInfo& client, const std::optional<std::string>& guest_cart_id);
   std::string IssueAccess(const User& u, const std::string& sid) const;
-  core::Status AddEvent(db::Connection& c, const char* topic, const std::string& key, boost::json::object data) const;
   // Inside a transaction: a verification token for `email` and its event.
-  core::Status SendVerification(db::Connection& c, const User& u, const std::string& email, const char* purpose,
+  core::Status SendVerification(AccountTransaction& tx, const User& u, const std::string& email, const char* purpose,
                                 const char* reason);
 
   const Settings& settings_;
-  db::Database& db_;
-  cache::Cache& cache_;
+  AccountStore& store_;
+  RateLimiter& limiter_;
+  SessionRevocations& revocations_;
   const core::Clock& clock_;
   const KeyRing& keys_;
   const PasswordPolicy& policy_;
   PasswordHasher hasher_;
   std::unique_ptr<core::BlockingPool> hash_pool_;
-  Limiter limiter_;
   std::string dummy_hash_;
 };
 

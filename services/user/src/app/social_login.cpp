@@ -1,8 +1,8 @@
 #include "app/social_login.hpp"
 
 #include <boost/json.hpp>
+#include <cctype>
 
-#include "adapters/http_fetch.hpp"
 #include "domain/rules.hpp"
 #include "domain/secrets.hpp"
 #include "store/log/log.hpp"
@@ -38,6 +38,23 @@ std::optional<std::int64_t> Num(const boost::json::object& o, const char* key) {
   return std::nullopt;
 }
 core::Error Refused(std::string why) { return core::Error{Errc::unauthenticated, "id_token refused: " + why}; }
+
+// application/x-www-form-urlencoded (and query) encoding of one value: all but A-Z a-z 0-9 - . _ ~
+// percent-encoded.
+std::string FormEncode(std::string_view value) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
 }  // namespace
 
 Result<OidcIdentity> CheckIdTokenClaims(const boost::json::object& payload, const std::string& provider,
@@ -78,8 +95,9 @@ Result<OidcIdentity> CheckIdTokenClaims(const boost::json::object& payload, cons
   return id;
 }
 
-SocialLogin::SocialLogin(const Settings& settings, cache::Cache& cache, const core::Clock& clock, Accounts& accounts)
-    : settings_(settings), cache_(cache), clock_(clock), accounts_(accounts), pool_(std::make_unique<core::BlockingPool>(2)) {
+SocialLogin::SocialLogin(const Settings& settings, OidcStateStore& states, HttpFetcher& http, const core::Clock& clock,
+                         Accounts& accounts)
+    : settings_(settings), states_(states), http_(http), clock_(clock), accounts_(accounts) {
   for (const auto& p : settings.oidc) {
     auto provider = std::make_unique<Provider>();
     provider->settings = p;
@@ -101,8 +119,7 @@ Task<void> SocialLogin::Discover(Provider& p) {
   while (!issuer.empty() && issuer.back() == '/') issuer.pop_back();
   req.url = issuer + "/.well-known/openid-configuration";
   req.timeout = settings_.oidc_http_timeout;
-  auto fn = [&] { return Fetch(req); };
-  CO_TRY(res, co_await pool_->Run(fn));
+  CO_TRY(res, co_await http_.Fetch(req));
   if (res.status != 200) co_return Fail(Errc::unavailable, "discovery answered " + std::to_string(res.status));
   boost::system::error_code ec;
   auto doc = boost::json::parse(res.body, ec);
@@ -133,8 +150,7 @@ Task<auth::KeySet> SocialLogin::Keys(Provider& p, bool refresh) {
   FetchRequest req;
   req.url = uri;
   req.timeout = settings_.oidc_http_timeout;
-  auto fn = [&] { return Fetch(req); };
-  CO_TRY(res, co_await pool_->Run(fn));
+  CO_TRY(res, co_await http_.Fetch(req));
   if (res.status != 200) co_return Fail(Errc::unavailable, "JWKS answered " + std::to_string(res.status));
   boost::system::error_code ec;
   auto doc = boost::json::parse(res.body, ec);
@@ -157,10 +173,9 @@ Task<std::string> SocialLogin::Start(const std::string& name) {
   auto verifier = NewSecretToken();  // 43 characters of [A-Za-z0-9-_]: a valid PKCE verifier
   auto challenge = Base64Url(Sha256(verifier));
   boost::json::object saved{{"p", name}, {"n", nonce}, {"v", verifier}};
-  std::string key = settings_.key_prefix + "oidc:" + Sha256Hex(state);
+  std::string key = Sha256Hex(state);
   std::string value = boost::json::serialize(saved);
-  std::optional<std::chrono::milliseconds> ttl = settings_.oidc_state_ttl;
-  CO_TRY_STATUS(co_await cache_.Set(std::move(key), std::move(value), ttl));
+  CO_TRY_STATUS(co_await states_.Put(key, value, settings_.oidc_state_ttl));
   std::string url = p.authorization_endpoint;
   url += url.find('?') == std::string::npos ? '?' : '&';
   url += "response_type=code&client_id=" + FormEncode(p.settings.client_id) + "&redirect_uri=" +
@@ -176,11 +191,11 @@ Task<Tokens> SocialLogin::Callback(const std::string& name, const std::string& c
   Provider& p = *it->second;
   if (state.empty() || state.size() > 128) co_return Fail(core::Error::Invalid("invalid request", {{"state", "is missing or unknown"}}));
   if (code.empty() || code.size() > 2048) co_return Fail(core::Error::Invalid("invalid request", {{"code", "is missing"}}));
-  cache::Command getdel{"GETDEL", settings_.key_prefix + "oidc:" + Sha256Hex(state)};
-  CO_TRY(reply, co_await cache_.Run(std::move(getdel)));
-  if (reply.is_nil()) co_return Fail(core::Error::Invalid("invalid request", {{"state", "is unknown, used or expired"}}));
+  std::string key = Sha256Hex(state);
+  CO_TRY(stored, co_await states_.Take(key));
+  if (!stored) co_return Fail(core::Error::Invalid("invalid request", {{"state", "is unknown, used or expired"}}));
   boost::system::error_code ec;
-  auto saved = boost::json::parse(reply.str, ec);
+  auto saved = boost::json::parse(*stored, ec);
   if (ec || !saved.is_object()) co_return Fail(Errc::internal, "stored OIDC state is not JSON");
   auto& so = saved.as_object();
   if (Str(so, "p") != name) co_return Fail(core::Error::Invalid("invalid request", {{"state", "belongs to another provider"}}));
@@ -200,8 +215,7 @@ Task<Tokens> SocialLogin::Callback(const std::string& name, const std::string& c
   req.basic_user = FormEncode(p.settings.client_id);
   req.basic_password = FormEncode(p.settings.client_secret);
   req.timeout = settings_.oidc_http_timeout;
-  auto fn = [&] { return Fetch(req); };
-  CO_TRY(res, co_await pool_->Run(fn));
+  CO_TRY(res, co_await http_.Fetch(req));
   if (res.status >= 500) co_return Fail(Errc::unavailable, "token endpoint answered " + std::to_string(res.status));
   if (res.status != 200) {
     log::Warn("OIDC code exchange refused", {{"provider", name}, {"status", res.status}});

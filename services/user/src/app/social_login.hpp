@@ -7,7 +7,8 @@
 // provider's JWKS (RS256, ES256 or EdDSA; an unknown kid refetches the JWKS once), iss, aud (and
 // azp when several audiences), exp, iat, nonce. Then Accounts::LoginWithOidc links or creates
 // the account. Provider endpoints come from <issuer>/.well-known/openid-configuration (cached
-// after the first success). Calls to the provider use libcurl on this object's BlockingPool.
+// after the first success). State goes through the OidcStateStore port, provider calls through
+// the HttpFetcher port (both borrowed, like the Accounts it logs in with).
 // Thread-safety: all methods may be awaited concurrently (provider caches are locked).
 #pragma once
 
@@ -20,6 +21,7 @@
 #include <string>
 
 #include "app/accounts.hpp"
+#include "app/ports.hpp"
 #include "app/settings.hpp"
 #include "store/auth/auth.hpp"
 
@@ -33,7 +35,7 @@ core::Result<OidcIdentity> CheckIdTokenClaims(const boost::json::object& payload
 
 class SocialLogin {
  public:
-  SocialLogin(const Settings& settings, cache::Cache& cache, const core::Clock& clock, Accounts& accounts);
+  SocialLogin(const Settings& settings, OidcStateStore& states, HttpFetcher& http, const core::Clock& clock, Accounts& accounts);
   ~SocialLogin();
   bool Has(const std::string& provider) const;
   Task<std::string> Start(const std::string& provider);
@@ -46,11 +48,11 @@ class SocialLogin {
   Task<auth::KeySet> Keys(Provider& p, bool refresh);
 
   const Settings& settings_;
-  cache::Cache& cache_;
+  OidcStateStore& states_;
+  HttpFetcher& http_;
   const core::Clock& clock_;
   Accounts& accounts_;
   std::map<std::string, std::unique_ptr<Provider>> providers_;
-  std::unique_ptr<core::BlockingPool> pool_;
 };
 
 }  // namespace store::user

@@ -1,4 +1,4 @@
-#include "app/keys.hpp"
+#include "adapters/key_files.hpp"
 
 #include <boost/json.hpp>
 #include <filesystem>

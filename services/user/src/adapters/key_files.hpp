@@ -1,0 +1,21 @@
+// The KeyRing from files, at start-up. kid = RFC 7638 JWK thumbprint of the public key (stable
+// across restarts, distinct per key). Rotation: put the new key in auth.signing_key_file and the
+// old public key(s) in auth.previous_keys_file (a JWKS): tokens signed by the old key stay
+// verifiable until they expire. Without a key file, in development, auth.dev_key_file is created
+// once and reused.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+
+#include "app/keys.hpp"
+#include "app/settings.hpp"
+
+namespace store::user {
+
+// RFC 7638 thumbprint (base64url SHA-256 of the canonical required members).
+std::string JwkThumbprint(const boost::json::object& jwk);
+// Loads (or, in development, creates) the signing key; throws std::runtime_error on failure.
+KeyRing LoadKeyRing(const Settings& settings);
+
+}  // namespace store::user

@@ -1,0 +1,211 @@
+// /v1/me*: the signed-in customer's own account — profile, email change, password change,
+// sessions and the address book. Every route needs a valid bearer token; ids of another
+// account's objects are 404s.
+#include <boost/json.hpp>
+
+#include "domain/rules.hpp"
+#include "http/json_io.hpp"
+#include "http/routes.hpp"
+#include "store/messaging/envelope.hpp"
+
+namespace store::user {
+
+namespace json = boost::json;
+using boost::asio::awaitable;
+using core::Error;
+using http::Request;
+using http::Response;
+
+namespace {
+
+core::Result<ProfilePatch> ParseProfilePatch(const Request& req) {
+  TRY(body, Body(req, {"name", "phone", "locale", "sms_opt_in"}));
+  Fields f{body, {}};
+  ProfilePatch patch;
+  patch.name = f.Text("name", false, 100);
+  if (f.IsNull("phone")) {
+    patch.phone = std::optional<std::string>{};
+  } else if (auto phone = f.Str("phone", false, 16)) {
+    if (!ValidPhone(*phone)) f.errors.push_back({"phone", "must be an E.164 number such as +4930123456"});
+    patch.phone = phone;
+  }
+  patch.locale = f.Str("locale", false, 35);
+  if (patch.locale && !ValidLocale(*patch.locale)) f.errors.push_back({"locale", "must be a language tag such as en or de-AT"});
+  patch.sms_opt_in = f.Bool("sms_opt_in");
+  TRY_STATUS(f.Done());
+  return patch;
+}
+
+struct EmailChange {
+  std::string new_email;
+  std::string password;
+};
+
+core::Result<EmailChange> ParseEmailChange(const Request& req) {
+  TRY(body, Body(req, {"new_email", "password"}));
+  Fields f{body, {}};
+  EmailChange change;
+  change.new_email = f.Str("new_email", true, 254).value_or("");
+  change.password = f.Str("password", false, 4096).value_or("");
+  if (!change.new_email.empty() && !NormalizeEmail(change.new_email))
+    f.errors.push_back({"new_email", "must be a valid email address"});
+  TRY_STATUS(f.Done());
+  return change;
+}
+
+struct PasswordChange {
+  std::string current;
+  std::string next;
+};
+
+core::Result<PasswordChange> ParsePasswordChange(const Request& req) {
+  TRY(body, Body(req, {"current_password", "new_password"}));
+  Fields f{body, {}};
+  PasswordChange change;
+  change.current = f.Str("current_password", true, 4096).value_or("");
+  change.next = f.Str("new_password", true, 4096).value_or("");
+  TRY_STATUS(f.Done());
+  return change;
+}
+
+core::Result<Address> ParseAddress(const json::object& body) {
+  Fields f{body, {}};
+  Address a;
+  a.label = f.Text("label", false, 50).value_or("");
+  a.name = f.Text("name", true, 100).value_or("");
+  a.line1 = f.Text("line1", true, 200).value_or("");
+  a.line2 = f.Text("line2", false, 200).value_or("");
+  a.city = f.Text("city", true, 100).value_or("");
+  a.region = f.Text("region", false, 100).value_or("");
+  a.postal_code = f.Text("postal_code", true, 20).value_or("");
+  auto country = f.Str("country", true, 2);
+  if (country && !ValidCountry(*country)) f.errors.push_back({"country", "must be an ISO 3166-1 alpha-2 code such as DE"});
+  a.country = country.value_or("");
+  a.phone = f.Str("phone", false, 16);
+  if (a.phone && !ValidPhone(*a.phone)) f.errors.push_back({"phone", "must be an E.164 number such as +4930123456"});
+  a.default_shipping = f.Bool("default_shipping").value_or(false);
+  a.default_billing = f.Bool("default_billing").value_or(false);
+  for (const char* required : {"name", "line1", "city", "postal_code"}) {
+    auto it = body.find(required);
+    if (it != body.end() && it->value().is_string() && it->value().as_string().empty())
+      f.errors.push_back({required, "must not be empty"});
+  }
+  TRY_STATUS(f.Done());
+  return a;
+}
+
+constexpr std::initializer_list<const char*> kAddressFields = {"label", "line1", "line2", "city", "region", "postal_code",
+                                                               "country", "phone", "default_shipping", "default_billing",
+                                                               "name", "id"};
+
+// An address body; `path_id` is the id of a PUT (a body id must match it), nullopt for a POST
+// (the service chooses the id).
+core::Result<Address> ParseAddressBody(const Request& req, const std::optional<std::string>& path_id) {
+  TRY(body, Body(req, kAddressFields));
+  if (!path_id && body.contains("id")) return core::Fail(Error::Invalid("invalid request", {{"id", "is chosen by the service"}}));
+  if (auto it = body.find("id");
+      path_id && it != body.end() && !(it->value().is_string() && it->value().as_string() == *path_id))
+    return core::Fail(Error::Invalid("invalid request", {{"id", "must match the path"}}));
+  TRY(address, ParseAddress(body));
+  if (path_id) address.id = *path_id;
+  return address;
+}
+
+json::object SessionJson(const Session& s, const std::string& current_session_id) {
+  return {{"id", s.id},
+          {"created_at", Iso(s.created_at)},
+          {"last_used_at", Iso(s.last_used_at)},
+          {"expires_at", Iso(s.expires_at)},
+          {"remember_me", s.remember_me},
+          {"method", s.method},
+          {"ip", s.ip},
+          {"user_agent", s.user_agent},
+          {"current", s.id == current_session_id}};
+}
+
+}  // namespace
+
+void AddAccountRoutes(http::Router& router, const RouteDeps& deps) {
+  const RouteDeps d = deps;  // each handler holds a copy (references to parts that outlive the router)
+
+  router.Get("/v1/me", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(user, co_await d.accounts.Profile(claims.subject));
+    co_return Response::Json(200, ProfileJson(user));
+  });
+
+  router.Patch("/v1/me", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(patch, ParseProfilePatch(req));
+    CO_TRY(user, co_await d.accounts.UpdateProfile(claims.subject, patch));
+    co_return Response::Json(200, ProfileJson(user));
+  });
+
+  router.Post("/v1/me/email", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(change, ParseEmailChange(req));
+    CO_TRY_STATUS(co_await d.accounts.RequestEmailChange(claims.subject, change.new_email, change.password));
+    co_return Accepted();
+  });
+
+  router.Post("/v1/me/password", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(change, ParsePasswordChange(req));
+    CO_TRY_STATUS(co_await d.accounts.ChangePassword(claims.subject, claims.session_id, change.current, change.next));
+    co_return Response::Empty(204);
+  });
+
+  router.Get("/v1/me/sessions", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(sessions, co_await d.accounts.Sessions(claims.subject));
+    json::array list;
+    for (const auto& s : sessions) list.push_back(SessionJson(s, claims.session_id));
+    co_return Response::Json(200, json::object{{"sessions", list}});
+  });
+
+  router.Delete("/v1/me/sessions/{id}", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    std::string id(*req.PathParam("id"));
+    if (!messaging::IsUuid(id)) co_return Error::NotFound("no such session");
+    const std::string reason = "ended";
+    CO_TRY_STATUS(co_await d.accounts.EndSession(claims.subject, id, reason));
+    co_return Response::Empty(204);
+  });
+
+  router.Get("/v1/me/addresses", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(list, co_await d.accounts.ListAddresses(claims.subject));
+    json::array items;
+    for (const auto& a : list) items.push_back(AddressJson(a));
+    co_return Response::Json(200, json::object{{"addresses", items}});
+  });
+
+  router.Post("/v1/me/addresses", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    const std::optional<std::string> no_id;
+    CO_TRY(address, ParseAddressBody(req, no_id));
+    CO_TRY(created, co_await d.accounts.CreateAddress(claims.subject, address));
+    auto res = Response::Json(201, AddressJson(created));
+    res.SetHeader("Location", "/v1/me/addresses/" + created.id);
+    co_return res;
+  });
+
+  router.Put("/v1/me/addresses/{id}", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    std::optional<std::string> id(*req.PathParam("id"));
+    if (!messaging::IsUuid(*id)) co_return Error::NotFound("no such address");
+    CO_TRY(address, ParseAddressBody(req, id));
+    CO_TRY(updated, co_await d.accounts.UpdateAddress(claims.subject, address));
+    co_return Response::Json(200, AddressJson(updated));
+  });
+
+  router.Delete("/v1/me/addresses/{id}", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    std::string id(*req.PathParam("id"));
+    if (!messaging::IsUuid(id)) co_return Error::NotFound("no such address");
+    CO_TRY_STATUS(co_await d.accounts.DeleteAddress(claims.subject, id));
+    co_return Response::Empty(204);
+  });
+}
+
+}  // namespace store::user
