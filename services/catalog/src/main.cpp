@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <string>
 
-#include "app/service.hpp"
 #include "http/admin.hpp"
+#include "wiring.hpp"
 #include "store/config/config.hpp"
 #include "store/http/server.hpp"
 #include "store/log/log.hpp"
@@ -51,10 +51,10 @@ int main(int argc, char** argv) {
 
   try {
     store::core::SystemClock clock;
-    catalog::CatalogService service(options, clock, nullptr);
+    catalog::CatalogEngines engines(options);
     // The authenticator's JWKS client lives on the server's io_context: destroyed before it.
-    auto authenticator = std::make_unique<store::auth::Authenticator>(auth_options, &service.cache(), clock);
-    service.deps().admin = catalog::RequireAdmin(*authenticator);
+    auto authenticator = std::make_unique<store::auth::Authenticator>(auth_options, &engines.cache(), clock);
+    catalog::CatalogService service(options, engines, clock, catalog::RequireAdmin(*authenticator));
     service.Migrate();
     service.StartBackground();
     store::metrics::Registry registry;

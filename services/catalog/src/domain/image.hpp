@@ -35,4 +35,8 @@ RgbImage ResizeToFit(const RgbImage& src, int max_side);
 std::string EncodeJpeg(const RgbImage& image, int quality = 85);
 std::string EncodePng(const RgbImage& image);
 
+// A generated product picture (the demo shop's): a background in `rgb`, a shape chosen by
+// `shape` (0 circle, 1 square, 2 diamond, 3 triangle) and up to 3 initials in a 5x7 pixel font.
+RgbImage DrawPlaceholder(int size, std::uint32_t rgb, int shape, std::string_view initials);
+
 }  // namespace store::catalog

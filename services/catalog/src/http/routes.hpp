@@ -1,43 +1,35 @@
-// The catalog's HTTP API (contracts/openapi/catalog.yaml): JSON <-> the use cases of
-// app/catalog.hpp, the Redis-cached product page and its invalidation, image uploads.
+// The catalog's HTTP API (contracts/openapi/catalog.yaml): the route table, one file per resource
+// (category_routes.cpp, product_routes.cpp, inventory_routes.cpp). A route reads the request into
+// a typed command (commands.hpp), awaits the use case, and maps the result to its JSON DTO
+// (dto.hpp); errors become problem+json through libs/http's one error map.
 #pragma once
 #include <boost/asio/awaitable.hpp>
-#include <chrono>
+#include <cstdint>
 #include <functional>
-#include <string>
 
-#include "app/catalog.hpp"
-#include "store/cache/cache.hpp"
-#include "store/core/blocking_pool.hpp"
-#include "store/db/db.hpp"
+#include "app/handlers.hpp"
 #include "store/http/router.hpp"
 
 namespace store::catalog {
 
-// The admin check: 401 without valid credentials, 403 without the admin role. One function, so
-// the wiring to libs/auth is in main.cpp only.
+// The admin check: 401 without valid credentials, 403 without the admin role (http/admin.hpp).
 using AdminCheck = std::function<boost::asio::awaitable<core::Status>(http::Request&)>;
 
-struct HttpDeps {
-  db::Database& db;
-  cache::Cache& cache;
-  const Catalog& catalog;
-  core::BlockingPool& cpu;          // image decoding/resizing
+// What the routes need; owned by the composition root, outlives the router.
+struct HttpApi {
+  const CatalogHandlers& handlers;
   AdminCheck admin;
-  std::string media_dir;
+  const Settings& settings;
   std::int64_t image_max_bytes = 8 * 1024 * 1024;
-  std::string cache_prefix = "catalog:";
-  std::chrono::milliseconds page_ttl{std::chrono::minutes(10)};
 };
 
-// Cache keys of a product page: by id and by slug ("<prefix>page:<id-or-slug>").
-std::string PageKey(const HttpDeps& deps, std::string_view id_or_slug);
-
-// Drops the cached pages of the changed products (after the commit), and once more a moment
-// later, so a page read from the database just before the commit and stored just after it does
-// not outlive the change.
-boost::asio::awaitable<void> InvalidatePages(HttpDeps& deps, const Changes& changes);
-
-void AddRoutes(http::Router& router, HttpDeps& deps);
+void AddCategoryRoutes(http::Router& router, const HttpApi& api);
+void AddProductRoutes(http::Router& router, const HttpApi& api);
+void AddInventoryRoutes(http::Router& router, const HttpApi& api);
+inline void AddRoutes(http::Router& router, const HttpApi& api) {
+  AddCategoryRoutes(router, api);
+  AddProductRoutes(router, api);
+  AddInventoryRoutes(router, api);
+}
 
 }  // namespace store::catalog

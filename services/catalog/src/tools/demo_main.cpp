@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <string>
 
-#include "app/demo.hpp"
-#include "app/service.hpp"
+#include "tools/demo.hpp"
+#include "wiring.hpp"
 #include "store/config/config.hpp"
 #include "store/log/log.hpp"
 
@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
   store::log::Init("catalog-demo", store::log::Level::info);
   try {
     store::core::SystemClock clock;
-    catalog::CatalogService service(options, clock, nullptr);
+    catalog::CatalogEngines engines(options);
+    catalog::CatalogService service(options, engines, clock, nullptr);  // no HTTP: no admin check
     service.Migrate();
     auto empty = catalog::CatalogIsEmpty(service.db());
     if (!empty) throw std::runtime_error(empty.error().message);
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
     }
     if (images) demo.media_dir = options.media_dir;
     auto start = std::chrono::steady_clock::now();
-    auto stats = catalog::GenerateDemo(service.db(), service.catalog(), demo);
+    auto stats = catalog::GenerateDemo(service.db(), service.handlers(), options.settings, clock, demo);
     if (!stats) throw std::runtime_error(stats.error().message);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("demo catalog (seed %llu): %d categories, %d product types, %d brands, %d products, %d SKUs, %lld units, %d images in %.1f s (from %d combinations)\n",

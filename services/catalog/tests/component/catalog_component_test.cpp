@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "domain/image.hpp"
 #include "fixture.hpp"
@@ -355,8 +356,11 @@ TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   EXPECT_EQ(ups.back().at("data").at("status").as_string(), "archived");
   EXPECT_EQ(ups.back().at("data").at("version").as_int64(), archived[0].at("data").at("version").as_int64());
   // Every product event is keyed by the product id.
-  for (auto& r2 : f.Query("SELECT topic, msg_key FROM outbox"))
-    if (r2.Text("topic").starts_with("product.")) EXPECT_EQ(r2.Text("msg_key"), id);
+  for (auto& r2 : f.Query("SELECT topic, msg_key FROM outbox")) {
+    if (r2.Text("topic").starts_with("product.")) {
+      EXPECT_EQ(r2.Text("msg_key"), id);
+    }
+  }
 }
 
 TEST(CatalogComponent, ReservationsAreAllOrNothingIdempotentAndExpire) {
@@ -421,6 +425,39 @@ TEST(CatalogComponent, ReservationsAreAllOrNothingIdempotentAndExpire) {
   ASSERT_EQ(released.size(), 2u);
   ExpectMatchesSchema("stock.released.v1", released[1].at("data").as_object());
   EXPECT_EQ(released[1].at("data").at("reason").as_string(), "expired");
+}
+
+// The product-page cache invalidation drift: every path that changes stock (here the expiry sweep)
+// drops the page at once AND once more a moment later, so a page that a reader loaded before the
+// change and stored after the first drop does not show the old availability for the page TTL.
+TEST(CatalogComponent, AStalePageStoredAfterAnExpiryIsDroppedAgain) {
+  // The second drop 1 s after the first (300 ms in production), so that a slow machine still
+  // stores the stale page inside the window.
+  const auto drop_again = std::chrono::seconds(1);
+  CatalogFixture f(std::chrono::seconds(3600), /*consumer=*/false, drop_again);
+  Caller c(f.Url());
+  auto s = SeedShop(f, c);
+  MakePhone(f, c, s.smartphones, "Drift Phone", 100, {{"DR-1", 5}});
+  ASSERT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-drift","lines":[{"sku":"DR-1","quantity":2}],"ttl_seconds":60})").status,
+            201);
+  // Let the reservation's own second drop pass: only the sweep's may remove the stale page below.
+  std::this_thread::sleep_for(drop_again + std::chrono::milliseconds(500));
+  auto available = [&](const Reply& page) { return page.body.at("variants").at(0).at("available").as_int64(); };
+  auto before = c.Send(Verb::get, "/v1/products/drift-phone/page");
+  ASSERT_EQ(before.status, 200) << before.raw;
+  ASSERT_EQ(available(before), 3);
+
+  f.clock().Advance(std::chrono::seconds(61));
+  auto swept = f.service().SweepOnce();  // releases o-drift, drops the page, schedules the second drop
+  ASSERT_TRUE(swept && *swept == 1);
+  // The race: a reader that loaded the page before the sweep committed stores it now.
+  auto stored = f.service().cache().RunSync({"SET", f.service().page_cache().KeyOf("drift-phone"), before.raw, "PX", "600000"});
+  ASSERT_TRUE(stored) << stored.error().message;
+  auto stale = c.Send(Verb::get, "/v1/products/drift-phone/page");
+  EXPECT_EQ(stale.x_cache, "hit");
+  EXPECT_EQ(available(stale), 3);  // the stale page, for now
+  // The second drop removes it: the page shows the released units again, long before the TTL.
+  EXPECT_TRUE(WaitUntil([&] { return available(c.Send(Verb::get, "/v1/products/drift-phone/page")) == 5; }, std::chrono::seconds(10)));
 }
 
 messaging::OutgoingMessage OrderEvent(const std::string& topic, const std::string& type, const std::string& order_id, json::object data,
@@ -509,9 +546,11 @@ TEST(CatalogProcess, RunningServiceMatchesItsOpenApiContract) {
       ++checked;
       // Methods the document does not list for this path are 405.
     }
-    for (const auto& [name, verb] : verbs)
-      if (!methods.count(name) && !(path == "/metrics" || path == "/healthz" || path == "/readyz"))
+    for (const auto& [name, verb] : verbs) {
+      if (!methods.count(name) && !(path == "/metrics" || path == "/healthz" || path == "/readyz")) {
         EXPECT_EQ(c.Send(verb, concrete).status, 405) << name << " " << path;
+      }
+    }
   }
   EXPECT_GE(checked, 20);
   EXPECT_EQ(c.Send(Verb::get, "/v1/undocumented").status, 404);

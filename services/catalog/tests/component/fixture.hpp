@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
-#include "app/service.hpp"
 #include "http/admin.hpp"
+#include "wiring.hpp"
 #include "store/auth/auth.hpp"
 #include "store/core/ids.hpp"
 #include "store/http/client.hpp"
@@ -76,7 +76,8 @@ class Caller {
 
 class CatalogFixture {
  public:
-  explicit CatalogFixture(std::chrono::milliseconds sweep_interval = std::chrono::seconds(3600), bool consumer = false)
+  explicit CatalogFixture(std::chrono::milliseconds sweep_interval = std::chrono::seconds(3600), bool consumer = false,
+                          std::chrono::milliseconds page_drop_again = PageInvalidation::kAgainAfter)
       : media_(std::filesystem::temp_directory_path() / store::testing::UniqueName("catalog_media")),
         key_(auth::SigningKey::Generate("test-1")) {
     ServiceOptions o;
@@ -87,23 +88,24 @@ class CatalogFixture {
     o.kafka = store::testing::KafkaTestConfig();
     o.media_dir = media_.string();
     o.sweep_interval = sweep_interval;
+    o.page_drop_again = page_drop_again;
     o.consumer_enabled = consumer;
     if (consumer) {
       placed_ = std::make_unique<store::testing::TempTopic>("order_placed", 1);
       cancelled_ = std::make_unique<store::testing::TempTopic>("order_cancelled", 1);
       paid_ = std::make_unique<store::testing::TempTopic>("payment_succeeded", 1);
-      o.topic_order_placed = placed_->name();
-      o.topic_order_cancelled = cancelled_->name();
-      o.topic_payment_succeeded = paid_->name();
+      o.topics.order_placed = placed_->name();
+      o.topics.order_cancelled = cancelled_->name();
+      o.topics.payment_succeeded = paid_->name();
       o.consumer_group = store::testing::UniqueName("catalog_stock");
     }
     options_ = o;
-    service_ = std::make_unique<CatalogService>(o, clock_, nullptr);
+    engines_ = std::make_unique<CatalogEngines>(o);
     auth::KeySet keys;
     keys.Add(key_.Public());
-    authenticator_ = std::make_unique<auth::Authenticator>(auth::AuthOptions{}, &service_->cache(), clock_);
+    authenticator_ = std::make_unique<auth::Authenticator>(auth::AuthOptions{}, &engines_->cache(), clock_);
     authenticator_->SetKeys(keys);
-    service_->deps().admin = RequireAdmin(*authenticator_);
+    service_ = std::make_unique<CatalogService>(o, *engines_, clock_, RequireAdmin(*authenticator_));
     service_->Migrate();
     service_->StartBackground();
     auto server_options = store::testing::TestServerOptions();
@@ -113,8 +115,9 @@ class CatalogFixture {
   ~CatalogFixture() {
     server_.reset();
     service_->Stop();
-    authenticator_.reset();
     service_.reset();
+    authenticator_.reset();
+    engines_.reset();
     std::error_code ec;
     std::filesystem::remove_all(media_, ec);
   }
@@ -160,8 +163,9 @@ class CatalogFixture {
   auth::SigningKey key_;
   ServiceOptions options_;
   std::unique_ptr<store::testing::TempTopic> placed_, cancelled_, paid_;
-  std::unique_ptr<CatalogService> service_;
+  std::unique_ptr<CatalogEngines> engines_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<CatalogService> service_;
   metrics::Registry registry_;
   metrics::Readiness readiness_;
   std::unique_ptr<store::testing::TestServer> server_;

@@ -2,11 +2,12 @@
 // and resizing, materialised paths, timestamps, the placeholder pictures.
 #include <gtest/gtest.h>
 
-#include "app/catalog.hpp"
-#include "app/media.hpp"
-#include "app/util.hpp"
+#include "adapters/db_time.hpp"
+#include "adapters/sql.hpp"
 #include "domain/image.hpp"
+#include "domain/product.hpp"
 #include "domain/text.hpp"
+#include "json_values.hpp"
 
 namespace store::catalog {
 namespace {
@@ -83,13 +84,13 @@ TEST(Images, PlaceholderHasShapeAndInitials) {
 }
 
 TEST(Util, PathsTimesAndDecimals) {
-  EXPECT_EQ(util::PathIds("/1/40/177/"), (std::vector<std::int64_t>{1, 40, 177}));
+  EXPECT_EQ(PathIds("/1/40/177/"), (std::vector<std::int64_t>{1, 40, 177}));
   EXPECT_EQ(DbTimeToRfc3339("2025-06-01 10:20:30.5"), "2025-06-01T10:20:30.500Z");
   EXPECT_EQ(DbTimeToRfc3339("2025-06-01 10:20:30"), "2025-06-01T10:20:30.000Z");
   EXPECT_EQ(ToDbTime(std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'123))), "2023-11-14 22:13:20.123");
-  EXPECT_EQ(util::DecimalJson("6.100000"), boost::json::value(6.1));
-  EXPECT_EQ(util::DecimalJson("128.000000"), boost::json::value(128));
-  EXPECT_EQ(util::Placeholders(3), "?,?,?");
+  EXPECT_EQ(SpecValueJson(sql::Decimal("6.100000")), boost::json::value(6.1));
+  EXPECT_EQ(SpecValueJson(sql::Decimal("128.000000")), boost::json::value(128));
+  EXPECT_EQ(sql::Placeholders(3), "?,?,?");
 }
 
 }  // namespace

@@ -1,70 +1,12 @@
-#include "app/media.hpp"
-
-#include <fmt/format.h>
-
+// A generated product picture (no downloads, no I/O): see DrawPlaceholder in domain/image.hpp.
+#include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
+#include <cstdint>
 
-#include "store/core/ids.hpp"
+#include "domain/image.hpp"
 
 namespace store::catalog {
-
-namespace fs = std::filesystem;
-using core::Error;
-
-namespace {
-
-bool WriteAtomically(const fs::path& target, const std::string& bytes) {
-  fs::path tmp = target;
-  tmp += ".tmp-" + core::RandomHex(4);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) return false;
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) fs::remove(tmp, ec);
-  return !ec;
-}
-
-}  // namespace
-
-core::Result<StoredImage> StoreRgbImage(const std::string& media_dir, const std::string& product_id, const RgbImage& image,
-                                        const std::vector<int>& renditions, const std::string& name) {
-  std::string rel = fmt::format("products/{}/{}", product_id, name.empty() ? core::NewUuid() : name);
-  fs::path dir = fs::path(media_dir) / "products" / product_id;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return std::unexpected(Error::Internal("cannot create the media directory: " + ec.message()));
-  std::string previous;  // renditions larger than the image are the same bytes: encode once
-  int previous_w = -1;
-  for (int size : renditions) {
-    RgbImage scaled = ResizeToFit(image, size);
-    if (scaled.width != previous_w) {
-      previous = EncodeJpeg(scaled, 85);
-      previous_w = scaled.width;
-    }
-    if (!WriteAtomically(fs::path(media_dir) / fmt::format("{}-{}.jpg", rel, size), previous))
-      return std::unexpected(Error::Internal("cannot write an image rendition"));
-  }
-  return StoredImage{rel, image.width, image.height};
-}
-
-core::Result<StoredImage> StoreProductImage(const std::string& media_dir, const std::string& product_id, std::string_view bytes,
-                                            const std::vector<int>& renditions) {
-  TRY(image, DecodeImage(bytes));
-  return StoreRgbImage(media_dir, product_id, image, renditions);
-}
-
-void RemoveImageFiles(const std::string& media_dir, const std::string& path, const std::vector<int>& renditions) {
-  std::error_code ec;
-  for (int size : renditions) fs::remove(fs::path(media_dir) / fmt::format("{}-{}.jpg", path, size), ec);
-}
 
 namespace {
 // 5x7 glyphs, one byte per row, bit 4 = leftmost column.

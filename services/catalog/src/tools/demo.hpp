@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "app/catalog.hpp"
+#include "app/handlers.hpp"
+#include "store/core/clock.hpp"
 #include "store/db/db.hpp"
 
 namespace store::catalog {
@@ -29,6 +30,9 @@ core::Result<bool> CatalogIsEmpty(db::Database& db);
 
 // Writes the demo catalog (categories, types, brands, products with specs, variants, stock,
 // images) and one product.upserted.v1 per product into the outbox. Refuses a non-empty catalog.
-core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, const DemoOptions& options);
+// Categories and product types go through the use cases' Apply (their rules), the products through
+// batched inserts (250 per transaction) for speed.
+core::Result<DemoStats> GenerateDemo(db::Database& db, const CatalogHandlers& handlers, const Settings& settings, const core::Clock& clock,
+                                     const DemoOptions& options);
 
 }  // namespace store::catalog

@@ -1,21 +1,27 @@
-#include "app/demo.hpp"
+#include "tools/demo.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <array>
 #include <map>
 #include <set>
 #include <thread>
 
-#include "app/media.hpp"
-#include "app/util.hpp"
+#include "adapters/db_time.hpp"
+#include "adapters/mariadb_catalog.hpp"
+#include "adapters/media_files.hpp"
+#include "adapters/sql.hpp"
 #include "domain/text.hpp"
 #include "store/log/log.hpp"
 #include "store/messaging/envelope.hpp"
 #include "store/messaging/outbox.hpp"
 
 namespace store::catalog {
+
+using db::Connection;
+
 namespace {
 
 namespace json = boost::json;
@@ -52,7 +58,7 @@ struct TypeDef {
   std::vector<Line> lines;
 };
 
-#include "app/demo_data.inc"
+#include "tools/demo_data.inc"
 
 // Deterministic generator (splitmix64): the same seed gives the same catalog on every machine.
 struct Rng {
@@ -188,7 +194,7 @@ std::vector<Planned> AllCombinations() {
 Result<std::int64_t> InsertRows(Connection& c, const std::string& head, std::size_t columns, const std::vector<db::Param>& params) {
   std::size_t rows = params.size() / columns;
   if (rows == 0) return 0;
-  std::string row = "(" + util::Placeholders(columns) + ")";
+  std::string row = "(" + sql::Placeholders(columns) + ")";
   std::string sql = head + " VALUES ";
   for (std::size_t i = 0; i < rows; ++i) sql += (i ? "," : "") + row;
   TRY(r, c.ExecuteParams(sql, params));
@@ -203,7 +209,8 @@ core::Result<bool> CatalogIsEmpty(db::Database& db) {
   return row->Int("n") == 0;
 }
 
-core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, const DemoOptions& options) {
+core::Result<DemoStats> GenerateDemo(db::Database& db, const CatalogHandlers& handlers, const Settings& settings, const core::Clock& clock,
+                                     const DemoOptions& options) {
   TRY(empty, CatalogIsEmpty(db));
   if (!empty) return Fail(Errc::conflict, "the catalog is not empty");
   DemoStats stats;
@@ -294,7 +301,7 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, c
         for (std::size_t i = static_cast<std::size_t>(w); i < all.size(); i += static_cast<std::size_t>(threads)) {
           auto& p = all[i];
           auto img = DrawPlaceholder(320, ColourRgb(p.color, p.type->rgb), p.type->shape, Initials(p.title));
-          auto stored = StoreRgbImage(options.media_dir, p.id, img, catalog.settings().renditions, "demo");
+          auto stored = StoreRgbImage(options.media_dir, ProductId(p.id), img, settings.renditions, "demo");
           if (!stored) {
             failed = true;
             return;
@@ -310,6 +317,7 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, c
   std::map<std::string, std::int64_t> category_ids;  // "A/B/C" -> id
   std::map<std::string, std::int64_t> brand_ids;
   auto setup = [&](Connection& c) -> Status {
+    MariaDbCatalogTx tx(c, settings, clock);
     std::map<std::string, int> leaf_names;
     std::set<std::string> seen_paths;
     for (const auto& t : Types())
@@ -326,10 +334,10 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, c
         }
         std::string slug = Slugify(t.path[level]);
         if (level == 2 && leaf_names[t.path[2]] > 1) slug = Slugify(t.path[1] + " " + t.path[2]);
-        json::object body{{"name", t.path[level]}, {"slug", slug}, {"position", position++}};
-        if (parent) body["parent_id"] = *parent;
-        TRY(made, catalog.CreateCategory(c, body));
-        parent = made.value.at("id").as_int64();
+        CreateCategory cmd{t.path[level], slug, std::nullopt, position++};
+        if (parent) cmd.parent = CategoryId(*parent);
+        TRY(made, handlers.create_category.Apply(tx, cmd));
+        parent = made.value.category.id.value();
         category_ids[key] = *parent;
         ++stats.categories;
       }
@@ -337,14 +345,11 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, c
     std::set<std::string> codes;
     for (const auto& t : Types()) {
       if (!codes.insert(t.code).second) continue;
-      json::array specs;
-      for (const auto& s : t.specs) {
-        json::object o{{"key", s.key}, {"name", s.name}, {"kind", s.kind}, {"required", s.required}};
-        if (!s.unit.empty()) o["unit"] = s.unit;
-        specs.push_back(std::move(o));
-      }
-      json::object body{{"code", t.code}, {"name", t.name}, {"specs", std::move(specs)}};
-      TRY_STATUS(catalog.CreateProductType(c, body));
+      CreateProductType cmd{t.code, t.name, {}};
+      for (const auto& s : t.specs)
+        cmd.specs.push_back({s.key, s.name, ParseSpecKind(s.kind).value_or(SpecKind::text),
+                             s.unit.empty() ? std::nullopt : std::optional<std::string>(s.unit), s.required});
+      TRY_STATUS(handlers.create_product_type.Apply(tx, cmd));
       ++stats.product_types;
     }
     std::set<std::string> names;
@@ -383,7 +388,7 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, c
         for (db::Param x : std::initializer_list<db::Param>{
                  p.id, p.slug, p.title, p.description, html, text, brand_ids.at(p.line->brand), type_ids.at(p.type->code),
                  category_ids.at(p.type->path[0] + "/" + p.type->path[1] + "/" + p.type->path[2]), "active",
-                 catalog.settings().currency, p.price, p.price, available, 1, p.created_at, p.created_at})
+                 settings.currency, p.price, p.price, available, 1, p.created_at, p.created_at})
           products.push_back(x);
         for (const auto& [key, value] : p.specs) {
           std::string kind = "text";
@@ -400,7 +405,7 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, c
         }
         int position = 0;
         for (const auto& v : p.variants) {
-          for (db::Param x : std::initializer_list<db::Param>{v.sku, p.id, v.options, p.price, catalog.settings().currency, position++, p.created_at})
+          for (db::Param x : std::initializer_list<db::Param>{v.sku, p.id, v.options, p.price, settings.currency, position++, p.created_at})
             variants.push_back(x);
           for (db::Param x : std::initializer_list<db::Param>{v.sku, p.id, v.on_hand, 0, p.created_at}) stock.push_back(x);
         }
@@ -415,10 +420,11 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const Catalog& catalog, c
       TRY_STATUS(InsertRows(c, "INSERT INTO variants (sku, product_id, options, price_minor, currency, position, created_at)", 7, variants));
       TRY_STATUS(InsertRows(c, "INSERT INTO stock (sku, product_id, on_hand, reserved, updated_at)", 5, stock));
       TRY_STATUS(InsertRows(c, "INSERT INTO images (product_id, position, alt, width, height, path, created_at)", 7, images));
+      MariaDbCatalogTx tx(c, settings, clock);
       for (std::size_t i = from; i < to; ++i) {
-        TRY(event, catalog.ProductEvent(c, all[i].id));
-        auto ev = messaging::NewEvent("product.upserted.v1", std::move(event));
-        TRY_STATUS(messaging::Outbox::Add(c, "product.upserted.v1", all[i].id, ev));
+        TRY(product, tx.products().ById(ProductId(all[i].id)));
+        if (!product) return Fail(Errc::internal, "a demo product vanished");
+        TRY_STATUS(tx.outbox().Publish(ProductUpserted{std::move(*product)}, std::nullopt));
       }
       return static_cast<int>(to - from);
     };

@@ -1,0 +1,273 @@
+#include "http/commands.hpp"
+
+#include "domain/text.hpp"
+#include "http/request.hpp"
+
+namespace store::catalog {
+
+namespace json = boost::json;
+using core::Error;
+
+namespace {
+
+constexpr std::string_view kSlugRule = "must be lowercase letters, digits and single dashes";
+
+SpecInput SpecInputOf(const json::value& v) {
+  if (v.is_null()) return nullptr;
+  if (v.is_number()) return v.to_number<double>();
+  if (v.is_string()) return std::string(v.as_string());
+  if (v.is_bool()) return v.as_bool();
+  return OtherValue{};
+}
+
+SpecInputs SpecInputsOf(const json::object& specs) {
+  SpecInputs out;
+  for (const auto& [k, v] : specs) out.emplace_back(std::string(k), SpecInputOf(v));
+  return out;
+}
+
+// One variant object; errors go to `errors` without a prefix ("sku", "price.currency", ...).
+struct ParsedVariant {
+  VariantInput input;
+  bool has_options = false;
+};
+
+std::optional<ParsedVariant> ParseVariant(const json::value& v, std::string_view currency, bool require_all,
+                                          std::vector<core::FieldError>& errors, std::string_view at) {
+  auto prefixed = [&](const std::string& field) { return at.empty() ? field : std::string(at) + "." + field; };
+  if (!v.is_object()) {
+    errors.push_back({std::string(at), "must be an object"});
+    return std::nullopt;
+  }
+  const auto& o = v.as_object();
+  Fields f(o);
+  ParsedVariant out;
+  if (require_all) {
+    auto sku = f.String("sku", true, 1, 64);
+    if (sku && !IsValidSku(*sku)) f.Add("sku", "must be 1..64 of letters, digits, - _ .");
+    if (sku) out.input.sku = Sku(*sku);
+  }
+  if (auto* ov = o.if_contains("options")) {
+    out.has_options = true;
+    if (!ov->is_object()) f.Add("options", "must be an object of name: value strings");
+    else
+      for (const auto& [k, val] : ov->as_object()) {
+        if (!val.is_string() || val.as_string().empty() || val.as_string().size() > 100 || k.empty() || k.size() > 50)
+          f.Add("options." + std::string(k), "must be a string of 1..100 characters");
+        else out.input.options.emplace_back(std::string(k), std::string(val.as_string()));
+      }
+  }
+  if (auto* pv = o.if_contains("price"); pv || require_all) {
+    if (!pv || !pv->is_object()) f.Add("price", "must be {minor, currency}");
+    else {
+      Fields pf(pv->as_object());
+      auto minor = pf.Int("minor", true, 0, 1'000'000'000'00);
+      auto cur = pf.String("currency", true, 3, 3);
+      if (cur && *cur != currency) pf.Add("currency", "must be " + std::string(currency) + " (the catalog's currency)");
+      f.AddAll("price", pf.errors());
+      if (minor) out.input.price_minor = *minor;
+    }
+  }
+  auto on_hand = f.Int("on_hand", false, 0, kMaxOnHand);
+  out.input.on_hand = on_hand.value_or(0);
+  for (auto& e : f.errors()) errors.push_back({prefixed(e.field), e.message});
+  if (!f.ok()) return std::nullopt;
+  return out;
+}
+
+std::optional<std::int64_t> BodyVersion(const json::object& body) {
+  if (auto* v = body.if_contains("version"); v && v->is_int64()) return v->as_int64();
+  return std::nullopt;
+}
+
+}  // namespace
+
+core::Result<CreateCategory> ParseCreateCategory(const json::object& body) {
+  Fields f(body);
+  auto name = f.String("name", true, 1, 200);
+  auto slug = f.String("slug", false, 1, 120);
+  auto parent = f.Int("parent_id", false, 1, INT64_MAX);
+  auto position = f.Int("position", false, -1'000'000, 1'000'000);
+  if (slug && !IsValidSlug(*slug)) f.Add("slug", std::string(kSlugRule));
+  TRY_STATUS(f.Check());
+  CreateCategory cmd{*name, slug, std::nullopt, position.value_or(0)};
+  if (parent) cmd.parent = CategoryId(*parent);
+  return cmd;
+}
+
+core::Result<UpdateCategory> ParseUpdateCategory(CategoryId id, const json::object& body) {
+  Fields f(body);
+  UpdateCategory cmd;
+  cmd.id = id;
+  cmd.name = f.String("name", false, 1, 200);
+  cmd.slug = f.String("slug", false, 1, 120);
+  cmd.position = f.Int("position", false, -1'000'000, 1'000'000);
+  cmd.body_version = f.Int("version", false, 0, INT64_MAX);
+  cmd.move = f.Has("parent_id");
+  if (auto parent = f.Int("parent_id", false, 1, INT64_MAX)) cmd.parent = CategoryId(*parent);
+  if (cmd.slug && !IsValidSlug(*cmd.slug)) f.Add("slug", std::string(kSlugRule));
+  TRY_STATUS(f.Check());
+  return cmd;
+}
+
+core::Result<CreateProductType> ParseCreateProductType(const json::object& body) {
+  Fields f(body);
+  auto code = f.String("code", true, 1, 64);
+  auto name = f.String("name", true, 1, 200);
+  if (code && !IsValidSlug(*code) && code->find('_') == std::string::npos) f.Add("code", "must be lowercase letters, digits, - or _");
+  CreateProductType cmd;
+  if (auto* v = body.if_contains("specs")) {
+    if (!v->is_array()) f.Add("specs", "must be an array");
+    else
+      for (std::size_t i = 0; i < v->as_array().size(); ++i) {
+        const auto& item = v->as_array()[i];
+        std::string at = "specs[" + std::to_string(i) + "]";
+        if (!item.is_object()) {
+          f.Add(at, "must be an object");
+          continue;
+        }
+        Fields sf(item.as_object());
+        auto key = sf.String("key", true, 1, 64);
+        auto sname = sf.String("name", true, 1, 200);
+        auto kind = sf.String("kind", true, 1, 10);
+        auto unit = sf.String("unit", false, 1, 16);
+        bool required = false;
+        if (auto* r = item.as_object().if_contains("required"); r && r->is_bool()) required = r->as_bool();
+        std::optional<SpecKind> parsed_kind;
+        if (kind) {
+          parsed_kind = ParseSpecKind(*kind);
+          if (!parsed_kind) sf.Add("kind", "must be number, text or bool");
+        }
+        f.AddAll(at, sf.errors());
+        if (sf.ok()) cmd.specs.push_back({*key, *sname, *parsed_kind, unit, required});
+      }
+  }
+  TRY_STATUS(f.Check());
+  cmd.code = *code;
+  cmd.name = *name;
+  return cmd;
+}
+
+core::Result<CreateProduct> ParseCreateProduct(const json::object& body, std::string_view currency) {
+  Fields f(body);
+  auto title = f.String("title", true, 1, 300);
+  auto slug = f.String("slug", false, 1, 120);
+  auto description = f.String("description", false, 0, 20000);
+  auto brand = f.String("brand", false, 1, 200);
+  auto type = f.String("product_type", true, 1, 64);
+  auto category = f.Int("category_id", true, 1, INT64_MAX);
+  auto status = f.String("status", false, 1, 10);
+  if (status && *status != "draft" && *status != "active") f.Add("status", "must be draft or active");
+  if (slug && !IsValidSlug(*slug)) f.Add("slug", std::string(kSlugRule));
+  CreateProduct cmd;
+  if (auto* sv = body.if_contains("specs")) {
+    if (!sv->is_object()) f.Add("specs", "must be an object of key: value");
+    else cmd.specs = SpecInputsOf(sv->as_object());
+  }
+  if (auto* vv = body.if_contains("variants")) {
+    if (!vv->is_array() || vv->as_array().size() > 200) f.Add("variants", "must be an array of at most 200 variants");
+    else
+      for (std::size_t i = 0; i < vv->as_array().size(); ++i)
+        if (auto v = ParseVariant(vv->as_array()[i], currency, true, f.errors(), "variants[" + std::to_string(i) + "]"))
+          cmd.variants.push_back(std::move(v->input));
+  }
+  if (title && !slug && Slugify(*title).empty()) f.Add("slug", "cannot be derived from the title");
+  if (!f.ok()) return std::unexpected(Error::Invalid("the product has invalid fields", f.errors()));
+  cmd.title = *title;
+  cmd.slug = slug;
+  cmd.description = description.value_or("");
+  cmd.brand = brand;
+  cmd.product_type = *type;
+  cmd.category = CategoryId(*category);
+  cmd.status = status ? *ParseProductStatus(*status) : ProductStatus::draft;
+  return cmd;
+}
+
+core::Result<UpdateProduct> ParseUpdateProduct(ProductId id, const json::object& body) {
+  Fields f(body);
+  UpdateProduct cmd;
+  cmd.id = std::move(id);
+  cmd.title = f.String("title", false, 1, 300);
+  cmd.slug = f.String("slug", false, 1, 120);
+  cmd.description = f.String("description", false, 0, 20000);
+  cmd.brand = f.String("brand", false, 1, 200);
+  cmd.clear_brand = f.IsNull("brand");
+  if (auto category = f.Int("category_id", false, 1, INT64_MAX)) cmd.category = CategoryId(*category);
+  if (auto status = f.String("status", false, 1, 10)) {
+    cmd.status = ParseProductStatus(*status);
+    if (!cmd.status) f.Add("status", "must be draft, active or archived");
+  }
+  if (cmd.slug && !IsValidSlug(*cmd.slug)) f.Add("slug", std::string(kSlugRule));
+  if (f.Has("product_type")) f.Add("product_type", "cannot change; create a new product");
+  if (auto* sv = body.if_contains("specs")) {
+    if (!sv->is_object()) f.Add("specs", "must be an object of key: value");
+    else cmd.specs = SpecInputsOf(sv->as_object());
+  }
+  if (!f.ok()) return std::unexpected(Error::Invalid("the product has invalid fields", f.errors()));
+  cmd.body_version = BodyVersion(body);
+  return cmd;
+}
+
+core::Result<VariantInput> ParseNewVariant(const json::object& body, std::string_view currency) {
+  std::vector<core::FieldError> errors;
+  auto v = ParseVariant(body, currency, true, errors, "");
+  if (!v) return std::unexpected(Error::Invalid("the variant has invalid fields", errors));
+  return std::move(v->input);
+}
+
+core::Result<UpdateVariant> ParseUpdateVariant(Sku sku, const json::object& body, std::string_view currency) {
+  std::vector<core::FieldError> errors;
+  if (body.contains("sku")) errors.push_back({"sku", "cannot change"});
+  if (body.contains("on_hand")) errors.push_back({"on_hand", "use PUT /v1/admin/skus/{sku}/stock"});
+  auto v = ParseVariant(body, currency, false, errors, "");
+  if (!v || !errors.empty()) return std::unexpected(Error::Invalid("the variant has invalid fields", errors));
+  UpdateVariant cmd;
+  cmd.sku = std::move(sku);
+  if (v->has_options) cmd.options = std::move(v->input.options);
+  cmd.price_minor = v->input.price_minor;
+  return cmd;
+}
+
+core::Result<SetStock> ParseSetStock(Sku sku, const json::object& body) {
+  Fields f(body);
+  SetStock cmd;
+  cmd.sku = std::move(sku);
+  cmd.on_hand = f.Int("on_hand", false, 0, kMaxOnHand);
+  cmd.delta = f.Int("delta", false, -kMaxOnHand, kMaxOnHand);
+  cmd.body_version = f.Int("version", false, 0, INT64_MAX);
+  if (cmd.on_hand.has_value() == cmd.delta.has_value() && f.ok()) f.Add("on_hand", "give exactly one of on_hand or delta");
+  TRY_STATUS(f.Check());
+  return cmd;
+}
+
+core::Result<ReservationRequest> ParseReservation(const json::object& body) {
+  ReservationRequest req;
+  std::vector<core::FieldError> errors;
+  if (auto* o = body.if_contains("order_id"); o && o->is_string()) req.order_id = OrderId(std::string(o->as_string()));
+  else errors.push_back({"order_id", "is required (a string)"});
+  if (auto* t = body.if_contains("ttl_seconds"); t && !t->is_null()) {
+    if (t->is_int64()) req.ttl = std::chrono::seconds(t->as_int64());
+    else errors.push_back({"ttl_seconds", "must be an integer"});
+  }
+  auto* lines = body.if_contains("lines");
+  if (!lines || !lines->is_array()) errors.push_back({"lines", "is required (an array)"});
+  else
+    for (std::size_t i = 0; i < lines->as_array().size(); ++i) {
+      const auto& l = lines->as_array()[i];
+      std::string at = "lines[" + std::to_string(i) + "]";
+      if (!l.is_object()) {
+        errors.push_back({at, "must be an object {sku, quantity}"});
+        continue;
+      }
+      ReservationLine line;
+      if (auto* s = l.as_object().if_contains("sku"); s && s->is_string()) line.sku = Sku(std::string(s->as_string()));
+      else errors.push_back({at + ".sku", "is required (a string)"});
+      if (auto* q = l.as_object().if_contains("quantity"); q && q->is_int64()) line.quantity = q->as_int64();
+      else errors.push_back({at + ".quantity", "is required (an integer)"});
+      req.lines.push_back(std::move(line));
+    }
+  if (!errors.empty()) return std::unexpected(Error::Invalid("invalid reservation", errors));
+  return req;
+}
+
+}  // namespace store::catalog

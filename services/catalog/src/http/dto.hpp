@@ -1,0 +1,22 @@
+// The catalog's views -> the JSON bodies of contracts/openapi/catalog.yaml.
+#pragma once
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/handlers.hpp"
+
+namespace store::catalog {
+
+boost::json::array CategoryTreeJson(const std::vector<CategoryNode>& roots);
+boost::json::object CategoryJson(const CategoryDetail& category);
+boost::json::object BrowseJson(const BrowsePage& page, const Settings& settings);
+boost::json::object BrandJson(const Brand& brand);
+boost::json::object ProductTypeJson(const ProductType& type);
+// GET /v1/products/{key}/page and the admin product reads.
+boost::json::object ProductPageJson(const ProductView& product, const Settings& settings);
+boost::json::object ImageJson(const ImageRecord& image, const Settings& settings);
+boost::json::object StockJson(const StockRecord& stock);
+boost::json::object ReservationJson(const ReservationView& reservation);
+
+}  // namespace store::catalog
