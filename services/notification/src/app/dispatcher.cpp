@@ -114,6 +114,13 @@ void Dispatcher::PollLoop() {
       if (stopping_) return;
       if (queue_.size() >= options_.queue_limit) continue;  // busy: claim nothing now
     }
+    // Rows whose sender died after handing the message over were (probably) accepted: settle
+    // them as sent rather than send them twice.
+    auto settled = db_.RunSync([&](db::Connection& c) { return delivery_log::SettleHandedOver(c, options_.claim_batch); });
+    if (!settled) log::Warn("settling handed-over deliveries failed", {{"error", settled.error().message}});
+    else if (*settled > 0)
+      log::Warn("deliveries settled as sent after a crash past their hand-over point",
+                {{"count", static_cast<std::int64_t>(*settled)}});
     auto claimed = db_.RunSync([&](db::Connection& c) {
       return delivery_log::ClaimDue(c, options_.claim_batch, options_.lease);
     });
@@ -135,12 +142,32 @@ void Dispatcher::Process(std::uint64_t id, EmailSender& email, SmsSender* sms) {
   if (!*loaded) return;
   const Delivery& d = **loaded;
   if (d.status != "pending" && d.status != "retrying") return;  // done meanwhile (another instance)
+  if (d.handed_over_at) return;  // an earlier attempt may have been accepted: the poller settles it
   const int attempt = d.attempts + 1;
   const auto started = std::chrono::system_clock::now();
 
   core::Status st;
   if (d.channel == kEmail) {
-    st = email.Send(Email{d.recipient, d.subject, d.text, d.html});
+    // The hand-over point is recorded on a connection held for the whole send: the UPDATE is
+    // written (autocommit) right before the end-of-data mark, and its answer read afterwards, so
+    // it costs no round trip between the two. Written before the mark, it is on the server even
+    // if this process dies a microsecond later; the server commits a statement it received.
+    st = db_.RunSync([&](db::Connection& c) -> core::Status {
+      bool handing_over = false;
+      HandOver hand_over = [&]() -> core::Status {
+        TRY_STATUS(c.SendText(delivery_log::HandOverSql(d.id)));
+        handing_over = true;
+        return {};
+      };
+      core::Status sent = email.Send(Email{d.recipient, d.subject, d.text, d.html}, hand_over);
+      if (handing_over) {
+        auto marked = c.ReadSent();
+        if (!marked || marked->affected_rows != 1)
+          log::Warn("the hand-over point was not recorded (a crash now would send the message again)",
+                    {{"delivery_id", d.id}, {"error", marked ? std::string("row not pending") : marked.error().message}});
+      }
+      return sent;
+    });
   } else if (d.channel == kSms && sms) {
     st = sms->Send(d.recipient, d.text);
   } else {

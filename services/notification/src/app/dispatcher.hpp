@@ -5,8 +5,10 @@
 // (retries whose backoff has passed, re-sends, rows whose lease expired after a crash) with
 // SELECT ... FOR UPDATE SKIP LOCKED and enqueues them too. `workers` threads each own one
 // EmailSender (an SMTP connection kept open) and one SmsSender and, per id:
-//   load the row -> send (outside any transaction) -> one transaction: attempt row + new status
-//   + notification.sent.v1 / notification.failed.v1 in the outbox.
+//   load the row -> send (outside any transaction; right before the SMTP end-of-data mark the
+//   row's hand-over point is written, see delivery_log.hpp) -> one transaction: attempt row + new
+//   status + notification.sent.v1 / notification.failed.v1 in the outbox.
+// The poller also settles rows whose sender died past the hand-over point (as sent: never twice).
 // A transient failure schedules the next attempt with RetryPolicy's backoff; when the budget is
 // spent, or on a permanent failure, the row is failed and the original Kafka record is copied
 // to `<source topic>.dlq` (the dead-letter headers of libs/messaging). A retry never blocks the
