@@ -25,6 +25,7 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build/release}
 BIN=$BUILD_DIR/services/notification
 BURST=${BURST:-10000}
 SENDERS=${SENDERS:-4}
+BATCH_MAX=${BATCH_MAX:-200}
 SERVICE_CPU=${SERVICE_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 OUT=${OUT:-$ROOT/docs/benchmarks/notification.md}
@@ -73,7 +74,7 @@ run_case() {
   setsid env NOTIFICATION_HTTP_PORT="$port" NOTIFICATION_DB_DATABASE="$db" NOTIFICATION_DB_PORT="$STORE_MARIADB_PORT" \
     NOTIFICATION_KAFKA_BOOTSTRAP="$KAFKA" NOTIFICATION_CONSUMER_TOPICS="$topic" NOTIFICATION_CONSUMER_GROUP="$tag" \
     NOTIFICATION_SMTP_URL="smtp://127.0.0.1:$smtp" NOTIFICATION_SMTP_TLS=none NOTIFICATION_SENDER_WORKERS="$SENDERS" \
-    NOTIFICATION_DB_POOL_SIZE=$((SENDERS + 4)) NOTIFICATION_LOG_LEVEL=warn \
+    NOTIFICATION_DB_POOL_SIZE=$((SENDERS + 4)) NOTIFICATION_CONSUMER_BATCH_MAX="$BATCH_MAX" NOTIFICATION_LOG_LEVEL=warn \
     taskset -c "$SERVICE_CPU" "$BIN/store_notification" >"/tmp/$tag.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
@@ -150,10 +151,13 @@ cat >"$OUT" <<MD
 \`bench/notification/run.sh\` ($(date -u +%Y-%m-%d), $(nproc) cores, release build; the service
 pinned to CPU $SERVICE_CPU, the load tools to CPU $LOAD_CPU; MariaDB, Kafka and the SMTP servers
 unpinned on the same machine; load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)). A burst of $BURST \`user.registered.v1\` events is published at
-once (pipelined, acknowledged) on a 3-partition topic; the service (3 consumers, $SENDERS sender
-workers, each with one SMTP connection) consumes them, records each in the delivery log (one MariaDB transaction per event),
-renders the welcome email (text + HTML) and sends it; a second transaction per message marks it
-sent and writes \`notification.sent.v1\` to the outbox. "End to end" = first event published to
+once (pipelined, acknowledged) on a 3-partition topic; the service (3 batching consumers,
+consumer.batch_max ${BATCH_MAX}, $SENDERS sender workers, each with one SMTP connection) consumes them, records
+a batch of events in the delivery log with ONE MariaDB transaction (committed before any of its
+messages is sent), renders the welcome email (text + HTML) and sends it; right before the SMTP
+end-of-data mark the worker writes the row's hand-over point (one autocommit UPDATE, pipelined),
+and after the reply one transaction per message marks it sent and writes \`notification.sent.v1\`
+to the outbox. "End to end" = first event published to
 last message accepted by the SMTP server. The reference is a direct libcurl SMTP send loop
 (\`store_smtp_send_loop\`, the service's own \`SmtpSender\`, same thread count, same server, same
 run): no Kafka, no database, no templates.

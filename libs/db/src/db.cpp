@@ -164,6 +164,7 @@ struct Connection::Impl {
   MYSQL* mysql = nullptr;
   bool broken = false;
   bool in_transaction = false;
+  bool answer_pending = false;  // SendText without ReadSent yet
   // Prepared statements by SQL text: a statement is prepared once per connection, then only
   // executed (one round trip instead of two).
   std::unordered_map<std::string, MYSQL_STMT*> statements;
@@ -484,6 +485,29 @@ Status Connection::Rollback() {
   return {};
 }
 
+Status Connection::SendText(std::string_view sql) {
+  auto& d = *impl_;
+  if (d.answer_pending) return std::unexpected(Error::Internal("SendText while an earlier answer is unread"));
+  if (d.broken) return std::unexpected(d.Broken());
+  if (mysql_send_query(d.mysql, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+    return std::unexpected(d.FailConn());
+  d.answer_pending = true;
+  return {};
+}
+
+Result<ExecResult> Connection::ReadSent() {
+  auto& d = *impl_;
+  if (!d.answer_pending) return std::unexpected(Error::Internal("ReadSent without SendText"));
+  d.answer_pending = false;
+  if (mysql_read_query_result(d.mysql) != 0) return std::unexpected(d.FailConn());
+  ExecResult r{mysql_affected_rows(d.mysql), mysql_insert_id(d.mysql)};
+  if (MYSQL_RES* res = mysql_store_result(d.mysql)) {
+    r.affected_rows = mysql_num_rows(res);
+    mysql_free_result(res);
+  }
+  return r;
+}
+
 bool Connection::in_transaction() const { return impl_->in_transaction; }
 
 bool Connection::Ping() {
@@ -492,7 +516,7 @@ bool Connection::Ping() {
   return !impl_->broken;
 }
 
-bool Connection::broken() const { return impl_->broken; }
+bool Connection::broken() const { return impl_->broken || impl_->answer_pending; }
 std::uint64_t Connection::server_thread_id() const { return mysql_thread_id(impl_->mysql); }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include "store/testing/async.hpp"
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
+#include "store/testing/process.hpp"
 
 namespace {
 
@@ -321,6 +322,42 @@ TEST(Database, FailsOneCallWithUnavailableThenRecoversAfterAnUnnoticedKill) {
   const auto second = ServerThreadId(db);
   EXPECT_NE(second, 0u);
   EXPECT_NE(second, first);
+}
+
+TEST(Connection, SendTextCommitsAStatementThatIsOnItsWayEvenIfTheClientNeverReadsTheAnswer) {
+  store::testing::TempDatabase tmp;
+  Database db(tmp.options());
+  CreateItems(db);
+  // Read back: the pipelined statement and its answer.
+  auto sent = db.RunSync([](Connection& c) -> Result<std::uint64_t> {
+    TRY_STATUS(c.SendText("INSERT INTO items (sku, qty) VALUES ('A', 1), ('B', 2)"));
+    EXPECT_TRUE(c.broken());  // nothing else may run before the answer is read
+    TRY(r, c.ReadSent());
+    EXPECT_FALSE(c.broken());
+    return r.affected_rows;
+  });
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_EQ(*sent, 2u);
+  EXPECT_EQ(CountItems(db), 2);
+  // The property notification relies on: a statement written to the server is applied (and
+  // committed, autocommit) even when the client goes away without reading the answer.
+  {
+    auto conn = Connection::Open(tmp.options());
+    ASSERT_TRUE(conn) << conn.error().message;
+    ASSERT_TRUE((*conn)->SendText("INSERT INTO items (sku, qty) VALUES ('C', 3)"));
+  }  // closed with the answer unread
+  EXPECT_TRUE(store::testing::WaitUntil([&] { return CountItems(db) == 3; }, std::chrono::seconds(5)));
+  // A second SendText before ReadSent is refused; a ReadSent without SendText is a bug.
+  auto twice = db.RunSync([](Connection& c) -> Status {
+    TRY_STATUS(c.SendText("SELECT 1"));
+    auto again = c.SendText("SELECT 2");
+    EXPECT_FALSE(again);
+    TRY_STATUS(c.ReadSent());
+    auto unmatched = c.ReadSent();
+    EXPECT_FALSE(unmatched);
+    return {};
+  });
+  EXPECT_TRUE(twice) << twice.error().message;
 }
 
 // --- migrations -----------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <condition_variable>
 #include <exception>
+#include <map>
 #include <mutex>
+#include <utility>
 
 #include "rdkafka_conf.hpp"
 #include "store/log/log.hpp"
@@ -19,21 +21,6 @@ using core::Status;
 
 namespace {
 
-Message Convert(RdKafka::Message& raw) {  // headers() is not const in librdkafka
-  Message m;
-  m.topic = raw.topic_name();
-  m.partition = raw.partition();
-  m.offset = raw.offset();
-  if (raw.key()) m.key = *raw.key();
-  m.value.assign(static_cast<const char*>(raw.payload()), raw.len());
-  if (auto* headers = raw.headers()) {
-    for (const auto& h : headers->get_all())
-      m.headers.emplace_back(h.key(), h.value() ? std::string(static_cast<const char*>(h.value()), h.value_size())
-                                                : std::string());
-  }
-  return m;
-}
-
 class Events final : public RdKafka::EventCb {
  public:
   void event_cb(RdKafka::Event& e) override {
@@ -41,6 +28,8 @@ class Events final : public RdKafka::EventCb {
       log::Warn("kafka consumer error", {{"error", RdKafka::err2str(e.err())}, {"detail", e.str()}});
   }
 };
+
+using PartKey = std::pair<std::string, std::int32_t>;
 
 }  // namespace
 
@@ -51,13 +40,29 @@ Handler EventHandler(std::function<Status(const Message&, const Event&)> handler
   };
 }
 
-struct Consumer::Impl {
+core::Result<std::vector<EventRecord>> DecodeBatch(std::span<const Message> batch) {
+  std::vector<EventRecord> out;
+  out.reserve(batch.size());
+  for (const auto& m : batch) {
+    TRY(event, DecodeEvent(m.value));
+    out.push_back(EventRecord{&m, std::move(event)});
+  }
+  return out;
+}
+
+struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::OffsetCommitCb {
   ConsumerOptions options;
-  Handler handler;
+  BatchHandler handler;
   Events events;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::unique_ptr<Producer> dlq;
   bool closed = false;
+
+  // Consumer thread only (the rebalance callback runs inside consume() on that thread).
+  std::map<PartKey, std::vector<Message>> buffered;  // fetched, not handed out yet
+  std::vector<PartKey> buffer_order;                 // partitions in order of first arrival
+  std::size_t buffered_count = 0;
+  std::map<PartKey, std::int64_t> handled_next;      // next offset to commit, per partition
 
   std::atomic<bool> stopping{false};
   std::mutex mu;  // guards the stop wait and stats
@@ -76,9 +81,9 @@ struct Consumer::Impl {
     f(stats);
   }
 
-  Status CallHandler(const Message& m) {
+  Status CallHandler(std::span<const Message> batch) {
     try {
-      return handler(m);
+      return handler(batch);
     } catch (const std::exception& e) {
       return Fail(Errc::internal, fmt::format("handler threw: {}", e.what()));
     } catch (...) {
@@ -97,61 +102,178 @@ struct Consumer::Impl {
     return dlq->Produce(out);
   }
 
-  // Runs the handler for one record until it is handled or dead-lettered (then commits), or
-  // until Stop() (then returns without committing, so the record comes back).
-  void Process(RdKafka::Message& raw) {
-    Message m = Convert(raw);
-    log::Context ctx = m.LogContext();
+  // Runs the handler on `batch` (one partition, offset order) until it is handled — as a whole,
+  // or one record at a time after a permanent failure, dead-lettering the records that fail on
+  // their own — then marks the offsets for commit. False when Stop() interrupted a retry wait
+  // (nothing after the last handled record is committed, so it comes back).
+  bool Process(std::span<const Message> batch) {
+    const Message& first = batch.front();
+    log::Context ctx = first.LogContext();
     auto backoff = options.retry_initial;
     for (;;) {
-      Status result = CallHandler(m);
+      Status result = CallHandler(batch);
       bool dead_lettered = false;
       if (!result && !core::IsTransient(result.error().code)) {
-        log::Warn("dead-lettering a record", {{"topic", m.topic}, {"partition", m.partition},
-                                              {"offset", m.offset}, {"reason", result.error().message}},
+        if (batch.size() > 1) {
+          // Someone in the batch is poison (or the batch as a whole is refused): hand the records
+          // over one at a time so only the bad one is dead-lettered.
+          Count([](ConsumerStats& s) { ++s.fallbacks; });
+          log::Warn("a batch failed permanently, handling its records one by one",
+                    {{"topic", first.topic}, {"partition", first.partition}, {"first_offset", first.offset},
+                     {"records", static_cast<std::int64_t>(batch.size())}, {"reason", result.error().message}},
+                    &ctx);
+          for (std::size_t i = 0; i < batch.size(); ++i)
+            if (!Process(batch.subspan(i, 1))) return false;
+          return true;
+        }
+        log::Warn("dead-lettering a record", {{"topic", first.topic}, {"partition", first.partition},
+                                              {"offset", first.offset}, {"reason", result.error().message}},
                   &ctx);
         // A failed DLQ send is itself transient: retry the whole record rather than skip it.
-        result = DeadLetter(m, result.error());
+        result = DeadLetter(first, result.error());
         dead_lettered = result.has_value();
       }
       if (result) {
-        Commit(raw);
-        Count([&](ConsumerStats& s) { ++(dead_lettered ? s.dead_lettered : s.handled); });
-        return;
+        MarkHandled(batch.back());
+        Count([&](ConsumerStats& s) {
+          if (dead_lettered) {
+            ++s.dead_lettered;
+          } else {
+            s.handled += batch.size();
+            ++s.batches;
+          }
+        });
+        return true;
       }
       Count([](ConsumerStats& s) { ++s.retried; });
-      log::Warn("retrying a record after a transient failure",
-                {{"topic", m.topic}, {"partition", m.partition}, {"offset", m.offset},
-                 {"error", result.error().message}, {"backoff_ms", backoff.count()}},
+      log::Warn("retrying after a transient failure",
+                {{"topic", first.topic}, {"partition", first.partition}, {"first_offset", first.offset},
+                 {"records", static_cast<std::int64_t>(batch.size())}, {"error", result.error().message},
+                 {"backoff_ms", backoff.count()}},
                 &ctx);
-      if (!Sleep(backoff)) return;
+      if (!Sleep(backoff)) return false;
       backoff = std::min(backoff * 2, options.retry_max);
     }
   }
 
-  void Commit(RdKafka::Message& raw) {
-    // Synchronous: once the next record is handled, this one's offset is on the broker.
-    auto rc = consumer->commitSync(&raw);
-    if (rc != RdKafka::ERR_NO_ERROR) {
-      // The partition moved to another member (rebalance) or the broker is away: the record
-      // will be redelivered, which the inbox absorbs. Nothing is skipped.
-      Count([](ConsumerStats& s) { ++s.commit_failures; });
-      log::Warn("offset commit failed", {{"topic", raw.topic_name()}, {"partition", raw.partition()},
-                                         {"offset", raw.offset()}, {"error", RdKafka::err2str(rc)}});
+  // Asynchronous: the next batch does not wait for the broker. A lost commit (crash, revoke
+  // race) only means a redelivery, which the inbox absorbs; revoke and close commit
+  // synchronously what was handled.
+  void MarkHandled(const Message& last) {
+    handled_next[{last.topic, last.partition}] = last.offset + 1;
+    std::vector<RdKafka::TopicPartition*> parts{RdKafka::TopicPartition::create(last.topic, last.partition, last.offset + 1)};
+    auto rc = consumer->commitAsync(parts);
+    RdKafka::TopicPartition::destroy(parts);
+    if (rc != RdKafka::ERR_NO_ERROR) CommitFailed(rc, "async");
+  }
+
+  // Synchronously commits what was handled on `which` (all partitions when null) and forgets it.
+  void CommitHandled(const std::vector<RdKafka::TopicPartition*>* which) {
+    std::vector<RdKafka::TopicPartition*> parts;
+    for (auto it = handled_next.begin(); it != handled_next.end();) {
+      bool wanted = !which;
+      if (which)
+        for (const auto* tp : *which) wanted = wanted || (tp->topic() == it->first.first && tp->partition() == it->first.second);
+      if (!wanted) {
+        ++it;
+        continue;
+      }
+      parts.push_back(RdKafka::TopicPartition::create(it->first.first, it->first.second, it->second));
+      it = handled_next.erase(it);
     }
+    if (parts.empty()) return;
+    auto rc = consumer->commitSync(parts);
+    RdKafka::TopicPartition::destroy(parts);
+    if (rc != RdKafka::ERR_NO_ERROR) CommitFailed(rc, "sync");
+  }
+
+  void CommitFailed(RdKafka::ErrorCode rc, std::string_view how) {
+    // The partition moved to another member or the broker is away: the records will be
+    // redelivered, which the inbox absorbs. Nothing is skipped.
+    Count([](ConsumerStats& s) { ++s.commit_failures; });
+    log::Warn("offset commit failed", {{"mode", how}, {"error", RdKafka::err2str(rc)}});
+  }
+
+  void offset_commit_cb(RdKafka::ErrorCode err, std::vector<RdKafka::TopicPartition*>&) override {
+    if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__NO_OFFSET) CommitFailed(err, "async");
+  }
+
+  void rebalance_cb(RdKafka::KafkaConsumer* c, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    const bool cooperative = c->rebalance_protocol() == "COOPERATIVE";
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      if (cooperative) {
+        if (auto* e = c->incremental_assign(partitions)) {
+          log::Warn("kafka incremental assign", {{"error", e->str()}});
+          delete e;
+        }
+      } else {
+        c->assign(partitions);
+      }
+      return;
+    }
+    // Revoked (or lost): what was handled is committed now, while this member still owns the
+    // partitions; what was fetched but not handed out belongs to the next owner.
+    // (A lost assignment — session timed out — cannot commit any more.)
+    if (err == RdKafka::ERR__REVOKE_PARTITIONS && !c->assignment_lost()) CommitHandled(&partitions);
+    for (const auto* tp : partitions) {
+      PartKey key{tp->topic(), tp->partition()};
+      handled_next.erase(key);
+      if (auto it = buffered.find(key); it != buffered.end()) {
+        buffered_count -= it->second.size();
+        buffered.erase(it);
+        std::erase(buffer_order, key);
+      }
+    }
+    if (cooperative) {
+      if (auto* e = c->incremental_unassign(partitions)) {
+        log::Warn("kafka incremental unassign", {{"error", e->str()}});
+        delete e;
+      }
+    } else {
+      c->unassign();
+    }
+  }
+
+  // Adds a fetched record; true when its partition has a full batch.
+  bool Buffer(RdKafka::Message& raw) {
+    PartKey key{raw.topic_name(), raw.partition()};
+    auto& list = buffered[key];
+    if (list.empty()) buffer_order.push_back(key);
+    list.push_back(detail::ToMessage(raw));
+    ++buffered_count;
+    return list.size() >= options.batch_max;
+  }
+
+  // Hands every buffered partition to the handler, batch_max records at a time. False if Stop()
+  // interrupted (the rest stays uncommitted and comes back).
+  bool Dispatch() {
+    auto order = std::move(buffer_order);
+    auto batches = std::move(buffered);
+    buffer_order.clear();
+    buffered.clear();
+    buffered_count = 0;
+    for (const auto& key : order) {
+      std::span<const Message> all = batches[key];
+      for (std::size_t at = 0; at < all.size(); at += options.batch_max)
+        if (!Process(all.subspan(at, std::min(options.batch_max, all.size() - at)))) return false;
+    }
+    return true;
   }
 
   void Close() {
     if (closed) return;
     closed = true;
+    CommitHandled(nullptr);
     consumer->close();
   }
 };
 
-core::Result<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions options, Handler handler) {
+core::Result<std::unique_ptr<Consumer::Impl>> Consumer::MakeImpl(ConsumerOptions options, BatchHandler handler) {
   if (options.group_id.empty()) return Fail(Errc::invalid_argument, "consumer: group_id is required");
   if (options.topics.empty()) return Fail(Errc::invalid_argument, "consumer: at least one topic is required");
-  auto impl = std::make_unique<Impl>();
+  if (options.batch_max == 0) return Fail(Errc::invalid_argument, "consumer: batch_max must be at least 1");
+  auto impl = std::make_unique<Consumer::Impl>();
   std::map<std::string, std::string> props = {
       {"group.id", options.group_id},
       {"enable.auto.commit", "false"},
@@ -164,12 +286,27 @@ core::Result<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions options
   TRY(conf, detail::MakeConf(options.kafka, props));
   std::string err;
   conf->set("event_cb", &impl->events, err);
+  conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(impl.get()), err);
+  conf->set("offset_commit_cb", static_cast<RdKafka::OffsetCommitCb*>(impl.get()), err);
   impl->consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!impl->consumer) return Fail(Errc::invalid_argument, "kafka consumer: " + err);
   TRY(dlq, Producer::Create(options.kafka));
   impl->dlq = std::move(dlq);
   impl->options = std::move(options);
   impl->handler = std::move(handler);
+  return impl;
+}
+
+core::Result<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions options, Handler handler) {
+  options.batch_max = 1;
+  TRY(impl, MakeImpl(std::move(options), [handler = std::move(handler)](std::span<const Message> batch) {
+        return handler(batch.front());
+      }));
+  return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
+}
+
+core::Result<std::unique_ptr<Consumer>> Consumer::CreateBatching(ConsumerOptions options, BatchHandler handler) {
+  TRY(impl, MakeImpl(std::move(options), std::move(handler)));
   return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
 }
 
@@ -182,12 +319,20 @@ Status Consumer::Run() {
   auto rc = s.consumer->subscribe(s.options.topics);
   if (rc != RdKafka::ERR_NO_ERROR)
     return Fail(detail::ErrcOf(rc), fmt::format("kafka subscribe: {}", RdKafka::err2str(rc)));
-  const int poll_ms = static_cast<int>(s.options.poll_timeout.count());
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point batch_deadline{};
   while (!s.stopping) {
-    std::unique_ptr<RdKafka::Message> raw(s.consumer->consume(poll_ms));
+    // Poll long while nothing is buffered; once a batch started, only until its deadline.
+    int wait_ms = static_cast<int>(s.options.poll_timeout.count());
+    if (s.buffered_count > 0)
+      wait_ms = static_cast<int>(std::max<std::int64_t>(
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(batch_deadline - Clock::now()).count()));
+    std::unique_ptr<RdKafka::Message> raw(s.consumer->consume(wait_ms));
+    bool full = false;
     switch (raw->err()) {
       case RdKafka::ERR_NO_ERROR:
-        s.Process(*raw);
+        if (s.buffered_count == 0) batch_deadline = Clock::now() + s.options.batch_wait;
+        full = s.Buffer(*raw);
         break;
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
@@ -200,11 +345,12 @@ Status Consumer::Run() {
         log::Warn("kafka consume", {{"error", raw->errstr()}});
         break;
     }
+    if (s.buffered_count > 0 && (full || Clock::now() >= batch_deadline) && !s.stopping)
+      if (!s.Dispatch()) break;
   }
   s.Close();
   return {};
 }
-
 void Consumer::Stop() {
   std::lock_guard lock(impl_->mu);
   impl_->stopping = true;

@@ -35,4 +35,18 @@ Handler InboxHandler(db::Database& db, std::string consumer, InboxEffect effect)
   });
 }
 
+BatchHandler InboxBatchHandler(db::Database& db, std::string consumer, InboxEffect effect) {
+  return [&db, consumer = std::move(consumer), effect = std::move(effect)](std::span<const Message> batch) -> core::Status {
+    TRY(records, DecodeBatch(batch));
+    return db.TransactionSync([&](db::Connection& conn) -> core::Status {
+      for (const auto& r : records) {
+        TRY(verdict, Inbox::Apply(conn, consumer, r.event.event_id));
+        if (verdict == InboxVerdict::already_applied) continue;
+        TRY_STATUS(effect(conn, *r.message, r.event));
+      }
+      return {};
+    });
+  };
+}
+
 }  // namespace store::messaging

@@ -47,4 +47,19 @@ core::Errc ErrcOf(RdKafka::ErrorCode code) {
   }
 }
 
+Message ToMessage(RdKafka::Message& raw) {
+  Message m;
+  m.topic = raw.topic_name();
+  m.partition = raw.partition();
+  m.offset = raw.offset();
+  if (raw.key()) m.key = *raw.key();
+  if (raw.payload()) m.value.assign(static_cast<const char*>(raw.payload()), raw.len());
+  if (auto* headers = raw.headers()) {
+    for (const auto& h : headers->get_all())
+      m.headers.emplace_back(h.key(), h.value() ? std::string(static_cast<const char*>(h.value()), h.value_size())
+                                                : std::string());
+  }
+  return m;
+}
+
 }  // namespace store::messaging::detail

@@ -9,6 +9,7 @@
 
 #include "store/core/result.hpp"
 #include "store/messaging/kafka_config.hpp"
+#include "store/messaging/message.hpp"
 
 namespace store::messaging::detail {
 
@@ -18,5 +19,8 @@ core::Result<std::unique_ptr<RdKafka::Conf>> MakeConf(const KafkaConfig& config,
 
 // The project's error code for a librdkafka error: broker/network trouble is transient.
 core::Errc ErrcOf(RdKafka::ErrorCode code);
+
+// A consumed record as a plain value (topic, partition, offset, key, value, headers).
+Message ToMessage(RdKafka::Message& raw);  // headers() is not const in librdkafka
 
 }  // namespace store::messaging::detail

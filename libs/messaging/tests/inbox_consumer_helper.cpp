@@ -2,10 +2,13 @@
 // each event exactly once with the inbox, as a service would, and can be SIGKILLed at any time.
 //
 //   store_inbox_consumer_test_helper <bootstrap> <topic> <group> <instance-id>
-//                                    <db-host> <db-port> <db-user> <db-password> <db-name>
+//                                    <db-host> <db-port> <db-user> <db-password> <db-name> [single|batch]
 //
 // Effect of an event {"key": k, "seq": s}: one row (event_id, agg_key, seq) in `effects`, in the
 // same transaction as the inbox record; the offset is committed after that transaction.
+// `single` (default): Consumer::Create + InboxHandler, one transaction per event; `batch`:
+// Consumer::CreateBatching + InboxBatchHandler, one transaction per batch (up to 50 events of a
+// partition) with asynchronous offset commits.
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
@@ -20,11 +23,13 @@
 using namespace store::messaging;
 
 int main(int argc, char** argv) {
-  if (argc != 10) {
-    std::fprintf(stderr, "usage: %s bootstrap topic group instance db-host db-port db-user db-password db-name\n",
+  if (argc != 10 && argc != 11) {
+    std::fprintf(stderr,
+                 "usage: %s bootstrap topic group instance db-host db-port db-user db-password db-name [single|batch]\n",
                  argv[0]);
     return 2;
   }
+  const bool batching = argc == 11 && std::string(argv[10]) == "batch";
   store::log::Init("inbox-consumer-test-helper", store::log::Level::warn);
   sigset_t signals;
   sigemptyset(&signals);
@@ -51,14 +56,15 @@ int main(int argc, char** argv) {
   options.retry_initial = std::chrono::milliseconds(20);
   options.retry_max = std::chrono::milliseconds(500);
 
-  auto consumer = Consumer::Create(
-      options, InboxHandler(db, "effects-test",
-                            [](store::db::Connection& c, const Message&, const Event& e) -> store::core::Status {
-                              TRY_STATUS(c.Execute("INSERT INTO effects (event_id, agg_key, seq) VALUES (?, ?, ?)",
-                                                   e.event_id, std::string(e.data.at("key").as_string()),
-                                                   e.data.at("seq").as_int64()));
-                              return {};
-                            }));
+  options.batch_max = 50;
+  options.batch_wait = std::chrono::milliseconds(20);
+  InboxEffect effect = [](store::db::Connection& c, const Message&, const Event& e) -> store::core::Status {
+    TRY_STATUS(c.Execute("INSERT INTO effects (event_id, agg_key, seq) VALUES (?, ?, ?)", e.event_id,
+                         std::string(e.data.at("key").as_string()), e.data.at("seq").as_int64()));
+    return {};
+  };
+  auto consumer = batching ? Consumer::CreateBatching(options, InboxBatchHandler(db, "effects-test", effect))
+                           : Consumer::Create(options, InboxHandler(db, "effects-test", effect));
   if (!consumer) {
     std::fprintf(stderr, "consumer: %s\n", consumer.error().message.c_str());
     return 1;

@@ -10,9 +10,13 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <span>
 #include <thread>
 
 #include "store/messaging/consumer.hpp"
+#include "store/messaging/consumer_runner.hpp"
+#include "store/metrics/metrics.hpp"
 #include "store/messaging/producer.hpp"
 #include "store/testing/engines.hpp"
 #include "store/testing/kafka.hpp"
@@ -250,4 +254,171 @@ TEST(DeadLetters, PoisonRecordsGoToTheDlqWithTheirReasonWhileHealthyOnesAroundTh
   EXPECT_EQ(dlq[1].Header(kDlqReasonHeader), "negative quantity");
   EXPECT_EQ(dlq[1].Header(kDlqErrorCodeHeader), "unprocessable");
   EXPECT_EQ(dlq[1].Header(kEventIdHeader), refused.event_id);
+}
+
+// ---- batches -------------------------------------------------------------------------------
+
+namespace {
+
+// What a batch handler saw: each call's (partition, offsets), thread-safely.
+struct Batches {
+  std::mutex mu;
+  std::vector<std::vector<std::int64_t>> offsets;  // per call
+  std::vector<std::int32_t> partitions;            // per call
+  std::vector<std::string> applied;                // event ids, in the order applied
+  void Add(std::span<const Message> batch, const std::vector<std::string>& ids) {
+    std::lock_guard lock(mu);
+    std::vector<std::int64_t> o;
+    for (const auto& m : batch) {
+      o.push_back(m.offset);
+      EXPECT_EQ(m.partition, batch.front().partition) << "a batch mixes partitions";
+    }
+    offsets.push_back(std::move(o));
+    partitions.push_back(batch.front().partition);
+    applied.insert(applied.end(), ids.begin(), ids.end());
+  }
+  std::size_t applied_count() {
+    std::lock_guard lock(mu);
+    return applied.size();
+  }
+};
+
+}  // namespace
+
+TEST(BatchConsumer, HandsOverRecordsOfOnePartitionInOffsetOrderAndCommitsThem) {
+  TempTopic topic("batch", 2);
+  auto producer = MakeProducer();
+  auto ids = ProduceNumbered(*producer, topic.name(), 0, 60);
+  const auto group = store::testing::UniqueName("g");
+  auto options = Options(topic, group);
+  options.batch_max = 25;
+  options.batch_wait = 100ms;
+
+  Batches seen;
+  auto handler = [&](std::span<const Message> batch) -> Status {
+    TRY(records, DecodeBatch(batch));
+    std::vector<std::string> got;
+    for (const auto& r : records) got.push_back(r.event.event_id);
+    seen.Add(batch, got);
+    return {};
+  };
+  auto c = Consumer::CreateBatching(options, handler);
+  ASSERT_TRUE(c);
+  RunUntil(**c, [&] { return (*c)->stats().handled == 60; });
+  EXPECT_EQ((*c)->stats().handled, 60u);
+  EXPECT_LT((*c)->stats().batches, 60u);  // several records per call, not one
+  std::size_t largest = 0;
+  for (const auto& o : seen.offsets) {
+    largest = std::max(largest, o.size());
+    EXPECT_LE(o.size(), 25u);
+    for (std::size_t i = 1; i < o.size(); ++i) EXPECT_EQ(o[i], o[i - 1] + 1) << "offsets in order, no gap";
+  }
+  EXPECT_GT(largest, 1u);
+  std::set<std::string> unique(seen.applied.begin(), seen.applied.end());
+  EXPECT_EQ(unique, std::set<std::string>(ids.begin(), ids.end()));
+  c->reset();  // Stop() committed what was handled
+
+  // A new member of the group starts after the committed offsets: nothing comes back.
+  ProduceNumbered(*producer, topic.name(), 60, 62);
+  Batches again;
+  auto d = Consumer::CreateBatching(options, [&](std::span<const Message> batch) -> Status {
+    again.Add(batch, std::vector<std::string>(batch.size(), "x"));
+    return {};
+  });
+  ASSERT_TRUE(d);
+  std::optional<std::chrono::steady_clock::time_point> enough_at;
+  RunUntil(**d, [&] {
+    if (again.applied_count() >= 2 && !enough_at) enough_at = std::chrono::steady_clock::now();
+    return enough_at && std::chrono::steady_clock::now() > *enough_at + 1s;
+  });
+  EXPECT_EQ(again.applied_count(), 2u);
+}
+
+TEST(BatchConsumer, APoisonRecordIsDeadLetteredAloneWhileItsBatchNeighboursAreApplied) {
+  TempTopic topic("batchpoison");
+  auto producer = MakeProducer();
+  auto before = ProduceNumbered(*producer, topic.name(), 0, 10);
+  auto poison = NewEvent(topic.name(), boost::json::object{{"n", -1}});
+  ASSERT_TRUE(producer->Produce(EventMessage(topic.name(), "k1", poison)));
+  ASSERT_TRUE(producer->Produce(OutgoingMessage{topic.name(), "k0", "{\"event_id\": oops", {}}));
+  auto after = ProduceNumbered(*producer, topic.name(), 10, 20);
+
+  auto options = Options(topic, store::testing::UniqueName("g"));
+  options.batch_max = 100;
+  options.batch_wait = 300ms;  // the 22 records arrive as one batch
+  Batches seen;
+  int transient_left = 2;
+  std::mutex mu;
+  auto c = Consumer::CreateBatching(options, [&](std::span<const Message> batch) -> Status {
+    {
+      std::lock_guard lock(mu);
+      if (transient_left > 0 && batch.size() > 1) {  // the database hiccups: the batch is retried whole
+        --transient_left;
+        return Fail(Errc::unavailable, "database is restarting");
+      }
+    }
+    TRY(records, DecodeBatch(batch));
+    std::vector<std::string> got;
+    for (const auto& r : records) {
+      if (r.event.data.at("n").as_int64() < 0) return Fail(Errc::unprocessable, "negative quantity");  // all or nothing
+      got.push_back(r.event.event_id);
+    }
+    seen.Add(batch, got);
+    return {};
+  });
+  ASSERT_TRUE(c);
+  RunUntil(**c, [&] { return (*c)->stats().handled + (*c)->stats().dead_lettered == 22; });
+
+  auto stats = (*c)->stats();
+  EXPECT_EQ(stats.handled, 20u);
+  EXPECT_EQ(stats.dead_lettered, 2u);
+  EXPECT_GE(stats.fallbacks, 1u);
+  EXPECT_EQ(stats.retried, 2u);
+  std::vector<std::string> healthy = before;
+  healthy.insert(healthy.end(), after.begin(), after.end());
+  EXPECT_EQ(seen.applied, healthy);  // each once, in order
+  auto dlq = ReadAll(topic.dlq());
+  ASSERT_EQ(dlq.size(), 2u);
+  EXPECT_EQ(dlq[0].Header(kEventIdHeader), poison.event_id);
+  EXPECT_EQ(dlq[0].Header(kDlqReasonHeader), "negative quantity");
+  EXPECT_EQ(dlq[0].Header(kDlqOffsetHeader), "10");
+  EXPECT_EQ(dlq[1].value, "{\"event_id\": oops");
+  EXPECT_EQ(dlq[1].Header(kDlqOffsetHeader), "11");
+}
+
+TEST(ConsumerRunner, RunsItsMembersPublishesTheirLagAndWaitsForPrepare) {
+  TempTopic topic("runner", 2);
+  auto producer = MakeProducer();
+  ProduceNumbered(*producer, topic.name(), 0, 40);
+  store::metrics::Registry registry;
+  const auto group = store::testing::UniqueName("g");
+
+  std::atomic<int> prepare_calls{0};
+  std::atomic<std::size_t> applied{0};
+  RunnerOptions options;
+  options.consumer = Options(topic, group);
+  options.instances = 2;
+  options.prepare_retry = 50ms;
+  options.prepare = [&]() -> Status {  // a dependency that is ready on the third look
+    if (++prepare_calls < 3) return Fail(Errc::unavailable, "not yet");
+    return {};
+  };
+  auto runner = ConsumerRunner::CreateBatching(options, [&](std::span<const Message> batch) -> Status {
+    EXPECT_GE(prepare_calls.load(), 3);
+    applied += batch.size();
+    return {};
+  }, &registry);
+  ASSERT_TRUE(runner);
+  const std::string gauge = "kafka_consumer_lag{group=\"" + group + "\"}";
+  EXPECT_NE(registry.Render().find(gauge + " 0\n"), std::string::npos) << registry.Render();
+  (*runner)->Start();
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (applied < 40 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(applied.load(), 40u);
+  EXPECT_EQ(prepare_calls.load(), 3);  // once ready, not asked again (one member prepared for both)
+  EXPECT_EQ((*runner)->stats().handled, 40u);
+  (*runner)->Stop();
+  (*runner)->Stop();  // idempotent
+  runner->reset();
+  EXPECT_NE(registry.Render().find(gauge + " 0\n"), std::string::npos);  // no dangling gauge
 }

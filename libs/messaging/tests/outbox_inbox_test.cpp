@@ -311,7 +311,56 @@ TEST(InboxHandler, AppliesAnEventDeliveredTwiceOnlyOnce) {
   EXPECT_EQ(s.Count("SELECT COUNT(*) FROM inbox"), 2);
 }
 
-TEST(OutboxInbox, EveryChangeIsPublishedAndAppliedExactlyOnceWhileRelayAndConsumerAreKilled) {
+TEST(InboxBatchHandler, AppliesABatchInOneTransactionAndEventsDeliveredTwiceOnlyOnce) {
+  Schema s;
+  auto once = NewEvent("t.v1", boost::json::object{{"key", "a"}, {"seq", 1}});
+  auto next = NewEvent("t.v1", boost::json::object{{"key", "a"}, {"seq", 2}});
+  auto bad = NewEvent("t.v1", boost::json::object{{"key", "a"}, {"seq", -1}});
+  auto record = [](const Event& e, std::int64_t offset) {
+    Message m;
+    m.topic = "t.v1";
+    m.offset = offset;
+    m.key = "a";
+    m.value = EncodeEvent(e);
+    return m;
+  };
+  auto handler = InboxBatchHandler(*s.db, "effects-test", [](Connection& c, const Message&, const Event& e) -> Status {
+    if (e.data.at("seq").as_int64() < 0) return Fail(Errc::unprocessable, "negative");
+    TRY_STATUS(c.Execute("INSERT INTO effects (event_id, agg_key, seq) VALUES (?, ?, ?)", e.event_id,
+                         std::string(e.data.at("key").as_string()), e.data.at("seq").as_int64()));
+    return {};
+  });
+  // The first event twice in one batch (a redelivery right behind the original) applies once.
+  std::vector<Message> batch{record(once, 0), record(once, 1), record(next, 2)};
+  ASSERT_TRUE(handler(batch));
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM effects"), 2);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM inbox"), 2);
+  // A batch whose effect fails is rolled back as a whole: nothing of it stays, inbox included.
+  auto third = NewEvent("t.v1", boost::json::object{{"key", "a"}, {"seq", 3}});
+  std::vector<Message> poisoned{record(third, 3), record(bad, 4)};
+  auto refused = handler(poisoned);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::unprocessable);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM effects"), 2);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM inbox"), 2);
+  // Replayed (a whole batch redelivered), the applied events change nothing.
+  ASSERT_TRUE(handler(batch));
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM effects"), 2);
+  // A malformed envelope fails the batch permanently before any transaction.
+  Message garbage = record(third, 5);
+  garbage.value = "{not json";
+  std::vector<Message> with_garbage{record(third, 3), garbage};
+  auto malformed = handler(with_garbage);
+  ASSERT_FALSE(malformed);
+  EXPECT_FALSE(store::core::IsTransient(malformed.error().code));
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM effects"), 2);
+}
+
+namespace {
+
+// The failure test, with the consumer helper in `mode` (single: one transaction per event and a
+// synchronous commit; batch: one transaction per batch and asynchronous commits).
+void KillRelayAndConsumerWhileWriting(const std::string& mode) {
   constexpr int kChanges = 2000;
   constexpr int kKeys = 8;
   Schema s;
@@ -327,7 +376,7 @@ TEST(OutboxInbox, EveryChangeIsPublishedAndAppliedExactlyOnceWhileRelayAndConsum
                "OUTBOX_RELAY_RELAY_ERROR_BACKOFF=200ms", "OUTBOX_RELAY_LOG_LEVEL=warn"});
   Child consumer(STORE_INBOX_CONSUMER_HELPER_PATH,
                  {engines.kafka_bootstrap, topic.name(), store::testing::UniqueName("g"), "member-1", dbo.host,
-                  std::to_string(dbo.port), dbo.user, dbo.password, dbo.database},
+                  std::to_string(dbo.port), dbo.user, dbo.password, dbo.database, mode},
                  {});
   relay.Start();
   consumer.Start();
@@ -377,7 +426,7 @@ TEST(OutboxInbox, EveryChangeIsPublishedAndAppliedExactlyOnceWhileRelayAndConsum
   }
   writer.join();
   ASSERT_EQ(writer_error, "");
-  ASSERT_FALSE(HasFailure());
+  ASSERT_FALSE(::testing::Test::HasFailure());
 
   // Quiescence: the outbox drained and every effect applied, within a bound.
   auto deadline = std::chrono::steady_clock::now() + 90s;
@@ -411,9 +460,9 @@ TEST(OutboxInbox, EveryChangeIsPublishedAndAppliedExactlyOnceWhileRelayAndConsum
     prev = row.Int("seq");
   }
 
-  std::printf("[ outbox/inbox ] changes=%d published_records=%zu (duplicates=%zu) distinct_on_topic=%zu "
+  std::printf("[ outbox/inbox %s ] changes=%d published_records=%zu (duplicates=%zu) distinct_on_topic=%zu "
               "relay_kills=%d consumer_kills=%d effects=%lld distinct_effects=%lld inbox=%lld dlq=%zu\n",
-              kChanges, records.size(), records.size() - on_topic.size(), on_topic.size(), relay_kills,
+              mode.c_str(), kChanges, records.size(), records.size() - on_topic.size(), on_topic.size(), relay_kills,
               consumer_kills, static_cast<long long>(effects), static_cast<long long>(distinct),
               static_cast<long long>(s.Count("SELECT COUNT(*) FROM inbox")), ReadAll(topic.dlq()).size());
   EXPECT_EQ(missing, 0u);
@@ -425,4 +474,14 @@ TEST(OutboxInbox, EveryChangeIsPublishedAndAppliedExactlyOnceWhileRelayAndConsum
   for (int k = 0; k < kKeys; ++k) EXPECT_EQ(last["agg-" + std::to_string(k)], kChanges / kKeys);
   EXPECT_GE(relay_kills, 3);
   EXPECT_GE(consumer_kills, 2);
+}
+
+}  // namespace
+
+TEST(OutboxInbox, EveryChangeIsPublishedAndAppliedExactlyOnceWhileRelayAndConsumerAreKilled) {
+  KillRelayAndConsumerWhileWriting("single");
+}
+
+TEST(OutboxInbox, EveryChangeIsAppliedExactlyOnceThroughTheBatchingConsumerWhileItIsKilled) {
+  KillRelayAndConsumerWhileWriting("batch");
 }

@@ -39,6 +39,10 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
   d.consumer_group = o.group_id;
   o.consumer_instances = static_cast<int>(cfg.Int("consumer.instances", o.consumer_instances,
                                                   "Consumers (threads) of the group in this process; at most the partitions are useful", 1, 32));
+  o.batch_max = static_cast<std::size_t>(cfg.Int("consumer.batch_max", static_cast<std::int64_t>(o.batch_max),
+                                                 "Most events of one partition recorded in the delivery log by one transaction", 1, 10000));
+  o.batch_wait = cfg.Duration("consumer.batch_wait", o.batch_wait,
+                              "How long a batch waits for more events after its first one arrived");
   std::string topics = cfg.String("consumer.topics", "", "Comma-separated topics to consume; empty: every event type of mappings.json");
   if (!topics.empty()) {
     boost::split(o.topics, topics, boost::is_any_of(","));
@@ -73,66 +77,36 @@ Service::Service(ServiceOptions options, db::Database& db, metrics::Registry* re
                                              dlq_producer_.get(), registry);
   notifier_ = std::make_unique<Notifier>(catalog_, db_, *dispatcher_, options_.sms.enabled, options_.dispatcher.lease);
 
-  messaging::ConsumerOptions co;
-  co.kafka = options_.kafka;
-  co.group_id = options_.group_id;
-  co.topics = options_.topics.empty() ? catalog_.EventTypes() : options_.topics;
-  co.retry_max = options_.consumer_retry_max;
-  for (int i = 0; i < options_.consumer_instances; ++i) {
-    auto consumer = messaging::Consumer::Create(
-        co, messaging::EventHandler([this](const messaging::Message& m, const messaging::Event& e) {
-          return notifier_->Handle(m, e);
-        }));
-    if (!consumer) throw std::runtime_error("kafka consumer: " + consumer.error().message);
-    consumers_.push_back(std::move(*consumer));
-  }
-  if (registry)
-    registry->SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", co.group_id}},
-                       [this] { return static_cast<double>(ConsumerLag()); });
-  registry_ = registry;
+  messaging::RunnerOptions ro;
+  ro.instances = options_.consumer_instances;
+  ro.consumer.kafka = options_.kafka;
+  ro.consumer.group_id = options_.group_id;
+  ro.consumer.topics = options_.topics.empty() ? catalog_.EventTypes() : options_.topics;
+  ro.consumer.retry_max = options_.consumer_retry_max;
+  ro.consumer.batch_max = options_.batch_max;
+  ro.consumer.batch_wait = options_.batch_wait;
+  auto consumers = messaging::ConsumerRunner::CreateBatching(
+      ro, [this](std::span<const messaging::Message> batch) { return notifier_->HandleBatch(batch); }, registry);
+  if (!consumers) throw std::runtime_error("kafka consumer: " + consumers.error().message);
+  consumers_ = std::move(*consumers);
 }
 
-Service::~Service() {
-  Stop();
-  if (registry_)
-    registry_->SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", options_.group_id}},
-                        [] { return 0.0; });
-}
+Service::~Service() { Stop(); }
 
 void Service::Start() {
   dispatcher_->Start();
-  for (auto& consumer : consumers_) {
-    consumer_threads_.emplace_back([c = consumer.get()] {
-      if (auto st = c->Run(); !st) log::Error("consumer stopped", {{"error", st.error().message}});
-    });
-  }
+  consumers_->Start();
 }
 
 void Service::Stop() {
   // Consumers first (the workers keep draining the queue, so a consumer waiting in Enqueue gets
   // through), then the workers: queued rows get their leases released for the next start.
-  for (auto& c : consumers_) c->Stop();
-  for (auto& t : consumer_threads_) t.join();
-  consumer_threads_.clear();
+  consumers_->Stop();
   dispatcher_->Stop();
 }
 
-std::int64_t Service::ConsumerLag() const {
-  std::int64_t lag = 0;
-  for (const auto& c : consumers_) lag += c->Lag();
-  return lag;
-}
+std::int64_t Service::ConsumerLag() const { return consumers_->Lag(); }
 
-messaging::ConsumerStats Service::ConsumerStats() const {
-  messaging::ConsumerStats total;
-  for (const auto& c : consumers_) {
-    auto s = c->stats();
-    total.handled += s.handled;
-    total.retried += s.retried;
-    total.dead_lettered += s.dead_lettered;
-    total.commit_failures += s.commit_failures;
-  }
-  return total;
-}
+messaging::ConsumerStats Service::ConsumerStats() const { return consumers_->stats(); }
 
 }  // namespace store::notification

@@ -1,12 +1,11 @@
 // The notification service's parts wired together, for main.cpp and the component tests:
 // config keys, migrations, the catalog, the dispatcher (sender workers + retry poller), the
-// Kafka consumer on its own thread, and the admin routes.
+// Kafka consumers (a messaging::ConsumerRunner of batching consumers), and the admin routes.
 // Start/Stop from one thread; the Service must outlive the HTTP server using its routes.
 #pragma once
 
 #include <filesystem>
 #include <memory>
-#include <thread>
 
 #include "adapters/smtp_sender.hpp"
 #include "adapters/twilio_sms.hpp"
@@ -15,7 +14,7 @@
 #include "domain/catalog.hpp"
 #include "http/admin_routes.hpp"
 #include "store/db/db.hpp"
-#include "store/messaging/consumer.hpp"
+#include "store/messaging/consumer_runner.hpp"
 #include "store/messaging/kafka_config.hpp"
 #include "store/messaging/producer.hpp"
 #include "store/metrics/metrics.hpp"
@@ -37,9 +36,12 @@ struct ServiceOptions {
   std::vector<std::string> topics;  // empty: every event type of mappings.json (topic = type)
   std::chrono::milliseconds consumer_retry_max{5000};
   // Consumers of the group in this process, one thread each (partitions are split between
-  // them): recording deliveries is one MariaDB commit per event, so parallel members multiply
-  // the consumption rate (group commit). More than the topics' partitions adds nothing.
+  // them). More than the topics' partitions adds nothing.
   int consumer_instances = 3;
+  // Batches: up to batch_max events of one partition (or what arrived within batch_wait) are
+  // recorded in the delivery log with ONE MariaDB commit.
+  std::size_t batch_max = 200;
+  std::chrono::milliseconds batch_wait{20};
   // Declares every key of the service except http.*, db.*, log.level and auth.*.
   static ServiceOptions Declare(config::Loader& cfg);
 };
@@ -66,9 +68,7 @@ class Service {
   std::unique_ptr<messaging::Producer> dlq_producer_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<Notifier> notifier_;
-  std::vector<std::unique_ptr<messaging::Consumer>> consumers_;
-  std::vector<std::thread> consumer_threads_;
-  metrics::Registry* registry_ = nullptr;
+  std::unique_ptr<messaging::ConsumerRunner> consumers_;
 };
 
 // Applies the service's migrations and libs/messaging's (outbox, inbox) to db's schema.

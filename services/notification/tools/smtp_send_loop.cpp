@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
       store::notification::SmtpSender sender(o);
       for (long i = next++; i < count; i = next++) {
         store::notification::Email e{"bench-" + std::to_string(i) + "@example.com", "Reference message", text, html};
-        if (sender.Send(e)) ++sent;
+        if (sender.Send(e, {})) ++sent;
         else ++failed;
       }
     });

@@ -6,9 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "adapters/opensearch_client.hpp"
 #include "adapters/search_index.hpp"
@@ -18,7 +16,7 @@
 #include "store/http/ops.hpp"
 #include "store/http/server.hpp"
 #include "store/log/log.hpp"
-#include "store/messaging/consumer.hpp"
+#include "store/messaging/consumer_runner.hpp"
 
 namespace http = store::http;
 namespace search = store::search;
@@ -59,6 +57,7 @@ int main(int argc, char** argv) {
   search::ReindexOptions reindex;
   store::cache::Options cache_options;
   bool indexer_enabled = true;
+  std::size_t indexer_batch_max = 500;
   try {
     store::config::Loader cfg("SEARCH", config_dir + "/defaults.conf");
     server_options = http::LoadServerOptions(cfg, http::ServerOptions{.port = 18111, .threads = 2});
@@ -73,6 +72,8 @@ int main(int argc, char** argv) {
     topics = cfg.String("indexer.topics", "product.upserted.v1,product.archived.v1", "Product topics indexed (comma list)");
     group = cfg.String("indexer.group", "catalog-search-indexer", "Consumer group of the live indexer");
     indexer_enabled = cfg.Bool("indexer.enabled", true, "Run the live indexer in the serving process");
+    indexer_batch_max = static_cast<std::size_t>(
+        cfg.Int("indexer.batch_max", 500, "Most product events of one partition written by one _bulk call of the live indexer", 1, 10000));
     zero_key = cfg.String("zero_results.key", "search:zero_results",
                           "Redis sorted set counting zero-result queries (member: normalised query)");
     limits.max_query_length = static_cast<std::size_t>(cfg.Int("query.max_length", 200, "Longest q, in characters", 1, 1000));
@@ -157,39 +158,26 @@ int main(int argc, char** argv) {
                         return double(r == "applied" ? c->applied.load() : r == "stale" ? c->stale.load() : c->ignored.load());
                       });
   }
-  std::mutex consumer_mutex;
-  std::unique_ptr<store::messaging::Consumer> consumer;
-  std::atomic<bool> stopping{false};
-  std::thread indexer;
-  {
-    // Creates the alias (and a first index) when missing, then runs the live indexer if enabled.
-    indexer = std::thread([&] {
-      while (!stopping) {
-        auto ok = index.EnsureAlias();
-        if (ok) break;
-        store::log::Warn("indexer: OpenSearch not ready, retrying", {{"error", ok.error().message}});
-        for (int i = 0; i < 10 && !stopping; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      if (stopping || !indexer_enabled) return;
-      store::messaging::ConsumerOptions options;
-      options.kafka = reindex.kafka;
-      options.group_id = group;
-      options.topics = reindex.topics;
-      auto created = store::messaging::Consumer::Create(options, search::LiveHandler(index, &counters));
-      if (!created) {
-        store::log::Error("indexer: consumer not created", {{"error", created.error().message}});
-        return;
-      }
-      {
-        std::lock_guard lock(consumer_mutex);
-        consumer = std::move(*created);
-        if (stopping) return;
-      }
-      auto* c = consumer.get();
-      registry.SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", group}},
-                        [c] { return double(c->Lag()); });
-      if (auto run = consumer->Run(); !run) store::log::Error("indexer: consumer stopped", {{"error", run.error().message}});
-    });
+  // The live indexer: a batching consumer (its OpenSearch writes block) that first makes sure the
+  // alias (and a first index) exists.
+  std::unique_ptr<store::messaging::ConsumerRunner> indexer;
+  if (indexer_enabled) {
+    store::messaging::RunnerOptions options;
+    options.consumer.kafka = reindex.kafka;
+    options.consumer.group_id = group;
+    options.consumer.topics = reindex.topics;
+    options.consumer.batch_max = indexer_batch_max;
+    options.prepare = [&index] { return index.EnsureAlias(); };
+    auto created = store::messaging::ConsumerRunner::CreateBatching(options, search::LiveBatchHandler(index, &counters), &registry);
+    if (!created) {
+      store::log::Error("indexer: consumer not created", {{"error", created.error().message}});
+      return 1;
+    }
+    indexer = std::move(*created);
+    indexer->Start();
+  } else if (auto ok = index.EnsureAlias(); !ok) {
+    // Another instance (or a reindex) creates it; /readyz says not ready until then.
+    store::log::Warn("the alias could not be created", {{"error", ok.error().message}});
   }
 
   int rc = 0;
@@ -200,12 +188,6 @@ int main(int argc, char** argv) {
     store::log::Error("server failed", {{"error", e.what()}});
     rc = 1;
   }
-  stopping = true;
-  {
-    std::lock_guard lock(consumer_mutex);
-    if (consumer) consumer->Stop();
-  }
-  if (indexer.joinable()) indexer.join();
-  registry.SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", group}}, [] { return 0.0; });
+  indexer.reset();  // stops and joins before the registry and the index go away
   return rc;
 }

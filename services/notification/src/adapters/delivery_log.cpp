@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, event_id, event_type, template, channel, locale, recipient, subject, body_text, body_html, status, "
-    "attempts, attempts_base, last_error, next_attempt_at, created_at, updated_at, sent_at, source_topic, "
+    "attempts, attempts_base, last_error, next_attempt_at, created_at, updated_at, sent_at, handed_over_at, source_topic, "
     "source_key, source_value";
 
 Delivery FromRow(const db::Row& r) {
@@ -39,6 +39,7 @@ Delivery FromRow(const db::Row& r) {
   d.created_at = r.Text("created_at");
   d.updated_at = r.Text("updated_at");
   d.sent_at = r.OptText("sent_at");
+  d.handed_over_at = r.OptText("handed_over_at");
   d.source_topic = r.Text("source_topic");
   d.source_key = r.OptText("source_key");
   d.source_value = r.Text("source_value");
@@ -95,10 +96,30 @@ core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id) 
   return std::optional<Delivery>{FromRow(*row)};
 }
 
+core::Result<std::vector<Delivery>> LoadMany(db::Connection& c, const std::vector<std::uint64_t>& ids) {
+  // A fixed number of placeholders (unused ones repeat the first id), so one prepared statement
+  // serves every call.
+  constexpr std::size_t kPerStatement = 16;
+  static const std::string sql = [] {
+    std::string marks;
+    for (std::size_t i = 0; i < kPerStatement; ++i) marks += i ? ",?" : "?";
+    return fmt::format("SELECT {} FROM deliveries WHERE id IN ({}) ORDER BY id", kColumns, marks);
+  }();
+  std::vector<Delivery> out;
+  for (std::size_t at = 0; at < ids.size(); at += kPerStatement) {
+    std::vector<db::Param> params;
+    for (std::size_t i = 0; i < kPerStatement; ++i)
+      params.emplace_back(at + i < ids.size() ? ids[at + i] : ids[at]);
+    TRY(rows, c.QueryParams(sql, params));
+    for (const auto& r : rows) out.push_back(FromRow(r));
+  }
+  return out;
+}
+
 core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease) {
   return c.Transaction([&](db::Connection& t) -> core::Result<std::vector<std::uint64_t>> {
     TRY(rows, t.Query("SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= NOW(3) "
-                      "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                      "AND handed_over_at IS NULL ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
                       limit));
     std::vector<std::uint64_t> ids;
     for (const auto& r : rows) {
@@ -108,6 +129,29 @@ core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, 
       ids.push_back(id);
     }
     return ids;
+  });
+}
+
+std::string HandOverSql(std::uint64_t id) {
+  return fmt::format(
+      "UPDATE deliveries SET handed_over_at = NOW(3) WHERE id = {} AND status IN ('pending', 'retrying')", id);
+}
+
+core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit) {
+  return c.Transaction([&](db::Connection& t) -> core::Result<std::size_t> {
+    TRY(rows, t.Query(fmt::format("SELECT {} FROM deliveries WHERE status IN ('pending', 'retrying') "
+                                  "AND handed_over_at IS NOT NULL AND next_attempt_at <= NOW(3) "
+                                  "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                                  kColumns),
+                      limit));
+    for (const auto& r : rows) {
+      Delivery d = FromRow(r);
+      TRY_STATUS(Finish(t, d, d.attempts + 1, std::chrono::system_clock::now(), Outcome::sent,
+                        "assumed sent: the sender stopped after handing the message over to the SMTP server "
+                        "(handed over at " + d.handed_over_at.value_or("?") + ")",
+                        std::chrono::milliseconds(0)));
+    }
+    return rows.size();
   });
 }
 
@@ -124,7 +168,7 @@ core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chro
                     {"attempts", attempt}};
   switch (outcome) {
     case Outcome::sent: {
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'sent', attempts = ?, last_error = NULL, next_attempt_at = NULL, "
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'sent', attempts = ?, last_error = NULL, next_attempt_at = NULL, handed_over_at = NULL, "
                            "sent_at = NOW(3), updated_at = NOW(3) WHERE id = ?",
                            attempt, d.id));
       data["sent_at"] = core::FormatTimestamp(now);
@@ -132,12 +176,12 @@ core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chro
       return messaging::Outbox::Add(c, "notification.sent.v1", d.event_id, event);
     }
     case Outcome::transient:
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'retrying', attempts = ?, last_error = ?, "
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'retrying', attempts = ?, last_error = ?, handed_over_at = NULL, "
                            "next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND, updated_at = NOW(3) WHERE id = ?",
                            attempt, error, Micros(retry_after), d.id));
       return {};
     case Outcome::permanent: {
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, next_attempt_at = NULL, "
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, next_attempt_at = NULL, handed_over_at = NULL, "
                            "updated_at = NOW(3) WHERE id = ?",
                            attempt, error, d.id));
       data["error"] = error;
@@ -182,7 +226,7 @@ core::Status Resend(db::Connection& c, std::uint64_t id) {
       return core::Fail(Errc::conflict, "an attempt for this delivery is already " + status);
     if (row->Text("recipient").empty())
       return core::Fail(Errc::unprocessable, "this delivery has no message to send (its event was undeliverable)");
-    TRY_STATUS(t.Execute("UPDATE deliveries SET status = 'pending', attempts_base = attempts, next_attempt_at = NOW(3), "
+    TRY_STATUS(t.Execute("UPDATE deliveries SET status = 'pending', attempts_base = attempts, next_attempt_at = NOW(3), handed_over_at = NULL, "
                          "last_error = NULL, updated_at = NOW(3) WHERE id = ?",
                          id));
     return {};

@@ -6,7 +6,9 @@
 // Status of a row: pending (recorded; an attempt is due or running), retrying (the last attempt
 // failed transiently; next_attempt_at is the due time), sent, failed (permanent failure or
 // retry budget spent). While an attempt runs, next_attempt_at holds the end of its lease: if
-// the process dies in the middle, the row is due again after the lease and is sent again.
+// the process dies in the middle, the row is due again after the lease. Then handed_over_at
+// decides: unset (the SMTP server never got the end of the message) -> sent again; set (the end
+// of the message was on its way) -> settled as sent, so no email goes out twice.
 #pragma once
 
 #include <chrono>
@@ -40,6 +42,7 @@ struct Delivery {
   std::optional<std::string> last_error, next_attempt_at;
   std::string created_at, updated_at;
   std::optional<std::string> sent_at;
+  std::optional<std::string> handed_over_at;
   std::string source_topic;
   std::optional<std::string> source_key;
   std::string source_value;
@@ -72,9 +75,17 @@ core::Result<std::vector<std::uint64_t>> Record(db::Connection& c, const Source&
 core::Status RecordUndeliverable(db::Connection& c, const Source& source, const std::string& template_name,
                                  const std::string& error);
 core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id);
-// Claims up to `limit` due rows (pending/retrying with next_attempt_at <= now) for `lease`;
-// SKIP LOCKED so several instances share the work. Runs its own transaction.
+// The rows of `ids` that exist, in id order (one statement).
+core::Result<std::vector<Delivery>> LoadMany(db::Connection& c, const std::vector<std::uint64_t>& ids);
+// Claims up to `limit` due rows (pending/retrying with next_attempt_at <= now, not handed over)
+// for `lease`; SKIP LOCKED so several instances share the work. Runs its own transaction.
 core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease);
+// The statement that records the hand-over point of row `id` (Connection::SendText, autocommit).
+std::string HandOverSql(std::uint64_t id);
+// Settles up to `limit` rows whose sender died after the hand-over point (handed_over_at set,
+// lease expired) as sent, with an attempt row saying so and notification.sent.v1. Returns how
+// many. Runs its own transaction.
+core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit);
 // Ends an attempt: writes the attempt row and the new status (sent; retrying due after
 // `retry_after`; failed), plus the notification.sent.v1 / notification.failed.v1 event in the
 // outbox. Call inside a transaction.

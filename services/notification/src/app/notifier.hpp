@@ -1,16 +1,20 @@
-// Notifier: the Kafka consumer's handler. For each event: find its mapping, render its messages,
-// record them in the delivery log (one transaction; the unique key (event_id, template,
-// channel) makes a redelivered event a no-op), then hand the new rows to the Dispatcher. The
-// Consumer commits the offset after this returns, so the delivery log row — not the Kafka
-// offset — is what guarantees one message per (event, template, channel).
+// Notifier: the Kafka consumer's batch handler. For a batch of events (one partition): find each
+// one's mapping, render its messages, record them ALL in the delivery log in ONE transaction
+// (the unique key (event_id, template, channel) makes a redelivered event a no-op), and only
+// after that commit hand the new rows to the Dispatcher, so every row is written before its
+// message is sent. The Consumer commits the offsets after this returns, so the delivery log
+// row — not the Kafka offset — is what guarantees one message per (event, template, channel).
 //
-// Errors: an unknown event type, bad data (no or invalid recipient) -> invalid_argument, so the
-// Consumer dead-letters the record (and a failed row records why, when a mapping exists);
-// a database outage -> unavailable, so the Consumer retries the record in place.
-// Thread-safety: Handle is called from the consumer thread only.
+// Errors: an unknown event type, bad data (no or invalid recipient) -> invalid_argument. In a
+// batch of several that fails the batch before anything is written, and the Consumer hands the
+// records over one at a time; alone, the record is dead-lettered (and a failed row records why,
+// when a mapping exists). A database outage -> unavailable: the Consumer retries in place.
+// Thread-safety: HandleBatch/Handle may run on several consumer threads at once (stateless;
+// the Database and the Dispatcher are thread-safe).
 #pragma once
 
 #include <chrono>
+#include <span>
 
 #include "app/dispatcher.hpp"
 #include "domain/catalog.hpp"
@@ -25,6 +29,7 @@ class Notifier {
            std::chrono::milliseconds lease)
       : catalog_(catalog), db_(db), dispatcher_(dispatcher), sms_enabled_(sms_enabled), lease_(lease) {}
 
+  core::Status HandleBatch(std::span<const messaging::Message> batch);
   core::Status Handle(const messaging::Message& message, const messaging::Event& event);
 
  private:

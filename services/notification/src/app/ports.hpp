@@ -21,10 +21,18 @@ struct Email {
   std::string html;
 };
 
+// Called by an EmailSender once the whole message went to the server except its end-of-data
+// mark: the last moment at which the server has not accepted the message yet. The dispatcher
+// records the hand-over there, so a crash on either side of that point is told apart after a
+// restart (before: never accepted, send again; after: accepted, do not send twice). An error
+// aborts the transfer (the server discards the message; Send fails transiently).
+using HandOver = std::function<core::Status()>;
+
 class EmailSender {
  public:
   virtual ~EmailSender() = default;
-  virtual core::Status Send(const Email& email) = 0;
+  // hand_over may be empty (no hand-over point wanted).
+  virtual core::Status Send(const Email& email, const HandOver& hand_over) = 0;
 };
 
 class SmsSender {

@@ -182,6 +182,16 @@ class Connection {
   // are discarded. Stops at the first failing statement.
   Status ExecuteScript(std::string_view sql);
 
+  // Pipelining, for a write that must be on its way to the server BEFORE something irreversible
+  // happens elsewhere, without waiting a round trip in between (notification marks a message
+  // "handed over" in the delivery log right before the SMTP end-of-data): SendText writes one
+  // statement (text protocol: no parameters, so only server-generated or integer values in it)
+  // and returns without reading the answer; ReadSent() reads it. Nothing else may run on the
+  // connection in between (a connection left with an unread answer counts as broken). Outside
+  // a transaction the statement commits by itself (autocommit).
+  Status SendText(std::string_view sql);
+  Result<ExecResult> ReadSent();
+
   Status Begin();  // START TRANSACTION
   Status Commit();
   Status Rollback();

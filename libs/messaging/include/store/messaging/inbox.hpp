@@ -6,7 +6,8 @@
 //   if (verdict == InboxVerdict::already_applied) return {};   // a redelivery: nothing to do
 //   ... apply the effect on conn ...
 //
-// InboxHandler() wraps exactly that into a consumer Handler. The table is `inbox (consumer,
+// InboxHandler() wraps exactly that into a consumer Handler; InboxBatchHandler() does it for a
+// whole batch in ONE transaction (one commit for N events). The table is `inbox (consumer,
 // event_id)` with that primary key (migrations/V900__messaging_outbox_inbox.sql); a concurrent
 // duplicate waits on the row lock and then sees the first one's id.
 // Stateless; thread-safety is the connection's / database's.
@@ -49,5 +50,13 @@ using InboxEffect = std::function<core::Status(db::Connection&, const Message&, 
 // record; the inbox makes the retry harmless even when a COMMIT's outcome was unknown.
 // Blocks the consumer thread (TransactionSync): that thread is a plain thread, not an I/O one.
 Handler InboxHandler(db::Database& db, std::string consumer, InboxEffect effect);
+
+// The batch form, for Consumer::CreateBatching: decodes every record (a malformed one fails the
+// batch permanently, so the Consumer retries the records one by one and dead-letters only that
+// one), then ONE transaction (retried on deadlock) records every event in the inbox and runs
+// `effect` for the first deliveries, in offset order. Any error rolls the whole batch back:
+// a permanent one (the effect refused an event) makes the Consumer fall back to one record at
+// a time, a transient one retries the batch. Events repeated inside one batch apply once.
+BatchHandler InboxBatchHandler(db::Database& db, std::string consumer, InboxEffect effect);
 
 }  // namespace store::messaging

@@ -5,34 +5,46 @@
 
 #include <thread>
 
-#include "adapters/topic_reader.hpp"
 #include "store/log/log.hpp"
 #include "store/messaging/envelope.hpp"
+#include "store/messaging/topic_reader.hpp"
 
 namespace store::search {
 
-messaging::Handler LiveHandler(SearchIndex& index, IndexerCounters* counters) {
-  return messaging::EventHandler([&index, counters](const messaging::Message& msg, const messaging::Event& event) -> core::Status {
-    auto op = OpFromEvent(event.type, event.data);
-    if (!op) return std::unexpected(op.error());
-    if (!*op) {
-      if (counters) counters->ignored++;
-      return {};
+messaging::BatchHandler LiveBatchHandler(SearchIndex& index, IndexerCounters* counters) {
+  return [&index, counters](std::span<const messaging::Message> batch) -> core::Status {
+    TRY(records, messaging::DecodeBatch(batch));
+    std::vector<IndexOp> ops;
+    ops.reserve(records.size());
+    std::uint64_t ignored = 0;
+    for (const auto& r : records) {
+      auto op = OpFromEvent(r.event.type, r.event.data);
+      if (!op) return std::unexpected(op.error());
+      if (!*op) {
+        ++ignored;
+        continue;
+      }
+      ops.push_back(std::move(**op));
     }
-    std::vector<IndexOp> ops{std::move(**op)};
-    auto outcome = index.Apply(index.alias(), ops, /*require_alias=*/true);
-    if (!outcome) return std::unexpected(outcome.error());
-    if (outcome->rejected > 0) return std::unexpected(core::Error::Invalid("document refused by OpenSearch: " + outcome->first_error));
-    if (counters) {
-      counters->applied += outcome->applied;
-      counters->stale += outcome->stale;
-      counters->missing += outcome->missing;
+    if (!ops.empty()) {
+      auto outcome = index.Apply(index.alias(), ops, /*require_alias=*/true);
+      if (!outcome) return std::unexpected(outcome.error());
+      if (outcome->rejected > 0)
+        return std::unexpected(core::Error::Invalid("document refused by OpenSearch: " + outcome->first_error));
+      if (counters) {
+        counters->applied += outcome->applied;
+        counters->stale += outcome->stale;
+        counters->missing += outcome->missing;
+      }
     }
-    auto ctx = msg.LogContext();
-    log::Debug("indexed", {{"product_id", ops[0].product_id}, {"version", ops[0].version},
-                           {"stale", outcome->stale > 0}}, &ctx);
+    if (counters) counters->ignored += ignored;
+    auto ctx = batch.front().LogContext();
+    log::Debug("indexed a batch", {{"topic", batch.front().topic}, {"partition", batch.front().partition},
+                                   {"records", static_cast<std::int64_t>(batch.size())},
+                                   {"ops", static_cast<std::int64_t>(ops.size())}},
+               &ctx);
     return {};
-  });
+  };
 }
 
 namespace {
@@ -69,7 +81,7 @@ core::Result<ReindexReport> Reindex(SearchIndex& index, const ReindexOptions& op
     return std::unexpected(std::move(e));
   };
 
-  auto reader = TopicReader::Create(options.kafka, options.topics);
+  auto reader = messaging::TopicReader::Create(options.kafka, options.topics);
   if (!reader) return fail(reader.error());
   auto on_batch = [&](std::vector<messaging::Message>& batch) -> core::Status {
     std::vector<IndexOp> ops;

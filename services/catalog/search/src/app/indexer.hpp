@@ -2,12 +2,15 @@
 // publishes product.upserted.v1 / product.archived.v1 through its outbox, and this consumer
 // applies them.
 //
-// Live: a messaging::Consumer (group indexer.group, "catalog-search-indexer") runs
-// LiveHandler on every record: the event becomes one IndexOp, written through the ALIAS with
-// OpenSearch external versioning (version = the product's version), so a redelivered event or an
-// older version arriving late is refused by OpenSearch (409, counted as stale) and the record is
-// committed: idempotent without an inbox table. OpenSearch down -> unavailable -> the consumer
-// retries the record in place; a malformed event -> invalid_argument -> dead-lettered.
+// Live: a batching messaging::ConsumerRunner (group indexer.group, "catalog-search-indexer")
+// runs LiveBatchHandler on up to indexer.batch_max records of one partition: each event becomes
+// one IndexOp and the batch is ONE _bulk call through the ALIAS with OpenSearch external
+// versioning (version = the product's version), so a redelivered event or an older version
+// arriving late is refused by OpenSearch (409, counted as stale) and the batch is committed:
+// idempotent without an inbox table (a batch replayed after a partial failure only adds stale
+// items). OpenSearch down -> unavailable -> the consumer retries the batch in place; a malformed
+// event -> invalid_argument -> the consumer retries the batch record by record and dead-letters
+// that one.
 //
 // Reindex: Reindex() builds a new concrete index from the beginning of the product topics and
 // swaps the alias to it (see README "Reindex").
@@ -29,8 +32,9 @@ struct IndexerCounters {
   std::atomic<std::uint64_t> applied{0}, stale{0}, missing{0}, ignored{0};
 };
 
-// The consumer handler of the live indexer. `counters` may be null.
-messaging::Handler LiveHandler(SearchIndex& index, IndexerCounters* counters = nullptr);
+// The batch handler of the live indexer (Consumer::CreateBatching / ConsumerRunner). `counters`
+// may be null.
+messaging::BatchHandler LiveBatchHandler(SearchIndex& index, IndexerCounters* counters = nullptr);
 
 struct ReindexOptions {
   messaging::KafkaConfig kafka;

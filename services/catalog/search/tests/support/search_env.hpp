@@ -16,6 +16,7 @@
 #include "app/indexer.hpp"
 #include "http/search_api.hpp"
 #include "store/http/client.hpp"
+#include "store/messaging/consumer_runner.hpp"
 #include "store/messaging/envelope.hpp"
 #include "store/messaging/producer.hpp"
 #include "store/testing/async.hpp"
@@ -86,15 +87,16 @@ class SearchEnv {
     options.group_id = store::testing::UniqueName("search_indexer");
     options.topics = {upserted_.name(), archived_.name()};
     options.retry_max = std::chrono::milliseconds(500);
-    auto consumer = messaging::Consumer::Create(options, LiveHandler(index_, &counters_));
-    if (!consumer) throw std::runtime_error(consumer.error().message);
-    consumer_ = std::move(*consumer);
-    thread_ = std::thread([this] { (void)consumer_->Run(); });
+    messaging::RunnerOptions runner_options;
+    runner_options.consumer = options;
+    auto runner = messaging::ConsumerRunner::CreateBatching(runner_options, LiveBatchHandler(index_, &counters_), &registry_);
+    if (!runner) throw std::runtime_error(runner.error().message);
+    indexer_ = std::move(*runner);
+    indexer_->Start();
   }
   void StopIndexer() {
-    if (consumer_) consumer_->Stop();
-    if (thread_.joinable()) thread_.join();
-    consumer_.reset();
+    if (indexer_) indexer_->Stop();
+    indexer_.reset();
   }
 
   // Publishes one event (a fresh envelope) of `type` with `data`, key = data.product_id.
@@ -164,8 +166,7 @@ class SearchEnv {
   std::unique_ptr<messaging::Producer> producer_;
   std::unique_ptr<store::testing::TestServer> server_;
   IndexerCounters counters_;
-  std::unique_ptr<messaging::Consumer> consumer_;
-  std::thread thread_;
+  std::unique_ptr<messaging::ConsumerRunner> indexer_;
   std::vector<std::string> extra_indexes_;
 };
 

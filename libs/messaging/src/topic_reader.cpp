@@ -1,10 +1,12 @@
-#include "adapters/topic_reader.hpp"
+#include "store/messaging/topic_reader.hpp"
 
 #include <librdkafka/rdkafkacpp.h>
 
 #include <random>
 
-namespace store::search {
+#include "rdkafka_conf.hpp"
+
+namespace store::messaging {
 
 struct TopicReader::Impl {
   std::vector<std::string> topics;
@@ -18,24 +20,23 @@ TopicReader::~TopicReader() {
   if (impl_ && impl_->consumer) impl_->consumer->close();
 }
 
-core::Result<std::unique_ptr<TopicReader>> TopicReader::Create(const messaging::KafkaConfig& kafka,
+core::Result<std::unique_ptr<TopicReader>> TopicReader::Create(const KafkaConfig& kafka,
                                                                std::vector<std::string> topics) {
   std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::mt19937_64 rng{std::random_device{}()};
   // A fresh group id: required by the API; the reader never joins it nor commits (assign()).
-  auto set = [&](const std::string& k, const std::string& v) { return conf->set(k, v, err) == RdKafka::Conf::CONF_OK; };
-  if (!set("bootstrap.servers", kafka.bootstrap) || !set("client.id", kafka.client_id + "-reindex") ||
-      !set("group.id", "catalog-search-reindex-" + std::to_string(rng())) || !set("enable.auto.commit", "false") ||
-      !set("enable.partition.eof", "false") || !set("auto.offset.reset", "earliest") ||
-      // Short fetch long-polls: the end-offset queries share the broker connection with them.
-      !set("fetch.wait.max.ms", "50"))
-    return std::unexpected(core::Error::Invalid("reindex reader config: " + err));
-  for (const auto& [k, v] : kafka.extra) set(k, v);
+  TRY(conf, detail::MakeConf(kafka, {{"client.id", kafka.client_id + "-replay"},
+                                     {"group.id", kafka.client_id + "-replay-" + std::to_string(rng())},
+                                     {"enable.auto.commit", "false"},
+                                     {"enable.partition.eof", "false"},
+                                     {"auto.offset.reset", "earliest"},
+                                     // Short fetch long-polls: the end-offset queries share the
+                                     // broker connection with them.
+                                     {"fetch.wait.max.ms", "50"}}));
   auto impl = std::make_unique<Impl>();
   impl->topics = std::move(topics);
   impl->consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
-  if (!impl->consumer) return std::unexpected(core::Error::Unavailable("reindex reader: " + err));
+  if (!impl->consumer) return std::unexpected(core::Error::Unavailable("topic reader: " + err));
 
   // Every partition from its beginning.
   std::vector<RdKafka::TopicPartition*> parts;
@@ -43,16 +44,16 @@ core::Result<std::unique_ptr<TopicReader>> TopicReader::Create(const messaging::
     std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(impl->consumer.get(), topic, nullptr, err));
     RdKafka::Metadata* raw = nullptr;
     if (impl->consumer->metadata(false, handle.get(), &raw, 10000) != RdKafka::ERR_NO_ERROR)
-      return std::unexpected(core::Error::Unavailable("reindex reader: no metadata for " + topic));
+      return std::unexpected(core::Error::Unavailable("topic reader: no metadata for " + topic));
     std::unique_ptr<RdKafka::Metadata> md(raw);
     for (const auto* t : *md->topics()) {
       if (t->err() != RdKafka::ERR_NO_ERROR)
-        return std::unexpected(core::Error::NotFound("reindex reader: topic " + topic + ": " + RdKafka::err2str(t->err())));
+        return std::unexpected(core::Error::NotFound("topic reader: topic " + topic + ": " + RdKafka::err2str(t->err())));
       for (const auto* p : *t->partitions()) {
         // Records below the low watermark are gone (retention): the replay starts there.
         std::int64_t low = 0, high = 0;
         if (impl->consumer->query_watermark_offsets(topic, p->id(), &low, &high, 10000) != RdKafka::ERR_NO_ERROR)
-          return std::unexpected(core::Error::Unavailable("reindex reader: no offsets for " + topic));
+          return std::unexpected(core::Error::Unavailable("topic reader: no offsets for " + topic));
         parts.push_back(RdKafka::TopicPartition::create(topic, p->id(), RdKafka::Topic::OFFSET_BEGINNING));
         impl->next[{topic, p->id()}] = low;
       }
@@ -60,7 +61,7 @@ core::Result<std::unique_ptr<TopicReader>> TopicReader::Create(const messaging::
   }
   auto rc = impl->consumer->assign(parts);
   RdKafka::TopicPartition::destroy(parts);
-  if (rc != RdKafka::ERR_NO_ERROR) return std::unexpected(core::Error::Unavailable("reindex reader: assign failed"));
+  if (rc != RdKafka::ERR_NO_ERROR) return std::unexpected(core::Error::Unavailable("topic reader: assign failed"));
   return std::unique_ptr<TopicReader>(new TopicReader(std::move(impl)));
 }
 
@@ -76,19 +77,19 @@ core::Result<Offsets> TopicReader::EndOffsets() {
     else ends[{p->topic(), p->partition()}] = p->offset();
   }
   RdKafka::TopicPartition::destroy(parts);
-  if (!ok) return std::unexpected(core::Error::Unavailable("reindex reader: the end offsets could not be read"));
+  if (!ok) return std::unexpected(core::Error::Unavailable("topic reader: the end offsets could not be read"));
   return ends;
 }
 
 core::Status TopicReader::ReadUntil(const Offsets& ends,
-                                    const std::function<core::Status(std::vector<messaging::Message>&)>& on_batch,
+                                    const std::function<core::Status(std::vector<Message>&)>& on_batch,
                                     std::size_t batch, std::chrono::milliseconds timeout) {
   auto done = [&] {
     for (const auto& [key, end] : ends)
       if (impl_->next[key] < end) return false;
     return true;
   };
-  std::vector<messaging::Message> pending;
+  std::vector<Message> pending;
   auto flush = [&]() -> core::Status {
     if (pending.empty()) return {};
     auto status = on_batch(pending);
@@ -98,7 +99,7 @@ core::Status TopicReader::ReadUntil(const Offsets& ends,
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline)
-      return std::unexpected(core::Error{core::Errc::timeout, "reindex reader: the topics were not read to their end in time"});
+      return std::unexpected(core::Error{core::Errc::timeout, "topic reader: the topics were not read to their end in time"});
     std::unique_ptr<RdKafka::Message> m(impl_->consumer->consume(pending.empty() ? 200 : 20));
     if (m->err() == RdKafka::ERR__TIMED_OUT) {
       if (auto s = flush(); !s) return s;
@@ -108,17 +109,7 @@ core::Status TopicReader::ReadUntil(const Offsets& ends,
     PartitionKey key{m->topic_name(), m->partition()};
     if (m->offset() < impl_->next[key]) continue;  // delivered in an earlier round
     impl_->next[key] = m->offset() + 1;
-    messaging::Message out;
-    out.topic = key.first;
-    out.partition = key.second;
-    out.offset = m->offset();
-    if (m->key()) out.key = *m->key();
-    if (m->payload()) out.value.assign(static_cast<const char*>(m->payload()), m->len());
-    if (auto* h = m->headers())
-      for (const auto& header : h->get_all())
-        out.headers.emplace_back(header.key(), header.value() ? std::string(static_cast<const char*>(header.value()), header.value_size())
-                                                              : std::string());
-    pending.push_back(std::move(out));
+    pending.push_back(detail::ToMessage(*m));
     ++records_;
     if (pending.size() >= batch)
       if (auto s = flush(); !s) return s;
@@ -126,4 +117,4 @@ core::Status TopicReader::ReadUntil(const Offsets& ends,
   return flush();
 }
 
-}  // namespace store::search
+}  // namespace store::messaging
