@@ -8,6 +8,7 @@
 #include "store/core/ids.hpp"
 #include "store/core/money.hpp"
 #include "store/core/result.hpp"
+#include "store/core/text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -200,4 +201,36 @@ TEST(ConnectionPool, DiscardsABrokenConnectionAndPingsTheOthersBeforeReuse) {
   ASSERT_TRUE(again);
   EXPECT_EQ(pings, 1);
   EXPECT_EQ((*again)->id, 1);
+}
+
+// The schemathesis finding: "a" + 20 x "é" cut to 40 bytes split the 20th "é" (2 bytes each), and
+// the problem+json echoing it was not valid UTF-8.
+TEST(Utf8, TruncationNeverSplitsACharacter) {
+  std::string e_acute = "\xC3\xA9";
+  std::string text = "a";
+  for (int i = 0; i < 20; ++i) text += e_acute;
+  ASSERT_EQ(text.size(), 41u);
+  EXPECT_FALSE(IsValidUtf8(text.substr(0, 40)));  // what a byte cut gives
+  auto cut = TruncateUtf8(text, 40);
+  EXPECT_EQ(cut.size(), 39u);
+  EXPECT_TRUE(IsValidUtf8(cut));
+  EXPECT_EQ(Utf8Length(cut), 20u);
+  // 3- and 4-byte characters too: the cut lands before the character that does not fit.
+  EXPECT_EQ(TruncateUtf8("ab\xE2\x82\xAC", 4), "ab");           // "ab€"
+  EXPECT_EQ(TruncateUtf8("\xF0\x9F\x98\x80x", 3), "");          // "😀x"
+  EXPECT_EQ(TruncateUtf8("\xF0\x9F\x98\x80x", 5), "\xF0\x9F\x98\x80x");
+  EXPECT_EQ(TruncateUtf8("plain", 100), "plain");
+  EXPECT_EQ(TruncateUtf8("plain", 0), "");
+}
+
+TEST(Utf8, InvalidBytesBecomeReplacementCharactersSoTheResultIsAlwaysValid) {
+  EXPECT_EQ(TruncateUtf8("a\xFF" "b", 10), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(TruncateUtf8("a\xC3", 10), "a\xEF\xBF\xBD");  // a sequence cut by the sender
+  EXPECT_EQ(TruncateUtf8("a\xFF" "b", 3), "a");           // U+FFFD (3 bytes) does not fit after "a"
+  for (std::string bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF8\x88\x80\x80\x80"}) {
+    EXPECT_FALSE(IsValidUtf8(bad)) << bad.size();
+    EXPECT_TRUE(IsValidUtf8(TruncateUtf8(bad, 64)));
+  }
+  EXPECT_EQ(Utf8Length("h\xC3\xA9llo \xF0\x9F\x98\x80"), 7u);
+  EXPECT_TRUE(IsValidUtf8(""));
 }
