@@ -140,7 +140,7 @@ class Stack {
         {"USER_LOG_LEVEL", "warn"},
     };
     std::string defaults = e2e::SourceDir() + "/services/user/config/defaults.conf";
-    user_ = e2e::ChildProcess("user", {STORE_USER_BIN, defaults}, env, dir_.path() + "/user.log");
+    user_ = e2e::ChildProcess("user", {STORE_USER_BIN, "--config", defaults}, env, dir_.path() + "/user.log");
     HttpClient probe;
     if (!e2e::WaitUntil([&] { return probe.Get(ServiceUrl("/readyz")).status == 200; }, std::chrono::seconds(60))) {
       throw std::runtime_error("store_user did not become ready: " + user_.LogTail());

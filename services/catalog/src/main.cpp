@@ -1,72 +1,52 @@
 // store_catalog: the catalog service (categories, products, product pages, admin API, stock and
-// reservations). Wiring only; see README.md.
-//   store_catalog [config-file]   settings: defaults < services/catalog/config/defaults.conf (or the
-//                                 named file) < CATALOG_* environment variables
-//   store_catalog --help-config   the table of settings
-#include <cstdio>
-#include <exception>
-#include <filesystem>
-#include <string>
-
-#include "http/admin.hpp"
+// reservations). Wiring only (wiring.hpp is the composition root); the start-up (arguments,
+// config, logging, ops routes, server, signals, exit codes) is store::service::Run.
+//   store_catalog [--config FILE] | --help-config
+#include "store/auth/authenticator.hpp"
+#include "store/service/service.hpp"
 #include "wiring.hpp"
-#include "store/config/config.hpp"
-#include "store/http/server.hpp"
-#include "store/log/log.hpp"
-#include <memory>
 
 namespace catalog = store::catalog;
 
-int main(int argc, char** argv) {
-  bool help = false;
-  std::optional<std::string> file;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help-config" || arg == "--help") help = true;
-    else file = arg;
-  }
-  if (!file && std::filesystem::exists("services/catalog/config/defaults.conf")) file = "services/catalog/config/defaults.conf";
+namespace {
 
-  store::http::ServerOptions http_options;
-  catalog::ServiceOptions options;
-  store::auth::AuthOptions auth_options;
-  std::string level;
-  try {
-    store::config::Loader cfg("CATALOG", file);
-    http_options = store::http::LoadServerOptions(
-        cfg, store::http::ServerOptions{.port = 18110, .threads = 2, .body_limit = 10 * 1024 * 1024});
-    level = cfg.Choice("log.level", "info", {"debug", "info", "warn", "error"}, "Lowest log level written");
-    options = catalog::ServiceOptions::Declare(cfg);
-    auth_options = store::auth::AuthOptions::Declare(cfg);
-    if (help) {
-      std::printf("%s", cfg.Describe().c_str());
-      return 0;
-    }
-    cfg.Finish();
-  } catch (const store::config::ConfigError& e) {
-    std::fprintf(stderr, "store_catalog: bad configuration: %s\n", e.what());
-    return 2;
-  }
-  store::log::Init("catalog", *store::log::ParseLevel(level));
+struct Settings {
+  catalog::ServiceOptions service;
+  store::auth::AuthOptions auth;
 
-  try {
-    store::core::SystemClock clock;
-    catalog::CatalogEngines engines(options);
-    // The authenticator's JWKS client lives on the server's io_context: destroyed before it.
-    auto authenticator = std::make_unique<store::auth::Authenticator>(auth_options, &engines.cache(), clock);
-    catalog::CatalogService service(options, engines, clock, catalog::RequireAdmin(*authenticator));
+  static Settings Declare(store::config::Loader& cfg) {
+    return {.service = catalog::ServiceOptions::Declare(cfg), .auth = store::auth::AuthOptions::Declare(cfg)};
+  }
+};
+
+// The service's parts; members are destroyed in reverse order after the server stopped (the
+// authenticator's JWKS connections before the server's io_context, the engines last).
+struct Catalog {
+  catalog::CatalogEngines engines;
+  store::auth::Authenticator authenticator;
+  catalog::CatalogService service;
+
+  Catalog(const Settings& s, store::service::Context& ctx)
+      : engines(s.service),
+        authenticator(s.auth, &engines.cache(), ctx.clock()),
+        service(s.service, engines, ctx.clock(), store::auth::RoleGuard(authenticator, "admin")) {
     service.Migrate();
     service.StartBackground();
-    store::metrics::Registry registry;
-    store::metrics::Readiness readiness;
-    auto router = service.BuildRouter(registry, readiness);
-    store::http::Server server(http_options, std::move(router), &registry);
-    server.Run();
-    service.Stop();
-    authenticator.reset();
-  } catch (const std::exception& e) {
-    store::log::Error("store_catalog failed", {{"error", e.what()}});
-    return 1;
+    ctx.OnStop([this] { service.Stop(); });
+    service.AddRoutes(ctx.router(), ctx.registry(), ctx.readiness());
   }
-  return 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return store::service::Run<Settings>(
+      argc, argv,
+      // 10 MiB: product images up to media.max_bytes reach the upload handler.
+      {.spec = {.name = "catalog", .env_prefix = "CATALOG", .defaults_file = STORE_SERVICE_DEFAULTS_FILE,
+                .http = {.port = 18110, .threads = 2, .body_limit = 10 * 1024 * 1024}},
+       .declare = &Settings::Declare,
+       .start = [](const Settings& s, store::service::Context& ctx) -> store::service::Running {
+         return std::make_shared<Catalog>(s, ctx);
+       }});
 }

@@ -82,16 +82,13 @@ void CatalogService::Migrate() {
   media_.Prepare();
 }
 
-http::Router CatalogService::BuildRouter(metrics::Registry& registry, metrics::Readiness& readiness) {
-  http::Router router;
-  AddRoutes(router, api_);
+void CatalogService::AddRoutes(http::Router& router, metrics::Registry& registry, metrics::Readiness& readiness) {
+  catalog::AddRoutes(router, api_);
   readiness.Add("db", [this]() { return db().Ping(); });
   readiness.Add("cache", [this]() { return cache().Ping(); });
   if (consumer_)
     registry.SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", options_.consumer_group}},
                       [this] { return consumer_ ? static_cast<double>(consumer_->Lag()) : 0.0; });
-  http::AddOpsRoutes(router, registry, readiness);
-  return router;
 }
 
 void CatalogService::SweepLoop() {

@@ -4,7 +4,7 @@
 //   CatalogEngines engines(options);                       MariaDB and Redis pools
 //   auth::Authenticator auth(auth_options, &engines.cache(), clock);   (revocations live in Redis)
 //   CatalogService service(options, engines, clock, RequireAdmin(auth));
-//   service.Migrate(); service.StartBackground(); ... Router ... service.Stop();
+//   service.Migrate(); service.StartBackground(); service.AddRoutes(router, ...); ... service.Stop();
 //
 // CatalogService owns the adapters (MariaDB store, Redis page cache, media files), the one page
 // invalidation, the use case handlers, the HTTP API, the Kafka stock consumer and the expiry sweep
@@ -69,8 +69,9 @@ class CatalogService {
   ~CatalogService();
   // Applies the migrations (the service's and libs/messaging's), creates media.dir. Throws.
   void Migrate();
-  // The routes (API + ops). The service must outlive the router's server.
-  http::Router BuildRouter(metrics::Registry& registry, metrics::Readiness& readiness);
+  // Adds the API routes, the readiness checks and the consumer-lag gauge (the ops routes are the
+  // start-up helper's). The service must outlive the router's server.
+  void AddRoutes(http::Router& router, metrics::Registry& registry, metrics::Readiness& readiness);
   // Starts the consumer and the expiry sweep (background threads); Stop() ends them.
   void StartBackground();
   void Stop();

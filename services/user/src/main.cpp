@@ -1,72 +1,41 @@
-// store_user: the user service (accounts, authentication). Wiring only; see README.md.
-//   store_user [config-file]     settings: defaults < services/user/config/defaults.conf (or the
-//                                named file) < USER_* environment variables
-//   store_user --help-config     the table of settings
-#include <cstdio>
-#include <exception>
-#include <filesystem>
-#include <memory>
-#include <string>
-
+// store_user: the user service (accounts, authentication). Wiring only; the start-up (arguments,
+// config, logging, ops routes, server, signals, exit codes) is store::service::Run.
+//   store_user [--config FILE] | --help-config
 #include "service.hpp"
 #include "store/config/config.hpp"
-#include "store/http/server.hpp"
-#include "store/log/log.hpp"
+#include "store/service/service.hpp"
 
 namespace user = store::user;
 
+namespace {
+
+struct Settings {
+  store::db::Options db;
+  store::cache::Options cache;
+  user::Settings service;
+
+  static Settings Declare(store::config::Loader& cfg) {
+    return {.db = store::db::Options::Declare(cfg),
+            .cache = store::cache::Options::Declare(cfg),
+            .service = user::Settings::Declare(cfg, user::DefaultSettings())};
+  }
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  bool help = false;
-  std::optional<std::string> file;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help-config" || arg == "--help") help = true;
-    else file = arg;
-  }
-  // The defaults file: named, or the repository's (from the working directory, else from the source
-  // tree this binary was built from).
-  for (const std::string candidate : {std::string("services/user/config/defaults.conf"),
-                                      std::string(STORE_USER_SOURCE_DIR) + "/config/defaults.conf"})
-    if (!file && std::filesystem::exists(candidate)) file = candidate;
-
-  store::http::ServerOptions http_options;
-  store::db::Options db_options;
-  store::cache::Options cache_options;
-  user::Settings settings;
-  std::string level;
-  try {
-    store::config::Loader cfg("USER", file);
-    http_options = store::http::LoadServerOptions(cfg, store::http::ServerOptions{.port = 18100, .threads = 2});
-    level = cfg.Choice("log.level", "info", {"debug", "info", "warn", "error"}, "Lowest log level written");
-    db_options = store::db::Options::Declare(cfg);
-    cache_options = store::cache::Options::Declare(cfg);
-    settings = user::Settings::Declare(cfg, user::DefaultSettings());
-    if (help) {
-      std::printf("%s", cfg.Describe().c_str());
-      return 0;
-    }
-    cfg.Finish();
-  } catch (const store::config::ConfigError& e) {
-    std::fprintf(stderr, "store_user: bad configuration: %s\n", e.what());
-    return 2;
-  }
-  store::log::Init("user", *store::log::ParseLevel(level));
-
-  try {
-    store::core::SystemClock clock;
-    auto service = std::make_unique<user::UserService>(settings, db_options, cache_options, clock);
-    service->Bootstrap();
-    store::metrics::Registry registry;
-    store::metrics::Readiness readiness;
-    auto router = service->BuildRouter(registry, readiness);
-    store::http::Server server(http_options, std::move(router), &registry);
-    server.Run();
-    // Join the driver pools before the server's io_context goes: a pool thread may still hold a
-    // copy of a connection's executor in the tail of BlockingPool::Run.
-    service.reset();
-  } catch (const std::exception& e) {
-    store::log::Error("store_user failed", {{"error", e.what()}});
-    return 1;
-  }
-  return 0;
+  return store::service::Run<Settings>(
+      argc, argv,
+      {.spec = {.name = "user", .env_prefix = "USER", .defaults_file = STORE_SERVICE_DEFAULTS_FILE,
+                .http = {.port = 18100, .threads = 2}},
+       .declare = &Settings::Declare,
+       .start = [](const Settings& s, store::service::Context& ctx) -> store::service::Running {
+         // UserService joins its driver pools when destroyed, which the start-up helper does
+         // after the server stopped and before its io_context goes (a pool thread may still
+         // hold a copy of a connection's executor).
+         auto service = std::make_shared<user::UserService>(s.service, s.db, s.cache, ctx.clock());
+         service->Bootstrap();
+         service->AddRoutes(ctx.router(), ctx.registry(), ctx.readiness());
+         return service;
+       }});
 }

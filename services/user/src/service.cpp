@@ -61,13 +61,10 @@ void UserService::Bootstrap() {
   if (auto done = f.get(); !done) throw std::runtime_error("bootstrap admin: " + done.error().message);
 }
 
-http::Router UserService::BuildRouter(metrics::Registry& registry, metrics::Readiness& readiness) {
-  http::Router router;
-  AddRoutes(router, RouteDeps{settings_, *accounts_, *social_, *authenticator_, *keys_, clock_, registry});
+void UserService::AddRoutes(http::Router& router, metrics::Registry& registry, metrics::Readiness& readiness) {
+  user::AddRoutes(router, RouteDeps{settings_, *accounts_, *social_, *authenticator_, *keys_, clock_, registry});
   readiness.Add("mariadb", [this]() -> boost::asio::awaitable<core::Status> { co_return co_await db_->Ping(); });
   readiness.Add("redis", [this]() -> boost::asio::awaitable<core::Status> { co_return co_await cache_->Ping(); });
-  http::AddOpsRoutes(router, registry, readiness);
-  return router;
 }
 
 }  // namespace store::user

@@ -35,8 +35,9 @@ class UserService {
   ~UserService();
   // Creates or promotes the bootstrap admin (blocking; call before serving).
   void Bootstrap();
-  // Every route of the service plus /metrics /healthz /readyz.
-  http::Router BuildRouter(metrics::Registry& registry, metrics::Readiness& readiness);
+  // Adds every route of the service and its readiness checks (MariaDB, Redis); the ops routes
+  // (/metrics /healthz /readyz) are the start-up helper's.
+  void AddRoutes(http::Router& router, metrics::Registry& registry, metrics::Readiness& readiness);
 
   const Settings& settings() const { return settings_; }
   db::Database& db() { return *db_; }

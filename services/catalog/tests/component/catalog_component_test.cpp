@@ -11,6 +11,7 @@
 
 #include "domain/image.hpp"
 #include "fixture.hpp"
+#include "store/testing/schema.hpp"
 #include "store/messaging/envelope.hpp"
 #include "store/messaging/producer.hpp"
 #include "store/testing/openapi.hpp"
@@ -31,16 +32,6 @@ std::vector<json::object> OutboxEvents(CatalogFixture& f, const std::string& top
   return out;
 }
 
-// The `required` fields of contracts/events/<topic>.schema.json are present in `data`.
-void ExpectMatchesSchema(const std::string& topic, const json::object& data) {
-  std::ifstream in(std::string(STORE_CONTRACTS_DIR) + "/events/" + topic + ".schema.json");
-  ASSERT_TRUE(in) << topic;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto schema = json::parse(ss.str()).as_object();
-  for (const auto& req : schema.at("required").as_array())
-    EXPECT_TRUE(data.contains(req.as_string())) << topic << " misses " << req.as_string() << " in " << json::serialize(data);
-}
 
 TEST(CatalogComponent, CategoryTreeBrowseWithDescendantsBreadcrumbsSortAndPages) {
   CatalogFixture f;
@@ -310,7 +301,7 @@ TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   auto ups = OutboxEvents(f, "product.upserted.v1");
   ASSERT_EQ(ups.size(), 1u);
   auto d = ups[0].at("data").as_object();
-  ExpectMatchesSchema("product.upserted.v1", d);
+  store::testing::ExpectEventMatchesSchema("product.upserted.v1", d);
   EXPECT_EQ(d.at("product_id").as_string(), id);
   EXPECT_EQ(d.at("version").as_int64(), 1);
   EXPECT_EQ(d.at("category_ids").as_array(), (json::array{s.electronics, s.phones, s.smartphones}));
@@ -331,13 +322,13 @@ TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   EXPECT_EQ(ups[1].at("data").at("version").as_int64(), 2);
   auto changed = OutboxEvents(f, "stock.changed.v1");
   ASSERT_EQ(changed.size(), 1u);  // the initial stock is part of the product's creation (its upsert)
-  ExpectMatchesSchema("stock.changed.v1", changed[0].at("data").as_object());
+  store::testing::ExpectEventMatchesSchema("stock.changed.v1", changed[0].at("data").as_object());
   EXPECT_EQ(changed[0].at("data").at("available").as_int64(), 0);
   EXPECT_EQ(changed[0].at("data").at("reason").as_string(), "reserved");
   EXPECT_FALSE(changed[0].at("data").at("in_stock_product").as_bool());
   auto reserved = OutboxEvents(f, "stock.reserved.v1");
   ASSERT_EQ(reserved.size(), 1u);
-  ExpectMatchesSchema("stock.reserved.v1", reserved[0].at("data").as_object());
+  store::testing::ExpectEventMatchesSchema("stock.reserved.v1", reserved[0].at("data").as_object());
   // A stock change that does not flip in_stock does not republish the product.
   ASSERT_EQ(c.Send(Verb::put, "/v1/admin/skus/EV-2/stock", R"({"delta":4})", f.Admin()).status, 200);
   ASSERT_EQ(c.Send(Verb::put, "/v1/admin/skus/EV-2/stock", R"({"delta":1})", f.Admin()).status, 200);
@@ -351,7 +342,7 @@ TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   ASSERT_EQ(c.Send(Verb::post, "/v1/admin/products/" + id + "/archive", "", {{"Authorization", f.Admin()[0].second}, {"If-Match", g.etag}}).status, 200);
   auto archived = OutboxEvents(f, "product.archived.v1");
   ASSERT_EQ(archived.size(), 1u);
-  ExpectMatchesSchema("product.archived.v1", archived[0].at("data").as_object());
+  store::testing::ExpectEventMatchesSchema("product.archived.v1", archived[0].at("data").as_object());
   ups = OutboxEvents(f, "product.upserted.v1");
   EXPECT_EQ(ups.back().at("data").at("status").as_string(), "archived");
   EXPECT_EQ(ups.back().at("data").at("version").as_int64(), archived[0].at("data").at("version").as_int64());
@@ -396,7 +387,7 @@ TEST(CatalogComponent, ReservationsAreAllOrNothingIdempotentAndExpire) {
   EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/o-1/release").status, 409);
   EXPECT_EQ(stock("R-1").at("on_hand").as_int64(), 3);
   EXPECT_EQ(stock("R-1").at("reserved").as_int64(), 0);
-  ExpectMatchesSchema("stock.committed.v1", OutboxEvents(f, "stock.committed.v1").at(0).at("data").as_object());
+  store::testing::ExpectEventMatchesSchema("stock.committed.v1", OutboxEvents(f, "stock.committed.v1").at(0).at("data").as_object());
 
   // Release gives the units back.
   ASSERT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-4","lines":[{"sku":"R-1","quantity":3}]})").status, 201);
@@ -423,7 +414,7 @@ TEST(CatalogComponent, ReservationsAreAllOrNothingIdempotentAndExpire) {
   EXPECT_EQ(stock("R-1").at("available").as_int64(), 3);
   auto released = OutboxEvents(f, "stock.released.v1");
   ASSERT_EQ(released.size(), 2u);
-  ExpectMatchesSchema("stock.released.v1", released[1].at("data").as_object());
+  store::testing::ExpectEventMatchesSchema("stock.released.v1", released[1].at("data").as_object());
   EXPECT_EQ(released[1].at("data").at("reason").as_string(), "expired");
 }
 
@@ -490,7 +481,7 @@ TEST(CatalogComponent, ConsumesOrderAndPaymentEventsExactlyOnce) {
   ASSERT_TRUE((*producer)->Produce(OrderEvent(f.placed()->name(), "order.placed.v1", "k-o2", lines)));
   ASSERT_TRUE(WaitUntil([&] { return OutboxEvents(f, "stock.reservation_failed.v1").size() == 1; }));
   auto failed = OutboxEvents(f, "stock.reservation_failed.v1")[0].at("data").as_object();
-  ExpectMatchesSchema("stock.reservation_failed.v1", failed);
+  store::testing::ExpectEventMatchesSchema("stock.reservation_failed.v1", failed);
   EXPECT_EQ(failed.at("reason").as_string(), "insufficient_stock");
   EXPECT_EQ(status("k-o2"), "none");
   EXPECT_EQ(f.Query("SELECT reserved FROM stock WHERE sku = 'K-1'")[0].Int("reserved"), 2);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "http/admin.hpp"
+#include "store/http/ops.hpp"
 #include "wiring.hpp"
 #include "store/auth/auth.hpp"
 #include "store/core/ids.hpp"
@@ -110,7 +111,10 @@ class CatalogFixture {
     service_->StartBackground();
     auto server_options = store::testing::TestServerOptions();
     server_options.body_limit = 10 * 1024 * 1024;  // as store_catalog: images up to media.max_bytes reach the handler
-    server_ = std::make_unique<store::testing::TestServer>(service_->BuildRouter(registry_, readiness_), server_options);
+    store::http::Router router;
+    service_->AddRoutes(router, registry_, readiness_);
+    store::http::AddOpsRoutes(router, registry_, readiness_);
+    server_ = std::make_unique<store::testing::TestServer>(std::move(router), server_options);
   }
   ~CatalogFixture() {
     server_.reset();

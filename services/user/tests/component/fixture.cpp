@@ -1,5 +1,7 @@
 #include "fixture.hpp"
 
+#include "store/http/ops.hpp"
+
 #include <filesystem>
 
 namespace usertest {
@@ -47,7 +49,10 @@ void UserFixture::Start(const std::function<void(Settings&)>& tweak) {
   service_->Bootstrap();
   registry_ = std::make_unique<store::metrics::Registry>();
   readiness_ = std::make_unique<store::metrics::Readiness>();
-  server_ = std::make_unique<store::testing::TestServer>(service_->BuildRouter(*registry_, *readiness_));
+  store::http::Router router;
+  service_->AddRoutes(router, *registry_, *readiness_);
+  store::http::AddOpsRoutes(router, *registry_, *readiness_);
+  server_ = std::make_unique<store::testing::TestServer>(std::move(router));
 }
 
 Reply UserFixture::Call(const std::string& method, const std::string& path, const std::string& body, const std::string& token,

@@ -1,0 +1,62 @@
+#include "settings.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "adapters/opensearch_json.hpp"
+#include "store/config/config.hpp"
+
+namespace store::search {
+namespace {
+
+std::string ReadFile(const std::string& key, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw config::ConfigError(key + ": cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream s(text);
+  std::string item;
+  while (std::getline(s, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+Settings Settings::Declare(config::Loader& cfg, const std::string& config_dir) {
+  Settings s;
+  s.opensearch.url = cfg.String("opensearch.url", "http://127.0.0.1:9200", "OpenSearch base URL (plain HTTP)");
+  s.opensearch.timeout = cfg.Duration("opensearch.timeout", std::chrono::seconds(5), "Connect and read timeout of each OpenSearch call");
+  s.alias = cfg.String("index.alias", "products", "Index alias that searches and live writes go through");
+  auto mapping_file = cfg.String("index.mapping_file", config_dir + "/index.json", "Index settings and mapping (JSON)");
+  auto synonyms_file = cfg.String("index.synonyms_file", config_dir + "/synonyms.txt",
+                                  "Synonym rules (Solr format), put into the index settings at index creation");
+  auto topics = cfg.String("indexer.topics", "product.upserted.v1,product.archived.v1", "Product topics indexed (comma list)");
+  s.indexer_group = cfg.String("indexer.group", "catalog-search-indexer", "Consumer group of the live indexer");
+  s.indexer_enabled = cfg.Bool("indexer.enabled", true, "Run the live indexer in the serving process");
+  s.indexer_batch_max = static_cast<std::size_t>(
+      cfg.Int("indexer.batch_max", 500, "Most product events of one partition written by one _bulk call of the live indexer", 1, 10000));
+  s.zero_results_key = cfg.String("zero_results.key", "search:zero_results",
+                                  "Redis sorted set counting zero-result queries (member: normalised query)");
+  s.limits.max_query_length = static_cast<std::size_t>(cfg.Int("query.max_length", 200, "Longest q, in characters", 1, 1000));
+  s.limits.max_page_size = static_cast<int>(cfg.Int("query.max_page_size", 50, "Largest page size", 1, 200));
+  s.limits.default_page_size = static_cast<int>(cfg.Int("query.default_page_size", 20, "Page size when none is asked", 1, 200));
+  s.reindex.batch_size = static_cast<std::size_t>(cfg.Int("reindex.batch_size", 500, "Documents per _bulk call of a reindex", 1, 10000));
+  s.reindex.delete_grace = cfg.Duration("reindex.delete_grace", std::chrono::seconds(2), "Pause between the alias swap and deleting the old index");
+  s.reindex.timeout = cfg.Duration("reindex.timeout", std::chrono::minutes(30), "Longest a replay may take");
+  s.reindex.kafka = messaging::KafkaConfig::Load(cfg, "catalog-search");
+  s.reindex.topics = SplitList(topics);
+  s.cache = cache::Options::Declare(cfg);
+
+  auto body = IndexBody(ReadFile("index.mapping_file", mapping_file), ReadFile("index.synonyms_file", synonyms_file));
+  if (!body) throw config::ConfigError("index.mapping_file / index.synonyms_file: " + body.error().message);
+  s.index_body = std::move(*body);
+  return s;
+}
+
+}  // namespace store::search
