@@ -420,6 +420,10 @@ TEST_F(Abuse, LoginFailuresLockTheAccountWithGrowingBackoffIdenticallyForUnknown
     auto locked = fail(email);
     EXPECT_EQ(locked.status, 429) << email;
     EXPECT_EQ(locked.Header("retry-after"), "2") << email;
+    // The wait travels in the header only (core::Error::retry_after), never as a field of the body.
+    EXPECT_EQ(locked.body,
+              R"({"type":"about:blank","title":"Too Many Requests","status":429,"detail":"too many attempts; try again later","code":"too_many_requests"})")
+        << email;
     auto correct = Post("/v1/auth/login", {{"email", email}, {"password", kPassword}});
     EXPECT_EQ(correct.status, 429) << "even the right password waits";
     EXPECT_EQ(correct.body, locked.body);
