@@ -166,7 +166,8 @@ TEST(Catalog, EveryTemplateRendersWithItsDocumentedFields) {
       EXPECT_NE(out[0].subject.find("o-77"), std::string::npos) << type << ": " << out[0].subject;
       EXPECT_NE(out[0].text.find("https://shop.example/account/orders/o-77"), std::string::npos) << type;
     }
-    if (data.find("minor") != std::string::npos)
+    if (data.find("minor") != std::string::npos) {
       EXPECT_NE(out[0].text.find("19.99 EUR"), std::string::npos) << type << ": " << out[0].text;
+    }
   }
 }

@@ -77,7 +77,7 @@ TEST_F(UserEvents, EveryEventReachesKafkaThroughTheOutboxWithItsSchemaFields) {
         EXPECT_EQ(event->data.at("guest_cart_id").as_string(), "cart-123");
         EXPECT_EQ(event->data.at("method").as_string(), "password");
       }
-      if (t == "user.email_changed.v1") EXPECT_EQ(event->data.at("new_email").as_string(), "ev2@example.com");
+      if (t == "user.email_changed.v1") { EXPECT_EQ(event->data.at("new_email").as_string(), "ev2@example.com"); }
     }
   }
   EXPECT_EQ(seen.size(), topics.size());
