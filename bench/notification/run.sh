@@ -155,9 +155,9 @@ once (pipelined, acknowledged) on a 3-partition topic; the service (3 batching c
 consumer.batch_max ${BATCH_MAX}, $SENDERS sender workers, each with one SMTP connection) consumes them, records
 a batch of events in the delivery log with ONE MariaDB transaction (committed before any of its
 messages is sent), renders the welcome email (text + HTML) and sends it; right before the SMTP
-end-of-data mark the worker writes the row's hand-over point (one autocommit UPDATE, pipelined),
-and after the reply one transaction per message marks it sent and writes \`notification.sent.v1\`
-to the outbox. "End to end" = first event published to
+end-of-data mark the worker writes the row's hand-over point (one autocommit UPDATE, pipelined);
+a worker takes up to 16 queued messages at once and records their outcomes (sent +
+\`notification.sent.v1\` in the outbox) in one transaction. "End to end" = first event published to
 last message accepted by the SMTP server. The reference is a direct libcurl SMTP send loop
 (\`store_smtp_send_loop\`, the service's own \`SmtpSender\`, same thread count, same server, same
 run): no Kafka, no database, no templates.
@@ -172,25 +172,15 @@ waited in Kafka behind the burst.
 ## Reading the numbers
 
 - The reference loop shows what the SMTP server alone can take; the service's rate shows what
-  durability costs on top. Per email the service makes **two MariaDB commits** (recording the
-  delivery before the Kafka offset is committed, then marking it sent with its attempt row and
-  the \`notification.sent.v1\` outbox row) plus one primary-key read, with
-  \`innodb_flush_log_at_trx_commit=1\` (a log flush per commit; concurrent commits share one via
-  group commit). Against the C++ sink that — not SMTP — is the limit; against MailDev, MailDev
-  (one Node process parsing every message) is close to the limit too.
-- The delivery rows are written about as fast as messages are sent (the samples: "recorded"
-  runs just ahead of "sent"), so the **consumers** are the limit: each record costs one MariaDB
-  commit (its delivery row) and one synchronous Kafka offset commit
-  (\`messaging::Consumer\` commits after every record), one record at a time per partition.
-  Three partitions give three consumers. More partitions (and \`consumer.instances\`), or a
-  batching consumer in libs/messaging (commit a batch of rows and offsets at once), would raise
-  the ceiling; the senders have headroom.
-- "All consumed after" is when the last event had its delivery row. The burst waits in Kafka
-  (the consumer lag), not in memory: the send queue stays short because the senders keep up; with
-  an SMTP server slower than the consumers the bounded queue (\`sender.queue_limit\`) would
-  hold the consumers back and the lag would grow instead.
+  durability costs on top: per batch of events one MariaDB commit (the delivery rows, before
+  any send) and one asynchronous offset commit; per message one pipelined autocommit write (its
+  hand-over point, so no email is sent twice across a crash); per group of up to 16 messages of a
+  worker one commit (outcomes + \`notification.sent.v1\`).
+- If "recorded" runs ahead of "sent" by about \`sender.queue_limit\`, the senders are the limit
+  and the consumers wait on the bounded queue; if the two run together, the consumers are.
 - The machine is shared with other builds; the load average above says how busy it was. The
-  numbers are for comparing the two columns of one run, not absolute capacity.
+  numbers are for comparing the two columns of one run, not absolute capacity. (Analysis of a
+  given run: add it by hand below this line.)
 
 ## Samples
 
