@@ -25,7 +25,7 @@ TEST(OpenSearch, IndexesADocumentAndSearchFindsIt) {
   auto hits = store::testing::RunAwaitable(ioc, [&]() -> boost::asio::awaitable<json::array> {
     ClientRequest put{.method = Verb::put, .url = index.Url("/_doc/sku-1?refresh=true"),
                       .body = R"({"title":"Trail running shoe, waterproof","brand":"Northpeak"})",
-                      .content_type = "application/json"};
+                      .content_type = "application/json", .headers = {}};
     auto doc = co_await client.Send(std::move(put));
     EXPECT_TRUE(doc.has_value());
     EXPECT_EQ(doc->status, 201) << doc->body;
