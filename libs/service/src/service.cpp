@@ -126,8 +126,9 @@ int Run(int argc, char** argv, Erased def) {
 
   // Serving. Declaration order is destruction order in reverse: the guard below stops the
   // background work and destroys the service's objects before the server (and its io_context)
-  // goes, and the registry and readiness checks outlive both — on the normal path and when
-  // start or the server throws.
+  // goes, and the registry and readiness checks outlive both — on the normal path and when the
+  // server throws. When `start` itself throws, what it built is already gone (unwound), so its
+  // stop hooks, which point into those objects, are dropped rather than run.
   core::SystemClock clock;
   metrics::Registry registry;
   metrics::Readiness readiness;
@@ -138,13 +139,15 @@ int Run(int argc, char** argv, Erased def) {
   struct StopGuard {
     Context& ctx;
     Running& running;
+    bool started = false;
     ~StopGuard() {
-      ctx.RunStopHooks();
+      if (started) ctx.RunStopHooks();
       running.reset();
     }
   } guard{ctx, running};
   try {
     running = def.start(ctx);
+    guard.started = true;
     http::AddOpsRoutes(router, registry, readiness);
     server.emplace(http_options, std::move(router), &registry);
     auto port = server->Listen();

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
                 .http = {.host = "127.0.0.1", .port = 0}},
        .declare = &Settings::Declare,
        .start = [](const Settings& s, store::service::Context& ctx) -> store::service::Running {
-         auto service = std::make_shared<Service>(Service{s});
+         auto service = std::make_shared<Service>();
+         service->settings = s;
          ctx.OnStop([s] { Trace(s, "stop hook 1"); });
          ctx.OnStop([s] { Trace(s, "stop hook 2"); });
          if (s.fail_at_start) throw std::runtime_error("asked to fail at start");

@@ -13,7 +13,9 @@
 //                 key, or the missing defaults file); 1 for a failure at start or while serving
 //   shutdown      on every path, also when the server throws: the OnStop hooks (reverse order),
 //                 then the objects `start` returned, then the server and its io_context, then
-//                 the registry and readiness checks — so nothing outlives what it points into
+//                 the registry and readiness checks — so nothing outlives what it points into.
+//                 When `start` throws, what it built was unwound already: its hooks are dropped
+//                 (objects stop their own background work in their destructors)
 //
 //   int main(int argc, char** argv) {
 //     return store::service::Run<catalog::Settings>(argc, argv, {
@@ -68,6 +70,7 @@ class Context {
   const core::Clock& clock() const { return clock_; }
   // Runs `stop` after the server stopped serving, before what `start` returned is destroyed;
   // hooks run in reverse order of registration (stop a consumer, join a background thread).
+  // Not run when `start` throws (the objects they point into were unwound).
   void OnStop(std::function<void()> stop) { on_stop_.push_back(std::move(stop)); }
   // Runs the OnStop hooks once (the start-up helper calls it).
   void RunStopHooks();
