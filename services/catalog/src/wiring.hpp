@@ -3,7 +3,7 @@
 //
 //   CatalogEngines engines(options);                       MariaDB and Redis pools
 //   auth::Authenticator auth(auth_options, &engines.cache(), clock);   (revocations live in Redis)
-//   CatalogService service(options, engines, clock, RequireAdmin(auth));
+//   CatalogService service(options, engines, clock, auth::RoleGuard(auth, "admin"));
 //   service.Migrate(); service.StartBackground(); service.AddRoutes(router, ...); ... service.Stop();
 //
 // CatalogService owns the adapters (MariaDB store, Redis page cache, media files), the one page
@@ -64,7 +64,8 @@ class CatalogEngines {
 
 class CatalogService {
  public:
-  // admin: the admin check of the admin routes (http/admin.hpp); must outlive the service.
+  // admin: the admin check of the admin routes (auth::RoleGuard); its authenticator must outlive
+  // the service.
   CatalogService(ServiceOptions options, CatalogEngines& engines, const core::Clock& clock, AdminCheck admin);
   ~CatalogService();
   // Applies the migrations (the service's and libs/messaging's), creates media.dir. Throws.

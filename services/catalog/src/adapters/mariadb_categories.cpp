@@ -1,4 +1,3 @@
-#include "adapters/db_time.hpp"
 #include "adapters/mariadb_catalog.hpp"
 #include "adapters/sql.hpp"
 
@@ -72,7 +71,7 @@ Result<std::vector<CategoryNode>> MariaDbCategories::Children(CategoryId id) {
 Result<CategoryId> MariaDbCategories::Insert(const NewCategory& category, TimePoint now) {
   std::optional<std::int64_t> parent;
   if (category.parent) parent = category.parent->value();
-  std::string at = ToDbTime(now);
+  std::string at = db::ToDbTime(now);
   TRY(ins, c_.Execute("INSERT INTO categories (parent_id, slug, name, position, depth, path, created_at, updated_at) "
                       "VALUES (?, ?, ?, ?, ?, '', ?, ?)",
                       parent, category.slug, category.name, category.position, category.depth, at, at));
@@ -89,7 +88,7 @@ Status MariaDbCategories::Update(CategoryId id, const CategoryUpdate& u, TimePoi
   if (u.parent) parent = u.parent->value();
   TRY_STATUS(c_.Execute("UPDATE categories SET name = COALESCE(?, name), slug = COALESCE(?, slug), "
                         "position = COALESCE(?, position), parent_id = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                        u.name, u.slug, u.position, parent, ToDbTime(now), id.value()));
+                        u.name, u.slug, u.position, parent, db::ToDbTime(now), id.value()));
   return {};
 }
 

@@ -1,4 +1,3 @@
-#include "adapters/db_time.hpp"
 #include "adapters/mariadb_catalog.hpp"
 
 namespace store::catalog {
@@ -16,7 +15,7 @@ Result<std::optional<StockRecord>> MariaDbInventory::Stock(const Sku& sku, Lock 
 
 Status MariaDbInventory::InsertStock(const Sku& sku, const ProductId& product, std::int64_t on_hand, TimePoint now) {
   TRY_STATUS(c_.Execute("INSERT INTO stock (sku, product_id, on_hand, reserved, updated_at) VALUES (?, ?, ?, 0, ?)", sku.value(),
-                        product.value(), on_hand, ToDbTime(now)));
+                        product.value(), on_hand, db::ToDbTime(now)));
   return {};
 }
 
@@ -25,7 +24,7 @@ Status MariaDbInventory::ApplyStock(const Sku& sku, StockLevel before, StockLeve
   // Compare-and-set under the caller's row lock; the table's CHECK (reserved <= on_hand) holds too.
   TRY(upd, c_.Execute("UPDATE stock SET on_hand = ?, reserved = ?, version = version + 1, updated_at = ? "
                       "WHERE sku = ? AND on_hand = ? AND reserved = ?",
-                      after.on_hand, after.reserved, ToDbTime(now), sku.value(), before.on_hand, before.reserved));
+                      after.on_hand, after.reserved, db::ToDbTime(now), sku.value(), before.on_hand, before.reserved));
   if (upd.affected_rows != 1) return Fail(Errc::internal, "stock row changed under its lock");
   return {};
 }
@@ -48,9 +47,9 @@ Result<std::optional<ReservationView>> MariaDbInventory::ReservationDetail(const
   v.order_id = OrderId(row->Text("order_id"));
   v.status = ParseReservationStatus(row->Text("status")).value_or(ReservationStatus::reserved);
   v.reason = row->OptText("reason");
-  v.expires_at = DbTimeToRfc3339(row->Text("expires_at"));
-  v.created_at = DbTimeToRfc3339(row->Text("created_at"));
-  v.updated_at = DbTimeToRfc3339(row->Text("updated_at"));
+  v.expires_at = db::DbTimeToRfc3339(row->Text("expires_at"));
+  v.created_at = db::DbTimeToRfc3339(row->Text("created_at"));
+  v.updated_at = db::DbTimeToRfc3339(row->Text("updated_at"));
   TRY(lines, c_.Query("SELECT l.sku, l.quantity, s.product_id FROM reservation_lines l JOIN stock s ON s.sku = l.sku "
                       "WHERE l.order_id = ? ORDER BY l.sku",
                       order.value()));
@@ -59,9 +58,9 @@ Result<std::optional<ReservationView>> MariaDbInventory::ReservationDetail(const
 }
 
 Status MariaDbInventory::InsertReservation(const OrderId& order, const MergedLines& lines, TimePoint expires_at, TimePoint now) {
-  std::string at = ToDbTime(now);
+  std::string at = db::ToDbTime(now);
   TRY_STATUS(c_.Execute("INSERT INTO reservations (order_id, status, expires_at, created_at, updated_at) VALUES (?, 'reserved', ?, ?, ?)",
-                        order.value(), ToDbTime(expires_at), at, at));
+                        order.value(), db::ToDbTime(expires_at), at, at));
   for (const auto& [sku, quantity] : lines)
     TRY_STATUS(c_.Execute("INSERT INTO reservation_lines (order_id, sku, quantity) VALUES (?, ?, ?)", order.value(), sku.value(), quantity));
   return {};
@@ -69,14 +68,14 @@ Status MariaDbInventory::InsertReservation(const OrderId& order, const MergedLin
 
 Status MariaDbInventory::SetReservationStatus(const OrderId& order, ReservationStatus status, std::string_view reason, TimePoint now) {
   TRY_STATUS(c_.Execute("UPDATE reservations SET status = ?, reason = ?, updated_at = ? WHERE order_id = ?", NameOf(status), reason,
-                        ToDbTime(now), order.value()));
+                        db::ToDbTime(now), order.value()));
   return {};
 }
 
 Result<std::vector<OrderId>> MariaDbInventory::LockExpired(TimePoint now, int limit) {
   TRY(rows, c_.Query("SELECT order_id FROM reservations WHERE status = 'reserved' AND expires_at < ? "
                      "ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED",
-                     ToDbTime(now), limit));
+                     db::ToDbTime(now), limit));
   std::vector<OrderId> out;
   for (const auto& r : rows) out.emplace_back(r.Text("order_id"));
   return out;

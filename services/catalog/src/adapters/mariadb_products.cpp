@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include "adapters/db_time.hpp"
 #include "adapters/mariadb_catalog.hpp"
 #include "adapters/sql.hpp"
 
@@ -74,8 +73,8 @@ Result<std::optional<ProductView>> MariaDbProducts::Load(std::string_view where,
   p.description_text = row->Text("description_text");
   p.status = ParseProductStatus(row->Text("status")).value_or(ProductStatus::draft);
   p.currency = row->Text("currency");
-  p.created_at = DbTimeToRfc3339(row->Text("created_at"));
-  p.updated_at = DbTimeToRfc3339(row->Text("updated_at"));
+  p.created_at = db::DbTimeToRfc3339(row->Text("created_at"));
+  p.updated_at = db::DbTimeToRfc3339(row->Text("updated_at"));
   if (auto brand = row->OptInt("brand_id")) p.brand = Brand{*brand, row->Text("brand_slug"), row->Text("brand_name")};
   p.type_id = row->Int("type_id");
   p.type_code = row->Text("type_code");
@@ -150,7 +149,7 @@ Result<BrowseResult> MariaDbProducts::Browse(std::string_view path, BrowseSort s
     s.slug = r.Text("slug");
     s.title = r.Text("title");
     s.currency = r.Text("currency");
-    s.created_at = DbTimeToRfc3339(r.Text("created_at"));
+    s.created_at = db::DbTimeToRfc3339(r.Text("created_at"));
     s.brand = r.OptText("brand");
     s.image_path = r.OptText("image");
     s.price_min = r.OptInt("price_min_minor");
@@ -162,7 +161,7 @@ Result<BrowseResult> MariaDbProducts::Browse(std::string_view path, BrowseSort s
 }
 
 Status MariaDbProducts::Insert(const NewProduct& p, TimePoint now) {
-  std::string at = ToDbTime(now);
+  std::string at = db::ToDbTime(now);
   TRY_STATUS(c_.Execute("INSERT INTO products (id, slug, title, description_md, description_html, description_text, brand_id, "
                         "product_type_id, category_id, status, currency, version, created_at, updated_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
@@ -203,7 +202,7 @@ Result<bool> MariaDbProducts::Touch(const ProductId& id, TimePoint now) {
   TRY(upd, c_.Execute("UPDATE products SET version = version + 1, updated_at = ?, "
                       "price_min_minor = (SELECT MIN(price_minor) FROM variants WHERE product_id = ?), "
                       "price_max_minor = (SELECT MAX(price_minor) FROM variants WHERE product_id = ?) WHERE id = ?",
-                      ToDbTime(now), id.value(), id.value(), id.value()));
+                      db::ToDbTime(now), id.value(), id.value(), id.value()));
   return upd.affected_rows > 0;
 }
 
@@ -268,7 +267,7 @@ Status MariaDbProducts::InsertSpecDef(std::int64_t type_id, const SpecDefinition
 Status MariaDbProducts::InsertVariant(const ProductId& product, const NewVariant& v, TimePoint now) {
   TRY(pos, c_.QueryOne("SELECT COALESCE(MAX(position), -1) + 1 AS p FROM variants WHERE product_id = ?", product.value()));
   TRY_STATUS(c_.Execute("INSERT INTO variants (sku, product_id, options, price_minor, currency, position, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        v.sku.value(), product.value(), OptionsJson(v.options), v.price_minor, v.currency, pos->Int("p"), ToDbTime(now)));
+                        v.sku.value(), product.value(), OptionsJson(v.options), v.price_minor, v.currency, pos->Int("p"), db::ToDbTime(now)));
   return {};
 }
 
@@ -290,7 +289,7 @@ Result<ImageRecord> MariaDbProducts::InsertImage(const ProductId& product, std::
                                                  int height, TimePoint now) {
   TRY(pos, c_.QueryOne("SELECT COALESCE(MAX(position), -1) + 1 AS p FROM images WHERE product_id = ?", product.value()));
   TRY(ins, c_.Execute("INSERT INTO images (product_id, position, alt, width, height, path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      product.value(), pos->Int("p"), alt, width, height, path, ToDbTime(now)));
+                      product.value(), pos->Int("p"), alt, width, height, path, db::ToDbTime(now)));
   return ImageRecord{ImageId(static_cast<std::int64_t>(ins.last_insert_id)), std::string(path), std::string(alt), width, height,
                      pos->Int("p")};
 }

@@ -34,7 +34,7 @@ Status InsertVariantWithStock(CatalogTx& tx, const ProductId& product, const Var
 }  // namespace
 
 Result<std::optional<ProductView>> FindProduct(CatalogTx& tx, const std::string& key) {
-  if (LooksLikeUuid(key)) {
+  if (core::IsUuid(key)) {
     TRY(byid, tx.products().ById(ProductId(key)));
     if (byid) return byid;
   }

@@ -123,16 +123,4 @@ bool IsValidSlug(std::string_view slug) {
   return true;
 }
 
-bool LooksLikeUuid(std::string_view t) {
-  if (t.size() != 36) return false;
-  for (std::size_t i = 0; i < 36; ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (t[i] != '-') return false;
-    } else if (!std::isxdigit(static_cast<unsigned char>(t[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace store::catalog

@@ -21,7 +21,4 @@ std::string Slugify(std::string_view text);
 // A slug as accepted from clients: 1..120 chars of [a-z0-9-], no leading/trailing/double dash.
 bool IsValidSlug(std::string_view slug);
 
-// True for a canonical UUID text (product ids).
-bool LooksLikeUuid(std::string_view text);
-
 }  // namespace store::catalog

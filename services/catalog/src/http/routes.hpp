@@ -8,12 +8,14 @@
 #include <functional>
 
 #include "app/handlers.hpp"
+#include "store/auth/authenticator.hpp"
 #include "store/http/router.hpp"
 
 namespace store::catalog {
 
-// The admin check: 401 without valid credentials, 403 without the admin role (http/admin.hpp).
-using AdminCheck = std::function<boost::asio::awaitable<core::Status>(http::Request&)>;
+// The admin check of the admin routes: auth::RoleGuard(authenticator, "admin") — 401 without
+// valid credentials, 403 without the role, 503 when revocations cannot be read.
+using AdminCheck = auth::Guard;
 
 // What the routes need; owned by the composition root, outlives the router.
 struct HttpApi {

@@ -9,7 +9,6 @@
 #include <set>
 #include <thread>
 
-#include "adapters/db_time.hpp"
 #include "adapters/mariadb_catalog.hpp"
 #include "adapters/media_files.hpp"
 #include "adapters/sql.hpp"
@@ -251,7 +250,7 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const CatalogHandlers& ha
     for (int n = 2; slugs.count(slug); ++n) slug = Slugify(p.title) + "-" + std::to_string(n);
     slugs.insert(slug);
     p.slug = slug;
-    p.created_at = ToDbTime(base_time + std::chrono::seconds(static_cast<std::int64_t>(i) * 97));
+    p.created_at = db::ToDbTime(base_time + std::chrono::seconds(static_cast<std::int64_t>(i) * 97));
     std::int64_t base = p.line->base + (p.attr ? p.attr->price_add : 0);
     std::int64_t jittered = base * (1000 + rng.Range(-50, 50)) / 1000;
     p.price = std::max<std::int64_t>(99, (jittered / 100) * 100 - 1);

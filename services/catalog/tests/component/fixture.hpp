@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "http/admin.hpp"
+#include "store/auth/authenticator.hpp"
 #include "store/http/ops.hpp"
 #include "wiring.hpp"
 #include "store/auth/auth.hpp"
@@ -106,7 +106,7 @@ class CatalogFixture {
     keys.Add(key_.Public());
     authenticator_ = std::make_unique<auth::Authenticator>(auth::AuthOptions{}, &engines_->cache(), clock_);
     authenticator_->SetKeys(keys);
-    service_ = std::make_unique<CatalogService>(o, *engines_, clock_, RequireAdmin(*authenticator_));
+    service_ = std::make_unique<CatalogService>(o, *engines_, clock_, auth::RoleGuard(*authenticator_, "admin"));
     service_->Migrate();
     service_->StartBackground();
     auto server_options = store::testing::TestServerOptions();

@@ -2,12 +2,13 @@
 // and resizing, materialised paths, timestamps, the placeholder pictures.
 #include <gtest/gtest.h>
 
-#include "adapters/db_time.hpp"
 #include "adapters/sql.hpp"
 #include "domain/image.hpp"
 #include "domain/product.hpp"
 #include "domain/text.hpp"
 #include "json_values.hpp"
+#include "store/core/ids.hpp"
+#include "store/db/db.hpp"
 
 namespace store::catalog {
 namespace {
@@ -43,8 +44,8 @@ TEST(Slug, SlugifyAndValidate) {
   EXPECT_EQ(Slugify("Galaxy Tab A9+"), "galaxy-tab-a9-plus");
   EXPECT_TRUE(IsValidSlug("a-b-1"));
   for (const char* bad : {"", "-a", "a-", "a--b", "A", "a b", "a_b", "ä"}) EXPECT_FALSE(IsValidSlug(bad)) << bad;
-  EXPECT_TRUE(LooksLikeUuid("0b4f0f7e-6a0b-4c57-9a57-2f3b1d5f6c01"));
-  EXPECT_FALSE(LooksLikeUuid("samsung-galaxy-s23-128gb-phantom-blac"));
+  EXPECT_TRUE(core::IsUuid("0b4f0f7e-6a0b-4c57-9a57-2f3b1d5f6c01"));
+  EXPECT_FALSE(core::IsUuid("samsung-galaxy-s23-128gb-phantom-blac"));
 }
 
 TEST(Images, SniffDecodeResizeEncode) {
@@ -85,9 +86,9 @@ TEST(Images, PlaceholderHasShapeAndInitials) {
 
 TEST(Util, PathsTimesAndDecimals) {
   EXPECT_EQ(PathIds("/1/40/177/"), (std::vector<std::int64_t>{1, 40, 177}));
-  EXPECT_EQ(DbTimeToRfc3339("2025-06-01 10:20:30.5"), "2025-06-01T10:20:30.500Z");
-  EXPECT_EQ(DbTimeToRfc3339("2025-06-01 10:20:30"), "2025-06-01T10:20:30.000Z");
-  EXPECT_EQ(ToDbTime(std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'123))), "2023-11-14 22:13:20.123");
+  EXPECT_EQ(db::DbTimeToRfc3339("2025-06-01 10:20:30.5"), "2025-06-01T10:20:30.500Z");
+  EXPECT_EQ(db::DbTimeToRfc3339("2025-06-01 10:20:30"), "2025-06-01T10:20:30.000Z");
+  EXPECT_EQ(db::ToDbTime(std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'123))), "2023-11-14 22:13:20.123");
   EXPECT_EQ(SpecValueJson(sql::Decimal("6.100000")), boost::json::value(6.1));
   EXPECT_EQ(SpecValueJson(sql::Decimal("128.000000")), boost::json::value(128));
   EXPECT_EQ(sql::Placeholders(3), "?,?,?");
