@@ -10,7 +10,8 @@
 #   GATEWAY_RATE (30r/s) GATEWAY_BURST (60)                      every request, per client IP
 #   GATEWAY_AUTH_RATE (10r/m) GATEWAY_AUTH_BURST (5)             login, register, resend, reset, per IP
 #   GATEWAY_CONN_LIMIT (200)                                     concurrent connections per IP
-#   GATEWAY_BODY_LIMIT (1m)  GATEWAY_WORKERS (auto)  GATEWAY_AUTH_CACHE (on|off)
+#   GATEWAY_BODY_LIMIT (1m)  GATEWAY_IMAGE_BODY_LIMIT (8m, the catalog's image upload)
+#   GATEWAY_WORKERS (auto)  GATEWAY_AUTH_CACHE (on|off)
 #   GATEWAY_ACCESS_LOG (PREFIX/logs/access.log, or "off")  GATEWAY_ERROR_LOG (stderr)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,6 +40,7 @@ AUTH_RATE=${GATEWAY_AUTH_RATE:-10r/m}
 AUTH_BURST=${GATEWAY_AUTH_BURST:-5}
 CONN_LIMIT=${GATEWAY_CONN_LIMIT:-200}
 BODY_LIMIT=${GATEWAY_BODY_LIMIT:-1m}
+IMAGE_BODY_LIMIT=${GATEWAY_IMAGE_BODY_LIMIT:-8m}
 WORKERS=${GATEWAY_WORKERS:-auto}
 ERROR_LOG=${GATEWAY_ERROR_LOG:-stderr}
 case ${GATEWAY_ACCESS_LOG:-$PREFIX/logs/access.log} in
@@ -61,7 +63,7 @@ mkdir -p "$PREFIX/conf" "$PREFIX/logs" "$PREFIX/tmp" "$PREFIX/cache/auth" "$STAT
 chmod 700 "$PREFIX/cache" "$PREFIX/tmp"
 conf=$(<"$here/gateway.conf.template")
 for var in HOST PORT USER_PORT CATALOG_PORT SEARCH_PORT NOTIFICATION_PORT STATIC_ROOT MEDIA_ROOT RATE BURST \
-           AUTH_RATE AUTH_BURST CONN_LIMIT BODY_LIMIT WORKERS ERROR_LOG ACCESS_LOG AUTH_NO_CACHE RETRY_AFTER \
+           AUTH_RATE AUTH_BURST CONN_LIMIT BODY_LIMIT IMAGE_BODY_LIMIT WORKERS ERROR_LOG ACCESS_LOG AUTH_NO_CACHE RETRY_AFTER \
            AUTH_RETRY_AFTER USER_DIRECTIVE PREFIX; do
   conf=${conf//"{{$var}}"/${!var}}
 done

@@ -95,6 +95,7 @@ struct StandIn {
                              "/v1/admin/things", "/v1/reservations", "/v1/reservations/o-1/commit"}) {
       r.Post(path, echo);
     }
+    r.Post("/v1/admin/products/p1/images", echo, {.body = store::http::BodyKind::bytes, .body_limit = 16 * 1024 * 1024});
     r.Get("/metrics", echo);
     r.Get("/v1/auth/introspect", [this](Request& req) -> boost::asio::awaitable<Response> {
       introspections++;
@@ -533,6 +534,73 @@ TEST_F(GatewayTest, BodiesOverTheLimitAre413BeforeTheService) {
   EXPECT_EQ(user_->hits, before);
   auto fits = c.Post(Url("/api/user/v1/echo"), std::string(512 * 1024, 'x'));
   EXPECT_EQ(fits.status, 200);
+}
+
+// Sends `raw` from `source_ip` to the gateway and returns all it answers until it closes (for
+// requests a well-behaved client never sends).
+std::string RawExchange(int port, const std::string& source_ip, const std::string& raw) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  inet_pton(AF_INET, source_ip.c_str(), &from.sin_addr);
+  bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 && write(fd, raw.data(), raw.size()) == static_cast<ssize_t>(raw.size())) {
+    timeval timeout{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char chunk[4096];
+    for (ssize_t n; (n = read(fd, chunk, sizeof chunk)) > 0;) out.append(chunk, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+// The outside tester's finding: nginx answered `Transfer-Encoding: chunked, identity` with its own
+// HTML 501. A transfer coding other than "chunked" alone is a malformed request (RFC 9112 6.3), a
+// 400 problem+json like the services' own answer, and it never reaches a service.
+TEST_F(GatewayTest, AnUnsupportedTransferEncodingIsA400ProblemNotAnHtml501) {
+  const std::string ip = e2e::NextLoopbackIp();
+  int before = catalog_->hits;
+  for (const char* coding : {"chunked, identity", "gzip, chunked", "identity"}) {
+    auto answer = RawExchange(gateway_->port(), ip,
+                              std::string("POST /api/catalog/v1/echo HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\n") +
+                                  "Transfer-Encoding: " + coding + "\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << coding << ": " << answer;
+    EXPECT_NE(answer.find("Content-Type: application/problem+json"), std::string::npos) << coding << ": " << answer;
+    auto at = answer.find("\r\n\r\n");
+    ASSERT_NE(at, std::string::npos) << coding << ": " << answer;
+    boost::system::error_code ec;
+    auto problem = json::parse(answer.substr(at + 4), ec);
+    ASSERT_FALSE(ec) << coding << ": " << answer;
+    EXPECT_EQ(problem.at("status").as_int64(), 400);
+    EXPECT_EQ(problem.at("code").as_string(), "invalid_argument");
+  }
+  EXPECT_EQ(catalog_->hits, before);
+}
+
+// One body limit (1 MiB) everywhere but the catalog's image upload, which takes up to 8 MiB
+// (the catalog's media.max_bytes) through the gateway too.
+TEST_F(GatewayTest, OnlyTheImageUploadTakesABodyOverTheLimit) {
+  HttpClient c(e2e::NextLoopbackIp());
+  user_->Allow("upload-token");
+  const std::string three_mib(3 * 1024 * 1024, 'x');
+  auto up = c.Send({.method = "POST", .url = Url("/api/catalog/v1/admin/products/p1/images"),
+                    .headers = {Bearer("upload-token")}, .body = three_mib, .content_type = "image/png"});
+  ASSERT_EQ(up.status, 200) << up.body;
+  EXPECT_EQ(Body(up).at("body_bytes").as_int64(), 3 * 1024 * 1024);
+  EXPECT_EQ(Body(up).at("target").as_string(), "/v1/admin/products/p1/images");
+  ExpectProblem(c.Post(Url("/api/catalog/v1/admin/things"), three_mib, {Bearer("upload-token")}), 413);
+  ExpectProblem(c.Send({.method = "POST", .url = Url("/api/catalog/v1/admin/products/p1/images"),
+                        .headers = {Bearer("upload-token")}, .body = std::string(9 * 1024 * 1024, 'x'), .content_type = "image/png"}),
+                413);
+  // Still protected: no token, no upload.
+  ExpectProblem(c.Send({.method = "POST", .url = Url("/api/catalog/v1/admin/products/p1/images"), .body = three_mib,
+                        .content_type = "image/png"}),
+                401);
 }
 
 TEST_F(GatewayTest, AServiceThatIsDownIs502ProblemJson) {
