@@ -7,6 +7,7 @@ set -euo pipefail
 . "$STORE_ROOT/scripts/lib/services.sh"
 . "$STORE_ROOT/scripts/lib/gateway.sh"
 . "$STORE_ROOT/scripts/lib/demo.sh"
+. "$STORE_ROOT/scripts/lib/fuzz.sh"
 
 usage() {
   cat <<USAGE
@@ -20,6 +21,8 @@ Usage: ./store COMMAND
   install   only the install step (apt, Maven, Go and npm packages; pinned versions)
   build     only the build (release preset; \$STORE_BUILD_PRESET picks another)
   bench     NAME  run a benchmark from bench/ (see docs/benchmarks/)
+  fuzz-api  schemathesis (pinned virtualenv) against the four OpenAPI contracts, unauthenticated,
+            as a customer and as an admin; fails on a 5xx or an undocumented status (docs/api-fuzzing.md)
   logs      NAME  follow a component's log
 
 State (engine data, logs, pids) lives in $STORE_STATE; installs in $STORE_OPT.
@@ -78,6 +81,7 @@ main() {
     test) cmd_test "$@" ;;
     install) install_all ;;
     build) build_all "${STORE_BUILD_PRESET:-release}" ;;
+    fuzz-api) cmd_fuzz_api ;;
     bench) [ $# -ge 1 ] || die "usage: ./store bench NAME"; exec "$STORE_ROOT/bench/$1/run.sh" "${@:2}" ;;
     logs) [ $# -ge 1 ] || die "usage: ./store logs NAME"; exec tail -F "$STORE_LOGS/$1.log" ;;
     help|-h|--help) usage ;;
