@@ -96,26 +96,6 @@ core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id) 
   return std::optional<Delivery>{FromRow(*row)};
 }
 
-core::Result<std::vector<Delivery>> LoadMany(db::Connection& c, const std::vector<std::uint64_t>& ids) {
-  // A fixed number of placeholders (unused ones repeat the first id), so one prepared statement
-  // serves every call.
-  constexpr std::size_t kPerStatement = 16;
-  static const std::string sql = [] {
-    std::string marks;
-    for (std::size_t i = 0; i < kPerStatement; ++i) marks += i ? ",?" : "?";
-    return fmt::format("SELECT {} FROM deliveries WHERE id IN ({}) ORDER BY id", kColumns, marks);
-  }();
-  std::vector<Delivery> out;
-  for (std::size_t at = 0; at < ids.size(); at += kPerStatement) {
-    std::vector<db::Param> params;
-    for (std::size_t i = 0; i < kPerStatement; ++i)
-      params.emplace_back(at + i < ids.size() ? ids[at + i] : ids[at]);
-    TRY(rows, c.QueryParams(sql, params));
-    for (const auto& r : rows) out.push_back(FromRow(r));
-  }
-  return out;
-}
-
 core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease) {
   return c.Transaction([&](db::Connection& t) -> core::Result<std::vector<std::uint64_t>> {
     TRY(rows, t.Query("SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= NOW(3) "

@@ -75,8 +75,6 @@ core::Result<std::vector<std::uint64_t>> Record(db::Connection& c, const Source&
 core::Status RecordUndeliverable(db::Connection& c, const Source& source, const std::string& template_name,
                                  const std::string& error);
 core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id);
-// The rows of `ids` that exist, in id order (one statement).
-core::Result<std::vector<Delivery>> LoadMany(db::Connection& c, const std::vector<std::uint64_t>& ids);
 // Claims up to `limit` due rows (pending/retrying with next_attempt_at <= now, not handed over)
 // for `lease`; SKIP LOCKED so several instances share the work. Runs its own transaction.
 core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease);

@@ -42,10 +42,6 @@ struct DispatcherOptions {
   std::chrono::milliseconds lease{120000};     // an attempt not finished within this is assumed lost
   std::chrono::milliseconds poll_interval{1000};
   int claim_batch = 100;
-  // Deliveries a worker takes from the queue at once (what is there, up to this): sent one after
-  // the other on its connection, their rows loaded with one query and their outcomes recorded in
-  // one transaction (a crash before that transaction is covered by the hand-over point).
-  int send_group = 16;
   RetryPolicy retry;
   std::string consumer_group = "notification";  // named in dead-letter headers
 };
@@ -69,7 +65,7 @@ class Dispatcher {
  private:
   void WorkerLoop();
   void PollLoop();
-  void Process(const std::vector<std::uint64_t>& ids, EmailSender& email, SmsSender* sms);
+  void Process(std::uint64_t id, EmailSender& email, SmsSender* sms);
   void DeadLetter(const Delivery& d, const std::string& reason);
 
   db::Database& db_;
