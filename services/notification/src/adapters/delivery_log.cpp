@@ -140,6 +140,10 @@ core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chro
   const auto now = std::chrono::system_clock::now();
   const char* outcome_text = outcome == Outcome::sent ? "sent" : outcome == Outcome::transient ? "transient" : "permanent";
   std::optional<std::string> err = error.empty() ? std::nullopt : std::optional<std::string>(error);
+  // The delivery row is locked for update FIRST, as Resend locks it. Inserting the attempt first
+  // took a shared lock on the row (the foreign key check) and the UPDATE below then upgraded it:
+  // a resend waiting for the row in between made a deadlock, and the resend answered 504.
+  TRY_STATUS(c.QueryOne("SELECT id FROM deliveries WHERE id = ? FOR UPDATE", d.id));
   TRY_STATUS(c.Execute(
       "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, error) VALUES (?, ?, ?, ?, ?, ?)",
       d.id, attempt, SqlTime(started), SqlTime(now), outcome_text, err));

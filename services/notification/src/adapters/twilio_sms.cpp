@@ -6,6 +6,7 @@
 #include "domain/catalog.hpp"
 #include "domain/template.hpp"
 #include "store/config/config.hpp"
+#include "store/core/text.hpp"
 
 namespace store::notification {
 using core::Errc;
@@ -66,7 +67,7 @@ core::Status TwilioSmsSender::Send(std::string_view to, std::string_view body) {
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) return {};
-  std::string what = fmt::format("sms: HTTP {}: {}", status, response.substr(0, 300));
+  std::string what = fmt::format("sms: HTTP {}: {}", status, core::TruncateUtf8(response, 300));
   if (status == 429 || status >= 500) return core::Fail(Errc::unavailable, what);
   return core::Fail(Errc::unprocessable, what);
 }
