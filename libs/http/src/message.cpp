@@ -80,6 +80,7 @@ Response::Response(const core::Error& error) {
   *this = MakeProblem(status, core::TitleOf(error.code), detail, error.fields, core::NameOf(error.code));
   if (error.retry_after) SetHeader("Retry-After", std::to_string(std::max<std::int64_t>(error.retry_after->count(), 0)));
   if (!error.allow.empty()) SetHeader("Allow", error.allow);
+  if (status >= 500) cause_ = std::string(core::NameOf(error.code)) + ": " + error.message;
 }
 
 Response Response::Json(int status, const boost::json::value& body) {

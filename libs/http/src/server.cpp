@@ -20,6 +20,7 @@
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -174,8 +175,22 @@ struct Server::Impl {
       c->stream.expires_after(options.read_timeout);
       beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
-      parser.body_limit(options.body_limit);
+      // The head is parsed under the largest limit of any route (Beast checks a Content-Length
+      // against the limit as the head completes), then routed, and the route's own limit applies.
+      parser.body_limit(std::max(options.body_limit, router.LargestBodyLimit()));
       auto [ec, n] = co_await beast_http::async_read_header(c->stream, buffer, parser, kNoThrow);
+      Router::Match match;
+      std::size_t body_limit = options.body_limit;
+      // A Content-Length over the largest limit fails the head, but the head is parsed by then.
+      if (parser.is_header_done() || ec == beast_http::error::body_limit) {
+        std::string_view target = parser.get().target();
+        match = router.Find(parser.get().method(), target.substr(0, target.find('?')));
+        if (match.options && match.options->body_limit > 0) body_limit = match.options->body_limit;
+        parser.body_limit(body_limit);
+        if (!ec) {
+          if (auto length = parser.content_length(); length && *length > body_limit) ec = beast_http::error::body_limit;
+        }
+      }
       if (!ec && beast::iequals(parser.get()[beast_http::field::expect], "100-continue")) {
         // Clients such as curl wait for this before sending a large body.
         beast_http::response<beast_http::empty_body> cont{beast_http::status::continue_, 11};
@@ -188,12 +203,12 @@ struct Server::Impl {
           problem = core::Error{core::Errc::header_too_large, "The request head is over the server's limit."};
         } else if (ec == beast_http::error::body_limit) {
           problem = core::Error{core::Errc::payload_too_large,
-                                fmt::format("The request body is over the limit of {} bytes.", options.body_limit)};
+                                fmt::format("The request body is over the limit of {} bytes.", body_limit)};
         } else if (ec.category() == beast_http::make_error_code(beast_http::error::bad_target).category()) {
           problem = core::Error::Invalid("The request is not valid HTTP/1.1.");
         }
         // Timeouts and disconnects just end the connection: nobody is listening for an answer.
-        if (problem) co_await Reject(*c, buffer, parser, std::move(*problem), start);
+        if (problem) co_await Reject(*c, buffer, parser, std::move(*problem), start, body_limit);
         break;
       }
       ++served;
@@ -202,9 +217,10 @@ struct Server::Impl {
       std::string request_id = SaneRequestId(incoming_id) ? std::string(incoming_id) : core::NewUuid();
       auto trace = log::TraceContext::Continue(raw["traceparent"]);
       Request req(std::move(raw), std::move(request_id), std::move(trace));
-      Response res = co_await Dispatch(req);
+      Response res = co_await Dispatch(req, std::move(match));
       bool keep_alive = req.raw().keep_alive() && !draining &&
                         (options.max_requests_per_connection <= 0 || served < options.max_requests_per_connection);
+      LogServerError(req, res);
       bool written = co_await Write(*c, res, req.raw().version(), req.request_id(), keep_alive);
       Record(req.method_string(), req.path(), req.route(), res.status(), start, req.log_context());
       if (!written) break;
@@ -217,8 +233,7 @@ struct Server::Impl {
     Forget(c);
   }
 
-  asio::awaitable<Response> Dispatch(Request& req) {
-    auto match = router.Find(req.method(), req.path());
+  asio::awaitable<Response> Dispatch(Request& req, Router::Match match) {
     if (!match.handler) {
       if (!match.allow.empty()) {
         co_return core::Error::MethodNotAllowed(
@@ -227,14 +242,42 @@ struct Server::Impl {
       co_return core::Error::NotFound("No resource matches this path.");
     }
     req.SetRoute(*match.pattern, std::move(match.params));
+    if (auto refused = CheckMediaType(req, *match.options)) co_return std::move(*refused);
     std::optional<Response> res;
+    std::string thrown;
     try {
       res = co_await Invoke(req, 0, *match.handler);
     } catch (const std::exception& e) {
-      log::Error("handler threw", {{"route", req.route()}, {"error", e.what()}}, &req.log_context());
+      thrown = e.what();
     }
-    if (!res) res = Response(core::Error::Internal("handler threw"));
+    if (!res) res = Response(core::Error::Internal("handler threw: " + thrown));
     co_return std::move(*res);
+  }
+
+  // The one media-type rule for every service: a route that takes JSON refuses a body declared as
+  // anything else (415), before authentication and before the handler. GET/DELETE bodies have no
+  // meaning (RFC 9110) and are not checked; a body without Content-Type is read as JSON.
+  static std::optional<Response> CheckMediaType(const Request& req, const RouteOptions& route) {
+    if (route.body != BodyKind::json || req.body().empty()) return std::nullopt;
+    auto m = req.method();
+    if (m != Verb::post && m != Verb::put && m != Verb::patch) return std::nullopt;
+    auto type = req.Header("Content-Type");
+    if (type.empty() || IsJsonMediaType(type)) return std::nullopt;
+    return Response(core::Error{core::Errc::unsupported_media_type,
+                                "This operation takes a JSON body: send it as Content-Type: application/json."});
+  }
+
+  // Every 5xx gets one error line with its cause (the client only sees a generic detail and the
+  // request id, which joins the two).
+  static void LogServerError(const Request& req, const Response& res) {
+    if (res.status() < 500) return;
+    log::Error("server error",
+               {{"method", req.method_string()},
+                {"path", req.path()},
+                {"route", req.route()},
+                {"status", res.status()},
+                {"error", res.cause().empty() ? std::string("(a 5xx built without an Error)") : res.cause()}},
+               &req.log_context());
   }
 
   asio::awaitable<Response> Invoke(Request& req, std::size_t i, const Handler& handler) {
@@ -263,7 +306,7 @@ struct Server::Impl {
   // kernel does not reset the connection before the client has read it.
   asio::awaitable<void> Reject(Conn& c, beast::flat_buffer& buffer,
                                beast_http::request_parser<beast_http::string_body>& parser, Response res,
-                               Clock::time_point start) {
+                               Clock::time_point start, std::size_t body_limit) {
     log::Context ctx{core::NewUuid(), {}, {}};
     std::string method = "-", path = "-";
     if (parser.is_header_done()) {
@@ -278,7 +321,7 @@ struct Server::Impl {
     c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     c.stream.expires_after(std::chrono::seconds(1));
     std::size_t drained = 0;
-    while (drained < 4 * options.body_limit + 65536) {
+    while (drained < 4 * body_limit + 65536) {
       buffer.clear();
       auto [ec, n] = co_await c.stream.async_read_some(buffer.prepare(65536), kNoThrow);
       if (ec) break;

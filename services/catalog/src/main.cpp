@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
       argc, argv,
       // 10 MiB: product images up to media.max_bytes reach the upload handler.
       {.spec = {.name = "catalog", .env_prefix = "CATALOG", .defaults_file = STORE_SERVICE_DEFAULTS_FILE,
-                .http = {.port = 18110, .threads = 2, .body_limit = 10 * 1024 * 1024}},
+                .http = {.port = 18110, .threads = 2}},
        .declare = &Settings::Declare,
        .start = [](const Settings& s, store::service::Context& ctx) -> store::service::Running {
          return std::make_shared<Catalog>(s, ctx);

@@ -55,7 +55,7 @@ struct Provider {
           QueryParam("?" + body, "code") != "good-code")
         co_return Response::Json(400, json::object{{"error", "invalid_grant"}});
       co_return Response::Json(200, json::object{{"access_token", "at"}, {"token_type", "Bearer"}, {"id_token", id_token}});
-    });
+    }, {.body = store::http::BodyKind::bytes});  // a token endpoint takes a form (RFC 6749), not JSON
     server = std::make_unique<store::testing::TestServer>(std::move(router));
     issuer = server->Url("");
   }

@@ -92,12 +92,17 @@ class Response {
   // Adds a header (kept in order; Content-Type and Content-Length are set by the server).
   Response& SetHeader(std::string name, std::string value);
   std::optional<std::string_view> HeaderValue(std::string_view name) const;
+  // For a 5xx made from an Error: its code and internal message ("timeout: mariadb error 1213:
+  // Deadlock found ..."), which the client never sees; the server writes it to its error log
+  // line. Empty otherwise.
+  const std::string& cause() const { return cause_; }
 
  private:
   int status_ = 200;
   std::string body_;
   std::string content_type_;
   std::vector<std::pair<std::string, std::string>> headers_;
+  std::string cause_;
 };
 
 }  // namespace store::http

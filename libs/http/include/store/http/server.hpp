@@ -11,7 +11,8 @@
 // request id (a sane incoming X-Request-Id, else a new one, echoed back) and the trace context
 // (traceparent continued or started); routes (404/405); runs the middleware chain around the
 // handler; then writes the response, one JSON access-log line and the per-route metrics.
-// A handler's exception becomes a generic 500 and an error log line.
+// A JSON route refuses a body declared as another media type (415, see RouteOptions). Every 5xx
+// (a handler's exception becomes a generic 500) writes one error log line with its cause.
 //
 // Threads: options.threads threads run one io_context; each connection runs on its own strand.
 // Handlers and middlewares must never block those threads.
@@ -45,7 +46,7 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8080;  // 0 picks a free port (see Server::port())
   int threads = 2;
-  std::size_t body_limit = 1024 * 1024;    // larger bodies get 413
+  std::size_t body_limit = 1024 * 1024;    // larger bodies get 413 (unless the route names its own limit)
   std::size_t header_limit = 16 * 1024;    // larger heads get 431
   std::chrono::milliseconds read_timeout{10'000};   // whole request head + body
   std::chrono::milliseconds idle_timeout{60'000};   // between keep-alive requests
