@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <cstdlib>
@@ -88,7 +89,13 @@ OpenApi ReadOpenApi(const std::string& file) {
       OpenApiOperation op;
       op.path = path;
       op.method = method;
-      for (const auto& r : node["responses"]) op.statuses.insert(std::stoi(r.first.as<std::string>()));
+      for (const auto& r : node["responses"]) {
+        auto key = r.first.as<std::string>();
+        if (key.size() != 3 || !std::all_of(key.begin(), key.end(), ::isdigit) || key[0] < '1' || key[0] > '5')
+          throw std::runtime_error(file + ": " + method + " " + path + ": response '" + key +
+                                   "' is not a status code (list each status the operation answers)");
+        op.statuses.insert(std::stoi(key));
+      }
       for (const auto& p : node["parameters"]) {
         OpenApiParameter param;
         param.name = p["name"].as<std::string>("");
@@ -98,6 +105,7 @@ OpenApi ReadOpenApi(const std::string& file) {
       }
       if (auto body = node["requestBody"]) {
         op.has_request_body = true;
+        for (const auto& media : body["content"]) op.request_media_types.push_back(media.first.as<std::string>());
         if (auto example = body["content"]["application/json"]["example"]) op.request_example = ToJson(example);
       }
       if (auto security = node["security"]) {

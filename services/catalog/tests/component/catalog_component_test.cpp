@@ -14,6 +14,7 @@
 #include "store/testing/schema.hpp"
 #include "store/messaging/envelope.hpp"
 #include "store/messaging/producer.hpp"
+#include "store/testing/contract.hpp"
 #include "store/testing/openapi.hpp"
 #include "store/testing/process.hpp"
 
@@ -545,6 +546,13 @@ TEST(CatalogProcess, RunningServiceMatchesItsOpenApiContract) {
   }
   EXPECT_GE(checked, 20);
   EXPECT_EQ(c.Send(Verb::get, "/v1/undocumented").status, 404);
+  // The shared request policy (415 for a JSON body sent as text/plain, 413 over 1 MiB, or over
+  // media.max_bytes for the image upload), with documented statuses only.
+  auto violations = store::testing::CheckRequestPolicy(
+      store::testing::ReadOpenApi(STORE_CATALOG_OPENAPI), "http://127.0.0.1:" + std::to_string(port),
+      {.path_values = {{"id", "12345"}, {"image_id", "12345"}},
+       .route_body_limits = {{"/v1/admin/products/{id}/images", 8 * 1024 * 1024}}});
+  EXPECT_TRUE(violations.empty()) << store::testing::Join(violations);
   std::error_code ec;
   std::filesystem::remove_all(media, ec);
 }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "fixture.hpp"
+#include "store/testing/contract.hpp"
 #include "store/testing/openapi.hpp"
 
 namespace usertest {
@@ -71,6 +72,18 @@ TEST_F(OpenApi, EveryDocumentedOperationAnswersADocumentedStatusAndNothingElseIs
       EXPECT_NE(r.body.find(kRouterNotFound), std::string::npos) << method << " " << path;
     }
   }
+}
+
+// The request policy every service shares (libs/http: 415 for a body that is not JSON, 413 over
+// the body limit, 401 without a token) is documented on every operation, and no answer has a
+// status the contract does not list.
+TEST_F(OpenApi, EveryOperationKeepsTheSharedRequestPolicyWithDocumentedStatusesOnly) {
+  auto spec = store::testing::ReadOpenApi(std::string(STORE_CONTRACTS_DIR) + "/openapi/user.yaml");
+  RegisterVerified("policy@example.com", kPassword);
+  std::string customer(Login("policy@example.com", kPassword).at("access_token").as_string());
+  std::string admin(Login("admin@shop.example", "admin password for tests").at("access_token").as_string());
+  auto violations = store::testing::CheckRequestPolicy(spec, server_->Url(""), {.tokens = {{"", customer}, {"admin", admin}}});
+  EXPECT_TRUE(violations.empty()) << store::testing::Join(violations);
 }
 
 }  // namespace

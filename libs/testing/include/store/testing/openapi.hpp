@@ -24,6 +24,7 @@ struct OpenApiOperation {
   std::set<int> statuses;
   std::vector<OpenApiParameter> parameters;
   bool has_request_body = false;
+  std::vector<std::string> request_media_types;  // requestBody.content keys: application/json, ...
   boost::json::value request_example;  // requestBody.content.application/json.example (null: none)
   bool secured = false;                // the operation lists `security`
   bool anonymous_allowed = false;      // ... with more than one alternative (e.g. [{bearer: []}, {}])
@@ -44,7 +45,9 @@ struct OpenApi {
   std::map<std::string, std::map<std::string, std::set<int>>> Routes() const;
 };
 
-// Reads the document; throws (yaml-cpp's exception) when it cannot be read or parsed.
+// Reads the document; throws (yaml-cpp's exception) when it cannot be read or parsed, and
+// std::runtime_error for a response key that is not a three-digit status ("default", "4XX"):
+// such a key would document every status, and the contract tests could not catch drift.
 OpenApi ReadOpenApi(const std::string& file);
 
 // The methods the contract tests probe (lower case) and their upper-case form.
