@@ -1,6 +1,7 @@
 #include "adapters/account_store.hpp"
 
 #include "domain/rules.hpp"
+#include "store/core/text.hpp"
 #include "store/messaging/envelope.hpp"
 #include "store/messaging/outbox.hpp"
 
@@ -358,7 +359,7 @@ Status MariaDbTransaction::RecordEmailRequest(const std::string& kind, const std
   TRY(pruned, c_.Execute("DELETE FROM email_requests WHERE created_at < ? ORDER BY created_at LIMIT 5", now - kKeepMs));
   (void)pruned;
   TRY(r, c_.Execute("INSERT INTO email_requests (kind, account_hash, ip, created_at) VALUES (?, ?, ?, ?)", kind, account_hash,
-                    ip.substr(0, 64), now));
+                    core::TruncateUtf8(ip, 64), now));
   (void)r;
   return {};
 }

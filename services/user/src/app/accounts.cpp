@@ -4,6 +4,7 @@
 
 #include "store/auth/auth.hpp"
 #include "store/core/ids.hpp"
+#include "store/core/text.hpp"
 #include "store/log/log.hpp"
 
 namespace store::user {
@@ -133,8 +134,8 @@ Result<Tokens> Accounts::StartSession(AccountTransaction& tx, const User& u, con
   s.user_id = u.id;
   s.method = method;
   s.remember_me = remember_me;
-  s.ip = client.ip.substr(0, 64);
-  s.user_agent = client.user_agent.substr(0, 255);
+  s.ip = core::TruncateUtf8(client.ip, 64);
+  s.user_agent = core::TruncateUtf8(client.user_agent, 255);
   s.created_at = now;
   s.last_used_at = now;
   s.expires_at = now + (remember_me ? settings_.remember_me_lifetime : settings_.absolute_lifetime).count();
@@ -626,7 +627,7 @@ Task<Tokens> Accounts::LoginWithOidc(const OidcIdentity& id, const ClientInfo& c
         u.id = core::NewUuid();
         u.email = id.email;
         u.email_verified = true;
-        u.name = id.name.substr(0, 100);
+        u.name = core::TruncateUtf8(id.name, 100);
         TRY_STATUS(tx.InsertUser(u, now));
         TRY_STATUS(tx.AddEvent(kUserRegistered, u.id,
                                {{"user_id", u.id},

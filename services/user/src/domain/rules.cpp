@@ -20,20 +20,6 @@ std::string_view Trim(std::string_view s) {
 }
 }  // namespace
 
-std::optional<std::size_t> Utf8Length(std::string_view text) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > text.size()) return std::nullopt;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::nullopt;
-    i += len;
-    ++n;
-  }
-  return n;
-}
-
 bool ValidText(std::string_view text, std::size_t max_chars) {
   auto n = Utf8Length(text);
   if (!n || *n > max_chars) return false;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/core/result.hpp"
+#include "store/core/text.hpp"
 
 namespace store::user {
 
@@ -24,7 +25,7 @@ bool ValidCountry(std::string_view country);
 // Printable UTF-8 text of at most max_chars code points, no control characters.
 bool ValidText(std::string_view text, std::size_t max_chars);
 // Number of UTF-8 code points; nullopt for invalid UTF-8.
-std::optional<std::size_t> Utf8Length(std::string_view text);
+using core::Utf8Length;  // the one UTF-8 reader: libs/core text.hpp
 
 class PasswordPolicy {
  public:

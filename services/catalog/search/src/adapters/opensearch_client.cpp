@@ -1,4 +1,5 @@
 #include "adapters/opensearch_client.hpp"
+#include "store/core/text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -71,7 +72,7 @@ core::Result<OsAnswer> OpenSearchClient::CallSync(http::Verb method, std::string
 
 core::Error OsError(const OsAnswer& answer, std::string_view what) {
   std::string message = std::string(what) + ": OpenSearch answered " + std::to_string(answer.status) + " " +
-                        answer.text.substr(0, 300);
+                        core::TruncateUtf8(answer.text, 300);
   if (answer.status == 429 || answer.status >= 500) return core::Error::Unavailable(std::move(message));
   return core::Error::Internal(std::move(message));
 }

@@ -1,4 +1,5 @@
 #include "adapters/opensearch_json.hpp"
+#include "store/core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -402,7 +403,7 @@ core::Result<BulkOutcome> ParseBulkResponse(const json::value& response) {
     } else if (status == 404 && action == "delete") {
       out.missing++;
     } else {
-      if (out.first_error.empty()) out.first_error = json::serialize(Sub(result, "error")).substr(0, 500);
+      if (out.first_error.empty()) out.first_error = core::TruncateUtf8(json::serialize(Sub(result, "error")), 500);
       // 404 on a write: the alias or index is missing (require_alias) -> wait for it.
       if (status == 429 || status >= 500 || status == 404) out.transient++;
       else out.rejected++;

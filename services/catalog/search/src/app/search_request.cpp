@@ -4,24 +4,13 @@
 #include <charconv>
 #include <set>
 
+#include "store/core/text.hpp"
+
 namespace store::search {
 namespace {
 
 using core::Error;
 using core::FieldError;
-
-bool ValidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (extra < 0 || i + extra >= s.size()) return false;
-    for (int k = 1; k <= extra; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    i += extra + 1;
-  }
-  return true;
-}
 
 std::size_t CodePoints(std::string_view s) {
   return static_cast<std::size_t>(
@@ -98,7 +87,7 @@ core::Result<std::string> Decode(std::string_view s) {
       out.push_back(s[i]);
     }
   }
-  if (!ValidUtf8(out)) return std::unexpected(Error::Invalid("the query string is not valid UTF-8"));
+  if (!core::IsValidUtf8(out)) return std::unexpected(Error::Invalid("the query string is not valid UTF-8"));
   return out;
 }
 
@@ -186,19 +175,19 @@ core::Result<SearchRequest> ParseSearchRequest(const QueryParams& params, const 
       single.Put(name, value);
     } else if (name == "brand") {
       for (auto& b : SplitCommas(value)) {
-        if (!IsSlug(b)) errors.push_back({"brand", "'" + b.substr(0, 40) + "' is not a brand slug ([a-z0-9-], up to 120)"});
+        if (!IsSlug(b)) errors.push_back({"brand", "'" + core::TruncateUtf8(b, 40) + "' is not a brand slug ([a-z0-9-], up to 120)"});
         else brands.insert(b);
       }
     } else if (name == "price") {
       for (auto& p : SplitCommas(value)) {
         bool known = std::any_of(PriceBuckets().begin(), PriceBuckets().end(), [&](const auto& b) { return b.key == p; });
-        if (!known) errors.push_back({"price", "'" + p.substr(0, 40) + "' is not a price bucket (see facets.price[].key)"});
+        if (!known) errors.push_back({"price", "'" + core::TruncateUtf8(p, 40) + "' is not a price bucket (see facets.price[].key)"});
         else prices.insert(p);
       }
     } else if (name.starts_with("spec.")) {
       auto key = name.substr(5);
       if (!IsSpecKey(key)) {
-        errors.push_back({name.substr(0, 80), "spec keys are [a-z0-9_], up to 64"});
+        errors.push_back({core::TruncateUtf8(name, 80), "spec keys are [a-z0-9_], up to 64"});
         continue;
       }
       auto& values = req.specs[key];
@@ -209,7 +198,7 @@ core::Result<SearchRequest> ParseSearchRequest(const QueryParams& params, const 
       if (values.empty()) errors.push_back({name, "needs at least one value"});
       if (values.size() > limits.max_filter_values) errors.push_back({name, "too many values"});
     } else {
-      errors.push_back({name.substr(0, 80), "unknown parameter"});
+      errors.push_back({core::TruncateUtf8(name, 80), "unknown parameter"});
     }
   }
   if (req.specs.size() > limits.max_spec_filters) errors.push_back({"spec", "too many spec filters"});
@@ -255,7 +244,7 @@ core::Result<SuggestRequest> ParseSuggestRequest(const QueryParams& params, cons
   Single single{.values = {}, .errors = &errors};
   for (const auto& [name, value] : params) {
     if (name == "q" || name == "size") single.Put(name, value);
-    else errors.push_back({name.substr(0, 80), "unknown parameter"});
+    else errors.push_back({core::TruncateUtf8(name, 80), "unknown parameter"});
   }
   const auto* q = single.Get("q");
   if (!q || Trim(*q).empty()) {

@@ -2,6 +2,7 @@
 
 #include "adapters/opensearch_json.hpp"
 #include "store/log/log.hpp"
+#include "store/core/text.hpp"
 
 namespace store::search {
 namespace json = boost::json;
@@ -41,7 +42,7 @@ awaitable<http::Response> SearchApi::Search(http::Request& req) {
   if (!answer || answer->status != 200) {
     os_errors_.Inc();
     log::Warn("search: OpenSearch failed",
-              {{"error", answer ? answer->text.substr(0, 300) : answer.error().message}}, &req.log_context());
+              {{"error", answer ? core::TruncateUtf8(answer->text, 300) : answer.error().message}}, &req.log_context());
     co_return Unavailable("search is unavailable");
   }
   auto result = ParseSearch(answer->body, *request);
@@ -78,7 +79,7 @@ awaitable<http::Response> SearchApi::Suggest(http::Request& req) {
   if (!answer || answer->status != 200) {
     os_errors_.Inc();
     log::Warn("suggest: OpenSearch failed",
-              {{"error", answer ? answer->text.substr(0, 300) : answer.error().message}}, &req.log_context());
+              {{"error", answer ? core::TruncateUtf8(answer->text, 300) : answer.error().message}}, &req.log_context());
     co_return Unavailable("suggestions are unavailable");
   }
   auto result = ParseSuggest(answer->body, *request);

@@ -9,6 +9,8 @@
 #include <numeric>
 #include <set>
 
+#include "store/core/text.hpp"
+#include "store/testing/contract.hpp"
 #include "store/testing/openapi.hpp"
 #include "store/testing/process.hpp"
 #include "support/search_env.hpp"
@@ -235,7 +237,27 @@ TEST_F(SearchQueries, BadInputIsA400ProblemAndChangesNothing) {
   ASSERT_EQ(a.body.at("errors").as_array().size(), 2u);
 }
 
+// The outside tester's finding: `price=a` + 20 x "é" was echoed in the 400 cut to 40 bytes, in the
+// middle of the 20th "é", and the problem+json body was not valid UTF-8.
+TEST_F(SearchQueries, A400EchoingTheClientsTextIsValidUtf8) {
+  std::string e_acute_20;
+  for (int i = 0; i < 20; ++i) e_acute_20 += "%C3%A9";
+  for (std::string q : {"/v1/search?price=a" + e_acute_20, "/v1/search?brand=a" + e_acute_20,
+                        "/v1/search?a" + e_acute_20 + e_acute_20 + "=1", "/v1/suggest?q=x&a" + e_acute_20 + e_acute_20 + "=1"}) {
+    auto a = env_->Get(q);
+    EXPECT_EQ(a.status, 400) << q;
+    EXPECT_TRUE(store::core::IsValidUtf8(a.raw)) << q << ": " << a.raw;
+    ASSERT_TRUE(a.body.is_object()) << q << ": " << a.raw;  // Boost.JSON refuses invalid UTF-8 too
+    const auto& error = a.body.at("errors").as_array().at(0).as_object();
+    std::string echoed = std::string(error.at("field").as_string()) + std::string(error.at("message").as_string());
+    EXPECT_NE(echoed.find("a\xC3\xA9\xC3\xA9"), std::string::npos) << q << ": " << a.raw;  // the text is still there
+  }
+}
+
 TEST_F(SearchQueries, ContractEveryDocumentedOperationAnswersADocumentedStatus) {
+  auto violations = store::testing::CheckRequestPolicy(store::testing::ReadOpenApi(STORE_CONTRACTS_DIR "/openapi/search.yaml"),
+                                                       env_->Url(""));
+  EXPECT_TRUE(violations.empty()) << store::testing::Join(violations);
   auto ops = store::testing::ReadOpenApi(STORE_CONTRACTS_DIR "/openapi/search.yaml").operations;
   ASSERT_EQ(ops.size(), 2u);
   boost::asio::io_context ioc;

@@ -52,6 +52,7 @@ struct HttpAnswer {
   int status = 0;
   json::value body;
   std::string content_type;
+  std::string raw;  // the body as sent
 };
 
 class SearchEnv {
@@ -120,6 +121,7 @@ class SearchEnv {
     HttpAnswer out;
     out.status = res->status;
     out.content_type = std::string(res->Header("Content-Type"));
+    out.raw = res->body;
     boost::system::error_code ec;
     out.body = json::parse(res->body, ec);
     return out;
