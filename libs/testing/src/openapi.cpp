@@ -108,9 +108,11 @@ OpenApi ReadOpenApi(const std::string& file) {
         for (const auto& media : body["content"]) op.request_media_types.push_back(media.first.as<std::string>());
         if (auto example = body["content"]["application/json"]["example"]) op.request_example = ToJson(example);
       }
-      if (auto security = node["security"]) {
+      // The operation's `security`, else the document's; `security: []` means public.
+      auto security = node["security"] ? node["security"] : doc["security"];
+      if (security && security.IsSequence() && security.size() > 0) {
         op.secured = true;
-        op.anonymous_allowed = security.IsSequence() && security.size() > 1;
+        op.anonymous_allowed = security.size() > 1;
       }
       if (auto role = node["x-role"]) op.role = role.as<std::string>();
       spec.operations.push_back(std::move(op));

@@ -26,7 +26,7 @@ struct OpenApiOperation {
   bool has_request_body = false;
   std::vector<std::string> request_media_types;  // requestBody.content keys: application/json, ...
   boost::json::value request_example;  // requestBody.content.application/json.example (null: none)
-  bool secured = false;                // the operation lists `security`
+  bool secured = false;                // the operation's `security` (else the document's) is not empty
   bool anonymous_allowed = false;      // ... with more than one alternative (e.g. [{bearer: []}, {}])
   std::string role;                    // x-role ("" when absent)
 
