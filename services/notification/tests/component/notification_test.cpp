@@ -27,6 +27,7 @@
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
 #include "store/testing/kafka.hpp"
+#include "store/testing/contract.hpp"
 #include "store/testing/openapi.hpp"
 #include "store/testing/process.hpp"
 #include "store/testing/server.hpp"
@@ -166,7 +167,7 @@ struct TwilioStandIn {
       messages.push_back(form);
       co_return http::Response::Json(201, {{"sid", "SM" + store::core::RandomHex(16)}, {"status", "queued"},
                                            {"to", form["To"]}, {"from", form["From"]}, {"body", form["Body"]}});
-    });
+    }, {.body = http::BodyKind::bytes});  // Twilio takes a form, not JSON
     server = std::make_unique<store::testing::TestServer>(std::move(router));
   }
 
@@ -877,6 +878,10 @@ TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
       EXPECT_EQ(Curl(verb, full.Url(concrete), admin).status, 405) << verb << " " << p;
     }
   }
+  // The request policy every service shares, with documented statuses only.
+  auto violations = store::testing::CheckRequestPolicy(store::testing::ReadOpenApi(STORE_NOTIFICATION_OPENAPI), full.Url(""),
+                                                       {.tokens = {{"", admin}, {"admin", admin}}, .path_values = {{"id", id}}});
+  EXPECT_TRUE(violations.empty()) << store::testing::Join(violations);
 }
 
 // ---- the executable: main.cpp's wiring ------------------------------------------------------
