@@ -101,7 +101,7 @@ struct StandIn {
                              "/v1/admin/things", "/v1/reservations", "/v1/reservations/o-1/commit"}) {
       r.Post(path, echo);
     }
-    r.Post("/v1/admin/products/p1/images", echo);
+    r.Post("/v1/admin/products/p1/images", echo, {.body = store::http::BodyKind::bytes});  // image bytes, not JSON
     r.Get("/metrics", echo);
     r.Get("/v1/auth/introspect", [this](Request& req) -> boost::asio::awaitable<Response> {
       introspections++;
