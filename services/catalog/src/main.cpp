@@ -31,9 +31,9 @@ struct Catalog {
         authenticator(s.auth, &engines.cache(), ctx.clock()),
         service(s.service, engines, ctx.clock(), store::auth::RoleGuard(authenticator, "admin")) {
     service.Migrate();
-    service.StartBackground();
+    service.StartBackground(ctx.registry());
     ctx.OnStop([this] { service.Stop(); });
-    service.AddRoutes(ctx.router(), ctx.registry(), ctx.readiness());
+    service.AddRoutes(ctx.router(), ctx.readiness());
   }
 };
 

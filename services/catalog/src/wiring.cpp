@@ -30,6 +30,8 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
   o.page_ttl = cfg.Duration("cache.page_ttl", std::chrono::minutes(10), "Lifetime of a cached product page");
   o.consumer_enabled = cfg.Bool("consumer.enabled", true, "Consume order/payment events (reservations)");
   o.consumer_group = cfg.String("consumer.group", "catalog-stock", "Kafka consumer group of the stock consumer");
+  o.consumer_batch_max = static_cast<int>(
+      cfg.Int("consumer.batch_max", 200, "Most events of one partition applied by one transaction", 1, 10000));
   o.topics.order_placed = cfg.String("consumer.topic_order_placed", "order.placed.v1", "Topic of order.placed events");
   o.topics.order_cancelled = cfg.String("consumer.topic_order_cancelled", "order.cancelled.v1", "Topic of order.cancelled events");
   o.topics.payment_succeeded =
@@ -82,13 +84,10 @@ void CatalogService::Migrate() {
   media_.Prepare();
 }
 
-void CatalogService::AddRoutes(http::Router& router, metrics::Registry& registry, metrics::Readiness& readiness) {
+void CatalogService::AddRoutes(http::Router& router, metrics::Readiness& readiness) {
   catalog::AddRoutes(router, api_);
   readiness.Add("db", [this]() { return db().Ping(); });
   readiness.Add("cache", [this]() { return cache().Ping(); });
-  if (consumer_)
-    registry.SetGauge("kafka_consumer_lag", "Records waiting in the assigned partitions", {{"group", options_.consumer_group}},
-                      [this] { return consumer_ ? static_cast<double>(consumer_->Lag()) : 0.0; });
 }
 
 void CatalogService::SweepLoop() {
@@ -103,21 +102,21 @@ void CatalogService::SweepLoop() {
   }
 }
 
-void CatalogService::StartBackground() {
+void CatalogService::StartBackground(metrics::Registry& registry) {
   sweep_thread_ = std::thread([this] { SweepLoop(); });
   if (!options_.consumer_enabled) return;
-  // One consumer for the three topics; the inbox makes each event's effect happen once.
-  messaging::ConsumerOptions co;
-  co.kafka = options_.kafka;
-  co.group_id = options_.consumer_group;
-  co.topics = {options_.topics.order_placed, options_.topics.order_cancelled, options_.topics.payment_succeeded};
-  auto consumer = messaging::Consumer::Create(
-      co, StockConsumerHandler(db(), options_.settings, clock_, handlers_.stock_events, options_.topics));
-  if (!consumer) throw std::runtime_error("kafka consumer: " + consumer.error().message);
-  consumer_ = std::move(*consumer);
-  consumer_thread_ = std::thread([this] {
-    if (auto s = consumer_->Run(); !s) log::Error("stock consumer stopped", {{"error", s.error().message}});
-  });
+  // One consumer for the three topics, in batches of one partition; the inbox makes each event's
+  // effect happen once.
+  messaging::RunnerOptions ro;
+  ro.consumer.kafka = options_.kafka;
+  ro.consumer.group_id = options_.consumer_group;
+  ro.consumer.topics = {options_.topics.order_placed, options_.topics.order_cancelled, options_.topics.payment_succeeded};
+  ro.consumer.batch_max = options_.consumer_batch_max;
+  auto runner = messaging::ConsumerRunner::CreateBatching(
+      ro, StockConsumerHandler(db(), options_.settings, clock_, handlers_.stock_events, options_.topics), &registry);
+  if (!runner) throw std::runtime_error("kafka consumer: " + runner.error().message);
+  consumer_ = std::move(*runner);
+  consumer_->Start();
 }
 
 void CatalogService::Stop() {
@@ -127,7 +126,6 @@ void CatalogService::Stop() {
   }
   cv_.notify_all();
   if (consumer_) consumer_->Stop();
-  if (consumer_thread_.joinable()) consumer_thread_.join();
   if (sweep_thread_.joinable()) sweep_thread_.join();
 }
 

@@ -4,7 +4,7 @@
 //   CatalogEngines engines(options);                       MariaDB and Redis pools
 //   auth::Authenticator auth(auth_options, &engines.cache(), clock);   (revocations live in Redis)
 //   CatalogService service(options, engines, clock, auth::RoleGuard(auth, "admin"));
-//   service.Migrate(); service.StartBackground(); service.AddRoutes(router, ...); ... service.Stop();
+//   service.Migrate(); service.StartBackground(registry); service.AddRoutes(router, readiness); ... service.Stop();
 //
 // CatalogService owns the adapters (MariaDB store, Redis page cache, media files), the one page
 // invalidation, the use case handlers, the HTTP API, the Kafka stock consumer and the expiry sweep
@@ -25,7 +25,7 @@
 #include "store/cache/cache.hpp"
 #include "store/config/config.hpp"
 #include "store/db/db.hpp"
-#include "store/messaging/consumer.hpp"
+#include "store/messaging/consumer_runner.hpp"
 #include "store/messaging/kafka_config.hpp"
 #include "store/metrics/metrics.hpp"
 
@@ -44,6 +44,7 @@ struct ServiceOptions {
   std::chrono::milliseconds page_drop_again{PageInvalidation::kAgainAfter};
   bool consumer_enabled = true;
   std::string consumer_group = "catalog-stock";
+  int consumer_batch_max = 200;
   StockTopics topics;
   std::chrono::milliseconds sweep_interval{1000};
   // Declares every key above (http.* and auth.* are the caller's).
@@ -70,11 +71,12 @@ class CatalogService {
   ~CatalogService();
   // Applies the migrations (the service's and libs/messaging's), creates media.dir. Throws.
   void Migrate();
-  // Adds the API routes, the readiness checks and the consumer-lag gauge (the ops routes are the
-  // start-up helper's). The service must outlive the router's server.
-  void AddRoutes(http::Router& router, metrics::Registry& registry, metrics::Readiness& readiness);
-  // Starts the consumer and the expiry sweep (background threads); Stop() ends them.
-  void StartBackground();
+  // Adds the API routes and the readiness checks (the ops routes are the start-up helper's). The
+  // service must outlive the router's server.
+  void AddRoutes(http::Router& router, metrics::Readiness& readiness);
+  // Starts the stock consumer (its lag gauge in `registry`) and the expiry sweep (background
+  // threads); Stop() ends them.
+  void StartBackground(metrics::Registry& registry);
   void Stop();
 
   db::Database& db() { return engines_.db(); }
@@ -98,8 +100,8 @@ class CatalogService {
   AppContext context_;
   CatalogHandlers handlers_;
   HttpApi api_;
-  std::unique_ptr<messaging::Consumer> consumer_;
-  std::thread consumer_thread_, sweep_thread_;
+  std::unique_ptr<messaging::ConsumerRunner> consumer_;
+  std::thread sweep_thread_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -1,7 +1,7 @@
 #include "adapters/stock_consumer.hpp"
 
 #include <boost/json.hpp>
-#include <memory>
+#include <span>
 
 #include "adapters/mariadb_catalog.hpp"
 #include "store/messaging/inbox.hpp"
@@ -37,25 +37,22 @@ core::Result<StockEvent> DecodeStockEvent(const StockTopics& topics, const std::
   return core::Fail(Errc::invalid_argument, "unexpected topic " + topic);
 }
 
-messaging::Handler StockConsumerHandler(db::Database& db, const Settings& settings, const core::Clock& clock,
-                                        const StockEventHandler& handler, StockTopics topics) {
-  // The pages the record's transaction made stale; dropped once it committed. The consumer runs
-  // one record at a time on its own thread.
-  auto changes = std::make_shared<Changes>();
-  auto effect = [&settings, &clock, &handler, changes, topics = std::move(topics)](
-                    db::Connection& c, const messaging::Message& msg, const messaging::Event& ev) -> core::Status {
-    TRY(event, DecodeStockEvent(topics, msg.topic, ev.data));
-    MariaDbCatalogTx tx(c, settings, clock);
-    TRY(applied, handler.Apply(tx, event, msg.Trace()));
-    *changes = std::move(applied);
-    return {};
-  };
-  auto inbox = messaging::InboxHandler(db, "catalog.stock", effect);
-  return [inbox, changes, &handler](const messaging::Message& m) -> core::Status {
-    *changes = {};
-    auto s = inbox(m);
-    if (s) handler.AfterCommit(*changes);
-    return s;
+messaging::BatchHandler StockConsumerHandler(db::Database& db, const Settings& settings, const core::Clock& clock,
+                                             const StockEventHandler& handler, StockTopics topics) {
+  return [&db, &settings, &clock, &handler, topics = std::move(topics)](std::span<const messaging::Message> batch) -> core::Status {
+    // The pages the batch's transaction made stale. A transaction retried after a deadlock adds
+    // the same pages again; a rolled-back attempt's extra ones only cost a page rebuild.
+    Changes changes;
+    auto effect = [&](db::Connection& c, const messaging::Message& msg, const messaging::Event& ev) -> core::Status {
+      TRY(event, DecodeStockEvent(topics, msg.topic, ev.data));
+      MariaDbCatalogTx tx(c, settings, clock);
+      TRY(applied, handler.Apply(tx, event, msg.Trace()));
+      changes.Merge(applied);
+      return {};
+    };
+    auto status = messaging::InboxBatchHandler(db, "catalog.stock", effect)(batch);
+    if (status) handler.AfterCommit(changes);
+    return status;
   };
 }
 

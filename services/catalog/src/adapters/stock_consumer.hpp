@@ -1,8 +1,9 @@
 // The Kafka side of the stock consumer: decodes order.placed / order.cancelled /
-// payment.succeeded envelopes into typed StockEvents and applies each through libs/messaging's
-// inbox (its effect exactly once, in ONE transaction with the inbox row), then drops the stale
-// product pages. The use case is app/inventory.hpp's StockEventHandler; moving onto the batching
-// consumer runner of libs/messaging only changes this file and the wiring.
+// payment.succeeded envelopes into typed StockEvents and applies a batch of them (records of one
+// partition) through libs/messaging's inbox: every event's effect exactly once, the whole batch
+// in ONE transaction with its inbox rows; once it committed, the product pages the batch made
+// stale are dropped (merged: a page is dropped once per batch). The use case is app/inventory.hpp's
+// StockEventHandler; the runner (messaging::ConsumerRunner::CreateBatching) is wired in wiring.cpp.
 #pragma once
 #include <string>
 
@@ -21,7 +22,8 @@ struct StockTopics {
 // invalid_argument (-> the DLQ) for an unexpected topic or a payload without an order_id.
 core::Result<StockEvent> DecodeStockEvent(const StockTopics& topics, const std::string& topic, const boost::json::value& data);
 
-messaging::Handler StockConsumerHandler(db::Database& db, const Settings& settings, const core::Clock& clock,
-                                        const StockEventHandler& handler, StockTopics topics);
+// Safe to share between consumer threads: each call keeps its batch's page changes to itself.
+messaging::BatchHandler StockConsumerHandler(db::Database& db, const Settings& settings, const core::Clock& clock,
+                                             const StockEventHandler& handler, StockTopics topics);
 
 }  // namespace store::catalog

@@ -108,11 +108,10 @@ class CatalogFixture {
     authenticator_->SetKeys(keys);
     service_ = std::make_unique<CatalogService>(o, *engines_, clock_, auth::RoleGuard(*authenticator_, "admin"));
     service_->Migrate();
-    service_->StartBackground();
+    service_->StartBackground(registry_);
     auto server_options = store::testing::TestServerOptions();
-    server_options.body_limit = 10 * 1024 * 1024;  // as store_catalog: images up to media.max_bytes reach the handler
     store::http::Router router;
-    service_->AddRoutes(router, registry_, readiness_);
+    service_->AddRoutes(router, readiness_);
     store::http::AddOpsRoutes(router, registry_, readiness_);
     server_ = std::make_unique<store::testing::TestServer>(std::move(router), server_options);
   }
