@@ -46,7 +46,7 @@ void AddCategoryRoutes(http::Router& router, const HttpApi& api) {
 
   router.Post("/v1/admin/categories", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     CO_TRY(cmd, ParseCreateCategory(body));
     CO_TRY(out, co_await h.create_category(cmd));
     co_return JsonWithETag(201, CategoryJson(out), out.category.version);
@@ -54,7 +54,7 @@ void AddCategoryRoutes(http::Router& router, const HttpApi& api) {
   router.Patch("/v1/admin/categories/{id}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
     CO_TRY(id, PathInt(req, "id"));
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     CO_TRY(cmd, ParseUpdateCategory(CategoryId(id), body));
     cmd.if_match = IfMatch(req);
     CO_TRY(out, co_await h.update_category(cmd));
@@ -69,7 +69,7 @@ void AddCategoryRoutes(http::Router& router, const HttpApi& api) {
   });
   router.Post("/v1/admin/product-types", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     CO_TRY(cmd, ParseCreateProductType(body));
     CO_TRY(out, co_await h.create_product_type(cmd));
     co_return Response::Json(201, ProductTypeJson(out));

@@ -26,21 +26,21 @@ SpecInputs SpecInputsOf(const json::object& specs) {
   return out;
 }
 
-// One variant object; errors go to `errors` without a prefix ("sku", "price.currency", ...).
+// One variant object; its errors go to `into` under `at` ("variants[0].sku", or "sku" for at "").
 struct ParsedVariant {
   VariantInput input;
   bool has_options = false;
 };
 
 std::optional<ParsedVariant> ParseVariant(const json::value& v, std::string_view currency, bool require_all,
-                                          std::vector<core::FieldError>& errors, std::string_view at) {
+                                          http::Fields& into, std::string_view at) {
   auto prefixed = [&](const std::string& field) { return at.empty() ? field : std::string(at) + "." + field; };
   if (!v.is_object()) {
-    errors.push_back({std::string(at), "must be an object"});
+    into.Add(at, "must be an object");
     return std::nullopt;
   }
   const auto& o = v.as_object();
-  Fields f(o);
+  http::Fields f(o);
   ParsedVariant out;
   if (require_all) {
     auto sku = f.String("sku", true, 1, 64);
@@ -60,7 +60,7 @@ std::optional<ParsedVariant> ParseVariant(const json::value& v, std::string_view
   if (auto* pv = o.if_contains("price"); pv || require_all) {
     if (!pv || !pv->is_object()) f.Add("price", "must be {minor, currency}");
     else {
-      Fields pf(pv->as_object());
+      http::Fields pf(pv->as_object());
       auto minor = pf.Int("minor", true, 0, 1'000'000'000'00);
       auto cur = pf.String("currency", true, 3, 3);
       if (cur && *cur != currency) pf.Add("currency", "must be " + std::string(currency) + " (the catalog's currency)");
@@ -70,7 +70,7 @@ std::optional<ParsedVariant> ParseVariant(const json::value& v, std::string_view
   }
   auto on_hand = f.Int("on_hand", false, 0, kMaxOnHand);
   out.input.on_hand = on_hand.value_or(0);
-  for (auto& e : f.errors()) errors.push_back({prefixed(e.field), e.message});
+  for (const auto& e : f.errors()) into.Add(prefixed(e.field), e.message);
   if (!f.ok()) return std::nullopt;
   return out;
 }
@@ -83,7 +83,7 @@ std::optional<std::int64_t> BodyVersion(const json::object& body) {
 }  // namespace
 
 core::Result<CreateCategory> ParseCreateCategory(const json::object& body) {
-  Fields f(body);
+  http::Fields f(body);
   auto name = f.String("name", true, 1, 200);
   auto slug = f.String("slug", false, 1, 120);
   auto parent = f.Int("parent_id", false, 1, INT64_MAX);
@@ -96,7 +96,7 @@ core::Result<CreateCategory> ParseCreateCategory(const json::object& body) {
 }
 
 core::Result<UpdateCategory> ParseUpdateCategory(CategoryId id, const json::object& body) {
-  Fields f(body);
+  http::Fields f(body);
   UpdateCategory cmd;
   cmd.id = id;
   cmd.name = f.String("name", false, 1, 200);
@@ -111,7 +111,7 @@ core::Result<UpdateCategory> ParseUpdateCategory(CategoryId id, const json::obje
 }
 
 core::Result<CreateProductType> ParseCreateProductType(const json::object& body) {
-  Fields f(body);
+  http::Fields f(body);
   auto code = f.String("code", true, 1, 64);
   auto name = f.String("name", true, 1, 200);
   if (code && !IsValidSlug(*code) && code->find('_') == std::string::npos) f.Add("code", "must be lowercase letters, digits, - or _");
@@ -126,7 +126,7 @@ core::Result<CreateProductType> ParseCreateProductType(const json::object& body)
           f.Add(at, "must be an object");
           continue;
         }
-        Fields sf(item.as_object());
+        http::Fields sf(item.as_object());
         auto key = sf.String("key", true, 1, 64);
         auto sname = sf.String("name", true, 1, 200);
         auto kind = sf.String("kind", true, 1, 10);
@@ -149,7 +149,7 @@ core::Result<CreateProductType> ParseCreateProductType(const json::object& body)
 }
 
 core::Result<CreateProduct> ParseCreateProduct(const json::object& body, std::string_view currency) {
-  Fields f(body);
+  http::Fields f(body);
   auto title = f.String("title", true, 1, 300);
   auto slug = f.String("slug", false, 1, 120);
   auto description = f.String("description", false, 0, 20000);
@@ -168,11 +168,11 @@ core::Result<CreateProduct> ParseCreateProduct(const json::object& body, std::st
     if (!vv->is_array() || vv->as_array().size() > 200) f.Add("variants", "must be an array of at most 200 variants");
     else
       for (std::size_t i = 0; i < vv->as_array().size(); ++i)
-        if (auto v = ParseVariant(vv->as_array()[i], currency, true, f.errors(), "variants[" + std::to_string(i) + "]"))
+        if (auto v = ParseVariant(vv->as_array()[i], currency, true, f, "variants[" + std::to_string(i) + "]"))
           cmd.variants.push_back(std::move(v->input));
   }
   if (title && !slug && Slugify(*title).empty()) f.Add("slug", "cannot be derived from the title");
-  if (!f.ok()) return std::unexpected(Error::Invalid("the product has invalid fields", f.errors()));
+  TRY_STATUS(f.Check("the product has invalid fields"));
   cmd.title = *title;
   cmd.slug = slug;
   cmd.description = description.value_or("");
@@ -184,7 +184,7 @@ core::Result<CreateProduct> ParseCreateProduct(const json::object& body, std::st
 }
 
 core::Result<UpdateProduct> ParseUpdateProduct(ProductId id, const json::object& body) {
-  Fields f(body);
+  http::Fields f(body);
   UpdateProduct cmd;
   cmd.id = std::move(id);
   cmd.title = f.String("title", false, 1, 300);
@@ -203,24 +203,24 @@ core::Result<UpdateProduct> ParseUpdateProduct(ProductId id, const json::object&
     if (!sv->is_object()) f.Add("specs", "must be an object of key: value");
     else cmd.specs = SpecInputsOf(sv->as_object());
   }
-  if (!f.ok()) return std::unexpected(Error::Invalid("the product has invalid fields", f.errors()));
+  TRY_STATUS(f.Check("the product has invalid fields"));
   cmd.body_version = BodyVersion(body);
   return cmd;
 }
 
 core::Result<VariantInput> ParseNewVariant(const json::object& body, std::string_view currency) {
-  std::vector<core::FieldError> errors;
-  auto v = ParseVariant(body, currency, true, errors, "");
-  if (!v) return std::unexpected(Error::Invalid("the variant has invalid fields", errors));
+  http::Fields f(body);
+  auto v = ParseVariant(body, currency, true, f, "");
+  TRY_STATUS(f.Check("the variant has invalid fields"));
   return std::move(v->input);
 }
 
 core::Result<UpdateVariant> ParseUpdateVariant(Sku sku, const json::object& body, std::string_view currency) {
-  std::vector<core::FieldError> errors;
-  if (body.contains("sku")) errors.push_back({"sku", "cannot change"});
-  if (body.contains("on_hand")) errors.push_back({"on_hand", "use PUT /v1/admin/skus/{sku}/stock"});
-  auto v = ParseVariant(body, currency, false, errors, "");
-  if (!v || !errors.empty()) return std::unexpected(Error::Invalid("the variant has invalid fields", errors));
+  http::Fields f(body);
+  if (f.Has("sku")) f.Add("sku", "cannot change");
+  if (f.Has("on_hand")) f.Add("on_hand", "use PUT /v1/admin/skus/{sku}/stock");
+  auto v = ParseVariant(body, currency, false, f, "");
+  TRY_STATUS(f.Check("the variant has invalid fields"));
   UpdateVariant cmd;
   cmd.sku = std::move(sku);
   if (v->has_options) cmd.options = std::move(v->input.options);
@@ -229,7 +229,7 @@ core::Result<UpdateVariant> ParseUpdateVariant(Sku sku, const json::object& body
 }
 
 core::Result<SetStock> ParseSetStock(Sku sku, const json::object& body) {
-  Fields f(body);
+  http::Fields f(body);
   SetStock cmd;
   cmd.sku = std::move(sku);
   cmd.on_hand = f.Int("on_hand", false, 0, kMaxOnHand);

@@ -39,7 +39,7 @@ void AddInventoryRoutes(http::Router& router, const HttpApi& api) {
   });
 
   router.Post("/v1/reservations", [&h](Request& req) -> awaitable<Response> {
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     CO_TRY(request, ParseReservation(body));
     ReserveStock cmd{std::move(request), Trace(req.trace())};
     CO_TRY(out, co_await h.reserve(cmd));
@@ -64,7 +64,7 @@ void AddInventoryRoutes(http::Router& router, const HttpApi& api) {
 
   router.Put("/v1/admin/skus/{sku}/stock", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     CO_TRY(cmd, ParseSetStock(Sku(std::string(*req.PathParam("sku"))), body));
     cmd.if_match = IfMatch(req);
     cmd.trace = Trace(req.trace());

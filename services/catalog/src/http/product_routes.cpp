@@ -29,7 +29,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
 
   router.Post("/v1/admin/products", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     CO_TRY(cmd, ParseCreateProduct(body, api.settings.currency));
     cmd.trace = TraceOf(req);
     CO_TRY(out, co_await h.create_product(cmd));
@@ -43,7 +43,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
   });
   router.Patch("/v1/admin/products/{id}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     auto if_match = IfMatch(req);
     if (!if_match && !body.contains("version"))
       co_return Error::Invalid("a version is required", {{"If-Match", "send If-Match with the ETag, or a version field"}});
@@ -65,7 +65,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
   });
   router.Post("/v1/admin/products/{id}/variants", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     CO_TRY(variant, ParseNewVariant(body, api.settings.currency));
     AddVariant cmd{ProductId(std::string(*req.PathParam("id"))), std::move(variant), IfMatch(req), TraceOf(req)};
     CO_TRY(out, co_await h.add_variant(cmd));
@@ -73,7 +73,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
   });
   router.Patch("/v1/admin/variants/{sku}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
-    CO_TRY(body, BodyObject(req));
+    CO_TRY(body, http::ObjectBody(req));
     CO_TRY(cmd, ParseUpdateVariant(Sku(std::string(*req.PathParam("sku"))), body, api.settings.currency));
     cmd.if_match = IfMatch(req);
     cmd.trace = TraceOf(req);

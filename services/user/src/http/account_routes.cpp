@@ -19,20 +19,20 @@ using http::Response;
 namespace {
 
 core::Result<ProfilePatch> ParseProfilePatch(const Request& req) {
-  TRY(body, Body(req, {"name", "phone", "locale", "sms_opt_in"}));
-  Fields f{body, {}};
+  TRY(body, http::ObjectBody(req, {"name", "phone", "locale", "sms_opt_in"}));
+  http::Fields f(body);
   ProfilePatch patch;
-  patch.name = f.Text("name", false, 100);
+  patch.name = f.Text("name", false, 0, 100);
   if (f.IsNull("phone")) {
     patch.phone = std::optional<std::string>{};
-  } else if (auto phone = f.Str("phone", false, 16)) {
-    if (!ValidPhone(*phone)) f.errors.push_back({"phone", "must be an E.164 number such as +4930123456"});
+  } else if (auto phone = f.String("phone", false, 0, 16)) {
+    if (!ValidPhone(*phone)) f.Add("phone", "must be an E.164 number such as +4930123456");
     patch.phone = phone;
   }
-  patch.locale = f.Str("locale", false, 35);
-  if (patch.locale && !ValidLocale(*patch.locale)) f.errors.push_back({"locale", "must be a language tag such as en or de-AT"});
+  patch.locale = f.String("locale", false, 0, 35);
+  if (patch.locale && !ValidLocale(*patch.locale)) f.Add("locale", "must be a language tag such as en or de-AT");
   patch.sms_opt_in = f.Bool("sms_opt_in");
-  TRY_STATUS(f.Done());
+  TRY_STATUS(f.Check());
   return patch;
 }
 
@@ -42,14 +42,14 @@ struct EmailChange {
 };
 
 core::Result<EmailChange> ParseEmailChange(const Request& req) {
-  TRY(body, Body(req, {"new_email", "password"}));
-  Fields f{body, {}};
+  TRY(body, http::ObjectBody(req, {"new_email", "password"}));
+  http::Fields f(body);
   EmailChange change;
-  change.new_email = f.Str("new_email", true, 254).value_or("");
-  change.password = f.Str("password", false, 4096).value_or("");
+  change.new_email = f.String("new_email", true, 1, 254).value_or("");
+  change.password = f.String("password", false, 0, 4096).value_or("");
   if (!change.new_email.empty() && !NormalizeEmail(change.new_email))
-    f.errors.push_back({"new_email", "must be a valid email address"});
-  TRY_STATUS(f.Done());
+    f.Add("new_email", "must be a valid email address");
+  TRY_STATUS(f.Check());
   return change;
 }
 
@@ -59,49 +59,49 @@ struct PasswordChange {
 };
 
 core::Result<PasswordChange> ParsePasswordChange(const Request& req) {
-  TRY(body, Body(req, {"current_password", "new_password"}));
-  Fields f{body, {}};
+  TRY(body, http::ObjectBody(req, {"current_password", "new_password"}));
+  http::Fields f(body);
   PasswordChange change;
-  change.current = f.Str("current_password", true, 4096).value_or("");
-  change.next = f.Str("new_password", true, 4096).value_or("");
-  TRY_STATUS(f.Done());
+  change.current = f.String("current_password", true, 1, 4096).value_or("");
+  change.next = f.String("new_password", true, 1, 4096).value_or("");
+  TRY_STATUS(f.Check());
   return change;
 }
 
 core::Result<Address> ParseAddress(const json::object& body) {
-  Fields f{body, {}};
+  http::Fields f(body);
   Address a;
-  a.label = f.Text("label", false, 50).value_or("");
-  a.name = f.Text("name", true, 100).value_or("");
-  a.line1 = f.Text("line1", true, 200).value_or("");
-  a.line2 = f.Text("line2", false, 200).value_or("");
-  a.city = f.Text("city", true, 100).value_or("");
-  a.region = f.Text("region", false, 100).value_or("");
-  a.postal_code = f.Text("postal_code", true, 20).value_or("");
-  auto country = f.Str("country", true, 2);
-  if (country && !ValidCountry(*country)) f.errors.push_back({"country", "must be an ISO 3166-1 alpha-2 code such as DE"});
+  a.label = f.Text("label", false, 0, 50).value_or("");
+  a.name = f.Text("name", true, 0, 100).value_or("");
+  a.line1 = f.Text("line1", true, 0, 200).value_or("");
+  a.line2 = f.Text("line2", false, 0, 200).value_or("");
+  a.city = f.Text("city", true, 0, 100).value_or("");
+  a.region = f.Text("region", false, 0, 100).value_or("");
+  a.postal_code = f.Text("postal_code", true, 0, 20).value_or("");
+  auto country = f.String("country", true, 1, 2);
+  if (country && !ValidCountry(*country)) f.Add("country", "must be an ISO 3166-1 alpha-2 code such as DE");
   a.country = country.value_or("");
-  a.phone = f.Str("phone", false, 16);
-  if (a.phone && !ValidPhone(*a.phone)) f.errors.push_back({"phone", "must be an E.164 number such as +4930123456"});
+  a.phone = f.String("phone", false, 0, 16);
+  if (a.phone && !ValidPhone(*a.phone)) f.Add("phone", "must be an E.164 number such as +4930123456");
   a.default_shipping = f.Bool("default_shipping").value_or(false);
   a.default_billing = f.Bool("default_billing").value_or(false);
   for (const char* required : {"name", "line1", "city", "postal_code"}) {
     auto it = body.find(required);
     if (it != body.end() && it->value().is_string() && it->value().as_string().empty())
-      f.errors.push_back({required, "must not be empty"});
+      f.Add(required, "must not be empty");
   }
-  TRY_STATUS(f.Done());
+  TRY_STATUS(f.Check());
   return a;
 }
 
-constexpr std::initializer_list<const char*> kAddressFields = {"label", "line1", "line2", "city", "region", "postal_code",
+const std::initializer_list<std::string_view> kAddressFields = {"label", "line1", "line2", "city", "region", "postal_code",
                                                                "country", "phone", "default_shipping", "default_billing",
                                                                "name", "id"};
 
 // An address body; `path_id` is the id of a PUT (a body id must match it), nullopt for a POST
 // (the service chooses the id).
 core::Result<Address> ParseAddressBody(const Request& req, const std::optional<std::string>& path_id) {
-  TRY(body, Body(req, kAddressFields));
+  TRY(body, http::ObjectBody(req, kAddressFields));
   if (!path_id && body.contains("id")) return core::Fail(Error::Invalid("invalid request", {{"id", "is chosen by the service"}}));
   if (auto it = body.find("id");
       path_id && it != body.end() && !(it->value().is_string() && it->value().as_string() == *path_id))

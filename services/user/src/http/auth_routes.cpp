@@ -35,51 +35,51 @@ Outcomes MakeOutcomes(metrics::Registry& registry) {
 }
 
 core::Result<RegisterCommand> ParseRegister(const Request& req) {
-  TRY(body, Body(req, {"email", "password", "name", "phone", "locale", "sms_opt_in"}));
-  Fields f{body, {}};
+  TRY(body, http::ObjectBody(req, {"email", "password", "name", "phone", "locale", "sms_opt_in"}));
+  http::Fields f(body);
   RegisterCommand cmd;
-  cmd.email = f.Str("email", true, 254).value_or("");
-  cmd.password = f.Str("password", true, 4096).value_or("");
-  cmd.name = f.Text("name", false, 100).value_or("");
-  cmd.phone = f.Str("phone", false, 16);
-  if (cmd.phone && !ValidPhone(*cmd.phone)) f.errors.push_back({"phone", "must be an E.164 number such as +4930123456"});
-  cmd.locale = f.Str("locale", false, 35).value_or("en");
-  if (!ValidLocale(cmd.locale)) f.errors.push_back({"locale", "must be a language tag such as en or de-AT"});
+  cmd.email = f.String("email", true, 1, 254).value_or("");
+  cmd.password = f.String("password", true, 1, 4096).value_or("");
+  cmd.name = f.Text("name", false, 0, 100).value_or("");
+  cmd.phone = f.String("phone", false, 0, 16);
+  if (cmd.phone && !ValidPhone(*cmd.phone)) f.Add("phone", "must be an E.164 number such as +4930123456");
+  cmd.locale = f.String("locale", false, 0, 35).value_or("en");
+  if (!ValidLocale(cmd.locale)) f.Add("locale", "must be a language tag such as en or de-AT");
   cmd.sms_opt_in = f.Bool("sms_opt_in").value_or(false);
-  if (!cmd.email.empty() && !NormalizeEmail(cmd.email)) f.errors.push_back({"email", "must be a valid email address"});
-  TRY_STATUS(f.Done());
+  if (!cmd.email.empty() && !NormalizeEmail(cmd.email)) f.Add("email", "must be a valid email address");
+  TRY_STATUS(f.Check());
   return cmd;
 }
 
 core::Result<LoginCommand> ParseLogin(const Request& req) {
-  TRY(body, Body(req, {"email", "password", "remember_me", "guest_cart_id"}));
-  Fields f{body, {}};
+  TRY(body, http::ObjectBody(req, {"email", "password", "remember_me", "guest_cart_id"}));
+  http::Fields f(body);
   LoginCommand cmd;
-  cmd.email = f.Str("email", true, 254).value_or("");
-  cmd.password = f.Str("password", true, 4096).value_or("");
+  cmd.email = f.String("email", true, 1, 254).value_or("");
+  cmd.password = f.String("password", true, 1, 4096).value_or("");
   cmd.remember_me = f.Bool("remember_me").value_or(false);
-  cmd.guest_cart_id = f.Text("guest_cart_id", false, 64);
-  if (!cmd.email.empty() && !NormalizeEmail(cmd.email)) f.errors.push_back({"email", "must be a valid email address"});
-  TRY_STATUS(f.Done());
+  cmd.guest_cart_id = f.Text("guest_cart_id", false, 0, 64);
+  if (!cmd.email.empty() && !NormalizeEmail(cmd.email)) f.Add("email", "must be a valid email address");
+  TRY_STATUS(f.Check());
   return cmd;
 }
 
 // {"email"} of a resend or reset request.
 core::Result<std::string> ParseEmailRequest(const Request& req) {
-  TRY(body, Body(req, {"email"}));
-  Fields f{body, {}};
-  auto email = f.Str("email", true, 254).value_or("");
-  if (!email.empty() && !NormalizeEmail(email)) f.errors.push_back({"email", "must be a valid email address"});
-  TRY_STATUS(f.Done());
+  TRY(body, http::ObjectBody(req, {"email"}));
+  http::Fields f(body);
+  auto email = f.String("email", true, 1, 254).value_or("");
+  if (!email.empty() && !NormalizeEmail(email)) f.Add("email", "must be a valid email address");
+  TRY_STATUS(f.Check());
   return email;
 }
 
 // A body holding one required token field (verify-email, refresh).
 core::Result<std::string> ParseToken(const Request& req, const char* field) {
-  TRY(body, Body(req, {field}));
-  Fields f{body, {}};
-  auto token = f.Str(field, true, 128).value_or("");
-  TRY_STATUS(f.Done());
+  TRY(body, http::ObjectBody(req, {field}));
+  http::Fields f(body);
+  auto token = f.String(field, true, 1, 128).value_or("");
+  TRY_STATUS(f.Check());
   return token;
 }
 
@@ -89,21 +89,21 @@ struct ResetConfirmation {
 };
 
 core::Result<ResetConfirmation> ParseResetConfirmation(const Request& req) {
-  TRY(body, Body(req, {"token", "password"}));
-  Fields f{body, {}};
+  TRY(body, http::ObjectBody(req, {"token", "password"}));
+  http::Fields f(body);
   ResetConfirmation c;
-  c.token = f.Str("token", true, 128).value_or("");
-  c.password = f.Str("password", true, 4096).value_or("");
-  TRY_STATUS(f.Done());
+  c.token = f.String("token", true, 1, 128).value_or("");
+  c.password = f.String("password", true, 1, 4096).value_or("");
+  TRY_STATUS(f.Check());
   return c;
 }
 
 // {"refresh_token"?} of a logout (the body may be empty).
 core::Result<std::optional<std::string>> ParseLogout(const Request& req) {
-  TRY(body, Body(req, {"refresh_token"}, true));
-  Fields f{body, {}};
-  auto refresh = f.Str("refresh_token", false, 128);
-  TRY_STATUS(f.Done());
+  TRY(body, http::ObjectBody(req, {"refresh_token"}, true));
+  http::Fields f(body);
+  auto refresh = f.String("refresh_token", false, 0, 128);
+  TRY_STATUS(f.Check());
   return refresh;
 }
 
