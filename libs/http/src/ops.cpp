@@ -11,8 +11,9 @@ void AddOpsRoutes(Router& router, const metrics::Registry& registry, const metri
   });
   router.Get("/readyz", [&readiness](Request&) -> boost::asio::awaitable<Response> {
     auto status = co_await readiness.Run();
-    // The failing check's name is the detail: it is ours, not an internal error text.
-    if (!status) co_return Response::Problem(503, status.error().message);
+    // Not ready: the public detail names the check; its internal error is in the readiness
+    // check's warn line just before the server's error line.
+    if (!status) co_return Response::Problem(503, status.error().message).SetCause("unavailable: " + status.error().message);
     co_return Response::Json(200, {{"status", "ready"}});
   });
 }

@@ -32,7 +32,14 @@ Settings Settings::Declare(config::Loader& cfg, const std::string& config_dir) {
   Settings s;
   s.opensearch.url = cfg.String("opensearch.url", "http://127.0.0.1:9200", "OpenSearch base URL (plain HTTP)");
   s.opensearch.timeout = cfg.Duration("opensearch.timeout", std::chrono::seconds(5), "Connect and read timeout of each OpenSearch call");
-  s.alias = cfg.String("index.alias", "products", "Index alias that searches and live writes go through");
+  s.alias = cfg.String("index.alias", "products", "Index alias that searches and live writes go through",
+                       [](const std::string& v) -> std::optional<std::string> {
+                         // OpenSearch's rule for index and alias names (the alias also prefixes the indexes).
+                         bool ok = !v.empty() && v.size() <= 200 && v[0] != '-' && v[0] != '_' && v[0] != '+';
+                         for (char c : v) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+                         if (ok) return std::nullopt;
+                         return "must be 1..200 of lowercase letters, digits, - _ . (not starting with - _ +)";
+                       });
   auto mapping_file = cfg.String("index.mapping_file", config_dir + "/index.json", "Index settings and mapping (JSON)");
   auto synonyms_file = cfg.String("index.synonyms_file", config_dir + "/synonyms.txt",
                                   "Synonym rules (Solr format), put into the index settings at index creation");

@@ -96,6 +96,11 @@ class Response {
   // Deadlock found ..."), which the client never sees; the server writes it to its error log
   // line. Empty otherwise.
   const std::string& cause() const { return cause_; }
+  // The cause of a 5xx built without an Error (the readiness 503).
+  Response& SetCause(std::string cause) {
+    cause_ = std::move(cause);
+    return *this;
+  }
 
  private:
   int status_ = 200;

@@ -411,6 +411,12 @@ TEST(SearchProcess, BadConfigurationExitsTwoNamingTheKey) {
   EXPECT_EQ(bad_port.Wait(std::chrono::seconds(10)), 2);
   store::testing::ChildProcess bad_argument({STORE_SEARCH_BIN, "frobnicate"});
   EXPECT_EQ(bad_argument.Wait(std::chrono::seconds(10)), 2);
+  // OpenSearch refuses upper case in index names: said at start, not in a retry loop of 400s.
+  const std::string log = "/tmp/" + store::testing::UniqueName("search_bad_alias") + ".log";
+  store::testing::ChildProcess bad_alias({STORE_SEARCH_BIN}, {{"SEARCH_INDEX_ALIAS", "Shop-Products"}}, log);
+  EXPECT_EQ(bad_alias.Wait(std::chrono::seconds(10)), 2);
+  EXPECT_NE(bad_alias.Log().find("index.alias"), std::string::npos) << bad_alias.Log();
+  std::remove(log.c_str());
 }
 
 // ---- reindex -------------------------------------------------------------------------------
