@@ -25,6 +25,8 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
   o.sms = TwilioOptions::Declare(cfg);
   auto& d = o.dispatcher;
   d.workers = static_cast<int>(cfg.Int("sender.workers", d.workers, "Sender threads (each keeps one SMTP connection)", 1, 64));
+  d.send_group = static_cast<int>(cfg.Int("sender.group", d.send_group,
+                                          "Deliveries a sender takes at once: one load, sent in turn, one outcome transaction", 1, 256));
   d.queue_limit = static_cast<std::size_t>(cfg.Int("sender.queue_limit", static_cast<std::int64_t>(d.queue_limit),
                                                    "Deliveries queued in memory before the consumer waits", 1, 1000000));
   d.lease = cfg.Duration("sender.lease", d.lease,

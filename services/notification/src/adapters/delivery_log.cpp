@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <ctime>
+#include <unordered_map>
 #include <fmt/format.h>
 
 #include "store/core/clock.hpp"
@@ -14,10 +15,14 @@ namespace json = boost::json;
 
 namespace {
 
+// A delivery with the hand-over point of its attempt in flight, if any (a stale mark, of an
+// attempt already recorded, does not match attempts + 1).
 constexpr std::string_view kColumns =
     "id, event_id, event_type, template, channel, locale, recipient, subject, body_text, body_html, status, "
-    "attempts, attempts_base, last_error, next_attempt_at, created_at, updated_at, sent_at, handed_over_at, source_topic, "
+    "attempts, attempts_base, last_error, next_attempt_at, created_at, updated_at, sent_at, h.handed_over_at, source_topic, "
     "source_key, source_value";
+constexpr std::string_view kFrom =
+    "deliveries d LEFT JOIN delivery_handovers h ON h.delivery_id = d.id AND h.attempt = d.attempts + 1";
 
 Delivery FromRow(const db::Row& r) {
   Delivery d;
@@ -91,19 +96,44 @@ core::Status RecordUndeliverable(db::Connection& c, const Source& s, const std::
 }
 
 core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id) {
-  TRY(row, c.QueryOne(fmt::format("SELECT {} FROM deliveries WHERE id = ?", kColumns), id));
+  TRY(row, c.QueryOne(fmt::format("SELECT {} FROM {} WHERE d.id = ?", kColumns, kFrom), id));
   if (!row) return std::optional<Delivery>{};
   return std::optional<Delivery>{FromRow(*row)};
 }
 
+core::Result<std::vector<Delivery>> LoadMany(db::Connection& c, const std::vector<std::uint64_t>& ids) {
+  // A fixed number of placeholders (unused ones repeat the first id), so one prepared statement
+  // serves every call.
+  constexpr std::size_t kPerStatement = 16;
+  static const std::string sql = [] {
+    std::string marks;
+    for (std::size_t i = 0; i < kPerStatement; ++i) marks += i ? ",?" : "?";
+    return fmt::format("SELECT {} FROM {} WHERE d.id IN ({}) ORDER BY d.id", kColumns, kFrom, marks);
+  }();
+  std::vector<Delivery> out;
+  for (std::size_t at = 0; at < ids.size(); at += kPerStatement) {
+    std::vector<db::Param> params;
+    for (std::size_t i = 0; i < kPerStatement; ++i) params.emplace_back(at + i < ids.size() ? ids[at + i] : ids[at]);
+    TRY(rows, c.QueryParams(sql, params));
+    for (const auto& r : rows) out.push_back(FromRow(r));
+  }
+  return out;
+}
+
 core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease) {
   return c.Transaction([&](db::Connection& t) -> core::Result<std::vector<std::uint64_t>> {
-    TRY(rows, t.Query("SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= NOW(3) "
-                      "AND handed_over_at IS NULL ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
+    // Locking reads touch InnoDB only; the hand-over marks (MEMORY) are read apart.
+    TRY(rows, t.Query("SELECT id, attempts FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= NOW(3) "
+                      "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
                       limit));
+    TRY(marks, t.Query("SELECT delivery_id, attempt FROM delivery_handovers"));
+    std::unordered_map<std::uint64_t, std::int64_t> handed_over;
+    for (const auto& m : marks) handed_over[m.UInt("delivery_id")] = m.Int("attempt");
     std::vector<std::uint64_t> ids;
     for (const auto& r : rows) {
       std::uint64_t id = r.UInt("id");
+      auto mark = handed_over.find(id);
+      if (mark != handed_over.end() && mark->second == r.Int("attempts") + 1) continue;  // SettleHandedOver's
       TRY_STATUS(t.Execute("UPDATE deliveries SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?",
                            Micros(lease), id));
       ids.push_back(id);
@@ -112,27 +142,57 @@ core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, 
   });
 }
 
-std::string HandOverSql(std::uint64_t id) {
+std::string HandOverSql(std::uint64_t id, int attempt) {
   return fmt::format(
-      "UPDATE deliveries SET handed_over_at = NOW(3) WHERE id = {} AND status IN ('pending', 'retrying')", id);
+      "INSERT INTO delivery_handovers (delivery_id, attempt, handed_over_at) VALUES ({}, {}, NOW(3)) "
+      "ON DUPLICATE KEY UPDATE attempt = VALUES(attempt), handed_over_at = VALUES(handed_over_at)",
+      id, attempt);
+}
+
+core::Status ForgetHandOvers(db::Connection& c, const std::vector<HandOverMark>& marks) {
+  if (marks.empty()) return {};
+  // By (delivery, attempt): a mark of a newer attempt of the same delivery stays.
+  std::string list;
+  for (const auto& m : marks) list += fmt::format("{}({}, {})", list.empty() ? "" : ",", m.delivery_id, m.attempt);
+  TRY_STATUS(c.Execute(fmt::format("DELETE FROM delivery_handovers WHERE (delivery_id, attempt) IN ({})", list)));
+  return {};
 }
 
 core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit) {
-  return c.Transaction([&](db::Connection& t) -> core::Result<std::size_t> {
-    TRY(rows, t.Query(fmt::format("SELECT {} FROM deliveries WHERE status IN ('pending', 'retrying') "
-                                  "AND handed_over_at IS NOT NULL AND next_attempt_at <= NOW(3) "
-                                  "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
-                                  kColumns),
-                      limit));
-    for (const auto& r : rows) {
-      Delivery d = FromRow(r);
-      TRY_STATUS(Finish(t, d, d.attempts + 1, std::chrono::system_clock::now(), Outcome::sent,
-                        "assumed sent: the sender stopped after handing the message over to the SMTP server "
-                        "(handed over at " + d.handed_over_at.value_or("?") + ")",
-                        std::chrono::milliseconds(0)));
-    }
-    return rows.size();
-  });
+  // A plain (consistent, lock-free) read of the marks and their deliveries' recorded attempts.
+  TRY(marks, c.Query("SELECT h.delivery_id, h.attempt, d.attempts FROM delivery_handovers h "
+                     "JOIN deliveries d ON d.id = h.delivery_id LIMIT ?",
+                     limit));
+  std::vector<HandOverMark> stale, in_flight;
+  for (const auto& m : marks) {
+    HandOverMark mark{m.UInt("delivery_id"), static_cast<int>(m.Int("attempt"))};
+    (mark.attempt <= m.Int("attempts") ? stale : in_flight).push_back(mark);
+  }
+  std::vector<HandOverMark> settled;
+  if (!in_flight.empty()) {
+    TRY_STATUS(c.Transaction([&](db::Connection& t) -> core::Status {
+      settled.clear();
+      for (const auto& m : in_flight) {
+        // Still in flight (its attempt not recorded), lease expired, not being handled elsewhere.
+        TRY(row, t.QueryOne("SELECT id FROM deliveries WHERE id = ? AND status IN ('pending', 'retrying') "
+                            "AND attempts + 1 = ? AND next_attempt_at <= NOW(3) FOR UPDATE SKIP LOCKED",
+                            m.delivery_id, m.attempt));
+        if (!row) continue;
+        TRY(loaded, t.QueryOne(fmt::format("SELECT {} FROM {} WHERE d.id = ?", kColumns, kFrom), m.delivery_id));
+        if (!loaded) continue;
+        Delivery d = FromRow(*loaded);
+        TRY_STATUS(Finish(t, d, m.attempt, std::chrono::system_clock::now(), Outcome::sent,
+                          "assumed sent: the sender stopped after handing the message over to the SMTP server "
+                          "(handed over at " + d.handed_over_at.value_or("?") + ")",
+                          std::chrono::milliseconds(0)));
+        settled.push_back(m);
+      }
+      return {};
+    }));
+  }
+  stale.insert(stale.end(), settled.begin(), settled.end());
+  TRY_STATUS(ForgetHandOvers(c, stale));
+  return settled.size();
 }
 
 core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chrono::system_clock::time_point started,
@@ -152,7 +212,7 @@ core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chro
                     {"attempts", attempt}};
   switch (outcome) {
     case Outcome::sent: {
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'sent', attempts = ?, last_error = NULL, next_attempt_at = NULL, handed_over_at = NULL, "
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'sent', attempts = ?, last_error = NULL, next_attempt_at = NULL, "
                            "sent_at = NOW(3), updated_at = NOW(3) WHERE id = ?",
                            attempt, d.id));
       data["sent_at"] = core::FormatTimestamp(now);
@@ -160,12 +220,12 @@ core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chro
       return messaging::Outbox::Add(c, "notification.sent.v1", d.event_id, event);
     }
     case Outcome::transient:
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'retrying', attempts = ?, last_error = ?, handed_over_at = NULL, "
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'retrying', attempts = ?, last_error = ?, "
                            "next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND, updated_at = NOW(3) WHERE id = ?",
                            attempt, error, Micros(retry_after), d.id));
       return {};
     case Outcome::permanent: {
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, next_attempt_at = NULL, handed_over_at = NULL, "
+      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, next_attempt_at = NULL, "
                            "updated_at = NOW(3) WHERE id = ?",
                            attempt, error, d.id));
       data["error"] = error;
@@ -178,10 +238,10 @@ core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chro
 
 core::Result<std::vector<Delivery>> List(db::Connection& c, const DeliveryFilter& f) {
   std::string sql = fmt::format(
-      "SELECT {} FROM deliveries WHERE (? IS NULL OR status = ?) AND (? IS NULL OR template = ?) "
+      "SELECT {} FROM {} WHERE (? IS NULL OR status = ?) AND (? IS NULL OR template = ?) "
       "AND (? IS NULL OR recipient = ?) AND (? IS NULL OR channel = ?) AND (? IS NULL OR created_at >= ?) "
       "AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
-      kColumns);
+      kColumns, kFrom);
   TRY(rows, c.Query(sql, f.status, f.status, f.template_name, f.template_name, f.recipient, f.recipient, f.channel,
                     f.channel, f.since, f.since, f.before_id, f.before_id, f.limit));
   std::vector<Delivery> out;
@@ -210,7 +270,7 @@ core::Status Resend(db::Connection& c, std::uint64_t id) {
       return core::Fail(Errc::conflict, "an attempt for this delivery is already " + status);
     if (row->Text("recipient").empty())
       return core::Fail(Errc::unprocessable, "this delivery has no message to send (its event was undeliverable)");
-    TRY_STATUS(t.Execute("UPDATE deliveries SET status = 'pending', attempts_base = attempts, next_attempt_at = NOW(3), handed_over_at = NULL, "
+    TRY_STATUS(t.Execute("UPDATE deliveries SET status = 'pending', attempts_base = attempts, next_attempt_at = NOW(3), "
                          "last_error = NULL, updated_at = NOW(3) WHERE id = ?",
                          id));
     return {};

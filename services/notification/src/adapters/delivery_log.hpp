@@ -6,9 +6,10 @@
 // Status of a row: pending (recorded; an attempt is due or running), retrying (the last attempt
 // failed transiently; next_attempt_at is the due time), sent, failed (permanent failure or
 // retry budget spent). While an attempt runs, next_attempt_at holds the end of its lease: if
-// the process dies in the middle, the row is due again after the lease. Then handed_over_at
-// decides: unset (the SMTP server never got the end of the message) -> sent again; set (the end
-// of the message was on its way) -> settled as sent, so no email goes out twice.
+// the process dies in the middle, the row is due again after the lease. Then the attempt's
+// hand-over mark (table delivery_handovers) decides: none (the SMTP server never got the end of
+// the message) -> sent again; present (the end of the message was on its way) -> settled as
+// sent, so no email goes out twice.
 #pragma once
 
 #include <chrono>
@@ -75,14 +76,25 @@ core::Result<std::vector<std::uint64_t>> Record(db::Connection& c, const Source&
 core::Status RecordUndeliverable(db::Connection& c, const Source& source, const std::string& template_name,
                                  const std::string& error);
 core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id);
-// Claims up to `limit` due rows (pending/retrying with next_attempt_at <= now, not handed over)
-// for `lease`; SKIP LOCKED so several instances share the work. Runs its own transaction.
+// The rows of `ids` that exist, in id order (one statement per 16 ids).
+core::Result<std::vector<Delivery>> LoadMany(db::Connection& c, const std::vector<std::uint64_t>& ids);
+// Claims up to `limit` due rows (pending/retrying with next_attempt_at <= now, the attempt in
+// flight not handed over) for `lease`; SKIP LOCKED so several instances share the work. Runs its
+// own transaction.
 core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease);
-// The statement that records the hand-over point of row `id` (Connection::SendText, autocommit).
-std::string HandOverSql(std::uint64_t id);
-// Settles up to `limit` rows whose sender died after the hand-over point (handed_over_at set,
-// lease expired) as sent, with an attempt row saying so and notification.sent.v1. Returns how
-// many. Runs its own transaction.
+// The hand-over point of one attempt (table delivery_handovers, MEMORY: no log flush).
+struct HandOverMark {
+  std::uint64_t delivery_id = 0;
+  int attempt = 0;
+};
+// The statement that records the hand-over point of attempt `attempt` of row `id`
+// (Connection::SendText, autocommit).
+std::string HandOverSql(std::uint64_t id, int attempt);
+// Removes these marks (once their attempts are recorded; a newer attempt's mark stays).
+core::Status ForgetHandOvers(db::Connection& c, const std::vector<HandOverMark>& marks);
+// Settles up to `limit` rows whose sender died after the hand-over point (a mark of the attempt
+// in flight, lease expired) as sent, with an attempt row saying so and notification.sent.v1, and
+// removes stale marks. Returns how many were settled. Runs its own transaction.
 core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit);
 // Ends an attempt: writes the attempt row and the new status (sent; retrying due after
 // `retry_after`; failed), plus the notification.sent.v1 / notification.failed.v1 event in the

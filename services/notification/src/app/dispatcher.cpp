@@ -57,6 +57,7 @@ void Dispatcher::Stop() {
     std::lock_guard lock(mu_);
     left.swap(queue_);
     owned_.clear();
+    again_.clear();
   }
   // Release the leases of what was never attempted, so a restart sends it at once.
   for (std::uint64_t id : left) {
@@ -72,7 +73,12 @@ void Dispatcher::Enqueue(std::span<const std::uint64_t> ids) {
   for (std::uint64_t id : ids) {
     space_cv_.wait(lock, [&] { return stopping_ || queue_.size() < options_.queue_limit; });
     if (stopping_) return;
-    if (!owned_.insert(id).second) continue;
+    if (!owned_.insert(id).second) {
+      // Queued or in a worker's hands: if a worker has it, its outcome may have committed just
+      // now (a retry due again); dropping it would leave it claimed until its lease ran out.
+      again_.insert(id);
+      continue;
+    }
     queue_.push_back(id);
     work_cv_.notify_one();
   }
@@ -87,22 +93,32 @@ void Dispatcher::WorkerLoop() {
   std::unique_ptr<EmailSender> email = email_factory_();
   std::unique_ptr<SmsSender> sms = sms_factory_ ? sms_factory_() : nullptr;
   for (;;) {
-    std::uint64_t id;
+    std::vector<std::uint64_t> ids;
     {
       std::unique_lock lock(mu_);
       work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
-      id = queue_.front();
-      queue_.pop_front();
-      space_cv_.notify_one();
+      while (!queue_.empty() && ids.size() < static_cast<std::size_t>(options_.send_group)) {
+        ids.push_back(queue_.front());
+        queue_.pop_front();
+        again_.erase(ids.back());  // taken now: its row is read after this
+      }
+      space_cv_.notify_all();
     }
     try {
-      Process(id, *email, sms.get());
+      Process(ids, *email, sms.get());
     } catch (const std::exception& e) {
-      log::Error("delivery attempt threw", {{"delivery_id", id}, {"error", e.what()}});
+      log::Error("delivery attempts threw", {{"first_delivery_id", ids.front()}, {"error", e.what()}});
     }
     std::lock_guard lock(mu_);
-    owned_.erase(id);
+    for (std::uint64_t id : ids) {
+      if (again_.erase(id) && !stopping_) {
+        queue_.push_back(id);  // still owned; may go past queue_limit by the few re-queued
+        work_cv_.notify_one();
+      } else {
+        owned_.erase(id);
+      }
+    }
   }
 }
 
@@ -132,94 +148,110 @@ void Dispatcher::PollLoop() {
   }
 }
 
-void Dispatcher::Process(std::uint64_t id, EmailSender& email, SmsSender* sms) {
-  auto loaded = db_.RunSync([&](db::Connection& c) { return delivery_log::Load(c, id); });
-  if (!loaded) {
-    // The row stays claimed; its lease expires and the poller tries again.
-    log::Warn("loading a delivery failed", {{"delivery_id", id}, {"error", loaded.error().message}});
-    return;
-  }
-  if (!*loaded) return;
-  const Delivery& d = **loaded;
-  if (d.status != "pending" && d.status != "retrying") return;  // done meanwhile (another instance)
-  if (d.handed_over_at) return;  // an earlier attempt may have been accepted: the poller settles it
-  const int attempt = d.attempts + 1;
-  const auto started = std::chrono::system_clock::now();
-
-  core::Status st;
-  if (d.channel == kEmail) {
-    // The hand-over point is recorded on a connection held for the whole send: the UPDATE is
-    // written (autocommit) right before the end-of-data mark, and its answer read afterwards, so
-    // it costs no round trip between the two. Written before the mark, it is on the server even
-    // if this process dies a microsecond later; the server commits a statement it received.
-    st = db_.RunSync([&](db::Connection& c) -> core::Status {
-      bool handing_over = false;
-      HandOver hand_over = [&]() -> core::Status {
-        TRY_STATUS(c.SendText(delivery_log::HandOverSql(d.id)));
-        handing_over = true;
-        return {};
-      };
-      core::Status sent = email.Send(Email{d.recipient, d.subject, d.text, d.html}, hand_over);
-      if (handing_over) {
-        auto marked = c.ReadSent();
-        if (!marked || marked->affected_rows != 1)
-          log::Warn("the hand-over point was not recorded (a crash now would send the message again)",
-                    {{"delivery_id", d.id}, {"error", marked ? std::string("row not pending") : marked.error().message}});
+void Dispatcher::Process(const std::vector<std::uint64_t>& ids, EmailSender& email, SmsSender* sms) {
+  struct Attempted {
+    Delivery d;
+    int attempt = 0;
+    std::chrono::system_clock::time_point started;
+    Outcome outcome = Outcome::sent;
+    std::string error;
+    std::chrono::milliseconds retry_after{0};
+  };
+  std::vector<Attempted> done;
+  std::vector<delivery_log::HandOverMark> marks;
+  // One pooled connection for the group: its rows are loaded with one statement, each message's
+  // hand-over point is pipelined on it, and the outcomes are recorded in one transaction.
+  auto recorded = db_.RunSync([&](db::Connection& c) -> core::Status {
+    TRY(loaded, delivery_log::LoadMany(c, ids));
+    for (Delivery& d : loaded) {
+      if (d.status != "pending" && d.status != "retrying") continue;  // done meanwhile (another instance)
+      if (d.handed_over_at) continue;  // an earlier attempt may have been accepted: the poller settles it
+      Attempted a{std::move(d), 0, std::chrono::system_clock::now(), Outcome::sent, {}, std::chrono::milliseconds(0)};
+      a.attempt = a.d.attempts + 1;
+      core::Status st;
+      if (a.d.channel == kEmail) {
+        // The hand-over mark is written (autocommit, MEMORY table) right before the end-of-data
+        // mark and its answer read afterwards, so it costs no round trip between the two.
+        // Written before the mark, it is on the server even if this process dies a microsecond
+        // later; the server applies a statement it received.
+        bool handing_over = false;
+        HandOver hand_over = [&]() -> core::Status {
+          TRY_STATUS(c.SendText(delivery_log::HandOverSql(a.d.id, a.attempt)));
+          handing_over = true;
+          return {};
+        };
+        st = email.Send(Email{a.d.recipient, a.d.subject, a.d.text, a.d.html}, hand_over);
+        if (handing_over) {
+          auto marked = c.ReadSent();
+          if (marked) marks.push_back({a.d.id, a.attempt});
+          else
+            log::Warn("the hand-over point was not recorded (a crash now would send the message again)",
+                      {{"delivery_id", a.d.id}, {"error", marked.error().message}});
+        }
+      } else if (a.d.channel == kSms && sms) {
+        st = sms->Send(a.d.recipient, a.d.text);
+      } else {
+        st = core::Fail(core::Errc::unprocessable, "no sender for channel " + a.d.channel);
       }
-      return sent;
-    });
-  } else if (d.channel == kSms && sms) {
-    st = sms->Send(d.recipient, d.text);
-  } else {
-    st = core::Fail(core::Errc::unprocessable, "no sender for channel " + d.channel);
-  }
-
-  Outcome outcome = Outcome::sent;
-  std::string error;
-  std::chrono::milliseconds retry_after{0};
-  if (!st) {
-    error = st.error().message;
-    const int used = attempt - d.attempts_base;
-    if (core::IsTransient(st.error().code) && used < options_.retry.attempts) {
-      outcome = Outcome::transient;
-      retry_after = options_.retry.Delay(used);
-    } else {
-      outcome = Outcome::permanent;
-      if (core::IsTransient(st.error().code)) error = fmt::format("gave up after {} attempts: {}", used, error);
+      if (!st) {
+        a.error = st.error().message;
+        const int used = a.attempt - a.d.attempts_base;
+        if (core::IsTransient(st.error().code) && used < options_.retry.attempts) {
+          a.outcome = Outcome::transient;
+          a.retry_after = options_.retry.Delay(used);
+        } else {
+          a.outcome = Outcome::permanent;
+          if (core::IsTransient(st.error().code)) a.error = fmt::format("gave up after {} attempts: {}", used, a.error);
+        }
+      }
+      done.push_back(std::move(a));
     }
-  }
-  core::Status finished;
-  for (int i = 0; i < 3; ++i) {
-    finished = db_.TransactionSync([&](db::Connection& c) {
-      return delivery_log::Finish(c, d, attempt, started, outcome, error, retry_after);
-    });
-    if (finished) break;
-    std::this_thread::sleep_for(200ms);
-  }
-  if (!finished) {
-    // The message may be out; the row stays claimed and is attempted again after the lease
-    // (at-least-once for this rare case).
-    log::Error("recording a delivery attempt failed", {{"delivery_id", id}, {"error", finished.error().message}});
+    if (done.empty()) return {};
+    core::Status finished;
+    for (int i = 0; i < 3; ++i) {
+      finished = c.Transaction([&](db::Connection& t) -> core::Status {
+        for (const auto& a : done)
+          TRY_STATUS(delivery_log::Finish(t, a.d, a.attempt, a.started, a.outcome, a.error, a.retry_after));
+        return {};
+      });
+      if (finished || c.broken()) break;
+      std::this_thread::sleep_for(200ms);
+    }
+    TRY_STATUS(finished);
+    // Recorded: the marks are stale now (a failure here only leaves them for the poller).
+    if (auto forgot = delivery_log::ForgetHandOvers(c, marks); !forgot)
+      log::Debug("removing hand-over marks failed", {{"error", forgot.error().message}});
+    return {};
+  });
+  if (!recorded) {
+    // The messages may be out; the rows stay claimed. After the lease the poller settles those
+    // past their hand-over point as sent and attempts the others again.
+    log::Error("loading or recording delivery attempts failed",
+               {{"first_delivery_id", ids.front()}, {"deliveries", static_cast<std::int64_t>(ids.size())},
+                {"error", recorded.error().message}});
     return;
   }
-  boost::json::object fields{{"delivery_id", id},         {"event_id", d.event_id}, {"template", d.template_name},
-                             {"channel", d.channel},      {"attempt", attempt}};
-  switch (outcome) {
-    case Outcome::sent:
-      if (sent_) sent_->Inc();
-      break;
-    case Outcome::transient:
-      if (retried_) retried_->Inc();
-      fields["error"] = error;
-      fields["retry_in_ms"] = retry_after.count();
-      log::Warn("delivery attempt failed, retrying", fields);
-      break;
-    case Outcome::permanent:
-      if (failed_) failed_->Inc();
-      fields["error"] = error;
-      log::Error("delivery failed", fields);
-      DeadLetter(d, error);
-      break;
+  for (const auto& a : done) {
+    const Delivery& d = a.d;
+    boost::json::object fields{{"delivery_id", d.id},  {"event_id", d.event_id}, {"template", d.template_name},
+                               {"channel", d.channel}, {"attempt", a.attempt}};
+    switch (a.outcome) {
+      case Outcome::sent:
+        if (sent_) sent_->Inc();
+        break;
+      case Outcome::transient:
+        if (retried_) retried_->Inc();
+        fields["error"] = a.error;
+        fields["retry_in_ms"] = a.retry_after.count();
+        log::Warn("delivery attempt failed, retrying", fields);
+        break;
+      case Outcome::permanent:
+        if (failed_) failed_->Inc();
+        fields["error"] = a.error;
+        log::Error("delivery failed", fields);
+        DeadLetter(d, a.error);
+        break;
+    }
   }
 }
 

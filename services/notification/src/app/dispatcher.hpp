@@ -5,9 +5,10 @@
 // (retries whose backoff has passed, re-sends, rows whose lease expired after a crash) with
 // SELECT ... FOR UPDATE SKIP LOCKED and enqueues them too. `workers` threads each own one
 // EmailSender (an SMTP connection kept open) and one SmsSender and, per id:
-//   load the row -> send (outside any transaction; right before the SMTP end-of-data mark the
-//   row's hand-over point is written, see delivery_log.hpp) -> one transaction: attempt row + new
-//   status + notification.sent.v1 / notification.failed.v1 in the outbox.
+//   take up to send_group queued ids -> load their rows (one query) -> send them one after the
+//   other (outside any transaction; right before each SMTP end-of-data mark the attempt's
+//   hand-over point is written, see delivery_log.hpp) -> ONE transaction for the group: attempt
+//   rows + new statuses + notification.sent.v1 / notification.failed.v1 in the outbox.
 // The poller also settles rows whose sender died past the hand-over point (as sent: never twice).
 // A transient failure schedules the next attempt with RetryPolicy's backoff; when the budget is
 // spent, or on a permanent failure, the row is failed and the original Kafka record is copied
@@ -42,6 +43,10 @@ struct DispatcherOptions {
   std::chrono::milliseconds lease{120000};     // an attempt not finished within this is assumed lost
   std::chrono::milliseconds poll_interval{1000};
   int claim_batch = 100;
+  // Deliveries a worker takes from the queue at once (what is there, up to this): sent one after
+  // the other on its connection, their rows loaded with one query and their outcomes recorded in
+  // one transaction (a crash before that transaction is covered by the hand-over points).
+  int send_group = 16;
   RetryPolicy retry;
   std::string consumer_group = "notification";  // named in dead-letter headers
 };
@@ -65,7 +70,7 @@ class Dispatcher {
  private:
   void WorkerLoop();
   void PollLoop();
-  void Process(std::uint64_t id, EmailSender& email, SmsSender* sms);
+  void Process(const std::vector<std::uint64_t>& ids, EmailSender& email, SmsSender* sms);
   void DeadLetter(const Delivery& d, const std::string& reason);
 
   db::Database& db_;
@@ -82,6 +87,9 @@ class Dispatcher {
   std::condition_variable work_cv_, space_cv_, poll_cv_;
   std::deque<std::uint64_t> queue_;
   std::unordered_set<std::uint64_t> owned_;  // queued or being sent by this process
+  // Owned ids enqueued again meanwhile (the poller claimed a row whose outcome just committed,
+  // e.g. a retry that fell due): queued again as soon as their worker lets go of them.
+  std::unordered_set<std::uint64_t> again_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

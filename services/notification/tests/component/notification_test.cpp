@@ -488,6 +488,53 @@ TEST_F(NotificationTest, ARowLeftClaimedByACrashedInstanceIsSentAfterItsLease) {
   EXPECT_TRUE(WaitUntil([&] { return StatusOf(to) == "sent"; }, 5s));
 }
 
+// What a process that died past a hand-over point leaves behind: a pending row (lease expired)
+// with a mark for its attempt in flight. The poller settles it as sent and sends nothing; a stale
+// mark (of an attempt already recorded) changes nothing and is removed; a row without a mark is
+// claimed and sent.
+TEST_F(NotificationTest, ARowHandedOverBeforeACrashIsSettledAsSentNotSentAgain) {
+  const std::string handed = Address("handed"), stale = Address("stale"), plain = Address("plain");
+  std::map<std::string, std::uint64_t> id_of;
+  for (const auto& to : {handed, stale, plain}) {
+    auto ids = db_->TransactionSync([&](store::db::Connection& c) {
+      n::Source s{topic_.name(), std::string("k"), "{}", store::core::NewUuid(), "user.registered.v1"};
+      return n::delivery_log::Record(c, s, {n::Notification{"welcome", "email", "en", to, "Subject", "text", "<p>html</p>"}}, 0ms);
+    });
+    ASSERT_TRUE(ids.has_value() && ids->size() == 1);
+    id_of[to] = ids->at(0);
+  }
+  auto run = [&](const std::string& sql) {
+    auto r = db_->RunSync([&](store::db::Connection& c) { return c.Execute(sql); });
+    ASSERT_TRUE(r.has_value()) << sql << ": " << r.error().message;
+  };
+  // `stale` had one attempt recorded (a 451) whose mark was never removed.
+  run("UPDATE deliveries SET status = 'retrying', attempts = 1 WHERE id = " + std::to_string(id_of[stale]));
+  run(n::delivery_log::HandOverSql(id_of[handed], 1));
+  run(n::delivery_log::HandOverSql(id_of[stale], 1));
+
+  auto claimed = db_->RunSync([&](store::db::Connection& c) { return n::delivery_log::ClaimDue(c, 100, 60s); });
+  ASSERT_TRUE(claimed.has_value());
+  std::set<std::uint64_t> got(claimed->begin(), claimed->end());
+  EXPECT_FALSE(got.contains(id_of[handed]));  // handed over: settled, never claimed to be sent again
+  EXPECT_TRUE(got.contains(id_of[stale]));    // its mark belongs to an attempt already recorded
+  EXPECT_TRUE(got.contains(id_of[plain]));
+
+  auto settled = db_->RunSync([&](store::db::Connection& c) { return n::delivery_log::SettleHandedOver(c, 100); });
+  ASSERT_TRUE(settled.has_value()) << settled.error().message;
+  EXPECT_EQ(*settled, 1u);
+  auto row = *Delivery(handed);
+  EXPECT_EQ(row.Text("status"), "sent");
+  EXPECT_EQ(row.Int("attempts"), 1);
+  auto attempt = Query("SELECT outcome, error FROM delivery_attempts WHERE delivery_id = ?", std::to_string(id_of[handed]));
+  ASSERT_EQ(attempt.size(), 1u);
+  EXPECT_NE(attempt[0].Text("error").find("assumed sent"), std::string::npos);
+  EXPECT_EQ(Query("SELECT status FROM deliveries WHERE id = ?", std::to_string(id_of[stale]))[0].Text("status"), "retrying");
+  // Both marks are gone: the settled one's attempt is recorded, the stale one was stale.
+  EXPECT_TRUE(Query("SELECT delivery_id FROM delivery_handovers WHERE delivery_id IN (?, " + std::to_string(id_of[stale]) + ")",
+                    std::to_string(id_of[handed]))
+                  .empty());
+}
+
 // ---- SMTP AUTH and STARTTLS -------------------------------------------------------------------
 
 TEST_F(NotificationTest, SmtpAuthenticationIsUsedAndRequiredTlsIsNeverSkipped) {
