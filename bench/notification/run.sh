@@ -155,9 +155,10 @@ once (pipelined, acknowledged) on a 3-partition topic; the service (3 batching c
 consumer.batch_max ${BATCH_MAX}, $SENDERS sender workers, each with one SMTP connection) consumes them, records
 a batch of events in the delivery log with ONE MariaDB transaction (committed before any of its
 messages is sent), renders the welcome email (text + HTML) and sends it; right before the SMTP
-end-of-data mark the worker writes the row's hand-over point (one autocommit UPDATE, pipelined);
-a worker takes up to 16 queued messages at once and records their outcomes (sent +
-\`notification.sent.v1\` in the outbox) in one transaction. "End to end" = first event published to
+end-of-data mark the worker writes the attempt's hand-over point (one autocommit INSERT into a
+MEMORY table, pipelined); a worker takes up to sender.group (default 64) queued messages at once
+and records their outcomes (attempt rows, statuses, \`notification.sent.v1\` in the outbox: one
+statement each) in one transaction. "End to end" = first event published to
 last message accepted by the SMTP server. The reference is a direct libcurl SMTP send loop
 (\`store_smtp_send_loop\`, the service's own \`SmtpSender\`, same thread count, same server, same
 run): no Kafka, no database, no templates.
@@ -173,9 +174,10 @@ waited in Kafka behind the burst.
 
 - The reference loop shows what the SMTP server alone can take; the service's rate shows what
   durability costs on top: per batch of events one MariaDB commit (the delivery rows, before
-  any send) and one asynchronous offset commit; per message one pipelined autocommit write (its
-  hand-over point, so no email is sent twice across a crash); per group of up to 16 messages of a
-  worker one commit (outcomes + \`notification.sent.v1\`).
+  any send) and one asynchronous offset commit; per message one pipelined autocommit write to a
+  MEMORY table (its hand-over point, so no email is sent twice across a crash; no log flush); per
+  group of up to sender.group messages of a worker one load and one commit (outcomes +
+  \`notification.sent.v1\`).
 - If "recorded" runs ahead of "sent" by about \`sender.queue_limit\`, the senders are the limit
   and the consumers wait on the bounded queue; if the two run together, the consumers are.
 - The machine is shared with other builds; the load average above says how busy it was. The

@@ -1,6 +1,7 @@
 #include "adapters/delivery_log.hpp"
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <ctime>
 #include <unordered_map>
 #include <fmt/format.h>
@@ -181,10 +182,11 @@ core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit) {
         TRY(loaded, t.QueryOne(fmt::format("SELECT {} FROM {} WHERE d.id = ?", kColumns, kFrom), m.delivery_id));
         if (!loaded) continue;
         Delivery d = FromRow(*loaded);
-        TRY_STATUS(Finish(t, d, m.attempt, std::chrono::system_clock::now(), Outcome::sent,
-                          "assumed sent: the sender stopped after handing the message over to the SMTP server "
-                          "(handed over at " + d.handed_over_at.value_or("?") + ")",
-                          std::chrono::milliseconds(0)));
+        std::string why = "assumed sent: the sender stopped after handing the message over to the SMTP server "
+                          "(handed over at " + d.handed_over_at.value_or("?") + ")";
+        const Finished f{std::move(d), m.attempt, std::chrono::system_clock::now(), Outcome::sent, std::move(why),
+                         std::chrono::milliseconds(0)};
+        TRY_STATUS(Finish(t, std::span<const Finished>(&f, 1)));
         settled.push_back(m);
       }
       return {};
@@ -195,45 +197,92 @@ core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit) {
   return settled.size();
 }
 
-core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chrono::system_clock::time_point started,
-                    Outcome outcome, const std::string& error, std::chrono::milliseconds retry_after) {
+core::Status Finish(db::Connection& c, std::span<const Finished> done) {
+  if (done.empty()) return {};
   const auto now = std::chrono::system_clock::now();
-  const char* outcome_text = outcome == Outcome::sent ? "sent" : outcome == Outcome::transient ? "transient" : "permanent";
-  std::optional<std::string> err = error.empty() ? std::nullopt : std::optional<std::string>(error);
-  // The delivery row is locked for update FIRST, as Resend locks it. Inserting the attempt first
-  // took a shared lock on the row (the foreign key check) and the UPDATE below then upgraded it:
-  // a resend waiting for the row in between made a deadlock, and the resend answered 504.
-  TRY_STATUS(c.QueryOne("SELECT id FROM deliveries WHERE id = ? FOR UPDATE", d.id));
-  TRY_STATUS(c.Execute(
-      "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, error) VALUES (?, ?, ?, ?, ?, ?)",
-      d.id, attempt, SqlTime(started), SqlTime(now), outcome_text, err));
-  json::object data{{"delivery_id", d.id},     {"event_id", d.event_id}, {"event_type", d.event_type},
-                    {"template", d.template_name}, {"channel", d.channel},   {"recipient", d.recipient},
-                    {"attempts", attempt}};
-  switch (outcome) {
-    case Outcome::sent: {
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'sent', attempts = ?, last_error = NULL, next_attempt_at = NULL, "
-                           "sent_at = NOW(3), updated_at = NOW(3) WHERE id = ?",
-                           attempt, d.id));
-      data["sent_at"] = core::FormatTimestamp(now);
-      auto event = messaging::NewEvent("notification.sent.v1", data, now);
-      return messaging::Outbox::Add(c, "notification.sent.v1", d.event_id, event);
-    }
-    case Outcome::transient:
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'retrying', attempts = ?, last_error = ?, "
-                           "next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND, updated_at = NOW(3) WHERE id = ?",
-                           attempt, error, Micros(retry_after), d.id));
-      return {};
-    case Outcome::permanent: {
-      TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, next_attempt_at = NULL, "
-                           "updated_at = NOW(3) WHERE id = ?",
-                           attempt, error, d.id));
-      data["error"] = error;
-      auto event = messaging::NewEvent("notification.failed.v1", data, now);
-      return messaging::Outbox::Add(c, "notification.failed.v1", d.event_id, event);
+  const std::string now_text = SqlTime(now);
+  auto marks = [](std::size_t n, std::string_view one) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) (out += i ? ", " : "") += one;
+    return out;
+  };
+  // The delivery rows are locked for update FIRST (in id order), as Resend locks its row.
+  // Inserting an attempt first took a shared lock on the row (the foreign key check) and the
+  // UPDATE below then upgraded it: a resend waiting for the row in between made a deadlock, and
+  // the resend answered 504.
+  std::vector<std::uint64_t> ids;
+  for (const auto& f : done) ids.push_back(f.d.id);
+  std::sort(ids.begin(), ids.end());
+  std::vector<db::Param> params(ids.begin(), ids.end());
+  TRY_STATUS(c.QueryParams(fmt::format("SELECT id FROM deliveries WHERE id IN ({}) ORDER BY id FOR UPDATE", marks(ids.size(), "?")),
+                           params));
+
+  // Every attempt row with one statement.
+  std::vector<std::string> started(done.size());
+  params.clear();
+  for (std::size_t i = 0; i < done.size(); ++i) {
+    const auto& f = done[i];
+    started[i] = SqlTime(f.started);
+    params.emplace_back(f.d.id);
+    params.emplace_back(f.attempt);
+    params.emplace_back(std::string_view(started[i]));
+    params.emplace_back(std::string_view(now_text));
+    params.emplace_back(f.outcome == Outcome::sent ? "sent" : f.outcome == Outcome::transient ? "transient" : "permanent");
+    if (f.error.empty()) params.emplace_back(nullptr);
+    else params.emplace_back(std::string_view(f.error));
+  }
+  TRY_STATUS(c.ExecuteParams(fmt::format("INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, "
+                                         "error) VALUES {}",
+                                         marks(done.size(), "(?, ?, ?, ?, ?, ?)")),
+                             params));
+
+  // The sent ones (the common case) with one UPDATE; the others one by one.
+  std::vector<messaging::Event> events;
+  events.reserve(done.size());
+  std::string attempts_case;
+  std::vector<db::Param> sent_params, sent_ids;
+  for (const auto& f : done) {
+    json::object data{{"delivery_id", f.d.id},          {"event_id", f.d.event_id}, {"event_type", f.d.event_type},
+                      {"template", f.d.template_name}, {"channel", f.d.channel},   {"recipient", f.d.recipient},
+                      {"attempts", f.attempt}};
+    switch (f.outcome) {
+      case Outcome::sent:
+        attempts_case += " WHEN ? THEN ?";
+        sent_params.emplace_back(f.d.id);
+        sent_params.emplace_back(f.attempt);
+        sent_ids.emplace_back(f.d.id);
+        data["sent_at"] = core::FormatTimestamp(now);
+        events.push_back(messaging::NewEvent("notification.sent.v1", data, now));
+        break;
+      case Outcome::transient:
+        TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'retrying', attempts = ?, last_error = ?, "
+                             "next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND, updated_at = NOW(3) WHERE id = ?",
+                             f.attempt, f.error, Micros(f.retry_after), f.d.id));
+        break;
+      case Outcome::permanent:
+        TRY_STATUS(c.Execute("UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, next_attempt_at = NULL, "
+                             "updated_at = NOW(3) WHERE id = ?",
+                             f.attempt, f.error, f.d.id));
+        data["error"] = f.error;
+        events.push_back(messaging::NewEvent("notification.failed.v1", data, now));
+        break;
     }
   }
-  return {};
+  if (!sent_ids.empty()) {
+    const std::size_t n = sent_ids.size();
+    sent_params.insert(sent_params.end(), sent_ids.begin(), sent_ids.end());
+    TRY_STATUS(c.ExecuteParams(fmt::format("UPDATE deliveries SET status = 'sent', attempts = CASE id{} END, last_error = NULL, "
+                                           "next_attempt_at = NULL, sent_at = NOW(3), updated_at = NOW(3) WHERE id IN ({})",
+                                           attempts_case, marks(n, "?")),
+                               sent_params));
+  }
+  // notification.sent.v1 / notification.failed.v1 (topic = type), keyed by the event that caused
+  // the message; `events` holds them in the order of `done` (transient outcomes have none).
+  std::vector<messaging::Outbox::Record> records;
+  auto event = events.begin();
+  for (const auto& f : done)
+    if (f.outcome != Outcome::transient) records.push_back({event->type, f.d.event_id, &*event++, std::nullopt});
+  return messaging::Outbox::AddMany(c, records);
 }
 
 core::Result<std::vector<Delivery>> List(db::Connection& c, const DeliveryFilter& f) {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -96,11 +97,20 @@ core::Status ForgetHandOvers(db::Connection& c, const std::vector<HandOverMark>&
 // in flight, lease expired) as sent, with an attempt row saying so and notification.sent.v1, and
 // removes stale marks. Returns how many were settled. Runs its own transaction.
 core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit);
-// Ends an attempt: writes the attempt row and the new status (sent; retrying due after
-// `retry_after`; failed), plus the notification.sent.v1 / notification.failed.v1 event in the
-// outbox. Call inside a transaction.
-core::Status Finish(db::Connection& c, const Delivery& d, int attempt, std::chrono::system_clock::time_point started,
-                    Outcome outcome, const std::string& error, std::chrono::milliseconds retry_after);
+// An attempt's outcome, for Finish.
+struct Finished {
+  Delivery d;
+  int attempt = 0;
+  std::chrono::system_clock::time_point started;
+  Outcome outcome = Outcome::sent;
+  std::string error;  // also kept in the attempt row of a sent one (e.g. "assumed sent: ...")
+  std::chrono::milliseconds retry_after{0};
+};
+// Ends attempts: locks their rows (id order), writes their attempt rows (one statement) and new
+// statuses (sent; retrying due after `retry_after`; failed; the sent ones with one statement),
+// plus notification.sent.v1 / notification.failed.v1 in the outbox (one statement). Call inside
+// a transaction.
+core::Status Finish(db::Connection& c, std::span<const Finished> done);
 core::Result<std::vector<Delivery>> List(db::Connection& c, const DeliveryFilter& filter);
 core::Result<std::vector<Attempt>> Attempts(db::Connection& c, std::uint64_t id);
 // Makes a sent or failed row due now again (same row, attempts keep counting; the retry budget

@@ -149,15 +149,7 @@ void Dispatcher::PollLoop() {
 }
 
 void Dispatcher::Process(const std::vector<std::uint64_t>& ids, EmailSender& email, SmsSender* sms) {
-  struct Attempted {
-    Delivery d;
-    int attempt = 0;
-    std::chrono::system_clock::time_point started;
-    Outcome outcome = Outcome::sent;
-    std::string error;
-    std::chrono::milliseconds retry_after{0};
-  };
-  std::vector<Attempted> done;
+  std::vector<delivery_log::Finished> done;
   std::vector<delivery_log::HandOverMark> marks;
   // One pooled connection for the group: its rows are loaded with one statement, each message's
   // hand-over point is pipelined on it, and the outcomes are recorded in one transaction.
@@ -166,7 +158,7 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, EmailSender& ema
     for (Delivery& d : loaded) {
       if (d.status != "pending" && d.status != "retrying") continue;  // done meanwhile (another instance)
       if (d.handed_over_at) continue;  // an earlier attempt may have been accepted: the poller settles it
-      Attempted a{std::move(d), 0, std::chrono::system_clock::now(), Outcome::sent, {}, std::chrono::milliseconds(0)};
+      delivery_log::Finished a{std::move(d), 0, std::chrono::system_clock::now(), Outcome::sent, {}, std::chrono::milliseconds(0)};
       a.attempt = a.d.attempts + 1;
       core::Status st;
       if (a.d.channel == kEmail) {
@@ -209,11 +201,7 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, EmailSender& ema
     if (done.empty()) return {};
     core::Status finished;
     for (int i = 0; i < 3; ++i) {
-      finished = c.Transaction([&](db::Connection& t) -> core::Status {
-        for (const auto& a : done)
-          TRY_STATUS(delivery_log::Finish(t, a.d, a.attempt, a.started, a.outcome, a.error, a.retry_after));
-        return {};
-      });
+      finished = c.Transaction([&](db::Connection& t) { return delivery_log::Finish(t, done); });
       if (finished || c.broken()) break;
       std::this_thread::sleep_for(200ms);
     }

@@ -46,7 +46,7 @@ struct DispatcherOptions {
   // Deliveries a worker takes from the queue at once (what is there, up to this): sent one after
   // the other on its connection, their rows loaded with one query and their outcomes recorded in
   // one transaction (a crash before that transaction is covered by the hand-over points).
-  int send_group = 16;
+  int send_group = 64;
   RetryPolicy retry;
   std::string consumer_group = "notification";  // named in dead-letter headers
 };

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "store/core/result.hpp"
@@ -28,6 +29,15 @@ class Outbox {
   // transaction defeats its purpose). invalid_argument for an empty topic or a bad event id.
   static core::Status Add(db::Connection& conn, std::string_view topic, std::string_view key,
                           const Event& event, const std::optional<log::TraceContext>& trace = std::nullopt);
+
+  // Appends several events with ONE statement (a batch's events; same rules as Add for each).
+  struct Record {
+    std::string_view topic;
+    std::string_view key;
+    const Event* event = nullptr;
+    std::optional<log::TraceContext> trace;
+  };
+  static core::Status AddMany(db::Connection& conn, std::span<const Record> records);
 
   // Rows waiting to be published (for metrics and tests).
   static core::Result<std::int64_t> Pending(db::Connection& conn);
