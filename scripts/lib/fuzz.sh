@@ -123,14 +123,15 @@ cmd_fuzz_api() {
       # One worker: Debian bookworm's Python 3.11.2 has CPython gh-106905 (fixed in 3.11.8), a race in
       # ast construction between threads that schemathesis' workers hit as "SystemError: AST
       # constructor recursion depth mismatch" (a tester crash, not an API failure).
-      "$FUZZ_VENV/bin/schemathesis" run "$STORE_ROOT/contracts/openapi/$contract.yaml" \
+      # In the run's directory: schemathesis keeps its example database (.schemathesis/) in the cwd.
+      (cd "$dir" && "$FUZZ_VENV/bin/schemathesis" run "$STORE_ROOT/contracts/openapi/$contract.yaml" \
         --url "http://$STORE_HOST:${FUZZ_PORT[$contract]}" \
         --checks not_a_server_error,status_code_conformance \
         --phases examples,coverage,fuzzing --max-examples "$examples" --seed "$seed" --workers 1 \
         --suppress-health-check all --request-timeout 10 --no-color \
         ${token:+--header "Authorization: Bearer $token"} \
         --report har,junit --report-har-path "$dir/$contract-$caller.har" --report-junit-path "$dir/$contract-$caller.xml" \
-        >"$dir/$contract-$caller.out" 2>&1 || rc=1
+        ) >"$dir/$contract-$caller.out" 2>&1 || rc=1
       tail -n 3 "$dir/$contract-$caller.out" | sed 's/^/    /'
     done
   done
