@@ -193,7 +193,7 @@ std::vector<Planned> AllCombinations() {
 Result<std::int64_t> InsertRows(Connection& c, const std::string& head, std::size_t columns, const std::vector<db::Param>& params) {
   std::size_t rows = params.size() / columns;
   if (rows == 0) return 0;
-  std::string row = "(" + sql::Placeholders(columns) + ")";
+  std::string row = fmt::format("({})", sql::Placeholders(columns));
   std::string sql = head + " VALUES ";
   for (std::size_t i = 0; i < rows; ++i) sql += (i ? "," : "") + row;
   TRY(r, c.ExecuteParams(sql, params));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fmt/format.h>
 #include <set>
 
 #include "store/core/text.hpp"
@@ -175,13 +176,13 @@ core::Result<SearchRequest> ParseSearchRequest(const QueryParams& params, const 
       single.Put(name, value);
     } else if (name == "brand") {
       for (auto& b : SplitCommas(value)) {
-        if (!IsSlug(b)) errors.push_back({"brand", "'" + core::TruncateUtf8(b, 40) + "' is not a brand slug ([a-z0-9-], up to 120)"});
+        if (!IsSlug(b)) errors.push_back({"brand", fmt::format("'{}' is not a brand slug ([a-z0-9-], up to 120)", core::TruncateUtf8(b, 40))});
         else brands.insert(b);
       }
     } else if (name == "price") {
       for (auto& p : SplitCommas(value)) {
         bool known = std::any_of(PriceBuckets().begin(), PriceBuckets().end(), [&](const auto& b) { return b.key == p; });
-        if (!known) errors.push_back({"price", "'" + core::TruncateUtf8(p, 40) + "' is not a price bucket (see facets.price[].key)"});
+        if (!known) errors.push_back({"price", fmt::format("'{}' is not a price bucket (see facets.price[].key)", core::TruncateUtf8(p, 40))});
         else prices.insert(p);
       }
     } else if (name.starts_with("spec.")) {
