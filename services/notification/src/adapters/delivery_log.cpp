@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 #include <algorithm>
-#include <ctime>
 #include <unordered_map>
 #include <fmt/format.h>
 
@@ -55,15 +54,6 @@ Delivery FromRow(const db::Row& r) {
 std::int64_t Micros(std::chrono::milliseconds d) { return d.count() * 1000; }
 
 }  // namespace
-
-std::string SqlTime(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
 
 core::Result<std::vector<std::uint64_t>> Record(db::Connection& c, const Source& s,
                                                 const std::vector<Notification>& notifications,
@@ -200,7 +190,7 @@ core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit) {
 core::Status Finish(db::Connection& c, std::span<const Finished> done) {
   if (done.empty()) return {};
   const auto now = std::chrono::system_clock::now();
-  const std::string now_text = SqlTime(now);
+  const std::string now_text = db::ToDbTime(now);
   auto marks = [](std::size_t n, std::string_view one) {
     std::string out;
     for (std::size_t i = 0; i < n; ++i) (out += i ? ", " : "") += one;
@@ -222,7 +212,7 @@ core::Status Finish(db::Connection& c, std::span<const Finished> done) {
   params.clear();
   for (std::size_t i = 0; i < done.size(); ++i) {
     const auto& f = done[i];
-    started[i] = SqlTime(f.started);
+    started[i] = db::ToDbTime(f.started);
     params.emplace_back(f.d.id);
     params.emplace_back(f.attempt);
     params.emplace_back(std::string_view(started[i]));

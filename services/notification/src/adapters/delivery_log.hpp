@@ -117,8 +117,5 @@ core::Result<std::vector<Attempt>> Attempts(db::Connection& c, std::uint64_t id)
 // restarts). not_found for an unknown id, conflict while an attempt is pending or retrying.
 core::Status Resend(db::Connection& c, std::uint64_t id);
 
-// "YYYY-MM-DD HH:MM:SS.mmm" (UTC), the DATETIME(3) text form.
-std::string SqlTime(std::chrono::system_clock::time_point t);
-
 }  // namespace delivery_log
 }  // namespace store::notification

@@ -67,7 +67,7 @@ core::Result<DeliveryFilter> ParseFilter(const Request& req) {
     // Years are bounded first: core::ParseTimestamp overflows system_clock's nanoseconds past 2262.
     int year = s->size() >= 4 && std::all_of(s->begin(), s->begin() + 4, ::isdigit) ? std::stoi(s->substr(0, 4)) : 0;
     auto at = year >= 1970 && year <= 2200 ? core::ParseTimestamp(*s) : std::nullopt;
-    if (at) f.since = delivery_log::SqlTime(*at);
+    if (at) f.since = db::ToDbTime(*at);
     else errors.push_back({"since", "must be an RFC 3339 date-time between 1970 and 2200"});
   }
   if (auto l = req.Query("limit")) {
