@@ -16,6 +16,7 @@
 #include "store/log/log.hpp"
 #include "store/messaging/envelope.hpp"
 #include "store/messaging/outbox.hpp"
+#include "tools/demo_data.hpp"
 
 namespace store::catalog {
 
@@ -26,38 +27,7 @@ namespace {
 namespace json = boost::json;
 using core::Errc;
 using core::Fail;
-using KV = std::vector<std::pair<std::string, std::string>>;
-
-struct SpecDefT {
-  std::string key, name, kind, unit;
-  bool required = false;
-};
-struct Attr {
-  std::string label;
-  std::int64_t price_add = 0;
-  KV specs;
-};
-struct Line {
-  std::string brand, model;
-  std::int64_t base = 0;
-  KV specs;
-  std::vector<std::string> colors;
-};
-struct TypeDef {
-  std::string code, name;
-  std::array<std::string, 3> path;
-  std::uint32_t rgb = 0;
-  int shape = 0;
-  std::vector<SpecDefT> specs;
-  std::string title;
-  std::vector<Attr> attrs;
-  std::vector<std::string> colors;
-  std::string option;
-  std::vector<std::string> option_values;
-  std::vector<Line> lines;
-};
-
-#include "tools/demo_data.inc"
+using namespace demo_data;  // TypeDef, Attr, Line, SpecDefT, KV, Types()
 
 // Deterministic generator (splitmix64): the same seed gives the same catalog on every machine.
 struct Rng {
