@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "adapters/opensearch_queries.hpp"
+#include "adapters/redis_zero_results.hpp"
 #include "adapters/search_index.hpp"
 #include "http/search_api.hpp"
 #include "settings.hpp"
@@ -50,6 +52,9 @@ struct Search {
   search::OpenSearchClient os;
   search::SearchIndex index;
   store::cache::Cache cache;
+  search::OpenSearchQueries engine;
+  search::RedisZeroResults zero_results;
+  search::SearchQueries queries;
   search::SearchApi api;
   search::IndexerCounters counters;
   std::unique_ptr<store::messaging::ConsumerRunner> indexer;
@@ -58,7 +63,10 @@ struct Search {
       : os(s.opensearch),
         index(os, s.alias, s.index_body),
         cache(s.cache),
-        api(os, &cache, ctx.registry(), {.alias = s.alias, .zero_results_key = s.zero_results_key, .limits = s.limits}) {
+        engine(os, s.alias),
+        zero_results(cache, s.zero_results_key),
+        queries(engine, &zero_results, ctx.registry()),
+        api(queries, s.limits) {
     api.AddRoutes(ctx.router());
     ctx.readiness().Add("opensearch", [this, alias = s.alias]() -> awaitable<store::core::Status> {
       auto call = os.Call(http::Verb::get, "/_alias/" + alias, "");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/ports.hpp"  // IndexOp, BulkOutcome
 #include "app/search_request.hpp"
 #include "store/core/result.hpp"
 
@@ -18,17 +19,6 @@ namespace store::search {
 // The index body: `mapping_json` (config/index.json) with the synonym rules of `synonyms_text`
 // (Solr format, one rule a line, # comments) put into the product_synonyms filter.
 core::Result<std::string> IndexBody(const std::string& mapping_json, const std::string& synonyms_text);
-
-// One write to the index, from one product event.
-struct IndexOp {
-  // upsert: the searchable document; remove: a stub {product_id, status, version} that no query
-  // finds but that keeps the version (an older upsert replayed later is refused).
-  enum class Kind { upsert, remove };
-  Kind kind = Kind::upsert;
-  std::string product_id;
-  std::int64_t version = 0;
-  boost::json::object doc;
-};
 
 // product.upserted.v1 (status active -> upsert, else remove) or product.archived.v1 (remove).
 // invalid_argument for data that breaks the contract (the consumer dead-letters it); nullopt for
@@ -39,14 +29,6 @@ core::Result<std::optional<IndexOp>> OpFromEvent(const std::string& type, const 
 // not higher than the indexed one is refused (409) and counts as done.
 std::string BulkLines(const std::string& index, const IndexOp& op);
 
-struct BulkOutcome {
-  std::size_t applied = 0;     // written or deleted
-  std::size_t stale = 0;       // 409: the index already had this version or a newer one
-  std::size_t missing = 0;     // delete of a document that was not there
-  std::size_t rejected = 0;    // a permanent per-document error (bad document)
-  std::size_t transient = 0;   // 429 / 5xx per item: retry the batch
-  std::string first_error;
-};
 core::Result<BulkOutcome> ParseBulkResponse(const boost::json::value& response);
 
 boost::json::object BuildSearch(const SearchRequest& req);

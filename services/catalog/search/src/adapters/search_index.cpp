@@ -9,6 +9,10 @@ namespace store::search {
 namespace json = boost::json;
 using http::Verb;
 
+core::Result<std::optional<IndexOp>> SearchIndex::OpFromEvent(const std::string& type, const boost::json::value& data) const {
+  return search::OpFromEvent(type, data);
+}
+
 core::Status SearchIndex::EnsureAlias() {
   auto targets = AliasTargets();
   if (!targets) return std::unexpected(targets.error());

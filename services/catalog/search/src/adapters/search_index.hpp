@@ -1,4 +1,4 @@
-// SearchIndex: the product index behind its alias. The alias (index.alias, "products") is what
+// SearchIndex: the ProductIndex port (app/ports.hpp) on OpenSearch: the product index behind its alias. The alias (index.alias, "products") is what
 // every search and every live write goes through; concrete indexes are named
 // "<alias>_<UTC yyyymmddhhmmss>_<random>" and are created with the full body (explicit mapping,
 // analysers, synonyms). A reindex builds a new concrete index and swaps the alias to it in one
@@ -12,33 +12,30 @@
 
 #include "adapters/opensearch_client.hpp"
 #include "adapters/opensearch_json.hpp"
+#include "app/ports.hpp"
 
 namespace store::search {
 
-class SearchIndex {
+class SearchIndex final : public ProductIndex {
  public:
   SearchIndex(OpenSearchClient& os, std::string alias, std::string index_body)
       : os_(os), alias_(std::move(alias)), body_(std::move(index_body)) {}
 
-  const std::string& alias() const { return alias_; }
+  const std::string& alias() const override { return alias_; }
   OpenSearchClient& os() { return os_; }
 
-  // Creates a first concrete index and the alias when the alias does not exist yet.
-  core::Status EnsureAlias();
-  // A new concrete index with the full body; returns its name.
-  core::Result<std::string> CreateIndex();
-  // The concrete indexes the alias points at (empty when there is no alias).
-  core::Result<std::vector<std::string>> AliasTargets();
-  // One _aliases call: remove the alias from `old_indexes`, add it to `new_index` (atomic).
-  core::Status SwapAlias(const std::string& new_index, const std::vector<std::string>& old_indexes);
-  core::Status DeleteIndex(const std::string& index);
-  core::Status Refresh(const std::string& index_or_alias);
-
-  // Writes `ops` with one _bulk call into `target` (the alias, or a concrete index during a
-  // reindex). A 429/5xx on an item, or OpenSearch unreachable, is `unavailable` (retry the
-  // batch: external versions make a repeat harmless). require_alias: `target` must be an alias
-  // (never let OpenSearch auto-create a concrete index named like the alias).
-  core::Result<BulkOutcome> Apply(const std::string& target, std::span<const IndexOp> ops, bool require_alias);
+  // opensearch_json.hpp's document of a product event.
+  core::Result<std::optional<IndexOp>> OpFromEvent(const std::string& type, const boost::json::value& data) const override;
+  core::Status EnsureAlias() override;
+  core::Result<std::string> CreateIndex() override;
+  core::Result<std::vector<std::string>> AliasTargets() override;
+  // One _aliases call.
+  core::Status SwapAlias(const std::string& new_index, const std::vector<std::string>& old_indexes) override;
+  core::Status DeleteIndex(const std::string& index) override;
+  core::Status Refresh(const std::string& index_or_alias) override;
+  // One _bulk call with external versions; a 429/5xx on an item is `unavailable`. require_alias:
+  // never let OpenSearch auto-create a concrete index named like the alias.
+  core::Result<BulkOutcome> Apply(const std::string& target, std::span<const IndexOp> ops, bool require_alias) override;
 
  private:
   OpenSearchClient& os_;

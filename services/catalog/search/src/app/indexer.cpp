@@ -11,14 +11,14 @@
 
 namespace store::search {
 
-messaging::BatchHandler LiveBatchHandler(SearchIndex& index, IndexerCounters* counters) {
+messaging::BatchHandler LiveBatchHandler(ProductIndex& index, IndexerCounters* counters) {
   return [&index, counters](std::span<const messaging::Message> batch) -> core::Status {
     TRY(records, messaging::DecodeBatch(batch));
     std::vector<IndexOp> ops;
     ops.reserve(records.size());
     std::uint64_t ignored = 0;
     for (const auto& r : records) {
-      auto op = OpFromEvent(r.event.type, r.event.data);
+      auto op = index.OpFromEvent(r.event.type, r.event.data);
       if (!op) return std::unexpected(op.error());
       if (!*op) {
         ++ignored;
@@ -59,7 +59,7 @@ void Add(BulkOutcome& total, const BulkOutcome& b) {
 
 }  // namespace
 
-core::Result<ReindexReport> Reindex(SearchIndex& index, const ReindexOptions& options,
+core::Result<ReindexReport> Reindex(ProductIndex& index, const ReindexOptions& options,
                                     const std::function<void(std::string_view)>& progress) {
   auto started = std::chrono::steady_clock::now();
   auto say = [&](const std::string& line) {
@@ -92,7 +92,7 @@ core::Result<ReindexReport> Reindex(SearchIndex& index, const ReindexOptions& op
         report.ignored++;
         continue;
       }
-      auto op = OpFromEvent(event->type, event->data);
+      auto op = index.OpFromEvent(event->type, event->data);
       if (!op || !*op) {
         if (!op) log::Warn("reindex: malformed event skipped", {{"topic", msg.topic}, {"offset", msg.offset}, {"error", op.error().message}});
         report.ignored++;

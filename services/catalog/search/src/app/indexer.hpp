@@ -22,7 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "adapters/search_index.hpp"
+#include "app/ports.hpp"
+#include "store/messaging/kafka_config.hpp"
 #include "store/messaging/consumer.hpp"
 #include "store/metrics/metrics.hpp"
 
@@ -34,7 +35,7 @@ struct IndexerCounters {
 
 // The batch handler of the live indexer (Consumer::CreateBatching / ConsumerRunner). `counters`
 // may be null.
-messaging::BatchHandler LiveBatchHandler(SearchIndex& index, IndexerCounters* counters = nullptr);
+messaging::BatchHandler LiveBatchHandler(ProductIndex& index, IndexerCounters* counters = nullptr);
 
 struct ReindexOptions {
   messaging::KafkaConfig kafka;
@@ -61,7 +62,7 @@ struct ReindexReport {
 // _aliases call), catches up once more (records the live indexer may have written to the old
 // index just before the swap), then deletes the old index(es). Searches keep answering from the
 // old index until the swap and from the new one after it.
-core::Result<ReindexReport> Reindex(SearchIndex& index, const ReindexOptions& options,
+core::Result<ReindexReport> Reindex(ProductIndex& index, const ReindexOptions& options,
                                     const std::function<void(std::string_view)>& progress = {});
 
 }  // namespace store::search

@@ -347,7 +347,9 @@ TEST(SearchErrors, OpenSearchDownIsA503Problem) {
   // An OpenSearch that does not answer: nothing listens on the port.
   OpenSearchClient os(OpenSearchOptions{.url = "http://127.0.0.1:1", .timeout = std::chrono::milliseconds(500)});
   store::metrics::Registry registry;
-  SearchApi api(os, nullptr, registry, {.alias = "products", .zero_results_key = "unused", .limits = {}});
+  OpenSearchQueries engine(os, "products");
+  store::search::SearchQueries queries(engine, nullptr, registry);
+  SearchApi api(queries, Limits{});
   store::http::Router router;
   api.AddRoutes(router);
   store::testing::TestServer server(std::move(router));

@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "adapters/opensearch_client.hpp"
+#include "adapters/opensearch_queries.hpp"
+#include "adapters/redis_zero_results.hpp"
 #include "adapters/search_index.hpp"
 #include "app/indexer.hpp"
 #include "http/search_api.hpp"
@@ -63,7 +65,10 @@ class SearchEnv {
         os_(OpenSearchOptions{.url = OpenSearchUrl(), .timeout = std::chrono::seconds(10)}),
         index_(os_, alias_, TestIndexBody()),
         cache_(keyspace_.options()),
-        api_(os_, &cache_, registry_, {.alias = alias_, .zero_results_key = keyspace_.Key("zero_results"), .limits = {}}) {
+        engine_(os_, alias_),
+        zero_results_(cache_, keyspace_.Key("zero_results")),
+        queries_(engine_, &zero_results_, registry_),
+        api_(queries_, Limits{}) {
     auto producer = messaging::Producer::Create(store::testing::KafkaTestConfig());
     if (!producer) throw std::runtime_error(producer.error().message);
     producer_ = std::move(*producer);
@@ -164,6 +169,9 @@ class SearchEnv {
   store::testing::TempKeyspace keyspace_;
   cache::Cache cache_;
   metrics::Registry registry_;
+  OpenSearchQueries engine_;
+  RedisZeroResults zero_results_;
+  SearchQueries queries_;
   SearchApi api_;
   std::unique_ptr<messaging::Producer> producer_;
   std::unique_ptr<store::testing::TestServer> server_;

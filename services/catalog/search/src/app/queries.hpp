@@ -1,0 +1,33 @@
+// The query use cases of the search API: a search (with a "did you mean" and a count of the
+// query when it finds nothing) and a suggestion, on the ports of app/ports.hpp. A failing engine
+// is a 503 for the client (never a 500 for a dependency), logged with its cause and counted.
+// Metrics: search_zero_results_total, search_opensearch_errors_total,
+// search_zero_results_store_errors_total.
+// Thread-safety: as its ports (the OpenSearch and Redis adapters are safe to share).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include "app/ports.hpp"
+#include "store/metrics/metrics.hpp"
+
+namespace store::search {
+
+class SearchQueries {
+ public:
+  // zero_results: may be null (then only the metric counts).
+  SearchQueries(SearchEngine& engine, ZeroResultLog* zero_results, metrics::Registry& registry);
+
+  boost::asio::awaitable<core::Result<boost::json::object>> Search(const SearchRequest& request, const log::Context* ctx);
+  boost::asio::awaitable<core::Result<boost::json::object>> Suggest(const SuggestRequest& request, const log::Context* ctx);
+
+ private:
+  SearchEngine& engine_;
+  ZeroResultLog* zero_results_;
+  metrics::Counter& zero_counter_;
+  metrics::Counter& engine_errors_;
+  metrics::Counter& zero_store_errors_;
+};
+
+}  // namespace store::search
