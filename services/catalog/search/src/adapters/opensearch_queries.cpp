@@ -1,5 +1,7 @@
 #include "adapters/opensearch_queries.hpp"
 
+#include <fmt/format.h>
+
 #include "adapters/opensearch_json.hpp"
 #include "store/core/text.hpp"
 
@@ -7,23 +9,34 @@ namespace store::search {
 namespace json = boost::json;
 using boost::asio::awaitable;
 
+namespace {
+
+// An answer through `parse` (opensearch_json's), or `unavailable`: a failed call, or an answer
+// the parser cannot read.
+template <class Parse>
+core::Result<json::object> Readable(core::Result<json::value> answer, Parse parse) {
+  if (!answer) return std::unexpected(answer.error());
+  auto result = parse(*answer);
+  if (!result) return std::unexpected(core::Error::Unavailable(fmt::format("an unreadable OpenSearch answer: {}", result.error().message)));
+  return result;
+}
+
+}  // namespace
+
 awaitable<core::Result<json::value>> OpenSearchQueries::SearchCall(json::object body, const log::Context* ctx) {
   auto call = os_.Call(http::Verb::post, "/" + alias_ + "/_search", json::serialize(body), ctx);
   auto answer = co_await std::move(call);
   if (!answer) co_return std::unexpected(core::Error::Unavailable(answer.error().message));
   if (answer->status != 200)
     co_return std::unexpected(core::Error::Unavailable(
-        "OpenSearch answered " + std::to_string(answer->status) + ": " + core::TruncateUtf8(answer->text, 300)));
+        fmt::format("OpenSearch answered {}: {}", answer->status, core::TruncateUtf8(answer->text, 300))));
   co_return std::move(answer->body);
 }
 
 awaitable<core::Result<json::object>> OpenSearchQueries::Search(const SearchRequest& request, const log::Context* ctx) {
   auto call = SearchCall(BuildSearch(request), ctx);
   auto answer = co_await std::move(call);
-  if (!answer) co_return std::unexpected(answer.error());
-  auto result = ParseSearch(*answer, request);
-  if (!result) co_return std::unexpected(core::Error::Unavailable("an unreadable search answer: " + result.error().message));
-  co_return result;
+  co_return Readable(std::move(answer), [&](const json::value& v) { return ParseSearch(v, request); });
 }
 
 awaitable<core::Result<std::optional<std::string>>> OpenSearchQueries::DidYouMean(const std::string& q, const log::Context* ctx) {
@@ -36,10 +49,7 @@ awaitable<core::Result<std::optional<std::string>>> OpenSearchQueries::DidYouMea
 awaitable<core::Result<json::object>> OpenSearchQueries::Suggest(const SuggestRequest& request, const log::Context* ctx) {
   auto call = SearchCall(BuildSuggest(request), ctx);
   auto answer = co_await std::move(call);
-  if (!answer) co_return std::unexpected(answer.error());
-  auto result = ParseSuggest(*answer, request);
-  if (!result) co_return std::unexpected(core::Error::Unavailable("an unreadable suggest answer: " + result.error().message));
-  co_return result;
+  co_return Readable(std::move(answer), [&](const json::value& v) { return ParseSuggest(v, request); });
 }
 
 }  // namespace store::search

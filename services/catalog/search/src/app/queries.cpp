@@ -12,14 +12,16 @@ SearchQueries::SearchQueries(SearchEngine& engine, ZeroResultLog* zero_results, 
       zero_store_errors_(registry.GetCounter("search_zero_results_store_errors_total",
                                              "Zero-result queries that could not be recorded in Redis")) {}
 
+core::Error SearchQueries::EngineFailed(std::string_view what, const core::Error& error, const log::Context* ctx) {
+  engine_errors_.Inc();
+  log::Warn(std::string(what) + ": OpenSearch failed", {{"error", error.message}}, ctx);
+  return core::Error::Unavailable(std::string(what) + " is unavailable");
+}
+
 awaitable<core::Result<json::object>> SearchQueries::Search(const SearchRequest& request, const log::Context* ctx) {
   auto searched = engine_.Search(request, ctx);
   auto result = co_await std::move(searched);
-  if (!result) {
-    engine_errors_.Inc();
-    log::Warn("search: OpenSearch failed", {{"error", result.error().message}}, ctx);
-    co_return std::unexpected(core::Error::Unavailable("search is unavailable"));
-  }
+  if (!result) co_return std::unexpected(EngineFailed("search", result.error(), ctx));
   if (result->at("total").as_int64() == 0 && !request.q.empty()) {
     zero_counter_.Inc();
     if (zero_results_) {
@@ -42,11 +44,7 @@ awaitable<core::Result<json::object>> SearchQueries::Search(const SearchRequest&
 awaitable<core::Result<json::object>> SearchQueries::Suggest(const SuggestRequest& request, const log::Context* ctx) {
   auto suggested = engine_.Suggest(request, ctx);
   auto result = co_await std::move(suggested);
-  if (!result) {
-    engine_errors_.Inc();
-    log::Warn("suggest: OpenSearch failed", {{"error", result.error().message}}, ctx);
-    co_return std::unexpected(core::Error::Unavailable("suggestions are unavailable"));
-  }
+  if (!result) co_return std::unexpected(EngineFailed("suggest", result.error(), ctx));
   co_return result;
 }
 

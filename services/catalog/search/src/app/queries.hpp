@@ -23,6 +23,9 @@ class SearchQueries {
   boost::asio::awaitable<core::Result<boost::json::object>> Suggest(const SuggestRequest& request, const log::Context* ctx);
 
  private:
+  // Counts and logs a failed engine call; the client's 503 ("search is unavailable").
+  core::Error EngineFailed(std::string_view what, const core::Error& error, const log::Context* ctx);
+
   SearchEngine& engine_;
   ZeroResultLog* zero_results_;
   metrics::Counter& zero_counter_;
