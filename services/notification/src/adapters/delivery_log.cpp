@@ -113,22 +113,29 @@ core::Result<std::vector<Delivery>> LoadMany(db::Connection& c, const std::vecto
 
 core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, std::chrono::milliseconds lease) {
   return c.Transaction([&](db::Connection& t) -> core::Result<std::vector<std::uint64_t>> {
-    // Locking reads touch InnoDB only; the hand-over marks (MEMORY) are read apart.
+    // Locking reads touch InnoDB only; the hand-over marks (MEMORY) of the rows found are read apart.
     TRY(rows, t.Query("SELECT id, attempts FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= NOW(3) "
                       "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED",
                       limit));
-    TRY(marks, t.Query("SELECT delivery_id, attempt FROM delivery_handovers"));
+    if (rows.empty()) return std::vector<std::uint64_t>{};
+    std::string found;
+    for (const auto& r : rows) found += fmt::format("{}{}", found.empty() ? "" : ",", r.UInt("id"));
+    TRY(marks, t.Query(fmt::format("SELECT delivery_id, attempt FROM delivery_handovers WHERE delivery_id IN ({})", found)));
     std::unordered_map<std::uint64_t, std::int64_t> handed_over;
     for (const auto& m : marks) handed_over[m.UInt("delivery_id")] = m.Int("attempt");
     std::vector<std::uint64_t> ids;
+    std::string claimed;
     for (const auto& r : rows) {
       std::uint64_t id = r.UInt("id");
       auto mark = handed_over.find(id);
       if (mark != handed_over.end() && mark->second == r.Int("attempts") + 1) continue;  // SettleHandedOver's
-      TRY_STATUS(t.Execute("UPDATE deliveries SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?",
-                           Micros(lease), id));
       ids.push_back(id);
+      claimed += fmt::format("{}{}", claimed.empty() ? "" : ",", id);
     }
+    if (!ids.empty())
+      TRY_STATUS(t.Execute(fmt::format("UPDATE deliveries SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id IN ({})",
+                                       claimed),
+                           Micros(lease)));
     return ids;
   });
 }
