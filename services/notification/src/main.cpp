@@ -37,7 +37,7 @@ struct Notification {
       : db(s.db), redis(s.cache), authn(s.auth, &redis, ctx.clock()), service(s.service, db, &ctx.registry()) {
     if (auto m = notification::MigrateSchema(db); !m) throw std::runtime_error("migrations: " + m.error().message);
     ctx.readiness().Add("mariadb", [this]() -> awaitable<store::core::Status> { co_return co_await db.Ping(); });
-    notification::AddAdminRoutes(ctx.router(), db, store::auth::RoleGuard(authn, "admin"));
+    notification::AddAdminRoutes(ctx.router(), service.delivery_log(), store::auth::RoleGuard(authn, "admin"));
     service.Start();
     ctx.OnStop([this] { service.Stop(); });
   }

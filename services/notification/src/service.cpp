@@ -3,6 +3,7 @@
 #include <boost/algorithm/string.hpp>
 #include <curl/curl.h>
 
+#include "adapters/template_files.hpp"
 #include "store/config/config.hpp"
 #include "store/db/migrations.hpp"
 #include "store/log/log.hpp"
@@ -62,9 +63,9 @@ core::Status MigrateSchema(db::Database& db) {
 }
 
 Service::Service(ServiceOptions options, db::Database& db, metrics::Registry* registry)
-    : options_(std::move(options)), db_(db) {
+    : options_(std::move(options)), log_(db) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  auto catalog = Catalog::Load(options_.templates_dir, options_.catalog);
+  auto catalog = LoadCatalog(options_.templates_dir, options_.catalog);
   if (!catalog) throw std::runtime_error("templates: " + catalog.error().message);
   catalog_ = std::move(*catalog);
 
@@ -75,9 +76,9 @@ Service::Service(ServiceOptions options, db::Database& db, metrics::Registry* re
   EmailSenderFactory email = [smtp = options_.smtp] { return std::make_unique<SmtpSender>(smtp); };
   SmsSenderFactory sms;
   if (options_.sms.enabled) sms = [twilio = options_.sms] { return std::make_unique<TwilioSmsSender>(twilio); };
-  dispatcher_ = std::make_unique<Dispatcher>(db_, options_.dispatcher, std::move(email), std::move(sms),
+  dispatcher_ = std::make_unique<Dispatcher>(log_, options_.dispatcher, std::move(email), std::move(sms),
                                              dlq_producer_.get(), registry);
-  notifier_ = std::make_unique<Notifier>(catalog_, db_, *dispatcher_, options_.sms.enabled, options_.dispatcher.lease);
+  notifier_ = std::make_unique<Notifier>(catalog_, log_, *dispatcher_, options_.sms.enabled, options_.dispatcher.lease);
 
   messaging::RunnerOptions ro;
   ro.instances = options_.consumer_instances;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "adapters/delivery_log.hpp"
 #include "adapters/smtp_sender.hpp"
 #include "adapters/twilio_sms.hpp"
 #include "app/dispatcher.hpp"
@@ -57,13 +58,14 @@ class Service {
   void Stop();
   const Catalog& catalog() const { return catalog_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
+  DeliveryLog& delivery_log() { return log_; }
   // Summed over this process's consumers.
   std::int64_t ConsumerLag() const;
   messaging::ConsumerStats ConsumerStats() const;
 
  private:
   ServiceOptions options_;
-  db::Database& db_;
+  MariaDbDeliveryLog log_;
   Catalog catalog_;
   std::unique_ptr<messaging::Producer> dlq_producer_;
   std::unique_ptr<Dispatcher> dispatcher_;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "adapters/password_list.hpp"
 #include "domain/secrets.hpp"
 #include "http/routes.hpp"
 #include "store/db/migrations.hpp"
@@ -40,7 +41,7 @@ UserService::UserService(Settings settings, db::Options db, cache::Options cache
   provider_http_ = std::make_unique<CurlFetcher>(2);
   keys_ = std::make_unique<KeyRing>(LoadKeyRing(settings_));
   policy_ = std::make_unique<PasswordPolicy>(settings_.password_min, settings_.password_max,
-                                             PasswordPolicy::LoadList(settings_.common_list_file));
+                                             ReadCommonPasswords(settings_.common_list_file));
   accounts_ = std::make_unique<Accounts>(settings_, *account_store_, *limiter_, *revocations_, clock_, *keys_, *policy_);
   social_ = std::make_unique<SocialLogin>(settings_, *oidc_states_, *provider_http_, clock_, *accounts_);
   // Its own keys only: without a jwks_url the Authenticator never fetches, so a JWKS served

@@ -2,16 +2,19 @@
 
 #include <boost/json.hpp>
 #include <algorithm>
+#include <thread>
 #include <unordered_map>
 #include <fmt/format.h>
 
 #include "store/core/clock.hpp"
 #include "store/messaging/envelope.hpp"
+#include "store/log/log.hpp"
 #include "store/messaging/outbox.hpp"
 
-namespace store::notification::delivery_log {
+namespace store::notification {
 using core::Errc;
 namespace json = boost::json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -53,12 +56,16 @@ Delivery FromRow(const db::Row& r) {
 
 std::int64_t Micros(std::chrono::milliseconds d) { return d.count() * 1000; }
 
-}  // namespace
+struct HandOverMark {
+  std::uint64_t delivery_id = 0;
+  int attempt = 0;
+};
 
-core::Result<std::vector<std::uint64_t>> Record(db::Connection& c, const Source& s,
-                                                const std::vector<Notification>& notifications,
-                                                std::chrono::milliseconds lease) {
-  std::vector<std::uint64_t> ids;
+core::Status Finish(db::Connection& c, std::span<const Finished> done);
+
+// Inserts the rows of one event; returns the ids inserted now. Inside a transaction.
+core::Status Record(db::Connection& c, const Source& s, const std::vector<Notification>& notifications,
+                    std::chrono::milliseconds lease, std::vector<std::uint64_t>& ids) {
   for (const auto& n : notifications) {
     auto r = c.Execute(
         "INSERT INTO deliveries (event_id, event_type, template, channel, locale, recipient, subject, body_text, "
@@ -72,7 +79,7 @@ core::Result<std::vector<std::uint64_t>> Record(db::Connection& c, const Source&
     }
     ids.push_back(r->last_insert_id);
   }
-  return ids;
+  return {};
 }
 
 core::Status RecordUndeliverable(db::Connection& c, const Source& s, const std::string& template_name,
@@ -92,6 +99,7 @@ core::Result<std::optional<Delivery>> Load(db::Connection& c, std::uint64_t id) 
   return std::optional<Delivery>{FromRow(*row)};
 }
 
+// The rows of `ids` that exist, in id order (one statement per 16 ids).
 core::Result<std::vector<Delivery>> LoadMany(db::Connection& c, const std::vector<std::uint64_t>& ids) {
   // A fixed number of placeholders (unused ones repeat the first id), so one prepared statement
   // serves every call.
@@ -140,6 +148,7 @@ core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, 
   });
 }
 
+// Autocommit; MEMORY table (no log flush).
 std::string HandOverSql(std::uint64_t id, int attempt) {
   return fmt::format(
       "INSERT INTO delivery_handovers (delivery_id, attempt, handed_over_at) VALUES ({}, {}, NOW(3)) "
@@ -147,6 +156,7 @@ std::string HandOverSql(std::uint64_t id, int attempt) {
       id, attempt);
 }
 
+// Removes these marks (once their attempts are recorded; a newer attempt's mark stays).
 core::Status ForgetHandOvers(db::Connection& c, const std::vector<HandOverMark>& marks) {
   if (marks.empty()) return {};
   // By (delivery, attempt): a mark of a newer attempt of the same delivery stays.
@@ -194,6 +204,9 @@ core::Result<std::size_t> SettleHandedOver(db::Connection& c, int limit) {
   return settled.size();
 }
 
+// Ends attempts: locks their rows (id order), writes their attempt rows (one statement) and new
+// statuses (the sent ones with one statement), plus the outbox events (one statement). Inside a
+// transaction.
 core::Status Finish(db::Connection& c, std::span<const Finished> done) {
   if (done.empty()) return {};
   const auto now = std::chrono::system_clock::now();
@@ -283,13 +296,15 @@ core::Status Finish(db::Connection& c, std::span<const Finished> done) {
 }
 
 core::Result<std::vector<Delivery>> List(db::Connection& c, const DeliveryFilter& f) {
+  std::optional<std::string> since;
+  if (f.since) since = db::ToDbTime(*f.since);
   std::string sql = fmt::format(
       "SELECT {} FROM {} WHERE (? IS NULL OR status = ?) AND (? IS NULL OR template = ?) "
       "AND (? IS NULL OR recipient = ?) AND (? IS NULL OR channel = ?) AND (? IS NULL OR created_at >= ?) "
       "AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
       kColumns, kFrom);
   TRY(rows, c.Query(sql, f.status, f.status, f.template_name, f.template_name, f.recipient, f.recipient, f.channel,
-                    f.channel, f.since, f.since, f.before_id, f.before_id, f.limit));
+                    f.channel, since, since, f.before_id, f.before_id, f.limit));
   std::vector<Delivery> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(FromRow(r));
@@ -323,4 +338,118 @@ core::Status Resend(db::Connection& c, std::uint64_t id) {
   });
 }
 
-}  // namespace store::notification::delivery_log
+}  // namespace
+
+// ---------------------------------------------------------------------------- the port
+
+namespace {
+
+class MariaDbSendSession final : public SendSession {
+ public:
+  explicit MariaDbSendSession(db::Connection& c) : c_(c) {}
+
+  core::Result<std::vector<Delivery>> Load(const std::vector<std::uint64_t>& ids) override { return LoadMany(c_, ids); }
+
+  core::Status BeginHandOver(std::uint64_t id, int attempt) override {
+    TRY_STATUS(c_.SendText(HandOverSql(id, attempt)));
+    pending_ = HandOverMark{id, attempt};
+    return {};
+  }
+
+  core::Status EndHandOver() override {
+    if (!pending_) return core::Fail(Errc::internal, "no hand-over mark in flight");
+    const HandOverMark mark = *pending_;
+    pending_.reset();
+    TRY_STATUS(c_.ReadSent());
+    marks_.push_back(mark);
+    return {};
+  }
+
+  core::Status Finish(std::span<const Finished> done) override {
+    if (done.empty()) return {};
+    core::Status finished;
+    for (int i = 0; i < 3; ++i) {  // a deadlock with a resend, a lock wait: the outcomes are worth a retry
+      finished = c_.Transaction([&](db::Connection& t) { return notification::Finish(t, done); });
+      if (finished || c_.broken()) break;
+      std::this_thread::sleep_for(200ms);
+    }
+    TRY_STATUS(finished);
+    // Recorded: the marks are stale now (a failure here only leaves them for the poller).
+    if (auto forgot = ForgetHandOvers(c_, marks_); !forgot)
+      log::Debug("removing hand-over marks failed", {{"error", forgot.error().message}});
+    marks_.clear();
+    return {};
+  }
+
+ private:
+  db::Connection& c_;
+  std::optional<HandOverMark> pending_;
+  std::vector<HandOverMark> marks_;
+};
+
+}  // namespace
+
+core::Result<std::vector<std::uint64_t>> MariaDbDeliveryLog::Record(std::span<const Recording> events,
+                                                                    std::chrono::milliseconds lease) {
+  return db_.TransactionSync([&](db::Connection& c) -> core::Result<std::vector<std::uint64_t>> {
+    std::vector<std::uint64_t> ids;
+    for (const auto& e : events) TRY_STATUS(notification::Record(c, e.source, e.notifications, lease, ids));
+    return ids;
+  });
+}
+
+core::Status MariaDbDeliveryLog::RecordUndeliverable(const Source& source, const std::string& template_name,
+                                                     const std::string& error) {
+  return db_.TransactionSync(
+      [&](db::Connection& c) { return notification::RecordUndeliverable(c, source, template_name, error); });
+}
+
+core::Status MariaDbDeliveryLog::WithSession(const std::function<core::Status(SendSession&)>& work) {
+  return db_.RunSync([&](db::Connection& c) {
+    MariaDbSendSession session(c);
+    return work(session);
+  });
+}
+
+core::Result<std::vector<std::uint64_t>> MariaDbDeliveryLog::ClaimDue(int limit, std::chrono::milliseconds lease) {
+  return db_.RunSync([&](db::Connection& c) { return notification::ClaimDue(c, limit, lease); });
+}
+
+core::Result<std::size_t> MariaDbDeliveryLog::SettleHandedOver(int limit) {
+  return db_.RunSync([&](db::Connection& c) { return notification::SettleHandedOver(c, limit); });
+}
+
+core::Status MariaDbDeliveryLog::Release(std::uint64_t id) {
+  return db_.RunSync([&](db::Connection& c) -> core::Status {
+    TRY_STATUS(c.Execute("UPDATE deliveries SET next_attempt_at = NOW(3) WHERE id = ? AND status IN ('pending', 'retrying')", id));
+    return {};
+  });
+}
+
+Task<std::vector<Delivery>> MariaDbDeliveryLog::List(DeliveryFilter filter) {
+  auto list = [&](db::Connection& c) { return notification::List(c, filter); };
+  co_return co_await db_.Run(list);
+}
+
+Task<std::optional<std::pair<Delivery, std::vector<Attempt>>>> MariaDbDeliveryLog::Find(std::uint64_t id) {
+  using Found = std::optional<std::pair<Delivery, std::vector<Attempt>>>;
+  auto find = [&](db::Connection& c) -> core::Result<Found> {
+    TRY(d, Load(c, id));
+    if (!d) return Found{};
+    TRY(attempts, Attempts(c, id));
+    return Found{std::pair{std::move(*d), std::move(attempts)}};
+  };
+  co_return co_await db_.Run(find);
+}
+
+Task<Delivery> MariaDbDeliveryLog::Resend(std::uint64_t id) {
+  auto resend = [&](db::Connection& c) -> core::Result<Delivery> {
+    TRY_STATUS(notification::Resend(c, id));
+    TRY(d, Load(c, id));
+    if (!d) return core::Fail(Errc::not_found, "no such delivery");
+    return std::move(*d);
+  };
+  co_return co_await db_.Run(resend);
+}
+
+}  // namespace store::notification

@@ -3,16 +3,15 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include "adapters/delivery_log.hpp"
 #include "store/log/log.hpp"
 #include "store/messaging/message.hpp"
 
 namespace store::notification {
 using namespace std::chrono_literals;
 
-Dispatcher::Dispatcher(db::Database& db, DispatcherOptions options, EmailSenderFactory email, SmsSenderFactory sms,
+Dispatcher::Dispatcher(DeliveryLog& log, DispatcherOptions options, EmailSenderFactory email, SmsSenderFactory sms,
                        messaging::Producer* dlq, metrics::Registry* registry)
-    : db_(db),
+    : log_(log),
       options_(std::move(options)),
       email_factory_(std::move(email)),
       sms_factory_(std::move(sms)),
@@ -60,12 +59,9 @@ void Dispatcher::Stop() {
     again_.clear();
   }
   // Release the leases of what was never attempted, so a restart sends it at once.
-  for (std::uint64_t id : left) {
-    (void)db_.RunSync([&](db::Connection& c) {
-      return c.Execute("UPDATE deliveries SET next_attempt_at = NOW(3) WHERE id = ? AND status IN ('pending', 'retrying')",
-                       id);
-    });
-  }
+  for (std::uint64_t id : left)
+    if (auto released = log_.Release(id); !released)
+      log::Warn("releasing a queued delivery failed (it is sent after its lease)", {{"delivery_id", id}, {"error", released.error().message}});
 }
 
 void Dispatcher::Enqueue(std::span<const std::uint64_t> ids) {
@@ -132,14 +128,12 @@ void Dispatcher::PollLoop() {
     }
     // Rows whose sender died after handing the message over were (probably) accepted: settle
     // them as sent rather than send them twice.
-    auto settled = db_.RunSync([&](db::Connection& c) { return delivery_log::SettleHandedOver(c, options_.claim_batch); });
+    auto settled = log_.SettleHandedOver(options_.claim_batch);
     if (!settled) log::Warn("settling handed-over deliveries failed", {{"error", settled.error().message}});
     else if (*settled > 0)
       log::Warn("deliveries settled as sent after a crash past their hand-over point",
                 {{"count", static_cast<std::int64_t>(*settled)}});
-    auto claimed = db_.RunSync([&](db::Connection& c) {
-      return delivery_log::ClaimDue(c, options_.claim_batch, options_.lease);
-    });
+    auto claimed = log_.ClaimDue(options_.claim_batch, options_.lease);
     if (!claimed) {
       log::Warn("claiming due deliveries failed", {{"error", claimed.error().message}});
       continue;
@@ -149,37 +143,31 @@ void Dispatcher::PollLoop() {
 }
 
 void Dispatcher::Process(const std::vector<std::uint64_t>& ids, EmailSender& email, SmsSender* sms) {
-  std::vector<delivery_log::Finished> done;
-  std::vector<delivery_log::HandOverMark> marks;
-  // One pooled connection for the group: its rows are loaded with one statement, each message's
+  std::vector<Finished> done;
+  // One session (connection) for the group: its rows are loaded at once, each message's
   // hand-over point is pipelined on it, and the outcomes are recorded in one transaction.
-  auto recorded = db_.RunSync([&](db::Connection& c) -> core::Status {
-    TRY(loaded, delivery_log::LoadMany(c, ids));
+  auto recorded = log_.WithSession([&](SendSession& session) -> core::Status {
+    TRY(loaded, session.Load(ids));
     for (Delivery& d : loaded) {
       if (d.status != "pending" && d.status != "retrying") continue;  // done meanwhile (another instance)
       if (d.handed_over_at) continue;  // an earlier attempt may have been accepted: the poller settles it
-      delivery_log::Finished a{std::move(d), 0, std::chrono::system_clock::now(), Outcome::sent, {}, std::chrono::milliseconds(0)};
+      Finished a{std::move(d), 0, std::chrono::system_clock::now(), Outcome::sent, {}, std::chrono::milliseconds(0)};
       a.attempt = a.d.attempts + 1;
       core::Status st;
       if (a.d.channel == kEmail) {
-        // The hand-over mark is written (autocommit, MEMORY table) right before the end-of-data
-        // mark and its answer read afterwards, so it costs no round trip between the two.
-        // Written before the mark, it is on the server even if this process dies a microsecond
-        // later; the server applies a statement it received.
+        // The hand-over mark is sent right before the end-of-data mark and its answer read
+        // afterwards, so it costs no round trip between the two.
         bool handing_over = false;
         HandOver hand_over = [&]() -> core::Status {
-          TRY_STATUS(c.SendText(delivery_log::HandOverSql(a.d.id, a.attempt)));
+          TRY_STATUS(session.BeginHandOver(a.d.id, a.attempt));
           handing_over = true;
           return {};
         };
         st = email.Send(Email{a.d.recipient, a.d.subject, a.d.text, a.d.html}, hand_over);
-        if (handing_over) {
-          auto marked = c.ReadSent();
-          if (marked) marks.push_back({a.d.id, a.attempt});
-          else
+        if (handing_over)
+          if (auto marked = session.EndHandOver(); !marked)
             log::Warn("the hand-over point was not recorded (a crash now would send the message again)",
                       {{"delivery_id", a.d.id}, {"error", marked.error().message}});
-        }
       } else if (a.d.channel == kSms && sms) {
         st = sms->Send(a.d.recipient, a.d.text);
       } else {
@@ -198,18 +186,7 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, EmailSender& ema
       }
       done.push_back(std::move(a));
     }
-    if (done.empty()) return {};
-    core::Status finished;
-    for (int i = 0; i < 3; ++i) {
-      finished = c.Transaction([&](db::Connection& t) { return delivery_log::Finish(t, done); });
-      if (finished || c.broken()) break;
-      std::this_thread::sleep_for(200ms);
-    }
-    TRY_STATUS(finished);
-    // Recorded: the marks are stale now (a failure here only leaves them for the poller).
-    if (auto forgot = delivery_log::ForgetHandOvers(c, marks); !forgot)
-      log::Debug("removing hand-over marks failed", {{"error", forgot.error().message}});
-    return {};
+    return session.Finish(done);
   });
   if (!recorded) {
     // The messages may be out; the rows stay claimed. After the lease the poller settles those

@@ -7,8 +7,8 @@
 // EmailSender (an SMTP connection kept open) and one SmsSender and, per id:
 //   take up to send_group queued ids -> load their rows (one query) -> send them one after the
 //   other (outside any transaction; right before each SMTP end-of-data mark the attempt's
-//   hand-over point is written, see delivery_log.hpp) -> ONE transaction for the group: attempt
-//   rows + new statuses + notification.sent.v1 / notification.failed.v1 in the outbox.
+//   hand-over point is written, see SendSession in ports.hpp) -> ONE transaction for the group:
+//   attempt rows + new statuses + notification.sent.v1 / notification.failed.v1 in the outbox.
 // The poller also settles rows whose sender died past the hand-over point (as sent: never twice).
 // A transient failure schedules the next attempt with RetryPolicy's backoff; when the budget is
 // spent, or on a permanent failure, the row is failed and the original Kafka record is copied
@@ -29,13 +29,10 @@
 
 #include "app/ports.hpp"
 #include "domain/retry.hpp"
-#include "store/db/db.hpp"
 #include "store/messaging/producer.hpp"
 #include "store/metrics/metrics.hpp"
 
 namespace store::notification {
-
-struct Delivery;
 
 struct DispatcherOptions {
   int workers = 4;
@@ -53,7 +50,7 @@ struct DispatcherOptions {
 
 class Dispatcher {
  public:
-  Dispatcher(db::Database& db, DispatcherOptions options, EmailSenderFactory email, SmsSenderFactory sms,
+  Dispatcher(DeliveryLog& log, DispatcherOptions options, EmailSenderFactory email, SmsSenderFactory sms,
              messaging::Producer* dlq, metrics::Registry* registry);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
@@ -73,7 +70,7 @@ class Dispatcher {
   void Process(const std::vector<std::uint64_t>& ids, EmailSender& email, SmsSender* sms);
   void DeadLetter(const Delivery& d, const std::string& reason);
 
-  db::Database& db_;
+  DeliveryLog& log_;
   DispatcherOptions options_;
   EmailSenderFactory email_factory_;
   SmsSenderFactory sms_factory_;

@@ -10,7 +10,7 @@
 // records over one at a time; alone, the record is dead-lettered (and a failed row records why,
 // when a mapping exists). A database outage -> unavailable: the Consumer retries in place.
 // Thread-safety: HandleBatch/Handle may run on several consumer threads at once (stateless;
-// the Database and the Dispatcher are thread-safe).
+// the DeliveryLog and the Dispatcher are thread-safe).
 #pragma once
 
 #include <chrono>
@@ -18,23 +18,23 @@
 
 #include "app/dispatcher.hpp"
 #include "domain/catalog.hpp"
-#include "store/db/db.hpp"
+#include "app/ports.hpp"
 #include "store/messaging/consumer.hpp"
 
 namespace store::notification {
 
 class Notifier {
  public:
-  Notifier(const Catalog& catalog, db::Database& db, Dispatcher& dispatcher, bool sms_enabled,
+  Notifier(const Catalog& catalog, DeliveryLog& log, Dispatcher& dispatcher, bool sms_enabled,
            std::chrono::milliseconds lease)
-      : catalog_(catalog), db_(db), dispatcher_(dispatcher), sms_enabled_(sms_enabled), lease_(lease) {}
+      : catalog_(catalog), log_(log), dispatcher_(dispatcher), sms_enabled_(sms_enabled), lease_(lease) {}
 
   core::Status HandleBatch(std::span<const messaging::Message> batch);
   core::Status Handle(const messaging::Message& message, const messaging::Event& event);
 
  private:
   const Catalog& catalog_;
-  db::Database& db_;
+  DeliveryLog& log_;
   Dispatcher& dispatcher_;
   bool sms_enabled_;
   std::chrono::milliseconds lease_;

@@ -2,14 +2,11 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 
 #include "store/core/money.hpp"
 
 namespace store::notification {
 namespace json = boost::json;
-namespace fs = std::filesystem;
 using core::Errc;
 using core::Fail;
 
@@ -38,41 +35,6 @@ bool IsValidPhone(std::string_view p) {
 }
 
 namespace {
-
-core::Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Errc::invalid_argument, fmt::format("cannot read {}", path.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-core::Result<Template> ParseFile(const fs::path& path) {
-  TRY(text, ReadFile(path));
-  auto t = Template::Parse(text);
-  if (!t) return Fail(Errc::invalid_argument, fmt::format("{}: {}", path.string(), t.error().message));
-  return std::move(*t);
-}
-
-core::Result<std::vector<std::string>> StringList(const json::object& o, std::string_view key, bool required) {
-  std::vector<std::string> out;
-  auto it = o.find(key);
-  if (it == o.end()) {
-    if (required) return Fail(Errc::invalid_argument, fmt::format("'{}' is required", key));
-    return out;
-  }
-  if (it->value().is_string()) {
-    out.emplace_back(it->value().get_string());
-  } else if (it->value().is_array()) {
-    for (auto& v : it->value().get_array()) {
-      if (!v.is_string()) return Fail(Errc::invalid_argument, fmt::format("'{}' must hold strings", key));
-      out.emplace_back(v.get_string());
-    }
-  } else {
-    return Fail(Errc::invalid_argument, fmt::format("'{}' must be a string or a list", key));
-  }
-  return out;
-}
 
 const json::value* Path(const json::value& root, std::string_view path) {
   const json::value* v = &root;
@@ -118,86 +80,46 @@ std::string OneLine(std::string s) {
 
 }  // namespace
 
-core::Result<Catalog> Catalog::Load(const fs::path& dir, CatalogOptions options) {
+core::Result<Catalog> Catalog::Create(CatalogOptions options, std::vector<Mapping> mappings, const TemplateFiles& files) {
   Catalog cat;
   while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
   cat.options_ = std::move(options);
-  TRY(text, ReadFile(dir / "mappings.json"));
-  boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec || !doc.is_object())
-    return Fail(Errc::invalid_argument, fmt::format("{}: not a JSON object", (dir / "mappings.json").string()));
-
-  // Locales: every sub-directory.
-  std::error_code fec;
-  for (const auto& entry : fs::directory_iterator(dir, fec)) {
-    if (entry.is_directory()) cat.templates_[entry.path().filename().string()];
-  }
+  for (const auto& [locale, ignored] : files) cat.templates_[locale];
   if (!cat.templates_.contains(cat.options_.default_locale))
-    return Fail(Errc::invalid_argument,
-                fmt::format("{}: no directory for the default locale '{}'", dir.string(), cat.options_.default_locale));
+    return Fail(Errc::invalid_argument, fmt::format("no templates for the default locale '{}'", cat.options_.default_locale));
 
-  for (const auto& [type, spec_value] : doc.get_object()) {
-    if (type.starts_with("$")) continue;  // "$comment"
-    auto where = [&](const std::string& why) {
-      return Fail(Errc::invalid_argument, fmt::format("mappings.json: {}: {}", std::string(type), why));
-    };
-    if (!spec_value.is_object()) return where("must be an object");
-    const json::object& spec = spec_value.get_object();
-    Mapping m;
-    m.event_type = type;
-    auto tpl = spec.find("template");
-    if (tpl == spec.end() || !tpl->value().is_string()) return where("'template' is required");
-    m.template_name = tpl->value().get_string();
-    auto emails = StringList(spec, "email", true);
-    if (!emails) return where(emails.error().message);
-    m.email_fields = *emails;
-    if (auto sms = spec.find("sms"); sms != spec.end()) {
-      const json::object* s = sms->value().if_object();
-      if (!s || !s->contains("phone") || !s->at("phone").is_string() || !s->contains("opt_in") ||
-          !s->at("opt_in").is_string())
-        return where("'sms' must be {\"phone\": field, \"opt_in\": field}");
-      m.sms_phone = s->at("phone").get_string();
-      m.sms_opt_in = s->at("opt_in").get_string();
-    }
-    if (auto links = spec.find("links"); links != spec.end()) {
-      if (!links->value().is_object()) return where("'links' must be an object");
-      for (const auto& [name, path] : links->value().get_object()) {
-        if (!path.is_string() || !path.get_string().starts_with("/"))
-          return where(fmt::format("link '{}' must be a path starting with /", std::string(name)));
-        auto t = Template::Parse(path.get_string());
-        if (!t) return where(fmt::format("link '{}': {}", std::string(name), t.error().message));
-        m.links.emplace(std::string(name), std::move(*t));
-      }
-    }
-    auto ext = StringList(spec, "external_urls", false);
-    if (!ext) return where(ext.error().message);
-    m.external_urls = *ext;
-
+  for (auto& m : mappings) {
     // Every locale must have every part of the template (a partial translation is a bug).
     for (auto& [locale, parts_by_name] : cat.templates_) {
       if (parts_by_name.contains(m.template_name)) continue;
-      fs::path base = dir / locale / m.template_name;
-      auto subject = ParseFile(base.string() + ".subject");
-      if (!subject) return Fail(subject.error());
-      auto txt = ParseFile(base.string() + ".txt");
-      if (!txt) return Fail(txt.error());
-      auto html = ParseFile(base.string() + ".html");
-      if (!html) return Fail(html.error());
-      Parts parts{std::move(*subject), std::move(*txt), std::move(*html), std::nullopt};
-      if (fs::exists(base.string() + ".sms")) {
-        auto sms = ParseFile(base.string() + ".sms");
-        if (!sms) return Fail(sms.error());
-        parts.sms = std::move(*sms);
-      }
-      parts_by_name.emplace(m.template_name, std::move(parts));
+      const auto& texts = files.at(locale);
+      auto part = [&](std::string_view ext, bool required) -> core::Result<std::optional<Template>> {
+        const std::string name = m.template_name + "." + std::string(ext);
+        auto it = texts.find(name);
+        if (it == texts.end()) {
+          if (!required) return std::optional<Template>{};
+          return Fail(Errc::invalid_argument, fmt::format("{}/{} is missing", locale, name));
+        }
+        auto t = Template::Parse(it->second);
+        if (!t) return Fail(Errc::invalid_argument, fmt::format("{}/{}: {}", locale, name, t.error().message));
+        return std::optional<Template>{std::move(*t)};
+      };
+      TRY(subject, part("subject", true));
+      TRY(txt, part("txt", true));
+      TRY(html, part("html", true));
+      TRY(sms, part("sms", false));
+      parts_by_name.emplace(m.template_name, Parts{std::move(*subject), std::move(*txt), std::move(*html), std::move(sms)});
     }
     if (!m.sms_phone.empty()) {
       for (auto& [locale, parts_by_name] : cat.templates_)
         if (!parts_by_name.at(m.template_name).sms)
-          return where(fmt::format("has an sms rule but {}/{}.sms is missing", locale, m.template_name));
+          return Fail(Errc::invalid_argument, fmt::format("{}: has an sms rule but {}/{}.sms is missing", m.event_type,
+                                                          locale, m.template_name));
     }
-    cat.mappings_.emplace(m.event_type, std::move(m));
+    if (cat.mappings_.contains(m.event_type))
+      return Fail(Errc::invalid_argument, fmt::format("{}: mapped twice", m.event_type));
+    std::string type = m.event_type;
+    cat.mappings_.emplace(std::move(type), std::move(m));
   }
   return cat;
 }

@@ -1,18 +1,17 @@
-// The catalog: which event becomes which message. Loaded once at start-up from a templates
-// directory:
+// The catalog: which event becomes which message. Built once at start-up from the mappings
+// (event type -> template, recipient fields, channels, links) and the template texts of every
+// locale, which adapters/template_files.hpp reads from a templates directory:
 //
-//   templates/mappings.json            event type -> template, recipient fields, channels, links
-//   templates/<locale>/<template>.subject   the subject line (plain text)
-//   templates/<locale>/<template>.txt       the text/plain part
-//   templates/<locale>/<template>.html      the text/html part (every value HTML-escaped)
-//   templates/<locale>/<template>.sms       the SMS body (only for mappings with an sms rule)
+//   <template>.subject   the subject line (plain text)
+//   <template>.txt       the text/plain part
+//   <template>.html      the text/html part (every value HTML-escaped)
+//   <template>.sms       the SMS body (only for mappings with an sms rule)
 //
 // Adding an event is adding a template and a mapping entry; nothing else changes.
-// Immutable after Load: safe to share between threads.
+// Immutable after Create: safe to share between threads.
 #pragma once
 
 #include <boost/json/value.hpp>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -59,11 +58,15 @@ struct Notification {
   std::string html;     // text/html part (email only)
 };
 
+// The template texts of every locale: locale -> file name ("welcome.subject") -> text.
+using TemplateFiles = std::map<std::string, std::map<std::string, std::string>>;
+
 class Catalog {
  public:
-  // Reads and parses mappings.json and every template of every locale directory; any error
-  // (unknown template, missing part, bad syntax) is invalid_argument naming the file.
-  static core::Result<Catalog> Load(const std::filesystem::path& dir, CatalogOptions options);
+  // Parses the templates each mapping names, in every locale; any error (a missing part, bad
+  // syntax, no default locale, an sms rule without .sms texts) is invalid_argument naming the
+  // file ("en/welcome.txt: ...").
+  static core::Result<Catalog> Create(CatalogOptions options, std::vector<Mapping> mappings, const TemplateFiles& files);
 
   const Mapping* Find(std::string_view event_type) const;
   std::vector<std::string> EventTypes() const;

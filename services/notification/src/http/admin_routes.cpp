@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "adapters/delivery_log.hpp"
+#include "app/ports.hpp"
 #include "store/core/clock.hpp"
 
 namespace store::notification {
@@ -67,7 +67,7 @@ core::Result<DeliveryFilter> ParseFilter(const Request& req) {
     // Years are bounded first: core::ParseTimestamp overflows system_clock's nanoseconds past 2262.
     int year = s->size() >= 4 && std::all_of(s->begin(), s->begin() + 4, ::isdigit) ? std::stoi(s->substr(0, 4)) : 0;
     auto at = year >= 1970 && year <= 2200 ? core::ParseTimestamp(*s) : std::nullopt;
-    if (at) f.since = db::ToDbTime(*at);
+    if (at) f.since = *at;
     else errors.push_back({"since", "must be an RFC 3339 date-time between 1970 and 2200"});
   }
   if (auto l = req.Query("limit")) {
@@ -86,12 +86,11 @@ core::Result<DeliveryFilter> ParseFilter(const Request& req) {
 
 }  // namespace
 
-void AddAdminRoutes(http::Router& router, db::Database& db, AdminGuard guard) {
-  router.Get("/v1/notifications/deliveries", [&db, guard](Request& req) -> awaitable<Response> {
+void AddAdminRoutes(http::Router& router, DeliveryLog& log, AdminGuard guard) {
+  router.Get("/v1/notifications/deliveries", [&log, guard](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await guard(req));
     CO_TRY(filter, ParseFilter(req));
-    auto list = [&](db::Connection& c) { return delivery_log::List(c, filter); };
-    CO_TRY(rows, co_await db.Run(list));
+    CO_TRY(rows, co_await log.List(filter));
     json::array items;
     for (const auto& d : rows) items.push_back(Summary(d));
     json::value next = nullptr;
@@ -99,23 +98,14 @@ void AddAdminRoutes(http::Router& router, db::Database& db, AdminGuard guard) {
     co_return Response::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
   });
 
-  router.Get("/v1/notifications/deliveries/{id}", [&db, guard](Request& req) -> awaitable<Response> {
+  router.Get("/v1/notifications/deliveries/{id}", [&log, guard](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await guard(req));
     CO_TRY(id, ParseId(*req.PathParam("id"), "id"));
-    std::optional<Delivery> found;
-    std::vector<Attempt> attempts;
-    auto load = [&](db::Connection& c) -> core::Status {
-      TRY(d, delivery_log::Load(c, id));
-      found = std::move(d);
-      if (!found) return {};
-      TRY(a, delivery_log::Attempts(c, id));
-      attempts = std::move(a);
-      return {};
-    };
-    CO_TRY_STATUS(co_await db.Run(load));
+    CO_TRY(found, co_await log.Find(id));
     if (!found) co_return core::Error::NotFound("no such delivery");
-    json::object body = Summary(*found);
-    body["message"] = json::object{{"subject", found->subject}, {"text", found->text}, {"html", found->html}};
+    const auto& [delivery, attempts] = *found;
+    json::object body = Summary(delivery);
+    body["message"] = json::object{{"subject", delivery.subject}, {"text", delivery.text}, {"html", delivery.html}};
     json::array list;
     for (const auto& a : attempts)
       list.push_back(json::object{{"attempt", a.attempt},
@@ -127,18 +117,11 @@ void AddAdminRoutes(http::Router& router, db::Database& db, AdminGuard guard) {
     co_return Response::Json(200, body);
   });
 
-  router.Post("/v1/notifications/deliveries/{id}/resend", [&db, guard](Request& req) -> awaitable<Response> {
+  router.Post("/v1/notifications/deliveries/{id}/resend", [&log, guard](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await guard(req));
     CO_TRY(id, ParseId(*req.PathParam("id"), "id"));
-    std::optional<Delivery> after;
-    auto resend = [&](db::Connection& c) -> core::Status {
-      TRY_STATUS(delivery_log::Resend(c, id));
-      TRY(d, delivery_log::Load(c, id));
-      after = std::move(d);
-      return {};
-    };
-    CO_TRY_STATUS(co_await db.Run(resend));
-    co_return Response::Json(202, Summary(*after));
+    CO_TRY(after, co_await log.Resend(id));
+    co_return Response::Json(202, Summary(after));
   });
 }
 

@@ -10,13 +10,14 @@
 #include <functional>
 
 #include "store/core/result.hpp"
-#include "store/db/db.hpp"
+#include "app/ports.hpp"
 #include "store/http/router.hpp"
 
 namespace store::notification {
 
 using AdminGuard = std::function<boost::asio::awaitable<core::Status>(http::Request&)>;
 
-void AddAdminRoutes(http::Router& router, db::Database& db, AdminGuard guard);
+// `log` must outlive the router.
+void AddAdminRoutes(http::Router& router, DeliveryLog& log, AdminGuard guard);
 
 }  // namespace store::notification

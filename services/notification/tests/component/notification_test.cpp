@@ -208,6 +208,7 @@ class NotificationTest : public ::testing::Test {
     store::db::Options o = tempdb_.options();
     o.pool_size = 6;
     db_ = std::make_unique<store::db::Database>(o);
+    log_ = std::make_unique<n::MariaDbDeliveryLog>(*db_);
     auto migrated = n::MigrateSchema(*db_);
     ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
     auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
@@ -273,6 +274,12 @@ class NotificationTest : public ::testing::Test {
     EXPECT_TRUE(rows.has_value()) << (rows ? "" : rows.error().message);
     return rows ? *rows : store::db::Rows{};
   }
+  // Records one message of one event, claimed for `lease`, as the consumer does.
+  store::core::Result<std::vector<std::uint64_t>> Record(n::Source source, n::Notification message,
+                                                         std::chrono::milliseconds lease) {
+    n::Recording r{std::move(source), {std::move(message)}};
+    return log_->Record(std::span<const n::Recording>(&r, 1), lease);
+  }
   std::optional<store::db::Row> Delivery(const std::string& recipient) {
     auto rows = Query("SELECT * FROM deliveries WHERE recipient = ? ORDER BY id", recipient);
     if (rows.empty()) return std::nullopt;
@@ -287,6 +294,7 @@ class NotificationTest : public ::testing::Test {
   store::testing::TempDatabase tempdb_{"notif"};
   store::testing::TempTopic topic_{"notif", 3, true};
   std::unique_ptr<store::db::Database> db_;
+  std::unique_ptr<n::MariaDbDeliveryLog> log_;
   std::unique_ptr<store::messaging::Producer> producer_;
   TwilioStandIn twilio_;
   store::metrics::Registry registry_;
@@ -473,11 +481,8 @@ TEST_F(NotificationTest, ARowLeftClaimedByACrashedInstanceIsSentAfterItsLease) {
   // What a process that died between recording and sending leaves behind: a pending row whose
   // lease runs 1.5 s from now, in no one's memory.
   const std::string to = Address("crashed");
-  auto ids = db_->TransactionSync([&](store::db::Connection& c) {
-    n::Source s{topic_.name(), std::string("k"), "{}", store::core::NewUuid(), "user.registered.v1"};
-    return n::delivery_log::Record(c, s, {n::Notification{"welcome", "email", "en", to, "Left behind", "text part", "<p>html part</p>"}},
-                                   1500ms);
-  });
+  auto ids = Record({topic_.name(), std::string("k"), "{}", store::core::NewUuid(), "user.registered.v1"},
+                    {"welcome", "email", "en", to, "Left behind", "text part", "<p>html part</p>"}, 1500ms);
   ASSERT_TRUE(ids.has_value());
   Start(Options());
   std::this_thread::sleep_for(700ms);
@@ -496,10 +501,8 @@ TEST_F(NotificationTest, ARowHandedOverBeforeACrashIsSettledAsSentNotSentAgain) 
   const std::string handed = Address("handed"), stale = Address("stale"), plain = Address("plain");
   std::map<std::string, std::uint64_t> id_of;
   for (const auto& to : {handed, stale, plain}) {
-    auto ids = db_->TransactionSync([&](store::db::Connection& c) {
-      n::Source s{topic_.name(), std::string("k"), "{}", store::core::NewUuid(), "user.registered.v1"};
-      return n::delivery_log::Record(c, s, {n::Notification{"welcome", "email", "en", to, "Subject", "text", "<p>html</p>"}}, 0ms);
-    });
+    auto ids = Record({topic_.name(), std::string("k"), "{}", store::core::NewUuid(), "user.registered.v1"},
+                      {"welcome", "email", "en", to, "Subject", "text", "<p>html</p>"}, 0ms);
     ASSERT_TRUE(ids.has_value() && ids->size() == 1);
     id_of[to] = ids->at(0);
   }
@@ -509,17 +512,24 @@ TEST_F(NotificationTest, ARowHandedOverBeforeACrashIsSettledAsSentNotSentAgain) 
   };
   // `stale` had one attempt recorded (a 451) whose mark was never removed.
   run("UPDATE deliveries SET status = 'retrying', attempts = 1 WHERE id = " + std::to_string(id_of[stale]));
-  run(n::delivery_log::HandOverSql(id_of[handed], 1));
-  run(n::delivery_log::HandOverSql(id_of[stale], 1));
+  // The marks, as a sender writes them right before an SMTP end-of-data mark.
+  auto marked = log_->WithSession([&](n::SendSession& s) -> store::core::Status {
+    for (auto id : {id_of[handed], id_of[stale]}) {
+      TRY_STATUS(s.BeginHandOver(id, 1));
+      TRY_STATUS(s.EndHandOver());
+    }
+    return {};
+  });
+  ASSERT_TRUE(marked.has_value()) << marked.error().message;
 
-  auto claimed = db_->RunSync([&](store::db::Connection& c) { return n::delivery_log::ClaimDue(c, 100, 60s); });
+  auto claimed = log_->ClaimDue(100, 60s);
   ASSERT_TRUE(claimed.has_value());
   std::set<std::uint64_t> got(claimed->begin(), claimed->end());
   EXPECT_FALSE(got.contains(id_of[handed]));  // handed over: settled, never claimed to be sent again
   EXPECT_TRUE(got.contains(id_of[stale]));    // its mark belongs to an attempt already recorded
   EXPECT_TRUE(got.contains(id_of[plain]));
 
-  auto settled = db_->RunSync([&](store::db::Connection& c) { return n::delivery_log::SettleHandedOver(c, 100); });
+  auto settled = log_->SettleHandedOver(100);
   ASSERT_TRUE(settled.has_value()) << settled.error().message;
   EXPECT_EQ(*settled, 1u);
   auto row = *Delivery(handed);
@@ -724,7 +734,7 @@ class AdminApiTest : public NotificationTest {
   }
   void StartServer() {
     http::Router router;
-    n::AddAdminRoutes(router, *db_, [this](http::Request& req) -> awaitable<store::core::Status> {
+    n::AddAdminRoutes(router, *log_, [this](http::Request& req) -> awaitable<store::core::Status> {
       auto admin = co_await authn_->RequireRole(req, "admin");
       if (!admin) co_return std::unexpected(std::move(admin.error()));
       co_return store::core::Status{};
@@ -734,7 +744,9 @@ class AdminApiTest : public NotificationTest {
   // Runs the admin routes (and a later Start) on a database with other options.
   void UseDatabase(const store::db::Options& o) {
     server_.reset();
+    log_.reset();
     db_ = std::make_unique<store::db::Database>(o);
+    log_ = std::make_unique<n::MariaDbDeliveryLog>(*db_);
     StartServer();
   }
   void TearDown() override {
@@ -820,10 +832,8 @@ TEST_F(AdminApiTest, ListsFiltersShowsAndResendsDeliveries) {
 
 TEST_F(AdminApiTest, ResendWhileAnAttemptIsPendingIsAConflict) {
   // No service running: the recorded row stays pending.
-  auto ids = db_->TransactionSync([&](store::db::Connection& c) {
-    n::Source s{"t", std::nullopt, "{}", store::core::NewUuid(), "user.registered.v1"};
-    return n::delivery_log::Record(c, s, {n::Notification{"welcome", "email", "en", Address("p"), "S", "T", "H"}}, 60s);
-  });
+  auto ids = Record({"t", std::nullopt, "{}", store::core::NewUuid(), "user.registered.v1"},
+                    {"welcome", "email", "en", Address("p"), "S", "T", "H"}, 60s);
   ASSERT_TRUE(ids.has_value());
   auto r = Curl("POST", Url("/v1/notifications/deliveries/" + std::to_string(ids->at(0)) + "/resend"), Token({"admin"}));
   EXPECT_EQ(r.status, 409) << r.body;
@@ -892,7 +902,7 @@ TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
   // Serve the ops routes too, as main.cpp does.
   store::metrics::Readiness readiness;
   http::Router router;
-  n::AddAdminRoutes(router, *db_, [this](http::Request& req) -> awaitable<store::core::Status> {
+  n::AddAdminRoutes(router, *log_, [this](http::Request& req) -> awaitable<store::core::Status> {
     auto admin = co_await authn_->RequireRole(req, "admin");
     if (!admin) co_return std::unexpected(std::move(admin.error()));
     co_return store::core::Status{};
@@ -900,10 +910,8 @@ TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
   http::AddOpsRoutes(router, registry_, readiness);
   store::testing::TestServer full(std::move(router));
 
-  auto ids = db_->TransactionSync([&](store::db::Connection& c) {
-    n::Source s{"t", std::nullopt, "{}", store::core::NewUuid(), "user.registered.v1"};
-    return n::delivery_log::Record(c, s, {n::Notification{"welcome", "email", "en", Address("o"), "S", "T", "H"}}, 60s);
-  });
+  auto ids = Record({"t", std::nullopt, "{}", store::core::NewUuid(), "user.registered.v1"},
+                    {"welcome", "email", "en", Address("o"), "S", "T", "H"}, 60s);
   ASSERT_TRUE(ids.has_value());
   const std::string id = std::to_string(ids->at(0));
   const std::string admin = Token({"admin"}), customer = Token({"customer"});

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "adapters/template_files.hpp"
 #include "domain/catalog.hpp"
 
 namespace n = store::notification;
@@ -10,8 +11,8 @@ namespace json = boost::json;
 namespace {
 
 n::Catalog Load() {
-  auto c = n::Catalog::Load(STORE_NOTIFICATION_DIR "/templates",
-                            n::CatalogOptions{"Test & Shop", "https://shop.example/", "en"});
+  auto c = n::LoadCatalog(STORE_NOTIFICATION_DIR "/templates",
+                          n::CatalogOptions{"Test & Shop", "https://shop.example/", "en"});
   EXPECT_TRUE(c.has_value()) << (c ? "" : c.error().message);
   return std::move(*c);
 }
@@ -170,4 +171,66 @@ TEST(Catalog, EveryTemplateRendersWithItsDocumentedFields) {
       EXPECT_NE(out[0].text.find("19.99 EUR"), std::string::npos) << type << ": " << out[0].text;
     }
   }
+}
+
+// ---- the catalog's rules, without files ------------------------------------------------------
+
+namespace {
+
+n::Mapping Welcome(bool sms) {
+  n::Mapping m;
+  m.event_type = "user.registered.v1";
+  m.template_name = "welcome";
+  m.email_fields = {"email"};
+  if (sms) {
+    m.sms_phone = "phone";
+    m.sms_opt_in = "sms_opt_in";
+  }
+  return m;
+}
+
+n::TemplateFiles WelcomeTexts() {
+  return {{"en", {{"welcome.subject", "Hi {{name}}"}, {"welcome.txt", "Hello {{name}}"}, {"welcome.html", "<p>{{name}}</p>"}}},
+          {"de", {{"welcome.subject", "Hallo {{name}}"}, {"welcome.txt", "Hallo {{name}}"}, {"welcome.html", "<p>{{name}}</p>"}}}};
+}
+
+std::string CreateError(std::vector<n::Mapping> mappings, const n::TemplateFiles& files, std::string locale = "en") {
+  auto c = n::Catalog::Create(n::CatalogOptions{"Shop", "https://shop.example", std::move(locale)}, std::move(mappings), files);
+  EXPECT_FALSE(c.has_value());
+  return c ? "" : c.error().message;
+}
+
+}  // namespace
+
+TEST(CatalogRules, EveryLocaleNeedsEveryPartOfAMappedTemplate) {
+  auto files = WelcomeTexts();
+  ASSERT_TRUE(n::Catalog::Create({}, {Welcome(false)}, files).has_value());
+  files["de"].erase("welcome.html");
+  EXPECT_EQ(CreateError({Welcome(false)}, files), "de/welcome.html is missing");
+}
+
+TEST(CatalogRules, ABrokenTemplateIsNamed) {
+  auto files = WelcomeTexts();
+  files["en"]["welcome.txt"] = "Hello {{name";
+  EXPECT_TRUE(CreateError({Welcome(false)}, files).starts_with("en/welcome.txt: ")) << CreateError({Welcome(false)}, files);
+}
+
+TEST(CatalogRules, AnSmsRuleNeedsSmsTextsInEveryLocale) {
+  auto files = WelcomeTexts();
+  files["en"]["welcome.sms"] = "Hi {{name}}";
+  EXPECT_EQ(CreateError({Welcome(true)}, files), "user.registered.v1: has an sms rule but de/welcome.sms is missing");
+  files["de"]["welcome.sms"] = "Hallo {{name}}";
+  auto c = n::Catalog::Create({}, {Welcome(true)}, files);
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  auto built = c->Build(*c->Find("user.registered.v1"),
+                        json::parse(R"({"email": "a@example.com", "name": "Ann", "locale": "de", "phone": "+4915112345678", "sms_opt_in": true})"));
+  ASSERT_TRUE(built.has_value()) << built.error().message;
+  ASSERT_EQ(built->size(), 2u);
+  EXPECT_EQ(built->at(0).subject, "Hallo Ann");
+  EXPECT_EQ(built->at(1).text, "Hallo Ann");
+}
+
+TEST(CatalogRules, TheDefaultLocaleMustExistAndAnEventIsMappedOnce) {
+  EXPECT_EQ(CreateError({Welcome(false)}, WelcomeTexts(), "fr"), "no templates for the default locale 'fr'");
+  EXPECT_EQ(CreateError({Welcome(false), Welcome(false)}, WelcomeTexts()), "user.registered.v1: mapped twice");
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <stdexcept>
 
 namespace store::user {
@@ -67,13 +66,12 @@ bool ValidCountry(std::string_view country) {
 PasswordPolicy::PasswordPolicy(std::size_t min_chars, std::size_t max_chars, std::unordered_set<std::string> common)
     : min_chars_(min_chars), max_chars_(max_chars), common_(std::move(common)) {}
 
-std::unordered_set<std::string> PasswordPolicy::LoadList(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read the common-password list " + path);
+std::unordered_set<std::string> PasswordPolicy::ParseList(std::string_view text) {
   std::unordered_set<std::string> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (!text.empty()) {
+    std::string_view line = text.substr(0, text.find('\n'));
+    text.remove_prefix(std::min(text.size(), line.size() + 1));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line[0] == '#') continue;
     out.insert(Lower(line));
   }

@@ -31,8 +31,9 @@ class PasswordPolicy {
  public:
   // common: lower-case passwords refused whatever their length.
   PasswordPolicy(std::size_t min_chars, std::size_t max_chars, std::unordered_set<std::string> common);
-  // Reads one password per line (blank lines and '#' comments skipped); throws on an unreadable file.
-  static std::unordered_set<std::string> LoadList(const std::string& path);
+  // One password per line (blank lines and '#' comments skipped), lower-cased. The file is read
+  // by adapters/password_list.hpp.
+  static std::unordered_set<std::string> ParseList(std::string_view text);
   // nullopt when acceptable; otherwise why not (for a field error on `field`).
   std::optional<core::FieldError> Check(std::string_view password, std::string_view email,
                                         std::string field = "password") const;

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "adapters/password_list.hpp"
 #include "app/social_login.hpp"
 #include "domain/rules.hpp"
 #include "domain/secrets.hpp"
@@ -40,10 +41,16 @@ TEST(Text, CountsCodePointsAndRefusesControlCharacters) {
 
 class Policy : public ::testing::Test {
  protected:
-  PasswordPolicy policy{8, 1024, PasswordPolicy::LoadList(std::string(STORE_USER_SOURCE_DIR) + "/data/common-passwords.txt")};
+  PasswordPolicy policy{8, 1024, ReadCommonPasswords(std::string(STORE_USER_SOURCE_DIR) + "/data/common-passwords.txt")};
 };
 
 TEST_F(Policy, ShipsAtLeastTenThousandCommonPasswords) { EXPECT_GE(policy.common_size(), 10000u); }
+
+TEST(PasswordList, SkipsCommentsAndBlankLinesAndLowerCases) {
+  auto list = PasswordPolicy::ParseList("# a comment\r\nHunter2\r\n\nqwerty\nlast-without-newline");
+  EXPECT_EQ(list, (std::unordered_set<std::string>{"hunter2", "qwerty", "last-without-newline"}));
+  EXPECT_TRUE(PasswordPolicy::ParseList("").empty());
+}
 
 TEST_F(Policy, RefusesShortCommonAndEmailPasswords) {
   EXPECT_TRUE(policy.Check("short7!", "").has_value());

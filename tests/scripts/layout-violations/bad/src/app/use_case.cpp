@@ -1,0 +1,2 @@
+#include "adapters/mariadb_store.hpp"
+#include "domain/rule.hpp"

@@ -1,0 +1,3 @@
+#include <fstream>
+#include "app/ports.hpp"
+#include "store/db/db.hpp"

@@ -1,0 +1,2 @@
+#include "adapters/redis_cache.hpp"
+#include "app/use_case.hpp"
