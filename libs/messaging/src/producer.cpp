@@ -113,6 +113,20 @@ core::Result<std::unique_ptr<Producer>> Producer::Create(const KafkaConfig& conf
 }
 
 Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Status Producer::LoadMetadata(const std::vector<std::string>& topics, std::chrono::milliseconds timeout) {
+  for (const auto& name : topics) {
+    std::string err;
+    std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(impl_->producer.get(), name, nullptr, err));
+    if (!topic) return Fail(Errc::invalid_argument, fmt::format("kafka topic {}: {}", name, err));
+    RdKafka::Metadata* md = nullptr;
+    auto rc = impl_->producer->metadata(false, topic.get(), &md, static_cast<int>(timeout.count()));
+    std::unique_ptr<RdKafka::Metadata> owned(md);
+    if (rc != RdKafka::ERR_NO_ERROR)
+      return Fail(detail::ErrcOf(rc), fmt::format("kafka metadata of {}: {}", name, RdKafka::err2str(rc)));
+  }
+  return {};
+}
 Producer::~Producer() = default;
 
 Status Producer::Produce(const OutgoingMessage& message) {

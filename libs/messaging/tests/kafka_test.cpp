@@ -119,6 +119,22 @@ TEST(Producer, ReportsAFailureInsteadOfSuccessWhenNoBrokerAnswers) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
 }
 
+TEST(Producer, LoadsTopicMetadataOrSaysTheBrokerIsAway) {
+  TempTopic topic("metadata");
+  auto producer = MakeProducer();
+  ASSERT_TRUE(producer->LoadMetadata({topic.name()}, 10s));
+  ASSERT_TRUE(producer->Produce(OutgoingMessage{topic.name(), "k", "{}", {}}));
+  EXPECT_EQ(ReadAll(topic.name()).size(), 1u);
+
+  auto config = KafkaTestConfig();
+  config.bootstrap = "127.0.0.1:1";  // nothing listens there
+  auto away = Producer::Create(config);
+  ASSERT_TRUE(away);
+  auto loaded = (*away)->LoadMetadata({topic.name()}, 1500ms);
+  ASSERT_FALSE(loaded);
+  EXPECT_TRUE(store::core::IsTransient(loaded.error().code)) << loaded.error().message;
+}
+
 TEST(Producer, ProduceAsyncResumesTheCoroutineWithTheAcknowledgement) {
   TempTopic topic("async");
   auto producer = MakeProducer();

@@ -78,7 +78,10 @@ Service::Service(ServiceOptions options, db::Database& db, metrics::Registry* re
   if (options_.sms.enabled) sms = [twilio = options_.sms] { return std::make_unique<TwilioSmsSender>(twilio); };
   dispatcher_ = std::make_unique<Dispatcher>(log_, options_.dispatcher, std::move(email), std::move(sms),
                                              dlq_producer_.get(), registry);
-  notifier_ = std::make_unique<Notifier>(catalog_, log_, *dispatcher_, options_.sms.enabled, options_.dispatcher.lease);
+  notifier_ = std::make_unique<Notifier>(
+      catalog_, log_, *dispatcher_, options_.sms.enabled, options_.dispatcher.lease,
+      registry ? &registry->GetCounter("notification_recorded_total", "Deliveries recorded in the delivery log from events")
+               : nullptr);
 
   messaging::RunnerOptions ro;
   ro.instances = options_.consumer_instances;

@@ -63,9 +63,9 @@ struct HandOverMark {
 
 core::Status Finish(db::Connection& c, std::span<const Finished> done);
 
-// Inserts the rows of one event; returns the ids inserted now. Inside a transaction.
+// Inserts the rows of one event; appends those inserted now to `rows`. Inside a transaction.
 core::Status Record(db::Connection& c, const Source& s, const std::vector<Notification>& notifications,
-                    std::chrono::milliseconds lease, std::vector<std::uint64_t>& ids) {
+                    std::chrono::milliseconds lease, std::vector<Delivery>& rows) {
   for (const auto& n : notifications) {
     auto r = c.Execute(
         "INSERT INTO deliveries (event_id, event_type, template, channel, locale, recipient, subject, body_text, "
@@ -77,7 +77,22 @@ core::Status Record(db::Connection& c, const Source& s, const std::vector<Notifi
       if (r.error().code == Errc::conflict) continue;  // a redelivery: the row is the idempotency record
       return std::unexpected(std::move(r.error()));
     }
-    ids.push_back(r->last_insert_id);
+    Delivery d;
+    d.id = r->last_insert_id;
+    d.event_id = s.event_id;
+    d.event_type = s.event_type;
+    d.template_name = n.template_name;
+    d.channel = n.channel;
+    d.locale = n.locale;
+    d.recipient = n.recipient;
+    d.subject = n.subject;
+    d.text = n.text;
+    d.html = n.html;
+    d.status = "pending";
+    d.source_topic = s.topic;
+    d.source_key = s.key;
+    d.source_value = s.value;
+    rows.push_back(std::move(d));
   }
   return {};
 }
@@ -389,12 +404,12 @@ class MariaDbSendSession final : public SendSession {
 
 }  // namespace
 
-core::Result<std::vector<std::uint64_t>> MariaDbDeliveryLog::Record(std::span<const Recording> events,
-                                                                    std::chrono::milliseconds lease) {
-  return db_.TransactionSync([&](db::Connection& c) -> core::Result<std::vector<std::uint64_t>> {
-    std::vector<std::uint64_t> ids;
-    for (const auto& e : events) TRY_STATUS(notification::Record(c, e.source, e.notifications, lease, ids));
-    return ids;
+core::Result<std::vector<Delivery>> MariaDbDeliveryLog::Record(std::span<const Recording> events,
+                                                               std::chrono::milliseconds lease) {
+  return db_.TransactionSync([&](db::Connection& c) -> core::Result<std::vector<Delivery>> {
+    std::vector<Delivery> rows;
+    for (const auto& e : events) TRY_STATUS(notification::Record(c, e.source, e.notifications, lease, rows));
+    return rows;
   });
 }
 

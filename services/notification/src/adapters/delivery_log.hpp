@@ -15,8 +15,8 @@ class MariaDbDeliveryLog final : public DeliveryLog {
  public:
   explicit MariaDbDeliveryLog(db::Database& db) : db_(db) {}
 
-  core::Result<std::vector<std::uint64_t>> Record(std::span<const Recording> events,
-                                                  std::chrono::milliseconds lease) override;
+  core::Result<std::vector<Delivery>> Record(std::span<const Recording> events,
+                                             std::chrono::milliseconds lease) override;
   core::Status RecordUndeliverable(const Source& source, const std::string& template_name,
                                    const std::string& error) override;
   core::Status WithSession(const std::function<core::Status(SendSession&)>& work) override;

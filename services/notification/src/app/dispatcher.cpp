@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "store/log/log.hpp"
 #include "store/messaging/message.hpp"
 
@@ -55,6 +58,7 @@ void Dispatcher::Stop() {
   {
     std::lock_guard lock(mu_);
     left.swap(queue_);
+    recorded_.clear();
     owned_.clear();
     again_.clear();
   }
@@ -66,18 +70,29 @@ void Dispatcher::Stop() {
 
 void Dispatcher::Enqueue(std::span<const std::uint64_t> ids) {
   std::unique_lock lock(mu_);
-  for (std::uint64_t id : ids) {
-    space_cv_.wait(lock, [&] { return stopping_ || queue_.size() < options_.queue_limit; });
-    if (stopping_) return;
-    if (!owned_.insert(id).second) {
-      // Queued or in a worker's hands: if a worker has it, its outcome may have committed just
-      // now (a retry due again); dropping it would leave it claimed until its lease ran out.
-      again_.insert(id);
-      continue;
-    }
-    queue_.push_back(id);
-    work_cv_.notify_one();
+  for (std::uint64_t id : ids)
+    if (!EnqueueLocked(lock, id, nullptr)) return;
+}
+
+void Dispatcher::Enqueue(std::vector<Delivery> recorded) {
+  std::unique_lock lock(mu_);
+  for (Delivery& d : recorded)
+    if (!EnqueueLocked(lock, d.id, &d)) return;
+}
+
+bool Dispatcher::EnqueueLocked(std::unique_lock<std::mutex>& lock, std::uint64_t id, Delivery* recorded) {
+  space_cv_.wait(lock, [&] { return stopping_ || queue_.size() < options_.queue_limit; });
+  if (stopping_) return false;
+  if (!owned_.insert(id).second) {
+    // Queued or in a worker's hands: if a worker has it, its outcome may have committed just
+    // now (a retry due again); dropping it would leave it claimed until its lease ran out.
+    again_.insert(id);
+    return true;
   }
+  if (recorded) recorded_.emplace(id, std::move(*recorded));
+  queue_.push_back(id);
+  work_cv_.notify_one();
+  return true;
 }
 
 std::size_t Dispatcher::QueueSize() const {
@@ -90,6 +105,7 @@ void Dispatcher::WorkerLoop() {
   std::unique_ptr<SmsSender> sms = sms_factory_ ? sms_factory_() : nullptr;
   for (;;) {
     std::vector<std::uint64_t> ids;
+    std::vector<Delivery> recorded;
     {
       std::unique_lock lock(mu_);
       work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -98,11 +114,12 @@ void Dispatcher::WorkerLoop() {
         ids.push_back(queue_.front());
         queue_.pop_front();
         again_.erase(ids.back());  // taken now: its row is read after this
+        if (auto row = recorded_.extract(ids.back())) recorded.push_back(std::move(row.mapped()));
       }
       space_cv_.notify_all();
     }
     try {
-      Process(ids, *email, sms.get());
+      Process(ids, std::move(recorded), *email, sms.get());
     } catch (const std::exception& e) {
       log::Error("delivery attempts threw", {{"first_delivery_id", ids.front()}, {"error", e.what()}});
     }
@@ -142,13 +159,20 @@ void Dispatcher::PollLoop() {
   }
 }
 
-void Dispatcher::Process(const std::vector<std::uint64_t>& ids, EmailSender& email, SmsSender* sms) {
+void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Delivery> rows, EmailSender& email,
+                         SmsSender* sms) {
   std::vector<Finished> done;
-  // One session (connection) for the group: its rows are loaded at once, each message's
-  // hand-over point is pipelined on it, and the outcomes are recorded in one transaction.
+  // One session (connection) for the group: the rows not in hand are loaded at once, each
+  // message's hand-over point is pipelined on it, and the outcomes are recorded in one transaction.
   auto recorded = log_.WithSession([&](SendSession& session) -> core::Status {
-    TRY(loaded, session.Load(ids));
-    for (Delivery& d : loaded) {
+    if (rows.size() < ids.size()) {
+      std::vector<std::uint64_t> missing;
+      for (std::uint64_t id : ids)
+        if (std::none_of(rows.begin(), rows.end(), [&](const Delivery& d) { return d.id == id; })) missing.push_back(id);
+      TRY(loaded, session.Load(missing));
+      std::move(loaded.begin(), loaded.end(), std::back_inserter(rows));
+    }
+    for (Delivery& d : rows) {
       if (d.status != "pending" && d.status != "retrying") continue;  // done meanwhile (another instance)
       if (d.handed_over_at) continue;  // an earlier attempt may have been accepted: the poller settles it
       Finished a{std::move(d), 0, std::chrono::system_clock::now(), Outcome::sent, {}, std::chrono::milliseconds(0)};

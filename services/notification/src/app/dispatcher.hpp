@@ -1,11 +1,13 @@
 // Dispatcher: the sender workers and the retry scheduler.
 //
 // Rows of the delivery log are the work items. The consumer records them claimed (their
-// next_attempt_at is a lease) and hands their ids to Enqueue; a poller claims rows that are due
-// (retries whose backoff has passed, re-sends, rows whose lease expired after a crash) with
-// SELECT ... FOR UPDATE SKIP LOCKED and enqueues them too. `workers` threads each own one
-// EmailSender (an SMTP connection kept open) and one SmsSender and, per id:
-//   take up to send_group queued ids -> load their rows (one query) -> send them one after the
+// next_attempt_at is a lease) and hands the recorded rows to Enqueue (sent as they are: nobody
+// else can have touched a row this process just inserted and holds the lease of); a poller
+// claims rows that are due (retries whose backoff has passed, re-sends, rows whose lease expired
+// after a crash) with SELECT ... FOR UPDATE SKIP LOCKED and enqueues their ids (loaded when
+// taken). `workers` threads each own one EmailSender (an SMTP connection kept open) and one
+// SmsSender and:
+//   take up to send_group queued rows -> load those known by id only (one query) -> send them one after the
 //   other (outside any transaction; right before each SMTP end-of-data mark the attempt's
 //   hand-over point is written, see SendSession in ports.hpp) -> ONE transaction for the group:
 //   attempt rows + new statuses + notification.sent.v1 / notification.failed.v1 in the outbox.
@@ -24,6 +26,7 @@
 #include <mutex>
 #include <span>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -60,14 +63,21 @@ class Dispatcher {
   // Stops the threads after the attempts in hand; ids still queued are made due at once
   // (their lease released) so the next start sends them without waiting for the lease.
   void Stop();
-  // Queues claimed ids; blocks while the queue is full (returns early when stopping).
+  // Queues claimed rows by id (the worker loads them); blocks while the queue is full (returns
+  // early when stopping).
   void Enqueue(std::span<const std::uint64_t> ids);
+  // Queues rows just recorded (as DeliveryLog::Record returned them); the worker sends them
+  // without loading them again. Blocks like the other.
+  void Enqueue(std::vector<Delivery> recorded);
   std::size_t QueueSize() const;
 
  private:
   void WorkerLoop();
   void PollLoop();
-  void Process(const std::vector<std::uint64_t>& ids, EmailSender& email, SmsSender* sms);
+  // ids: the group; recorded: those of them Enqueue got as rows.
+  void Process(const std::vector<std::uint64_t>& ids, std::vector<Delivery> recorded, EmailSender& email, SmsSender* sms);
+  // False when stopping.
+  bool EnqueueLocked(std::unique_lock<std::mutex>& lock, std::uint64_t id, Delivery* recorded);
   void DeadLetter(const Delivery& d, const std::string& reason);
 
   DeliveryLog& log_;
@@ -83,6 +93,7 @@ class Dispatcher {
   mutable std::mutex mu_;
   std::condition_variable work_cv_, space_cv_, poll_cv_;
   std::deque<std::uint64_t> queue_;
+  std::unordered_map<std::uint64_t, Delivery> recorded_;  // queued rows Enqueue got whole
   std::unordered_set<std::uint64_t> owned_;  // queued or being sent by this process
   // Owned ids enqueued again meanwhile (the poller claimed a row whose outcome just committed,
   // e.g. a retry that fell due): queued again as soon as their worker lets go of them.

@@ -20,13 +20,14 @@ core::Status Notifier::HandleBatch(std::span<const messaging::Message> batch) {
       if (n.channel != kSms || sms_enabled_) item.notifications.push_back(std::move(n));
     items.push_back(std::move(item));
   }
-  TRY(ids, log_.Record(items, lease_));
+  TRY(rows, log_.Record(items, lease_));
   std::size_t wanted = 0;
   for (const auto& item : items) wanted += item.notifications.size();
-  if (ids.size() < wanted)
+  if (rows.size() < wanted)
     log::Info("batch held already handled events (redelivery)",
-              {{"events", static_cast<std::int64_t>(items.size())}, {"new_rows", static_cast<std::int64_t>(ids.size())}});
-  dispatcher_.Enqueue(ids);
+              {{"events", static_cast<std::int64_t>(items.size())}, {"new_rows", static_cast<std::int64_t>(rows.size())}});
+  if (recorded_) recorded_->Inc(rows.size());
+  dispatcher_.Enqueue(std::move(rows));
   return {};
 }
 
@@ -44,13 +45,14 @@ core::Status Notifier::Handle(const messaging::Message& message, const messaging
   Recording item{std::move(source), {}};
   for (auto& n : *built)
     if (n.channel != kSms || sms_enabled_) item.notifications.push_back(std::move(n));
-  TRY(ids, log_.Record(std::span<const Recording>(&item, 1), lease_));
-  if (ids.empty()) {
+  TRY(rows, log_.Record(std::span<const Recording>(&item, 1), lease_));
+  if (rows.empty()) {
     log::Info("event already handled (redelivery)", {{"event_id", event.event_id}, {"type", event.type}},
               nullptr);
     return {};
   }
-  dispatcher_.Enqueue(ids);
+  if (recorded_) recorded_->Inc(rows.size());
+  dispatcher_.Enqueue(std::move(rows));
   return {};
 }
 

@@ -20,14 +20,16 @@
 #include "domain/catalog.hpp"
 #include "app/ports.hpp"
 #include "store/messaging/consumer.hpp"
+#include "store/metrics/metrics.hpp"
 
 namespace store::notification {
 
 class Notifier {
  public:
+  // recorded (optional): counts the delivery rows recorded (notification_recorded_total).
   Notifier(const Catalog& catalog, DeliveryLog& log, Dispatcher& dispatcher, bool sms_enabled,
-           std::chrono::milliseconds lease)
-      : catalog_(catalog), log_(log), dispatcher_(dispatcher), sms_enabled_(sms_enabled), lease_(lease) {}
+           std::chrono::milliseconds lease, metrics::Counter* recorded = nullptr)
+      : catalog_(catalog), log_(log), dispatcher_(dispatcher), sms_enabled_(sms_enabled), lease_(lease), recorded_(recorded) {}
 
   core::Status HandleBatch(std::span<const messaging::Message> batch);
   core::Status Handle(const messaging::Message& message, const messaging::Event& event);
@@ -38,6 +40,7 @@ class Notifier {
   Dispatcher& dispatcher_;
   bool sms_enabled_;
   std::chrono::milliseconds lease_;
+  metrics::Counter* recorded_;
 };
 
 }  // namespace store::notification

@@ -120,10 +120,11 @@ class DeliveryLog {
 
   // --- the consumer (plain threads)
   // Records every event's messages in ONE transaction, each a pending row claimed for `lease` by
-  // the caller (the consumer hands the ids to the sender workers). A row already present (a
-  // redelivered event) is left alone. Returns the ids inserted now.
-  virtual core::Result<std::vector<std::uint64_t>> Record(std::span<const Recording> events,
-                                                          std::chrono::milliseconds lease) = 0;
+  // the caller (the consumer hands them to the sender workers). A row already present (a
+  // redelivered event) is left alone. Returns the rows inserted now, as recorded (pending, no
+  // attempt yet; the times are not filled in).
+  virtual core::Result<std::vector<Delivery>> Record(std::span<const Recording> events,
+                                                     std::chrono::milliseconds lease) = 0;
   // Records an event that can never be delivered (bad data) as a failed row, unless present.
   virtual core::Status RecordUndeliverable(const Source& source, const std::string& template_name,
                                            const std::string& error) = 0;

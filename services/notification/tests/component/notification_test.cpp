@@ -275,8 +275,8 @@ class NotificationTest : public ::testing::Test {
     return rows ? *rows : store::db::Rows{};
   }
   // Records one message of one event, claimed for `lease`, as the consumer does.
-  store::core::Result<std::vector<std::uint64_t>> Record(n::Source source, n::Notification message,
-                                                         std::chrono::milliseconds lease) {
+  store::core::Result<std::vector<n::Delivery>> Record(n::Source source, n::Notification message,
+                                                      std::chrono::milliseconds lease) {
     n::Recording r{std::move(source), {std::move(message)}};
     return log_->Record(std::span<const n::Recording>(&r, 1), lease);
   }
@@ -504,7 +504,7 @@ TEST_F(NotificationTest, ARowHandedOverBeforeACrashIsSettledAsSentNotSentAgain) 
     auto ids = Record({topic_.name(), std::string("k"), "{}", store::core::NewUuid(), "user.registered.v1"},
                       {"welcome", "email", "en", to, "Subject", "text", "<p>html</p>"}, 0ms);
     ASSERT_TRUE(ids.has_value() && ids->size() == 1);
-    id_of[to] = ids->at(0);
+    id_of[to] = ids->at(0).id;
   }
   auto run = [&](const std::string& sql) {
     auto r = db_->RunSync([&](store::db::Connection& c) { return c.Execute(sql); });
@@ -835,7 +835,7 @@ TEST_F(AdminApiTest, ResendWhileAnAttemptIsPendingIsAConflict) {
   auto ids = Record({"t", std::nullopt, "{}", store::core::NewUuid(), "user.registered.v1"},
                     {"welcome", "email", "en", Address("p"), "S", "T", "H"}, 60s);
   ASSERT_TRUE(ids.has_value());
-  auto r = Curl("POST", Url("/v1/notifications/deliveries/" + std::to_string(ids->at(0)) + "/resend"), Token({"admin"}));
+  auto r = Curl("POST", Url("/v1/notifications/deliveries/" + std::to_string(ids->at(0).id) + "/resend"), Token({"admin"}));
   EXPECT_EQ(r.status, 409) << r.body;
 }
 
@@ -913,7 +913,7 @@ TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
   auto ids = Record({"t", std::nullopt, "{}", store::core::NewUuid(), "user.registered.v1"},
                     {"welcome", "email", "en", Address("o"), "S", "T", "H"}, 60s);
   ASSERT_TRUE(ids.has_value());
-  const std::string id = std::to_string(ids->at(0));
+  const std::string id = std::to_string(ids->at(0).id);
   const std::string admin = Token({"admin"}), customer = Token({"customer"});
   const std::vector<std::string> all_methods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
   for (const auto& [p, methods] : spec) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -38,8 +39,8 @@ class FakeLog final : public n::DeliveryLog {
   explicit FakeLog(Journal& j) : j_(j) {}
   std::map<std::uint64_t, n::Delivery> rows;
 
-  store::core::Result<std::vector<std::uint64_t>> Record(std::span<const n::Recording>, std::chrono::milliseconds) override {
-    return std::vector<std::uint64_t>{};
+  store::core::Result<std::vector<n::Delivery>> Record(std::span<const n::Recording>, std::chrono::milliseconds) override {
+    return std::vector<n::Delivery>{};
   }
   store::core::Status RecordUndeliverable(const n::Source&, const std::string&, const std::string&) override { return {}; }
   store::core::Status WithSession(const std::function<store::core::Status(n::SendSession&)>& work) override {
@@ -65,6 +66,9 @@ class FakeLog final : public n::DeliveryLog {
    public:
     explicit Session(FakeLog& log) : log_(log) {}
     store::core::Result<std::vector<n::Delivery>> Load(const std::vector<std::uint64_t>& ids) override {
+      std::string line = "load";
+      for (auto id : ids) line += " " + std::to_string(id);
+      log_.j_.Add(line);
       std::vector<n::Delivery> out;
       for (auto id : ids)
         if (auto it = log_.rows.find(id); it != log_.rows.end()) out.push_back(it->second);
@@ -125,14 +129,17 @@ struct Senders {
   FakeLog log{journal};
   std::map<std::string, Errc> failures;
 
-  // Queues `ids` before the one worker starts, so it takes them as one group.
-  void Send(const std::vector<std::uint64_t>& ids, std::size_t expect_finished, n::RetryPolicy retry = {}) {
+  // Queues `ids` (claimed rows, loaded by the worker) and `recorded` (rows as the consumer
+  // recorded them) before the one worker starts, so it takes them as one group.
+  void Send(const std::vector<std::uint64_t>& ids, std::size_t expect_finished, n::RetryPolicy retry = {},
+            std::vector<n::Delivery> recorded = {}) {
     n::DispatcherOptions o;
     o.workers = 1;
     o.poll_interval = 1h;
     o.retry = retry;
     n::Dispatcher d(log, o, [this] { return std::make_unique<FakeEmail>(journal, failures); }, {}, nullptr, nullptr);
     d.Enqueue(ids);
+    d.Enqueue(std::move(recorded));
     d.Start();
     ASSERT_TRUE(journal.WaitFinished(expect_finished));
     d.Stop();
@@ -145,12 +152,28 @@ TEST(Dispatcher, MarksEachHandOverRightBeforeItsEndOfDataAndRecordsTheGroupOnce)
   Senders run;
   run.log.rows = {{1, Row(1, "a@x.test")}, {2, Row(2, "b@x.test", "retrying", 2)}};
   run.Send({1, 2}, 2);
-  std::vector<std::string> want = {"data a@x.test", "mark 1/1", "end-of-data a@x.test", "mark answered",
+  std::vector<std::string> want = {"load 1 2", "data a@x.test", "mark 1/1", "end-of-data a@x.test", "mark answered",
                                    "data b@x.test", "mark 2/3", "end-of-data b@x.test", "mark answered", "finish 2"};
   EXPECT_EQ(run.journal.lines, want);
   ASSERT_EQ(run.journal.finished.size(), 2u);
   EXPECT_EQ(run.journal.finished[0].outcome, n::Outcome::sent);
   EXPECT_EQ(run.journal.finished[1].attempt, 3);
+}
+
+TEST(Dispatcher, SendsRecordedRowsAsTheyAreAndLoadsOnlyClaimedOnes) {
+  Senders run;
+  run.log.rows = {{7, Row(7, "claimed@x.test", "retrying", 1)}};
+  run.Send({7}, 3, {}, {Row(8, "fresh-a@x.test"), Row(9, "fresh-b@x.test")});
+  ASSERT_FALSE(run.journal.lines.empty());
+  EXPECT_EQ(run.journal.lines.front(), "load 7");  // 8 and 9 are not in the log's rows: never loaded
+  std::vector<std::uint64_t> sent;
+  for (const auto& f : run.journal.finished) {
+    EXPECT_EQ(f.outcome, n::Outcome::sent);
+    sent.push_back(f.d.id);
+  }
+  std::sort(sent.begin(), sent.end());
+  EXPECT_EQ(sent, (std::vector<std::uint64_t>{7, 8, 9}));
+  EXPECT_EQ(run.journal.finishes, 1);
 }
 
 TEST(Dispatcher, SkipsRowsDoneMeanwhileOrHandedOverByAnEarlierAttempt) {

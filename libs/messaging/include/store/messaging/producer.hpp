@@ -44,6 +44,13 @@ class Producer {
   // Produce() on a BlockingPool thread, so a coroutine on an I/O thread never blocks.
   boost::asio::awaitable<core::Status> ProduceAsync(core::BlockingPool& pool, OutgoingMessage message);
 
+  // Loads the partition metadata of `topics` now. A producer that does not know a topic yet holds
+  // its first records until the metadata arrives and its next once-a-second topic scan assigns
+  // them partitions (up to ~1 s); after this they are partitioned and sent at once. For
+  // producers that start in front of a burst (a benchmark's load, a just-started relay).
+  // unavailable/timeout when the broker does not answer within `timeout`.
+  core::Status LoadMetadata(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
+
   // Waits until nothing is in flight; timeout if records are still pending after `timeout`.
   core::Status Flush(std::chrono::milliseconds timeout);
 
