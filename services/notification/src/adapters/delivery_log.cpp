@@ -63,36 +63,119 @@ struct HandOverMark {
 
 core::Status Finish(db::Connection& c, std::span<const Finished> done);
 
-// Inserts the rows of one event; appends those inserted now to `rows`. Inside a transaction.
-core::Status Record(db::Connection& c, const Source& s, const std::vector<Notification>& notifications,
-                    std::chrono::milliseconds lease, std::vector<Delivery>& rows) {
-  for (const auto& n : notifications) {
-    auto r = c.Execute(
-        "INSERT INTO deliveries (event_id, event_type, template, channel, locale, recipient, subject, body_text, "
-        "body_html, status, attempts, next_attempt_at, created_at, updated_at, source_topic, source_key, source_value) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NOW(3) + INTERVAL ? MICROSECOND, NOW(3), NOW(3), ?, ?, ?)",
-        s.event_id, s.event_type, n.template_name, n.channel, n.locale, n.recipient, n.subject, n.text, n.html,
-        Micros(lease), s.topic, s.key, s.value);
+// One message of an event, to record.
+struct NewRow {
+  const Source* source;
+  const Notification* n;
+};
+
+Delivery Recorded(std::uint64_t id, const NewRow& r) {
+  Delivery d;
+  d.id = id;
+  d.event_id = r.source->event_id;
+  d.event_type = r.source->event_type;
+  d.template_name = r.n->template_name;
+  d.channel = r.n->channel;
+  d.locale = r.n->locale;
+  d.recipient = r.n->recipient;
+  d.subject = r.n->subject;
+  d.text = r.n->text;
+  d.html = r.n->html;
+  d.status = "pending";
+  d.source_topic = r.source->topic;
+  d.source_key = r.source->key;
+  d.source_value = r.source->value;
+  return d;
+}
+
+constexpr std::string_view kInsertColumns =
+    "INSERT INTO deliveries (event_id, event_type, template, channel, locale, recipient, subject, body_text, "
+    "body_html, status, attempts, next_attempt_at, created_at, updated_at, source_topic, source_key, source_value) VALUES ";
+constexpr std::string_view kInsertValues =
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NOW(3) + INTERVAL ? MICROSECOND, NOW(3), NOW(3), ?, ?, ?)";
+
+void AddInsertParams(std::vector<db::Param>& params, const NewRow& r, const std::int64_t& lease_us) {
+  const Source& s = *r.source;
+  const Notification& n = *r.n;
+  for (db::Param p : {db::Param(s.event_id), db::Param(s.event_type), db::Param(n.template_name), db::Param(n.channel),
+                      db::Param(n.locale), db::Param(n.recipient), db::Param(n.subject), db::Param(n.text),
+                      db::Param(n.html), db::Param(lease_us), db::Param(s.topic), db::Param(s.key), db::Param(s.value)})
+    params.push_back(p);
+}
+
+// Inserts `rows` one by one; a row already present (a redelivered event: the row is the
+// idempotency record) is skipped. Appends those inserted now to `out`.
+core::Status InsertOneByOne(db::Connection& c, std::span<const NewRow> rows, std::int64_t lease_us,
+                            std::vector<Delivery>& out) {
+  static const std::string sql = fmt::format("{}{}", kInsertColumns, kInsertValues);
+  for (const auto& row : rows) {
+    std::vector<db::Param> params;
+    AddInsertParams(params, row, lease_us);
+    auto r = c.ExecuteParams(sql, params);
     if (!r) {
-      if (r.error().code == Errc::conflict) continue;  // a redelivery: the row is the idempotency record
+      if (r.error().code == Errc::conflict) continue;
       return std::unexpected(std::move(r.error()));
     }
-    Delivery d;
-    d.id = r->last_insert_id;
-    d.event_id = s.event_id;
-    d.event_type = s.event_type;
-    d.template_name = n.template_name;
-    d.channel = n.channel;
-    d.locale = n.locale;
-    d.recipient = n.recipient;
-    d.subject = n.subject;
-    d.text = n.text;
-    d.html = n.html;
-    d.status = "pending";
-    d.source_topic = s.topic;
-    d.source_key = s.key;
-    d.source_value = s.value;
-    rows.push_back(std::move(d));
+    out.push_back(Recorded(r->last_insert_id, row));
+  }
+  return {};
+}
+
+// Inserts `rows` with one statement and reads their ids back with another; when one of them is
+// already present the statement fails as a whole and they go one by one. Inside a transaction.
+core::Status InsertMany(db::Connection& c, std::span<const NewRow> rows, std::int64_t lease_us, std::vector<Delivery>& out) {
+  if (rows.size() == 1) return InsertOneByOne(c, rows, lease_us, out);
+  std::string sql(kInsertColumns);
+  std::vector<db::Param> params;
+  params.reserve(rows.size() * 13);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i) sql += ", ";
+    sql += kInsertValues;
+    AddInsertParams(params, rows[i], lease_us);
+  }
+  auto inserted = c.ExecuteParams(sql, params);
+  if (!inserted) {
+    if (inserted.error().code == Errc::conflict) return InsertOneByOne(c, rows, lease_us, out);
+    return std::unexpected(std::move(inserted.error()));
+  }
+  // The ids, by key (auto-increment values of one statement need not be consecutive).
+  std::string marks;
+  params.clear();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    marks += i ? ",?" : "?";
+    params.emplace_back(rows[i].source->event_id);
+  }
+  TRY(found, c.QueryParams(fmt::format("SELECT id, event_id, template, channel FROM deliveries WHERE event_id IN ({})", marks),
+                           params));
+  for (const auto& row : rows) {
+    auto it = std::find_if(found.begin(), found.end(), [&](const db::Row& f) {
+      return f.Text("event_id") == row.source->event_id && f.Text("template") == row.n->template_name &&
+             f.Text("channel") == row.n->channel;
+    });
+    if (it == found.end()) return core::Fail(Errc::internal, "a delivery row just inserted was not found: " + row.source->event_id);
+    out.push_back(Recorded(it->UInt("id"), row));
+  }
+  return {};
+}
+
+// Inserts the rows of these events; appends those inserted now to `out`. Statements hold 64, 16,
+// 4 or 1 rows (a few prepared statements serve every batch size). Inside a transaction.
+core::Status Record(db::Connection& c, std::span<const Recording> events, std::chrono::milliseconds lease,
+                    std::vector<Delivery>& out) {
+  std::vector<NewRow> rows;
+  for (const auto& e : events)
+    for (const auto& n : e.notifications) rows.push_back({&e.source, &n});
+  const std::int64_t lease_us = Micros(lease);
+  std::span<const NewRow> left(rows);
+  while (!left.empty()) {
+    std::size_t n = 1;
+    for (std::size_t size : {64, 16, 4})
+      if (left.size() >= size) {
+        n = size;
+        break;
+      }
+    TRY_STATUS(InsertMany(c, left.first(n), lease_us, out));
+    left = left.subspan(n);
   }
   return {};
 }
@@ -408,7 +491,7 @@ core::Result<std::vector<Delivery>> MariaDbDeliveryLog::Record(std::span<const R
                                                                std::chrono::milliseconds lease) {
   return db_.TransactionSync([&](db::Connection& c) -> core::Result<std::vector<Delivery>> {
     std::vector<Delivery> rows;
-    for (const auto& e : events) TRY_STATUS(notification::Record(c, e.source, e.notifications, lease, rows));
+    TRY_STATUS(notification::Record(c, events, lease, rows));
     return rows;
   });
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 
 #include "store/log/log.hpp"
 #include "store/messaging/message.hpp"
@@ -172,6 +173,17 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
       TRY(loaded, session.Load(missing));
       std::move(loaded.begin(), loaded.end(), std::back_inserter(rows));
     }
+    // The answer to the last hand-over mark is read when the next mark is due (or before the
+    // outcomes are recorded): by then it has long arrived, so waiting for MariaDB is never on
+    // the SMTP exchange's path. Until it is read, a failed mark is only logged later.
+    std::optional<std::uint64_t> unanswered;
+    auto read_mark = [&] {
+      if (!unanswered) return;
+      if (auto marked = session.EndHandOver(); !marked)
+        log::Warn("the hand-over point was not recorded (a crash now would send the message again)",
+                  {{"delivery_id", *unanswered}, {"error", marked.error().message}});
+      unanswered.reset();
+    };
     for (Delivery& d : rows) {
       if (d.status != "pending" && d.status != "retrying") continue;  // done meanwhile (another instance)
       if (d.handed_over_at) continue;  // an earlier attempt may have been accepted: the poller settles it
@@ -179,19 +191,15 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
       a.attempt = a.d.attempts + 1;
       core::Status st;
       if (a.d.channel == kEmail) {
-        // The hand-over mark is sent right before the end-of-data mark and its answer read
-        // afterwards, so it costs no round trip between the two.
-        bool handing_over = false;
+        // The hand-over mark is sent right before the end-of-data mark; its answer is read
+        // later (above), so it costs no round trip between the two.
         HandOver hand_over = [&]() -> core::Status {
+          read_mark();
           TRY_STATUS(session.BeginHandOver(a.d.id, a.attempt));
-          handing_over = true;
+          unanswered = a.d.id;
           return {};
         };
         st = email.Send(Email{a.d.recipient, a.d.subject, a.d.text, a.d.html}, hand_over);
-        if (handing_over)
-          if (auto marked = session.EndHandOver(); !marked)
-            log::Warn("the hand-over point was not recorded (a crash now would send the message again)",
-                      {{"delivery_id", a.d.id}, {"error", marked.error().message}});
       } else if (a.d.channel == kSms && sms) {
         st = sms->Send(a.d.recipient, a.d.text);
       } else {
@@ -210,6 +218,7 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
       }
       done.push_back(std::move(a));
     }
+    read_mark();
     return session.Finish(done);
   });
   if (!recorded) {

@@ -105,7 +105,8 @@ class SendSession {
   // The hand-over point of attempt `attempt` of delivery `id`: BeginHandOver sends the mark
   // without waiting (right before the SMTP end-of-data mark, so it costs no round trip; once
   // sent, the server applies it even if this process dies a microsecond later), EndHandOver
-  // reads its answer. An error from EndHandOver means the mark may be missing.
+  // reads its answer (before any other call on the session; the dispatcher reads it when the
+  // next mark is due). An error from EndHandOver means the mark may be missing.
   virtual core::Status BeginHandOver(std::uint64_t id, int attempt) = 0;
   virtual core::Status EndHandOver() = 0;
   // Ends the attempts in one transaction (attempt rows, new statuses: sent; retrying due after

@@ -148,12 +148,14 @@ struct Senders {
 
 }  // namespace
 
-TEST(Dispatcher, MarksEachHandOverRightBeforeItsEndOfDataAndRecordsTheGroupOnce) {
+TEST(Dispatcher, MarksEachHandOverRightBeforeItsEndOfDataReadsItsAnswerLaterAndRecordsTheGroupOnce) {
   Senders run;
   run.log.rows = {{1, Row(1, "a@x.test")}, {2, Row(2, "b@x.test", "retrying", 2)}};
   run.Send({1, 2}, 2);
-  std::vector<std::string> want = {"load 1 2", "data a@x.test", "mark 1/1", "end-of-data a@x.test", "mark answered",
-                                   "data b@x.test", "mark 2/3", "end-of-data b@x.test", "mark answered", "finish 2"};
+  // Each mark's answer is read when the next mark is due, or before the outcomes are recorded.
+  std::vector<std::string> want = {"load 1 2",      "data a@x.test",        "mark 1/1",      "end-of-data a@x.test",
+                                   "data b@x.test", "mark answered",        "mark 2/3",      "end-of-data b@x.test",
+                                   "mark answered", "finish 2"};
   EXPECT_EQ(run.journal.lines, want);
   ASSERT_EQ(run.journal.finished.size(), 2u);
   EXPECT_EQ(run.journal.finished[0].outcome, n::Outcome::sent);
