@@ -1,0 +1,123 @@
+#include "adapters/mongo_cart_store.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "store/core/clock.hpp"
+
+namespace store::cart {
+namespace json = boost::json;
+using core::Errc;
+
+namespace {
+
+std::string DocumentId(const CartKey& key) {
+  return fmt::format("{}:{}", key.kind == CartKey::Kind::guest ? "guest" : "customer", key.id);
+}
+
+// A BSON date in canonical Extended JSON.
+json::object Date(TimePoint at) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+  return json::object{{"$date", json::object{{"$numberLong", std::to_string(ms)}}}};
+}
+
+// A BSON date as libmongoc's relaxed Extended JSON gives it back: an ISO-8601 string, or
+// {"$numberLong": "..."} outside the years 1970..9999.
+std::optional<TimePoint> ReadDate(const json::value* v) {
+  const json::object* o = v ? v->if_object() : nullptr;
+  const json::value* d = o ? o->if_contains("$date") : nullptr;
+  if (!d) return std::nullopt;
+  if (d->is_string()) return core::ParseTimestamp(d->get_string());
+  if (d->is_int64()) return TimePoint(std::chrono::milliseconds(d->get_int64()));
+  if (const json::object* n = d->if_object())
+    if (const json::value* l = n->if_contains("$numberLong"); l && l->is_string())
+      return TimePoint(std::chrono::milliseconds(std::stoll(std::string(l->get_string()))));
+  return std::nullopt;
+}
+
+json::array Lines(const Cart& cart) {
+  json::array out;
+  for (const auto& l : cart.lines())
+    out.push_back(json::object{{"sku", l.sku.value()},
+                               {"quantity", l.quantity},
+                               {"seen_price", json::object{{"minor", l.seen_price.minor_units()},
+                                                           {"currency", l.seen_price.currency().code()}}}});
+  return out;
+}
+
+core::Result<std::int64_t> Int(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v && v->is_int64()) return v->get_int64();
+  if (v && v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  return core::Fail(Errc::internal, fmt::format("stored cart: '{}' is not an integer", key));
+}
+
+core::Result<StoredCart> FromDocument(const json::object& doc) {
+  std::vector<Line> lines;
+  const json::value* list = doc.if_contains("lines");
+  if (!list || !list->is_array()) return core::Fail(Errc::internal, "stored cart: 'lines' is not a list");
+  for (const auto& item : list->get_array()) {
+    const json::object* l = item.if_object();
+    const json::object* price = l && l->if_contains("seen_price") ? l->at("seen_price").if_object() : nullptr;
+    const json::value* sku = l ? l->if_contains("sku") : nullptr;
+    const json::value* currency = price ? price->if_contains("currency") : nullptr;
+    if (!l || !price || !sku || !sku->is_string() || !currency || !currency->is_string())
+      return core::Fail(Errc::internal, "stored cart: a line is malformed");
+    TRY(quantity, Int(*l, "quantity"));
+    TRY(minor, Int(*price, "minor"));
+    auto code = core::Currency::Parse(currency->get_string());
+    if (!code) return core::Fail(Errc::internal, "stored cart: a line's currency is malformed");
+    lines.push_back(Line{Sku(std::string(sku->get_string())), static_cast<int>(quantity), core::Money(minor, *code)});
+  }
+  TRY(version, Int(doc, "version"));
+  auto updated = ReadDate(doc.if_contains("updated_at"));
+  if (!updated) return core::Fail(Errc::internal, "stored cart: 'updated_at' is not a date");
+  return StoredCart{Cart(std::move(lines)), version, *updated};
+}
+
+}  // namespace
+
+Task<std::optional<StoredCart>> MongoCartStore::Load(CartKey key) {
+  // Documents are built before co_await: g++ 12 miscompiles braced lists inside it.
+  docstore::Document filter{{"_id", DocumentId(key)}};
+  CO_TRY(doc, co_await carts_.FindOne(std::move(filter)));
+  if (!doc) co_return std::optional<StoredCart>{};
+  CO_TRY(stored, FromDocument(*doc));
+  co_return std::optional<StoredCart>{std::move(stored)};
+}
+
+Task<std::int64_t> MongoCartStore::Save(CartKey key, Cart cart, std::int64_t expected, TimePoint now) {
+  const bool guest = key.kind == CartKey::Kind::guest;
+  json::object fields{{"kind", guest ? "guest" : "customer"},
+                      {"lines", Lines(cart)},
+                      {"version", expected + 1},
+                      {"updated_at", Date(now)}};
+  if (guest) fields["expires_at"] = Date(now + guest_ttl_);
+  if (expected == 0) {
+    fields["_id"] = DocumentId(key);
+    auto inserted = co_await carts_.InsertOne(std::move(fields));
+    if (!inserted) {
+      if (inserted.error().code == Errc::conflict)
+        co_return core::Fail(Errc::conflict, "the cart was created by another change meanwhile");
+      co_return std::unexpected(std::move(inserted.error()));
+    }
+    co_return std::int64_t{1};
+  }
+  docstore::Document filter{{"_id", DocumentId(key)}, {"version", expected}};
+  docstore::Document update{{"$set", std::move(fields)}};
+  CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
+  if (updated.matched == 0) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
+  co_return expected + 1;
+}
+
+Task<bool> MongoCartStore::Delete(CartKey key, std::int64_t expected) {
+  docstore::Document versioned{{"_id", DocumentId(key)}, {"version", expected}};
+  CO_TRY(deleted, co_await carts_.DeleteOne(std::move(versioned)));
+  if (deleted == 1) co_return true;
+  docstore::Document any{{"_id", DocumentId(key)}};
+  CO_TRY(still, co_await carts_.FindOne(std::move(any)));
+  if (still) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
+  co_return false;
+}
+
+}  // namespace store::cart

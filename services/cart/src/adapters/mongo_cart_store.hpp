@@ -1,0 +1,37 @@
+// CartStore on the MongoDB wire protocol (FerretDB locally, MongoDB in production) through
+// libs/docstore: one document per cart in the collection `carts`.
+//
+//   {"_id": "guest:<sha256 hex of the token>" | "customer:<user id>",
+//    "kind": "guest" | "customer",
+//    "lines": [{"sku": "...", "quantity": 2, "seen_price": {"minor": 1299, "currency": "EUR"}}],
+//    "version": 3,
+//    "updated_at": {"$date": <ms>},
+//    "expires_at": {"$date": <ms>}}          (guest carts only: updated_at + guest_ttl)
+//
+// A change is one single-document update whose filter names the version it read
+// ({"_id", "version"}); nothing matched means another change came first (conflict). The first
+// save inserts (a duplicate _id is the same race lost).
+#pragma once
+
+#include <chrono>
+
+#include "app/ports.hpp"
+#include "store/docstore/docstore.hpp"
+
+namespace store::cart {
+
+class MongoCartStore final : public CartStore {
+ public:
+  MongoCartStore(docstore::DocStore& store, std::chrono::seconds guest_ttl)
+      : carts_(store.collection("carts")), guest_ttl_(guest_ttl) {}
+
+  Task<std::optional<StoredCart>> Load(CartKey key) override;
+  Task<std::int64_t> Save(CartKey key, Cart cart, std::int64_t expected, TimePoint now) override;
+  Task<bool> Delete(CartKey key, std::int64_t expected) override;
+
+ private:
+  docstore::Collection carts_;
+  std::chrono::seconds guest_ttl_;
+};
+
+}  // namespace store::cart

@@ -1,0 +1,55 @@
+// What the cart's use cases need from the outside world. adapters/ implements them
+// (mongo_cart_store: the carts on the MongoDB wire protocol); unit tests use fakes.
+// Errors are core::Error values: unavailable/timeout when an engine is down or slow, conflict
+// for a lost race (another change to the same cart came first), internal for a bug or a stored
+// document this code cannot read. Thread-safe; awaitable from any I/O thread.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/cart.hpp"
+#include "store/core/result.hpp"
+
+namespace store::cart {
+
+template <class T>
+using Task = boost::asio::awaitable<core::Result<T>>;
+using TimePoint = std::chrono::system_clock::time_point;
+
+// Which cart: a guest's, named by the SHA-256 (hex) of its cart token (the token itself is
+// never stored), or a customer's, named by the account id.
+struct CartKey {
+  enum class Kind { guest, customer };
+  Kind kind = Kind::guest;
+  std::string id;
+
+  static CartKey Guest(std::string token_hash) { return {Kind::guest, std::move(token_hash)}; }
+  static CartKey Customer(std::string user_id) { return {Kind::customer, std::move(user_id)}; }
+};
+
+// A cart as stored, with the version its next change must name (optimistic concurrency: one
+// document per cart, updated only if nobody else changed it since it was read).
+struct StoredCart {
+  Cart cart;
+  std::int64_t version = 0;
+  TimePoint updated_at{};
+};
+
+class CartStore {
+ public:
+  virtual ~CartStore() = default;
+  virtual Task<std::optional<StoredCart>> Load(CartKey key) = 0;
+  // Writes `cart` if its stored version is still `expected` (0: it must not exist yet) and
+  // returns the new version; conflict when another change came first. A guest cart expires
+  // `guest_ttl` (the store's setting) after this change.
+  virtual Task<std::int64_t> Save(CartKey key, Cart cart, std::int64_t expected, TimePoint now) = 0;
+  // Deletes the cart if its version is still `expected`; false when it was not there.
+  // conflict when another change came first.
+  virtual Task<bool> Delete(CartKey key, std::int64_t expected) = 0;
+};
+
+}  // namespace store::cart

@@ -1,0 +1,117 @@
+// MongoCartStore against the real Mongo-wire engine (FerretDB from ./store up), each test in a
+// database of its own: round trip, optimistic versions, the lost race, guest expiry, delete.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "adapters/mongo_cart_store.hpp"
+#include "store/testing/async.hpp"
+#include "store/testing/docstore.hpp"
+
+namespace c = store::cart;
+using namespace std::chrono_literals;
+using store::core::Currency;
+using store::core::Errc;
+using store::core::Money;
+using store::testing::RunAwaitable;
+
+namespace {
+
+Money Eur(std::int64_t minor) { return Money(minor, *Currency::Parse("EUR")); }
+
+c::Cart TwoLines() {
+  c::Cart cart;
+  EXPECT_TRUE(cart.Add(c::Offer{c::Sku("SKU-1"), c::Sellable::yes, Eur(1299), 10}, 2, {}));
+  EXPECT_TRUE(cart.Add(c::Offer{c::Sku("SKU-2"), c::Sellable::yes, Eur(450), 10}, 1, {}));
+  return cart;
+}
+
+class CartStoreTest : public ::testing::Test {
+ protected:
+  store::testing::TempDocDatabase tmp_;
+  store::docstore::DocStore docs_{tmp_.options()};
+  c::MongoCartStore store_{docs_, std::chrono::hours(24 * 30)};
+  const c::TimePoint now_ = std::chrono::system_clock::now();
+};
+
+}  // namespace
+
+TEST_F(CartStoreTest, SavesAndLoadsACartWithItsVersion) {
+  const auto key = c::CartKey::Customer("user-1");
+  EXPECT_FALSE(RunAwaitable(store_.Load(key)).value().has_value());
+  auto v1 = RunAwaitable(store_.Save(key, TwoLines(), 0, now_));
+  ASSERT_TRUE(v1) << v1.error().message;
+  EXPECT_EQ(*v1, 1);
+
+  auto loaded = RunAwaitable(store_.Load(key));
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_TRUE(loaded->has_value());
+  const auto& stored = **loaded;
+  EXPECT_EQ(stored.version, 1);
+  ASSERT_EQ(stored.cart.lines().size(), 2u);
+  EXPECT_EQ(stored.cart.lines()[0].sku.value(), "SKU-1");
+  EXPECT_EQ(stored.cart.lines()[0].quantity, 2);
+  EXPECT_EQ(stored.cart.lines()[0].seen_price, Eur(1299));
+  EXPECT_LT(std::chrono::abs(stored.updated_at - now_), 1ms);
+
+  c::Cart changed = stored.cart;
+  ASSERT_TRUE(changed.Remove(c::Sku("SKU-2")));
+  auto v2 = RunAwaitable(store_.Save(key, changed, 1, now_ + 1s));
+  ASSERT_TRUE(v2) << v2.error().message;
+  EXPECT_EQ(*v2, 2);
+  EXPECT_EQ(RunAwaitable(store_.Load(key)).value()->cart.lines().size(), 1u);
+}
+
+TEST_F(CartStoreTest, AChangeBasedOnAnOlderVersionLosesAndChangesNothing) {
+  const auto key = c::CartKey::Customer("user-2");
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, TwoLines(), 0, now_)));
+  // Two tabs read version 1; the first change wins, the second is told so.
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, c::Cart(), 1, now_)));
+  auto second = RunAwaitable(store_.Save(key, TwoLines(), 1, now_));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::conflict);
+  auto stored = RunAwaitable(store_.Load(key)).value();
+  EXPECT_EQ(stored->version, 2);
+  EXPECT_TRUE(stored->cart.lines().empty());
+  // Creating a cart that exists is the same lost race.
+  auto created = RunAwaitable(store_.Save(key, TwoLines(), 0, now_));
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code, Errc::conflict);
+}
+
+TEST_F(CartStoreTest, AGuestCartCarriesItsExpiryAndIsKeptApartFromCustomers) {
+  const auto guest = c::CartKey::Guest(std::string(64, 'a'));
+  const auto customer = c::CartKey::Customer(std::string(64, 'a'));  // same id text, other kind
+  ASSERT_TRUE(RunAwaitable(store_.Save(guest, TwoLines(), 0, now_)));
+  EXPECT_FALSE(RunAwaitable(store_.Load(customer)).value().has_value());
+
+  auto carts = docs_.collection("carts");
+  auto doc = RunAwaitable(carts.FindOne({{"_id", "guest:" + std::string(64, 'a')}}));
+  ASSERT_TRUE(doc && *doc) << (doc ? "no document" : doc.error().message);
+  EXPECT_EQ((**doc).at("kind"), boost::json::value("guest"));
+  ASSERT_TRUE((**doc).contains("expires_at"));
+  ASSERT_TRUE(RunAwaitable(store_.Save(customer, TwoLines(), 0, now_)));
+  auto customer_doc = RunAwaitable(carts.FindOne({{"_id", "customer:" + std::string(64, 'a')}}));
+  ASSERT_TRUE(customer_doc && *customer_doc);
+  EXPECT_FALSE((**customer_doc).contains("expires_at"));  // a customer's cart never expires
+}
+
+TEST_F(CartStoreTest, DeletesOnlyTheVersionItRead) {
+  const auto key = c::CartKey::Guest("token-hash");
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, TwoLines(), 0, now_)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, TwoLines(), 1, now_)));
+  auto stale = RunAwaitable(store_.Delete(key, 1));
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, Errc::conflict);
+  EXPECT_TRUE(RunAwaitable(store_.Delete(key, 2)).value());
+  EXPECT_FALSE(RunAwaitable(store_.Delete(key, 2)).value());  // gone: a retried delete is harmless
+  EXPECT_FALSE(RunAwaitable(store_.Load(key)).value().has_value());
+}
+
+TEST_F(CartStoreTest, ADocumentThisCodeCannotReadIsAnInternalErrorNotACrash) {
+  auto carts = docs_.collection("carts");
+  ASSERT_TRUE(RunAwaitable(carts.InsertOne({{"_id", "customer:broken"}, {"lines", "not a list"}, {"version", 1}})));
+  auto loaded = RunAwaitable(store_.Load(c::CartKey::Customer("broken")));
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().code, Errc::internal);
+}
