@@ -72,7 +72,11 @@ core::Result<StoredCart> FromDocument(const json::object& doc) {
   TRY(version, Int(doc, "version"));
   auto updated = ReadDate(doc.if_contains("updated_at"));
   if (!updated) return core::Fail(Errc::internal, "stored cart: 'updated_at' is not a date");
-  return StoredCart{Cart(std::move(lines)), version, *updated};
+  std::vector<std::string> merged;
+  if (const json::value* m = doc.if_contains("merged_guests"); m && m->is_array())
+    for (const auto& id : m->get_array())
+      if (id.is_string()) merged.emplace_back(id.get_string());
+  return StoredCart{Cart(std::move(lines)), version, *updated, std::move(merged)};
 }
 
 }  // namespace
@@ -86,11 +90,17 @@ Task<std::optional<StoredCart>> MongoCartStore::Load(CartKey key) {
   co_return std::optional<StoredCart>{std::move(stored)};
 }
 
-Task<std::int64_t> MongoCartStore::Save(CartKey key, Cart cart, std::int64_t expected, TimePoint now) {
+Task<std::int64_t> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint now) {
   const bool guest = key.kind == CartKey::Kind::guest;
+  const std::int64_t expected = next.version;
+  json::array merged;
+  const auto& ids = next.merged_guests;
+  for (std::size_t i = ids.size() > StoredCart::kMergedKept ? ids.size() - StoredCart::kMergedKept : 0; i < ids.size(); ++i)
+    merged.emplace_back(ids[i]);
   json::object fields{{"kind", guest ? "guest" : "customer"},
-                      {"lines", Lines(cart)},
+                      {"lines", Lines(next.cart)},
                       {"version", expected + 1},
+                      {"merged_guests", std::move(merged)},
                       {"updated_at", Date(now)}};
   if (guest) fields["expires_at"] = Date(now + guest_ttl_);
   if (expected == 0) {

@@ -5,6 +5,7 @@
 //    "kind": "guest" | "customer",
 //    "lines": [{"sku": "...", "quantity": 2, "seen_price": {"minor": 1299, "currency": "EUR"}}],
 //    "version": 3,
+//    "merged_guests": ["<token hash>", ...],  (customer carts: guest carts merged in, latest 20)
 //    "updated_at": {"$date": <ms>},
 //    "expires_at": {"$date": <ms>}}          (guest carts only: updated_at + guest_ttl)
 //
@@ -26,7 +27,7 @@ class MongoCartStore final : public CartStore {
       : carts_(store.collection("carts")), guest_ttl_(guest_ttl) {}
 
   Task<std::optional<StoredCart>> Load(CartKey key) override;
-  Task<std::int64_t> Save(CartKey key, Cart cart, std::int64_t expected, TimePoint now) override;
+  Task<std::int64_t> Save(CartKey key, StoredCart next, TimePoint now) override;
   Task<bool> Delete(CartKey key, std::int64_t expected) override;
 
  private:

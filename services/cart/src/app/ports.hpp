@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/cart.hpp"
 #include "store/core/result.hpp"
@@ -35,21 +36,37 @@ struct CartKey {
 // document per cart, updated only if nobody else changed it since it was read).
 struct StoredCart {
   Cart cart;
-  std::int64_t version = 0;
+  std::int64_t version = 0;  // 0: not stored yet
   TimePoint updated_at{};
+  // Guest carts already merged into this one (their keys' ids, the latest kMergedKept): a
+  // retried merge finds its guest here and changes nothing.
+  std::vector<std::string> merged_guests = {};
+  static constexpr std::size_t kMergedKept = 20;
 };
 
 class CartStore {
  public:
   virtual ~CartStore() = default;
   virtual Task<std::optional<StoredCart>> Load(CartKey key) = 0;
-  // Writes `cart` if its stored version is still `expected` (0: it must not exist yet) and
-  // returns the new version; conflict when another change came first. A guest cart expires
-  // `guest_ttl` (the store's setting) after this change.
-  virtual Task<std::int64_t> Save(CartKey key, Cart cart, std::int64_t expected, TimePoint now) = 0;
+  // Writes `next` (its cart and merged_guests) if the stored version is still next.version (0:
+  // it must not exist yet) and returns the new version; conflict when another change came
+  // first. A guest cart expires `guest_ttl` (the store's setting) after this change.
+  virtual Task<std::int64_t> Save(CartKey key, StoredCart next, TimePoint now) = 0;
   // Deletes the cart if its version is still `expected`; false when it was not there.
   // conflict when another change came first.
   virtual Task<bool> Delete(CartKey key, std::int64_t expected) = 0;
+};
+
+}  // namespace store::cart
+
+namespace store::cart {
+
+// The catalog's current offers (price, state, stock) for SKUs. A SKU the catalog does not know
+// is absent from the answer; unavailable/timeout when the catalog cannot answer.
+class OfferSource {
+ public:
+  virtual ~OfferSource() = default;
+  virtual Task<std::vector<Offer>> Offers(std::vector<Sku> skus) = 0;
 };
 
 }  // namespace store::cart

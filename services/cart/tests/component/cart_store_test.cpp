@@ -39,7 +39,7 @@ class CartStoreTest : public ::testing::Test {
 TEST_F(CartStoreTest, SavesAndLoadsACartWithItsVersion) {
   const auto key = c::CartKey::Customer("user-1");
   EXPECT_FALSE(RunAwaitable(store_.Load(key)).value().has_value());
-  auto v1 = RunAwaitable(store_.Save(key, TwoLines(), 0, now_));
+  auto v1 = RunAwaitable(store_.Save(key, c::StoredCart{TwoLines(), 0}, now_));
   ASSERT_TRUE(v1) << v1.error().message;
   EXPECT_EQ(*v1, 1);
 
@@ -56,25 +56,34 @@ TEST_F(CartStoreTest, SavesAndLoadsACartWithItsVersion) {
 
   c::Cart changed = stored.cart;
   ASSERT_TRUE(changed.Remove(c::Sku("SKU-2")));
-  auto v2 = RunAwaitable(store_.Save(key, changed, 1, now_ + 1s));
+  auto v2 = RunAwaitable(store_.Save(key, c::StoredCart{changed, 1}, now_ + 1s));
   ASSERT_TRUE(v2) << v2.error().message;
   EXPECT_EQ(*v2, 2);
   EXPECT_EQ(RunAwaitable(store_.Load(key)).value()->cart.lines().size(), 1u);
+
+  // The guest carts merged in travel with it, the latest kMergedKept of them.
+  c::StoredCart next{changed, 2};
+  for (int i = 0; i < 25; ++i) next.merged_guests.push_back("guest-" + std::to_string(i));
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, next, now_ + 2s)));
+  auto merged = RunAwaitable(store_.Load(key)).value()->merged_guests;
+  ASSERT_EQ(merged.size(), c::StoredCart::kMergedKept);
+  EXPECT_EQ(merged.front(), "guest-5");
+  EXPECT_EQ(merged.back(), "guest-24");
 }
 
 TEST_F(CartStoreTest, AChangeBasedOnAnOlderVersionLosesAndChangesNothing) {
   const auto key = c::CartKey::Customer("user-2");
-  ASSERT_TRUE(RunAwaitable(store_.Save(key, TwoLines(), 0, now_)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, c::StoredCart{TwoLines(), 0}, now_)));
   // Two tabs read version 1; the first change wins, the second is told so.
-  ASSERT_TRUE(RunAwaitable(store_.Save(key, c::Cart(), 1, now_)));
-  auto second = RunAwaitable(store_.Save(key, TwoLines(), 1, now_));
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, c::StoredCart{c::Cart(), 1}, now_)));
+  auto second = RunAwaitable(store_.Save(key, c::StoredCart{TwoLines(), 1}, now_));
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, Errc::conflict);
   auto stored = RunAwaitable(store_.Load(key)).value();
   EXPECT_EQ(stored->version, 2);
   EXPECT_TRUE(stored->cart.lines().empty());
   // Creating a cart that exists is the same lost race.
-  auto created = RunAwaitable(store_.Save(key, TwoLines(), 0, now_));
+  auto created = RunAwaitable(store_.Save(key, c::StoredCart{TwoLines(), 0}, now_));
   ASSERT_FALSE(created);
   EXPECT_EQ(created.error().code, Errc::conflict);
 }
@@ -82,7 +91,7 @@ TEST_F(CartStoreTest, AChangeBasedOnAnOlderVersionLosesAndChangesNothing) {
 TEST_F(CartStoreTest, AGuestCartCarriesItsExpiryAndIsKeptApartFromCustomers) {
   const auto guest = c::CartKey::Guest(std::string(64, 'a'));
   const auto customer = c::CartKey::Customer(std::string(64, 'a'));  // same id text, other kind
-  ASSERT_TRUE(RunAwaitable(store_.Save(guest, TwoLines(), 0, now_)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(guest, c::StoredCart{TwoLines(), 0}, now_)));
   EXPECT_FALSE(RunAwaitable(store_.Load(customer)).value().has_value());
 
   auto carts = docs_.collection("carts");
@@ -90,7 +99,7 @@ TEST_F(CartStoreTest, AGuestCartCarriesItsExpiryAndIsKeptApartFromCustomers) {
   ASSERT_TRUE(doc && *doc) << (doc ? "no document" : doc.error().message);
   EXPECT_EQ((**doc).at("kind"), boost::json::value("guest"));
   ASSERT_TRUE((**doc).contains("expires_at"));
-  ASSERT_TRUE(RunAwaitable(store_.Save(customer, TwoLines(), 0, now_)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(customer, c::StoredCart{TwoLines(), 0}, now_)));
   auto customer_doc = RunAwaitable(carts.FindOne({{"_id", "customer:" + std::string(64, 'a')}}));
   ASSERT_TRUE(customer_doc && *customer_doc);
   EXPECT_FALSE((**customer_doc).contains("expires_at"));  // a customer's cart never expires
@@ -98,8 +107,8 @@ TEST_F(CartStoreTest, AGuestCartCarriesItsExpiryAndIsKeptApartFromCustomers) {
 
 TEST_F(CartStoreTest, DeletesOnlyTheVersionItRead) {
   const auto key = c::CartKey::Guest("token-hash");
-  ASSERT_TRUE(RunAwaitable(store_.Save(key, TwoLines(), 0, now_)));
-  ASSERT_TRUE(RunAwaitable(store_.Save(key, TwoLines(), 1, now_)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, c::StoredCart{TwoLines(), 0}, now_)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(key, c::StoredCart{TwoLines(), 1}, now_)));
   auto stale = RunAwaitable(store_.Delete(key, 1));
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, Errc::conflict);

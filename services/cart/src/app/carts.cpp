@@ -1,0 +1,131 @@
+#include "app/carts.hpp"
+
+#include <algorithm>
+
+namespace store::cart {
+using core::Errc;
+
+OfferLookup LookupIn(const std::vector<Offer>& offers) {
+  return [&offers](const Sku& sku) -> std::optional<Offer> {
+    auto it = std::find_if(offers.begin(), offers.end(), [&](const Offer& o) { return o.sku == sku; });
+    if (it == offers.end()) return std::nullopt;
+    return *it;
+  };
+}
+
+Task<std::vector<Offer>> Carts::OffersFor(const Cart& cart, std::vector<Sku> extra) {
+  std::vector<Sku> skus = std::move(extra);
+  for (const auto& l : cart.lines())
+    if (std::find(skus.begin(), skus.end(), l.sku) == skus.end()) skus.push_back(l.sku);
+  if (skus.empty()) co_return std::vector<Offer>{};
+  co_return co_await offers_.Offers(std::move(skus));
+}
+
+CartView Carts::ViewOf(const StoredCart& stored, const std::vector<Offer>& offers) const {
+  return CartView{stored.cart.Reviewed(LookupIn(offers), limits_), stored.version};
+}
+
+Task<CartView> Carts::View(CartKey key) {
+  CO_TRY(found, co_await store_.Load(key));
+  StoredCart stored = found ? std::move(*found) : StoredCart{};
+  std::vector<Sku> none;  // named: g++ 12 miscompiles braced lists inside co_await
+  auto offers = co_await OffersFor(stored.cart, std::move(none));
+  // The catalog away: the lines as stored, every one marked stale (no current offer).
+  co_return ViewOf(stored, offers ? *offers : std::vector<Offer>{});
+}
+
+Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change) {
+  for (int attempt = 1;; ++attempt) {
+    CO_TRY(found, co_await store_.Load(key));
+    StoredCart stored = found ? std::move(*found) : StoredCart{};
+    auto fetched = co_await OffersFor(stored.cart, skus);
+    // A change naming no SKU (remove, clear) needs no offer: with the catalog away it is made
+    // and the review comes back stale; one that does is refused (503).
+    if (!fetched && !skus.empty()) co_return std::unexpected(std::move(fetched.error()));
+    std::vector<Offer> offers = fetched ? std::move(*fetched) : std::vector<Offer>();
+    const OfferLookup lookup = LookupIn(offers);
+    CO_TRY_STATUS(change(stored.cart, lookup));
+    auto saved = co_await store_.Save(key, stored, clock_.Now());
+    if (saved) {
+      stored.version = *saved;
+      co_return ViewOf(stored, offers);
+    }
+    if (saved.error().code != Errc::conflict || attempt >= attempts_) co_return std::unexpected(std::move(saved.error()));
+  }
+}
+
+namespace {
+
+// The catalog's offer for `sku`, or an unknown one (the domain refuses it with the SKU named).
+Offer OfferOrUnknown(const OfferLookup& lookup, const Sku& sku) {
+  if (auto o = lookup(sku)) return *o;
+  return Offer{sku, Sellable::unknown, core::Money(0, *core::Currency::Parse("EUR")), 0};
+}
+
+}  // namespace
+
+Task<CartView> Carts::Add(CartKey key, Sku sku, int quantity) {
+  const Limits limits = limits_;
+  std::vector<Sku> skus{sku};
+  Change add = [sku, quantity, limits](Cart& cart, const OfferLookup& offers) {
+    return cart.Add(OfferOrUnknown(offers, sku), quantity, limits);
+  };
+  co_return co_await Apply(std::move(key), std::move(skus), std::move(add));
+}
+
+Task<CartView> Carts::SetQuantity(CartKey key, Sku sku, int quantity) {
+  const Limits limits = limits_;
+  std::vector<Sku> skus{sku};
+  Change set = [sku, quantity, limits](Cart& cart, const OfferLookup& offers) {
+    return cart.SetQuantity(OfferOrUnknown(offers, sku), quantity, limits);
+  };
+  co_return co_await Apply(std::move(key), std::move(skus), std::move(set));
+}
+
+Task<CartView> Carts::Remove(CartKey key, Sku sku) {
+  Change remove = [sku](Cart& cart, const OfferLookup&) { return cart.Remove(sku); };
+  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(remove));
+}
+
+Task<CartView> Carts::Clear(CartKey key) {
+  Change clear = [](Cart& cart, const OfferLookup&) -> core::Status {
+    cart.Clear();
+    return {};
+  };
+  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(clear));
+}
+
+Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer) {
+  for (int attempt = 1;; ++attempt) {
+    CO_TRY(guest_found, co_await store_.Load(guest));
+    CO_TRY(customer_found, co_await store_.Load(customer));
+    StoredCart target = customer_found ? std::move(*customer_found) : StoredCart{};
+    const bool merged_before =
+        std::find(target.merged_guests.begin(), target.merged_guests.end(), guest.id) != target.merged_guests.end();
+    if (!guest_found || merged_before) {
+      // Gone or merged by an earlier try whose delete did not happen: only the delete is left.
+      if (guest_found) (void)co_await store_.Delete(guest, guest_found->version);
+      std::vector<Sku> none;
+      auto offers = co_await OffersFor(target.cart, std::move(none));
+      MergeResult unchanged{ViewOf(target, offers ? *offers : std::vector<Offer>{}), std::vector<MergedLine>()};
+      co_return unchanged;
+    }
+    std::vector<Sku> skus;
+    for (const auto& l : guest_found->cart.lines()) skus.push_back(l.sku);
+    CO_TRY(offers, co_await OffersFor(target.cart, skus));
+    auto report = target.cart.MergeFrom(guest_found->cart, LookupIn(offers), limits_);
+    target.merged_guests.push_back(guest.id);
+    auto saved = co_await store_.Save(customer, target, clock_.Now());
+    if (!saved) {
+      if (saved.error().code == Errc::conflict && attempt < attempts_) continue;
+      co_return std::unexpected(std::move(saved.error()));
+    }
+    target.version = *saved;
+    // The merge is recorded in the customer's cart: a failed delete is finished by a retry
+    // (the guest is in merged_guests), a concurrent change of the guest cart loses it anyway.
+    (void)co_await store_.Delete(guest, guest_found->version);
+    co_return MergeResult{ViewOf(target, offers), std::move(report)};
+  }
+}
+
+}  // namespace store::cart

@@ -1,0 +1,61 @@
+// The cart's use cases on its ports (app/ports.hpp): view, add, set a quantity, remove, clear,
+// merge a guest cart into a customer's. Each change reads the cart, asks the catalog for the
+// offers it needs, applies the domain rule and saves with the version it read; when another
+// change came first (conflict) it reads again and re-applies, up to `attempts` times, then
+// answers conflict (409: the shopper retries). A refused change saves nothing.
+//
+// The catalog: a change that needs an offer (add, set a quantity) is refused with unavailable
+// (503) while the catalog cannot answer — a cart never takes a change it could not check;
+// removing a line, clearing and viewing work, answering the lines as stored, marked stale.
+#pragma once
+
+#include "app/ports.hpp"
+#include "store/core/clock.hpp"
+
+namespace store::cart {
+
+struct CartView {
+  Review review;
+  std::int64_t version = 0;  // 0: no cart stored yet (an empty one is shown)
+};
+
+struct MergeResult {
+  CartView cart;                   // the customer's cart after the merge
+  std::vector<MergedLine> report;  // per guest line; empty when the guest cart was gone (or merged before)
+};
+
+class Carts {
+ public:
+  Carts(CartStore& store, OfferSource& offers, const core::Clock& clock, Limits limits, int attempts = 5)
+      : store_(store), offers_(offers), clock_(clock), limits_(limits), attempts_(attempts) {}
+
+  Task<CartView> View(CartKey key);
+  Task<CartView> Add(CartKey key, Sku sku, int quantity);
+  Task<CartView> SetQuantity(CartKey key, Sku sku, int quantity);
+  Task<CartView> Remove(CartKey key, Sku sku);
+  Task<CartView> Clear(CartKey key);
+  // Merges the guest cart into the customer's, then deletes the guest cart. Idempotent: a
+  // retried merge (the guest cart already merged, or gone) changes nothing.
+  Task<MergeResult> Merge(CartKey guest, CartKey customer);
+
+  const Limits& limits() const { return limits_; }
+
+ private:
+  using Change = std::function<core::Status(Cart&, const OfferLookup&)>;
+  // Read, fetch the offers of `skus` (and of the cart's lines), apply, save; again on conflict.
+  Task<CartView> Apply(CartKey key, std::vector<Sku> skus, Change change);
+  // The offers of the cart's lines plus `extra`; unavailable when the catalog cannot answer.
+  Task<std::vector<Offer>> OffersFor(const Cart& cart, std::vector<Sku> extra);
+  CartView ViewOf(const StoredCart& stored, const std::vector<Offer>& offers) const;
+
+  CartStore& store_;
+  OfferSource& offers_;
+  const core::Clock& clock_;
+  Limits limits_;
+  int attempts_;
+};
+
+// A lookup over a list of offers.
+OfferLookup LookupIn(const std::vector<Offer>& offers);
+
+}  // namespace store::cart
