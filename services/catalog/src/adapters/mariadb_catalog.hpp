@@ -55,6 +55,7 @@ class MariaDbProducts final : public ProductRepository {
   Status InsertSpecDef(std::int64_t type_id, const SpecDefinition& def, std::int64_t position) override;
   Status InsertVariant(const ProductId& product, const NewVariant& variant, TimePoint now) override;
   Result<std::optional<ProductId>> ProductOfSku(const Sku& sku) override;
+  Result<std::vector<SkuOffer>> Offers(const std::vector<Sku>& skus) override;
   Status UpdateVariant(const Sku& sku, const std::optional<VariantOptions>& options, std::optional<std::int64_t> price_minor) override;
   Result<ImageRecord> InsertImage(const ProductId& product, std::string_view path, std::string_view alt, int width, int height,
                                   TimePoint now) override;

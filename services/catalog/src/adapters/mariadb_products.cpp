@@ -277,6 +277,32 @@ Result<std::optional<ProductId>> MariaDbProducts::ProductOfSku(const Sku& sku) {
   return std::optional<ProductId>(ProductId(row->Text("product_id")));
 }
 
+Result<std::vector<SkuOffer>> MariaDbProducts::Offers(const std::vector<Sku>& skus) {
+  std::vector<SkuOffer> out;
+  if (skus.empty()) return out;
+  std::string marks;
+  std::vector<db::Param> params;
+  for (const auto& sku : skus) {
+    marks += marks.empty() ? "?" : ",?";
+    params.emplace_back(sku.value());
+  }
+  TRY(rows, c_.QueryParams(
+                fmt::format("SELECT v.sku, v.product_id, p.slug, p.title, v.options, v.price_minor, v.currency, p.status, "
+                            "COALESCE(s.on_hand - s.reserved, 0) AS available, "
+                            "(SELECT i.path FROM images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image "
+                            "FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN stock s ON s.sku = v.sku "
+                            "WHERE v.sku IN ({}) ORDER BY v.sku",
+                            marks),
+                params));
+  for (const auto& r : rows) {
+    SkuOffer o{Sku(r.Text("sku")), ProductId(r.Text("product_id")), r.Text("slug"), r.Text("title"), r.Text("currency"),
+               ParseOptions(r.Text("options")), r.Int("price_minor"), ParseProductStatus(r.Text("status")).value_or(ProductStatus::draft),
+               r.Int("available"), r.OptText("image")};
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 Status MariaDbProducts::UpdateVariant(const Sku& sku, const std::optional<VariantOptions>& options, std::optional<std::int64_t> price_minor) {
   std::optional<std::string> options_json;
   if (options) options_json = OptionsJson(*options);

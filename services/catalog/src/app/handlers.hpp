@@ -21,6 +21,7 @@ struct CatalogHandlers {
   // products
   GetProductPageHandler product_page;
   GetProductHandler product;
+  GetOffersHandler offers;
   CreateProductHandler create_product;
   UpdateProductHandler update_product;
   AddVariantHandler add_variant;

@@ -177,4 +177,17 @@ struct ReservationView {
   std::vector<Line> lines;                         // in SKU order
 };
 
+// What a cart or an order needs to know about one SKU now: its product, options, price, state
+// and the stock available (on hand minus reserved).
+struct SkuOffer {
+  Sku sku;
+  ProductId product;
+  std::string slug, title, currency;
+  VariantOptions options;
+  std::int64_t price_minor = 0;
+  ProductStatus status = ProductStatus::draft;
+  std::int64_t available = 0;
+  std::optional<std::string> image_path;  // the product's first image
+};
+
 }  // namespace store::catalog

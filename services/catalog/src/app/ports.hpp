@@ -142,6 +142,8 @@ class ProductRepository {
   // conflict when the SKU is taken. Appended after the product's other variants.
   virtual Status InsertVariant(const ProductId& product, const NewVariant& variant, TimePoint now) = 0;
   virtual Result<std::optional<ProductId>> ProductOfSku(const Sku& sku) = 0;
+  // The offers of the SKUs that exist, in SKU order (unknown ones are absent).
+  virtual Result<std::vector<SkuOffer>> Offers(const std::vector<Sku>& skus) = 0;
   virtual Status UpdateVariant(const Sku& sku, const std::optional<VariantOptions>& options,
                                std::optional<std::int64_t> price_minor) = 0;
 

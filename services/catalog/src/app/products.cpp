@@ -58,6 +58,11 @@ awaitable<Result<CachedPage>> GetProductPageHandler::operator()(const GetProduct
   co_return page;
 }
 
+awaitable<Result<std::vector<SkuOffer>>> GetOffersHandler::operator()(const GetOffers& q) const {
+  auto query = [&](CatalogTx& tx) -> Result<std::vector<SkuOffer>> { return tx.products().Offers(q.skus); };
+  co_return co_await RunRead<std::vector<SkuOffer>>(ctx, query);
+}
+
 awaitable<Result<ProductView>> GetProductHandler::operator()(const GetProduct& q) const {
   auto query = [&](CatalogTx& tx) -> Result<ProductView> {
     TRY(view, FindProduct(tx, q.id_or_slug));

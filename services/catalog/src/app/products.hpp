@@ -37,6 +37,17 @@ struct GetProductPageHandler {
   awaitable<Result<CachedPage>> operator()(const GetProductPage& query) const;
 };
 
+// Carts and orders: the current offer of each SKU (product, options, price, state, available
+// stock). Unknown SKUs are absent from the answer; at most kMaxSkus SKUs, distinct.
+struct GetOffers {
+  std::vector<Sku> skus;
+  static constexpr std::size_t kMaxSkus = 100;
+};
+struct GetOffersHandler {
+  const AppContext& ctx;
+  awaitable<Result<std::vector<SkuOffer>>> operator()(const GetOffers& query) const;
+};
+
 // Admin: any status.
 struct GetProduct {
   std::string id_or_slug;

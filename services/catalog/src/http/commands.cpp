@@ -1,5 +1,8 @@
 #include "http/commands.hpp"
 
+#include <algorithm>
+#include <fmt/format.h>
+
 #include "domain/text.hpp"
 #include "http/request.hpp"
 
@@ -268,6 +271,25 @@ core::Result<ReservationRequest> ParseReservation(const json::object& body) {
     }
   if (!errors.empty()) return std::unexpected(Error::Invalid("invalid reservation", errors));
   return req;
+}
+
+core::Result<GetOffers> ParseGetOffers(const std::optional<std::string>& skus) {
+  auto invalid = [](std::string message) {
+    return core::Fail(core::Error::Invalid("invalid query", {{"skus", std::move(message)}}));
+  };
+  if (!skus || skus->empty()) return invalid("is required: SKUs separated by commas");
+  GetOffers q;
+  std::string_view rest = *skus;
+  while (true) {
+    std::string_view one = rest.substr(0, rest.find(','));
+    if (!IsValidSku(one)) return invalid("each SKU must be 1..64 of letters, digits, - _ .");
+    Sku sku{std::string(one)};
+    if (std::find(q.skus.begin(), q.skus.end(), sku) == q.skus.end()) q.skus.push_back(std::move(sku));
+    if (q.skus.size() > GetOffers::kMaxSkus) return invalid(fmt::format("at most {} SKUs", GetOffers::kMaxSkus));
+    if (one.size() == rest.size()) break;
+    rest.remove_prefix(one.size() + 1);
+  }
+  return q;
 }
 
 }  // namespace store::catalog

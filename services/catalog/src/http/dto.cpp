@@ -66,6 +66,23 @@ json::object BrowseJson(const BrowsePage& page, const Settings& settings) {
                       {"sort", NameOf(page.sort)}};
 }
 
+json::object OffersJson(const std::vector<SkuOffer>& offers, const Settings& settings) {
+  json::array items;
+  for (const auto& o : offers)
+    items.push_back(json::object{
+        {"sku", o.sku.value()},
+        {"product_id", o.product.value()},
+        {"slug", o.slug},
+        {"title", o.title},
+        {"options", OptionsJson(o.options)},
+        {"price", MoneyJson(o.price_minor, o.currency)},
+        {"status", NameOf(o.status)},
+        {"available", o.available},
+        {"image_url", o.image_path ? json::value(json::string(fmt::format("{}/{}-480.jpg", settings.media_url, *o.image_path)))
+                                   : json::value(nullptr)}});
+  return json::object{{"items", std::move(items)}};
+}
+
 json::object BrandJson(const Brand& b) { return {{"id", b.id}, {"slug", b.slug}, {"name", b.name}}; }
 
 json::object ProductTypeJson(const ProductType& t) {

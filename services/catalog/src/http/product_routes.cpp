@@ -27,6 +27,12 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
     co_return res;
   });
 
+  router.Get("/v1/skus", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY(query, ParseGetOffers(req.Query("skus")));
+    CO_TRY(offers, co_await h.offers(query));
+    co_return Response::Json(200, OffersJson(offers, api.settings));
+  });
+
   router.Post("/v1/admin/products", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
     CO_TRY(body, http::ObjectBody(req));

@@ -224,6 +224,49 @@ TEST(CatalogComponent, ProductPageIsCachedAndInvalidatedOnEveryChange) {
   EXPECT_EQ(c.Send(Verb::get, "/v1/products/no-such-thing/page").status, 404);
 }
 
+// What a cart asks: the current offer of each SKU, whatever the product's status, with the stock
+// available after reservations; unknown SKUs absent; a bad list is a 400 naming `skus`.
+TEST(CatalogComponent, OffersOfSkusForCartsAndOrders) {
+  CatalogFixture f;
+  Caller c(f.Url());
+  auto s = SeedShop(f, c);
+  auto p = MakePhone(f, c, s.smartphones, "Offer Phone", 45900, {{"OF-1", 5}, {"OF-2", 0}});
+  auto res = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-offer","lines":[{"sku":"OF-1","quantity":2}]})");
+  ASSERT_EQ(res.status, 201) << res.raw;
+
+  auto offers = c.Send(Verb::get, "/v1/skus?skus=OF-2,NOPE-1,OF-1,OF-1");
+  ASSERT_EQ(offers.status, 200) << offers.raw;
+  const auto& items = offers.body.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);  // NOPE-1 absent, OF-1 once
+  EXPECT_EQ(items[0].at("sku").as_string(), "OF-1");
+  EXPECT_EQ(items[0].at("available").as_int64(), 3);  // 5 on hand, 2 reserved
+  EXPECT_EQ(items[0].at("price").at("minor").as_int64(), 45900);
+  EXPECT_EQ(items[0].at("price").at("currency").as_string(), "EUR");
+  EXPECT_EQ(items[0].at("status").as_string(), "active");
+  EXPECT_EQ(items[0].at("title").as_string(), "Offer Phone");
+  EXPECT_EQ(items[0].at("options").at("storage").as_string(), "128GB");
+  EXPECT_EQ(items[0].at("product_id"), p.at("product").at("id"));
+  EXPECT_TRUE(items[0].at("image_url").is_null());
+  EXPECT_EQ(items[1].at("available").as_int64(), 0);
+
+  // Archived: still answered, so a cart can say the line is no longer sold.
+  std::string id(p.at("product").at("id").as_string());
+  auto current = c.Send(Verb::get, "/v1/admin/products/" + id, "", f.Admin());
+  ASSERT_EQ(c.Send(Verb::post, "/v1/admin/products/" + id + "/archive", "", {{"Authorization", f.Admin()[0].second}, {"If-Match", current.etag}}).status, 200);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/skus?skus=OF-1").body.at("items").at(0).at("status").as_string(), "archived");
+
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += (i ? ",S-" : "S-") + std::to_string(i);
+  for (const std::string& bad : {std::string(""), std::string("?skus="), std::string("?skus=A,,B"), std::string("?skus=a%20b"),
+                                 std::string("?skus=") + std::string(65, 'x'), "?skus=" + many}) {
+    auto r = c.Send(Verb::get, "/v1/skus" + bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.raw;
+    if (r.status == 400) {
+      EXPECT_EQ(r.body.at("errors").at(0).at("field").as_string(), "skus") << bad;
+    }
+  }
+}
+
 TEST(CatalogComponent, OptimisticConcurrencyAndAdminRole) {
   CatalogFixture f;
   Caller c(f.Url());

@@ -151,6 +151,7 @@ class FakeProducts final : public ProductRepository {
   Status InsertSpecDef(std::int64_t, const SpecDefinition&, std::int64_t) override { return std::unexpected(NotInFake()); }
   Status InsertVariant(const ProductId&, const NewVariant&, TimePoint) override { return std::unexpected(NotInFake()); }
   Result<std::optional<ProductId>> ProductOfSku(const Sku&) override { return std::unexpected(NotInFake()); }
+  Result<std::vector<SkuOffer>> Offers(const std::vector<Sku>&) override { return std::unexpected(NotInFake()); }
   Status UpdateVariant(const Sku&, const std::optional<VariantOptions>&, std::optional<std::int64_t>) override {
     return std::unexpected(NotInFake());
   }
