@@ -34,12 +34,20 @@ struct Limits {
 
 enum class Sellable { yes, unknown, draft, archived };
 
+// What a shopper sees of a SKU (no rule depends on it).
+struct Display {
+  std::string product_id, slug, title;
+  std::vector<std::pair<std::string, std::string>> options;  // name -> value, in the catalog's order
+  std::optional<std::string> image_url;
+};
+
 // The catalog's word on one SKU at the time of a change or a review.
 struct Offer {
   Sku sku;
   Sellable state = Sellable::yes;
   core::Money price;  // current unit price
   std::int64_t available = 0;                          // stock that can be sold now
+  Display display = {};
 };
 
 struct Line {
