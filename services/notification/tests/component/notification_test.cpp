@@ -970,7 +970,8 @@ TEST_F(NotificationTest, TheExecutableServesConsumesAndStopsGracefully) {
   auto mails = WaitForMails(engines_.maildev_web_port, to, 1, 30s);
   ASSERT_EQ(mails.size(), 1u) << svc.Log();
   EXPECT_NE(Str(mails[0], "text").find("https://shop.process.test/verify-email?token=abc"), std::string::npos);
-  EXPECT_NE(Curl("GET", base + "/metrics").body.find("notification_sent_total 1"), std::string::npos);
+  // The counter moves when the attempt is recorded, a moment after MailDev took the message.
+  EXPECT_TRUE(WaitUntil([&] { return Curl("GET", base + "/metrics").body.find("notification_sent_total 1") != std::string::npos; }, 10s));
   EXPECT_EQ(svc.Stop(30s), 0) << svc.Log();  // SIGTERM: a graceful stop, exit code 0
   std::remove(log.c_str());
 }
