@@ -130,4 +130,23 @@ Task<bool> MongoCartStore::Delete(CartKey key, std::int64_t expected) {
   co_return false;
 }
 
+Task<std::size_t> MongoCartStore::DeleteExpiredGuests(TimePoint now, std::int64_t limit) {
+  docstore::Document expired{{"kind", "guest"}, {"expires_at", json::object{{"$lt", Date(now)}}}};
+  docstore::FindOptions options;
+  options.projection = docstore::Document{{"_id", 1}, {"version", 1}};
+  options.limit = limit;
+  CO_TRY(found, co_await carts_.Find(std::move(expired), std::move(options)));
+  std::size_t deleted = 0;
+  for (const auto& doc : found) {
+    const json::value* id = doc.if_contains("_id");
+    auto version = Int(doc, "version");
+    if (!id || !version) continue;
+    // Only the version found, still expired: a cart changed meanwhile lives on.
+    docstore::Document same{{"_id", *id}, {"version", *version}, {"expires_at", json::object{{"$lt", Date(now)}}}};
+    CO_TRY(n, co_await carts_.DeleteOne(std::move(same)));
+    deleted += static_cast<std::size_t>(n);
+  }
+  co_return deleted;
+}
+
 }  // namespace store::cart

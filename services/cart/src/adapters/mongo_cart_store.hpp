@@ -29,6 +29,7 @@ class MongoCartStore final : public CartStore {
   Task<std::optional<StoredCart>> Load(CartKey key) override;
   Task<std::int64_t> Save(CartKey key, StoredCart next, TimePoint now) override;
   Task<bool> Delete(CartKey key, std::int64_t expected) override;
+  Task<std::size_t> DeleteExpiredGuests(TimePoint now, std::int64_t limit) override;
 
  private:
   docstore::Collection carts_;

@@ -55,6 +55,10 @@ class CartStore {
   // Deletes the cart if its version is still `expected`; false when it was not there.
   // conflict when another change came first.
   virtual Task<bool> Delete(CartKey key, std::int64_t expected) = 0;
+  // Deletes up to `limit` guest carts whose expiry is before `now`, each only if it did not
+  // change since it was found (safe with several instances sweeping at once); returns how many.
+  // (FerretDB has no TTL indexes, FerretDB/FerretDB#2415, so the service sweeps.)
+  virtual Task<std::size_t> DeleteExpiredGuests(TimePoint now, std::int64_t limit) = 0;
 };
 
 }  // namespace store::cart

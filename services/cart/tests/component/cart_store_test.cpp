@@ -124,3 +124,25 @@ TEST_F(CartStoreTest, ADocumentThisCodeCannotReadIsAnInternalErrorNotACrash) {
   ASSERT_FALSE(loaded);
   EXPECT_EQ(loaded.error().code, Errc::internal);
 }
+
+TEST_F(CartStoreTest, ExpiredGuestCartsAreSweptOnlyIfUnchangedAndCustomersNever) {
+  const auto expired = c::CartKey::Guest("expired");
+  const auto fresh = c::CartKey::Guest("fresh");
+  const auto revived = c::CartKey::Guest("revived");
+  const auto customer = c::CartKey::Customer("old-customer");
+  const auto long_ago = now_ - std::chrono::hours(24 * 31);  // the store's guest TTL is 30 days
+  ASSERT_TRUE(RunAwaitable(store_.Save(expired, c::StoredCart{TwoLines(), 0}, long_ago)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(fresh, c::StoredCart{TwoLines(), 0}, now_)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(revived, c::StoredCart{TwoLines(), 0}, long_ago)));
+  ASSERT_TRUE(RunAwaitable(store_.Save(revived, c::StoredCart{TwoLines(), 1}, now_)));  // changed again: lives on
+  ASSERT_TRUE(RunAwaitable(store_.Save(customer, c::StoredCart{TwoLines(), 0}, long_ago)));
+
+  auto swept = RunAwaitable(store_.DeleteExpiredGuests(now_, 100));
+  ASSERT_TRUE(swept) << swept.error().message;
+  EXPECT_EQ(*swept, 1u);
+  EXPECT_FALSE(RunAwaitable(store_.Load(expired)).value().has_value());
+  EXPECT_TRUE(RunAwaitable(store_.Load(fresh)).value().has_value());
+  EXPECT_TRUE(RunAwaitable(store_.Load(revived)).value().has_value());
+  EXPECT_TRUE(RunAwaitable(store_.Load(customer)).value().has_value());
+  EXPECT_EQ(RunAwaitable(store_.DeleteExpiredGuests(now_, 100)).value(), 0u);  // again: nothing left
+}

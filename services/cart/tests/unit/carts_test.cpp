@@ -41,6 +41,7 @@ class FakeStore final : public c::CartStore {
     carts[Key(key)] = next;
     co_return next.version;
   }
+  c::Task<std::size_t> DeleteExpiredGuests(c::TimePoint, std::int64_t) override { co_return std::size_t{0}; }
   c::Task<bool> Delete(c::CartKey key, std::int64_t expected) override {
     auto it = carts.find(Key(key));
     if (it == carts.end()) co_return false;
