@@ -95,6 +95,14 @@ Task<CartView> Carts::Clear(CartKey key) {
   co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(clear));
 }
 
+Task<CartView> Carts::TakeOutOrdered(CartKey key, std::vector<Line> ordered) {
+  Change take_out = [ordered = std::move(ordered)](Cart& cart, const OfferLookup&) -> core::Status {
+    cart.RemoveOrdered(ordered);
+    return {};
+  };
+  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(take_out));
+}
+
 Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer) {
   for (int attempt = 1;; ++attempt) {
     CO_TRY(guest_found, co_await store_.Load(guest));

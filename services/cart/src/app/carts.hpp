@@ -34,6 +34,10 @@ class Carts {
   Task<CartView> SetQuantity(CartKey key, Sku sku, int quantity);
   Task<CartView> Remove(CartKey key, Sku sku);
   Task<CartView> Clear(CartKey key);
+  // An order was confirmed (order.confirmed, exactly once through the inbox of the consumer to
+  // come): its quantities leave the cart; lines added or raised after the order's snapshot stay.
+  // No offer is needed, so it works while the catalog is away.
+  Task<CartView> TakeOutOrdered(CartKey key, std::vector<Line> ordered);
   // Merges the guest cart into the customer's, then deletes the guest cart. Idempotent: a
   // retried merge (the guest cart already merged, or gone) changes nothing.
   Task<MergeResult> Merge(CartKey guest, CartKey customer);
