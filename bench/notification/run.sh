@@ -141,7 +141,8 @@ run_case() {
     sleep 0.1
   done
 
-  local refs=() refs1=() rates=() runs="" r best_samples="" best_row=""
+  # Per round: reference rates, the service's rate, its table row and samples (index r - 1).
+  local refs=() refs1=() rates=() rows=() samples_of=() runs="" r
   for r in $(seq 1 "$REPEAT"); do
     local ref ref1
     ref=$(taskset -c "$LOAD_CPU" "$BIN/store_smtp_send_loop" "smtp://127.0.0.1:$smtp" "$BURST" "$SENDERS")
@@ -153,26 +154,24 @@ run_case() {
     rates+=("$b_rate")
     log "$name, round $r: $b_rate emails/s end to end, ratio $(calc "$b_rate / ${refs[-1]}" 2), max lag $b_lag, publish $b_pub"
     runs+="$(calc "$b_rate / ${refs[-1]}" 2) "
-    # The round whose rate is the median is the one shown in full.
-    local row="| $name | $b_sent / $BURST (not sent: $b_failed) | $(printf '%.1f' "$b_total") | RATE | REF | RATIO | $b_lag | $(printf '%.1f' "$b_consume") ($(calc "$BURST / $b_consume")/s) | $b_lat |"
-    eval "row_$r=\$row samples_$r=\$b_samples rate_$r=\$b_rate"
+    rows+=("| $name | $b_sent / $BURST (not sent: $b_failed) | $(printf '%.1f' "$b_total") | RATE | REF | RATIO | $b_lag | $(printf '%.1f' "$b_consume") ($(calc "$BURST / $b_consume")/s) | $b_lat |")
+    samples_of+=("$b_samples")
   done
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   "$BIN/store_notification_publish" "$KAFKA" delete "$topic" || true
   "${MYSQL[@]}" -e "DROP DATABASE $db"
 
-  local mid_rate mid_ref mid_ref1 pick=1
+  # The round whose rate is the median is the one shown in full.
+  local mid_rate mid_ref mid_ref1 pick=0 best_row
   mid_rate=$(median "${rates[@]}") mid_ref=$(median "${refs[@]}") mid_ref1=$(median "${refs1[@]}")
-  for r in $(seq 1 "$REPEAT"); do
-    eval "[[ \$rate_$r == \$mid_rate ]]" && pick=$r
-  done
-  eval "best_row=\$row_$pick best_samples=\$samples_$pick"
+  for r in "${!rates[@]}"; do [[ ${rates[r]} == "$mid_rate" ]] && pick=$r; done
+  best_row=${rows[pick]}
   best_row=${best_row/RATE/**$mid_rate** ($(span "${rates[@]}"))}
   best_row=${best_row/REF/$mid_ref ($(span "${refs[@]}"); $mid_ref1 with 1 thread)}
   best_row=${best_row/RATIO/**$(calc "$mid_rate / $mid_ref" 2)** (rounds: ${runs% })}
   RESULTS+="$best_row"$'\n'
-  SAMPLES+="### $name (round $pick, the median one)"$'\n\n'"time_s consumer_lag recorded sent (every ${SAMPLE_EVERY:-5}th sample)"$'\n\n```\n'"$(echo -n "$best_samples" | awk -v e="${SAMPLE_EVERY:-5}" 'NR % e == 1 || e == 1')"$'\n```\n\n'
+  SAMPLES+="### $name (round $((pick + 1)), the median one)"$'\n\n'"time_s consumer_lag recorded sent (every ${SAMPLE_EVERY:-5}th sample)"$'\n\n```\n'"$(echo -n "${samples_of[pick]}" | awk -v e="${SAMPLE_EVERY:-5}" 'NR % e == 1 || e == 1')"$'\n```\n\n'
   log "$name: median $mid_rate emails/s end to end, reference median $mid_ref/s, ratio $(calc "$mid_rate / $mid_ref" 2)"
 }
 

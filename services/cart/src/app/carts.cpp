@@ -64,22 +64,20 @@ Offer OfferOrUnknown(const OfferLookup& lookup, const Sku& sku) {
 
 }  // namespace
 
-Task<CartView> Carts::Add(CartKey key, Sku sku, int quantity) {
-  const Limits limits = limits_;
+Task<CartView> Carts::ChangeLine(CartKey key, Sku sku, int quantity, LineChange change) {
   std::vector<Sku> skus{sku};
-  Change add = [sku, quantity, limits](Cart& cart, const OfferLookup& offers) {
-    return cart.Add(OfferOrUnknown(offers, sku), quantity, limits);
+  Change apply = [sku, quantity, change, limits = limits_](Cart& cart, const OfferLookup& offers) {
+    return (cart.*change)(OfferOrUnknown(offers, sku), quantity, limits);
   };
-  co_return co_await Apply(std::move(key), std::move(skus), std::move(add));
+  co_return co_await Apply(std::move(key), std::move(skus), std::move(apply));
+}
+
+Task<CartView> Carts::Add(CartKey key, Sku sku, int quantity) {
+  co_return co_await ChangeLine(std::move(key), std::move(sku), quantity, &Cart::Add);
 }
 
 Task<CartView> Carts::SetQuantity(CartKey key, Sku sku, int quantity) {
-  const Limits limits = limits_;
-  std::vector<Sku> skus{sku};
-  Change set = [sku, quantity, limits](Cart& cart, const OfferLookup& offers) {
-    return cart.SetQuantity(OfferOrUnknown(offers, sku), quantity, limits);
-  };
-  co_return co_await Apply(std::move(key), std::move(skus), std::move(set));
+  co_return co_await ChangeLine(std::move(key), std::move(sku), quantity, &Cart::SetQuantity);
 }
 
 Task<CartView> Carts::Remove(CartKey key, Sku sku) {

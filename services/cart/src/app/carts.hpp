@@ -46,6 +46,9 @@ class Carts {
 
  private:
   using Change = std::function<core::Status(Cart&, const OfferLookup&)>;
+  // Cart::Add or Cart::SetQuantity: a change of one line that needs its SKU's offer.
+  using LineChange = core::Status (Cart::*)(const Offer&, int, const Limits&);
+  Task<CartView> ChangeLine(CartKey key, Sku sku, int quantity, LineChange change);
   // Read, fetch the offers of `skus` (and of the cart's lines), apply, save; again on conflict.
   Task<CartView> Apply(CartKey key, std::vector<Sku> skus, Change change);
   // The offers of the cart's lines plus `extra`; unavailable when the catalog cannot answer.

@@ -5,19 +5,18 @@
 #include <boost/json.hpp>
 
 #include "adapters/mongo_cart_store.hpp"
+#include "../money.hpp"
 #include "store/testing/async.hpp"
 #include "store/testing/docstore.hpp"
 
 namespace c = store::cart;
+using store::cart::testing::Eur;
 using namespace std::chrono_literals;
-using store::core::Currency;
 using store::core::Errc;
-using store::core::Money;
 using store::testing::RunAwaitable;
 
 namespace {
 
-Money Eur(std::int64_t minor) { return Money(minor, *Currency::Parse("EUR")); }
 
 c::Cart TwoLines() {
   c::Cart cart;

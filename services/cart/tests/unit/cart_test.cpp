@@ -4,16 +4,16 @@
 #include <map>
 
 #include "domain/cart.hpp"
+#include "../money.hpp"
 
 namespace c = store::cart;
-using store::core::Currency;
+using store::cart::testing::Eur;
+using store::cart::testing::Usd;
 using store::core::Errc;
 using store::core::Money;
 
 namespace {
 
-Money Eur(std::int64_t minor) { return Money(minor, *Currency::Parse("EUR")); }
-Money Usd(std::int64_t minor) { return Money(minor, *Currency::Parse("USD")); }
 
 c::Offer On(std::string sku, Money price, std::int64_t available, c::Sellable state = c::Sellable::yes) {
   return c::Offer{c::Sku(std::move(sku)), state, price, available};

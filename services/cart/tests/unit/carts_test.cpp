@@ -5,17 +5,17 @@
 #include <map>
 
 #include "app/carts.hpp"
+#include "../money.hpp"
 #include "store/testing/async.hpp"
 
 namespace c = store::cart;
-using store::core::Currency;
+using store::cart::testing::Eur;
 using store::core::Errc;
 using store::core::Money;
 using store::testing::RunAwaitable;
 
 namespace {
 
-Money Eur(std::int64_t minor) { return Money(minor, *Currency::Parse("EUR")); }
 
 std::string Key(const c::CartKey& k) { return (k.kind == c::CartKey::Kind::guest ? "g:" : "c:") + k.id; }
 

@@ -94,7 +94,7 @@ constexpr std::string_view kInsertColumns =
 constexpr std::string_view kInsertValues =
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, NOW(3) + INTERVAL ? MICROSECOND, NOW(3), NOW(3), ?, ?, ?)";
 
-void AddInsertParams(std::vector<db::Param>& params, const NewRow& r, const std::int64_t& lease_us) {
+void AddInsertParams(std::vector<db::Param>& params, const NewRow& r, std::int64_t lease_us) {
   const Source& s = *r.source;
   const Notification& n = *r.n;
   for (db::Param p : {db::Param(s.event_id), db::Param(s.event_type), db::Param(n.template_name), db::Param(n.channel),
