@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "store/auth/secrets.hpp"
 #include "store/auth/tokens.hpp"
 
 namespace auth = store::auth;
@@ -75,4 +76,17 @@ TEST(AccessToken, OnlyEdDsaEvenWhenTheKeySetHoldsOthers) {
   auto r = auth::VerifyAccessToken(auth::IssueAccessToken(es, Claims()), f.keys, kPolicy, kNow);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, store::core::Errc::unauthenticated);
+}
+
+TEST(Secrets, TokensCarry256RandomBitsInBase64UrlAndAreStoredAsTheirSha256) {
+  auto a = auth::NewSecretToken();
+  auto b = auth::NewSecretToken();
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+  EXPECT_EQ(auth::NewSecretToken(16).size(), 22u);
+  EXPECT_EQ(auth::Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_TRUE(auth::SecureEquals(a, std::string(a)));
+  EXPECT_FALSE(auth::SecureEquals(a, b));
+  EXPECT_FALSE(auth::SecureEquals("abc", "abcd"));
 }

@@ -8,6 +8,7 @@
 
 #include "domain/secrets.hpp"
 #include "store/log/log.hpp"
+#include "store/auth/secrets.hpp"
 
 namespace store::user {
 
@@ -41,7 +42,7 @@ std::string JwkThumbprint(const boost::json::object& jwk) {
   if (kty == "OKP") text = R"({"crv":")" + str("crv") + R"(","kty":"OKP","x":")" + str("x") + R"("})";
   else if (kty == "EC") text = R"({"crv":")" + str("crv") + R"(","kty":"EC","x":")" + str("x") + R"(","y":")" + str("y") + R"("})";
   else text = R"({"e":")" + str("e") + R"(","kty":"RSA","n":")" + str("n") + R"("})";
-  return Base64Url(Sha256(text));
+  return auth::Base64UrlEncode(auth::Sha256(text));
 }
 
 KeyRing LoadKeyRing(const Settings& settings) {

@@ -6,6 +6,7 @@
 #include "store/core/ids.hpp"
 #include "store/core/text.hpp"
 #include "store/log/log.hpp"
+#include "store/auth/secrets.hpp"
 
 namespace store::user {
 
@@ -28,7 +29,7 @@ Error FieldInvalid(std::string field, std::string message) {
   return Error::Invalid("invalid request", {core::FieldError{std::move(field), std::move(message)}});
 }
 
-std::string AccountKey(const std::string& normalized_email) { return Sha256Hex(normalized_email).substr(0, 32); }
+std::string AccountKey(const std::string& normalized_email) { return auth::Sha256Hex(normalized_email).substr(0, 32); }
 
 std::chrono::system_clock::time_point FromMs(std::int64_t ms) {
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
@@ -53,7 +54,7 @@ Accounts::Accounts(const Settings& settings, AccountStore& store, RateLimiter& l
       hash_pool_(std::make_unique<core::BlockingPool>(static_cast<std::size_t>(settings.hash_threads))) {
   // A hash of a random password with the live parameters: unknown emails are "verified" against
   // it so that their answer takes as long as a wrong password's.
-  auto dummy = hasher_.Hash(NewSecretToken(16));
+  auto dummy = hasher_.Hash(auth::NewSecretToken(16));
   if (!dummy) throw std::runtime_error("argon2id failed at start-up: " + dummy.error().message);
   dummy_hash_ = *dummy;
 }
@@ -100,9 +101,9 @@ Status Accounts::SendVerification(AccountTransaction& tx, const User& u, const s
                                   const char* reason) {
   auto now = NowMs();
   TRY_STATUS(tx.RetireEmailTokens(u.id, purpose, now));
-  auto token = NewSecretToken();
+  auto token = auth::NewSecretToken();
   auto expires = now + settings_.verification_ttl.count();
-  TRY_STATUS(tx.InsertEmailToken(Sha256Hex(token), u.id, purpose, email, now, expires));
+  TRY_STATUS(tx.InsertEmailToken(auth::Sha256Hex(token), u.id, purpose, email, now, expires));
   return tx.AddEvent(kEmailVerificationRequested, u.id,
                      {{"user_id", u.id},
                       {"email", email},
@@ -140,8 +141,8 @@ Result<Tokens> Accounts::StartSession(AccountTransaction& tx, const User& u, con
   s.last_used_at = now;
   s.expires_at = now + (remember_me ? settings_.remember_me_lifetime : settings_.absolute_lifetime).count();
   TRY_STATUS(tx.InsertSession(s));
-  auto refresh = NewSecretToken();
-  TRY_STATUS(tx.InsertRefresh(Sha256Hex(refresh), s.id, u.id, now));
+  auto refresh = auth::NewSecretToken();
+  TRY_STATUS(tx.InsertRefresh(auth::Sha256Hex(refresh), s.id, u.id, now));
   TRY_STATUS(tx.AddEvent(kLoggedIn, u.id,
                          {{"user_id", u.id}, {"session_id", s.id}, {"method", method}, {"guest_cart_id", OptJson(guest_cart_id)}}));
   Tokens t;
@@ -199,7 +200,7 @@ Task<void> Accounts::Register(const RegisterCommand& cmd, const ClientInfo& clie
 
 Task<std::string> Accounts::VerifyEmail(const std::string& token) {
   if (token.empty() || token.size() > 128) co_return Fail(FieldInvalid("token", kBadLink));
-  auto hash = Sha256Hex(token);
+  auto hash = auth::Sha256Hex(token);
   auto now = NowMs();
   struct Outcome {
     std::string email;
@@ -291,7 +292,7 @@ Task<Tokens> Accounts::Login(const LoginCommand& cmd, const ClientInfo& client) 
 Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInfo& client) {
   (void)client;
   if (refresh_token.empty() || refresh_token.size() > 128) co_return Fail(Errc::unauthenticated, "invalid refresh token");
-  auto hash = Sha256Hex(refresh_token);
+  auto hash = auth::Sha256Hex(refresh_token);
   auto now = NowMs();
   struct Outcome {
     std::optional<Tokens> tokens;
@@ -315,8 +316,8 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
     TRY(user, tx.UserById(session->user_id, false));
     if (!user || user->disabled) return end("disabled");
     TRY_STATUS(tx.UseRefresh(hash, now));
-    auto next = NewSecretToken();
-    TRY_STATUS(tx.InsertRefresh(Sha256Hex(next), session->id, user->id, now));
+    auto next = auth::NewSecretToken();
+    TRY_STATUS(tx.InsertRefresh(auth::Sha256Hex(next), session->id, user->id, now));
     TRY_STATUS(tx.TouchSession(session->id, now));
     Tokens t;
     t.access_token = IssueAccess(*user, session->id);
@@ -343,7 +344,7 @@ Task<void> Accounts::EndSession(const std::string& user_id, const std::string& s
 }
 
 Task<void> Accounts::EndSessionByRefresh(const std::string& refresh_token) {
-  auto hash = Sha256Hex(refresh_token);
+  auto hash = auth::Sha256Hex(refresh_token);
   auto now = NowMs();
   auto fn = [&](AccountTransaction& tx) -> Result<std::vector<std::string>> {
     TRY(row, tx.RefreshByHash(hash));
@@ -381,9 +382,9 @@ Task<void> Accounts::RequestPasswordReset(const std::string& raw_email, const Cl
     TRY(user, tx.UserByEmail(*email, true));
     if (!user || user->disabled) return {};  // same answer, nothing sent
     TRY_STATUS(tx.RetireEmailTokens(user->id, "reset", now));
-    auto token = NewSecretToken();
+    auto token = auth::NewSecretToken();
     auto expires = now + settings_.reset_ttl.count();
-    TRY_STATUS(tx.InsertEmailToken(Sha256Hex(token), user->id, "reset", user->email, now, expires));
+    TRY_STATUS(tx.InsertEmailToken(auth::Sha256Hex(token), user->id, "reset", user->email, now, expires));
     return tx.AddEvent(kPasswordResetRequested, user->id,
                        {{"user_id", user->id},
                         {"email", user->email},
@@ -399,7 +400,7 @@ Task<void> Accounts::RequestPasswordReset(const std::string& raw_email, const Cl
 
 Task<void> Accounts::ConfirmPasswordReset(const std::string& token, const std::string& password) {
   if (token.empty() || token.size() > 128) co_return Fail(FieldInvalid("token", kBadLink));
-  auto hash = Sha256Hex(token);
+  auto hash = auth::Sha256Hex(token);
   auto now = NowMs();
   // Look the token up first (policy needs the email), hash the password off the transaction.
   auto peek = [&](AccountTransaction& tx) -> Result<std::optional<EmailToken>> { return tx.EmailTokenByHash(hash); };

@@ -6,6 +6,7 @@
 #include "domain/rules.hpp"
 #include "domain/secrets.hpp"
 #include "store/log/log.hpp"
+#include "store/auth/secrets.hpp"
 
 namespace store::user {
 
@@ -79,7 +80,7 @@ Result<OidcIdentity> CheckIdTokenClaims(const boost::json::object& payload, cons
   auto iat = Num(payload, "iat");
   if (iat && *iat - leeway.count() > now) return Fail(Refused("issued in the future"));
   auto got_nonce = Str(payload, "nonce");
-  if (!got_nonce || !SecureEquals(*got_nonce, nonce)) return Fail(Refused("wrong nonce"));
+  if (!got_nonce || !auth::SecureEquals(*got_nonce, nonce)) return Fail(Refused("wrong nonce"));
   auto sub = Str(payload, "sub");
   if (!sub || sub->empty() || sub->size() > 255) return Fail(Refused("no subject"));
   OidcIdentity id;
@@ -168,12 +169,12 @@ Task<std::string> SocialLogin::Start(const std::string& name) {
   if (it == providers_.end()) co_return Fail(Errc::not_found, "no such provider");
   Provider& p = *it->second;
   CO_TRY_STATUS(co_await Discover(p));
-  auto state = NewSecretToken();
-  auto nonce = NewSecretToken();
-  auto verifier = NewSecretToken();  // 43 characters of [A-Za-z0-9-_]: a valid PKCE verifier
-  auto challenge = Base64Url(Sha256(verifier));
+  auto state = auth::NewSecretToken();
+  auto nonce = auth::NewSecretToken();
+  auto verifier = auth::NewSecretToken();  // 43 characters of [A-Za-z0-9-_]: a valid PKCE verifier
+  auto challenge = auth::Base64UrlEncode(auth::Sha256(verifier));
   boost::json::object saved{{"p", name}, {"n", nonce}, {"v", verifier}};
-  std::string key = Sha256Hex(state);
+  std::string key = auth::Sha256Hex(state);
   std::string value = boost::json::serialize(saved);
   CO_TRY_STATUS(co_await states_.Put(key, value, settings_.oidc_state_ttl));
   std::string url = p.authorization_endpoint;
@@ -191,7 +192,7 @@ Task<Tokens> SocialLogin::Callback(const std::string& name, const std::string& c
   Provider& p = *it->second;
   if (state.empty() || state.size() > 128) co_return Fail(core::Error::Invalid("invalid request", {{"state", "is missing or unknown"}}));
   if (code.empty() || code.size() > 2048) co_return Fail(core::Error::Invalid("invalid request", {{"code", "is missing"}}));
-  std::string key = Sha256Hex(state);
+  std::string key = auth::Sha256Hex(state);
   CO_TRY(stored, co_await states_.Take(key));
   if (!stored) co_return Fail(core::Error::Invalid("invalid request", {{"state", "is unknown, used or expired"}}));
   boost::system::error_code ec;

@@ -1,5 +1,5 @@
-// Secrets of the user service: random tokens (libsodium's randombytes, never the id generator),
-// their SHA-256 for storage, and Argon2id password hashing (libsodium crypto_pwhash).
+// Password hashing of the user service: Argon2id (libsodium crypto_pwhash). Random tokens, their
+// SHA-256 for storage and constant-time comparison are libs/auth's (store/auth/secrets.hpp).
 // Thread-safety: free functions and an immutable PasswordHasher; safe from any thread.
 // PasswordHasher calls are slow on purpose (tens of ms, >= 19 MiB): run them on a BlockingPool.
 #pragma once
@@ -15,15 +15,6 @@ namespace store::user {
 
 // Calls sodium_init() once; throws when libsodium cannot start (start-up failure).
 void InitSodium();
-// `bytes` random bytes, base64url without padding (32 bytes: 256 bits, 43 characters).
-std::string NewSecretToken(std::size_t bytes = 32);
-std::string Base64Url(std::string_view bytes);
-// Lower-case hex SHA-256 of `text`: what the database stores instead of a token.
-std::string Sha256Hex(std::string_view text);
-// Raw SHA-256 (32 bytes).
-std::string Sha256(std::string_view text);
-// Constant-time equality of two strings of the same length (false otherwise).
-bool SecureEquals(std::string_view a, std::string_view b);
 
 struct Argon2Params {
   std::uint64_t opslimit = 3;                 // t (passes); at least 2

@@ -11,6 +11,7 @@
 #include "domain/secrets.hpp"
 #include "fixture.hpp"
 #include "store/auth/auth.hpp"
+#include "store/auth/secrets.hpp"
 
 namespace usertest {
 namespace {
@@ -50,7 +51,7 @@ TEST_F(Registration, CreatesAnArgon2idAccountAndPublishesBothEventsWithOnlyTheTo
   EXPECT_EQ(S(verification[0].data(), "reason"), "registration");
   EXPECT_EQ(S(verification[0].data(), "locale"), "de");
   EXPECT_TRUE(store::core::ParseTimestamp(S(verification[0].data(), "expires_at")));
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = '" + store::user::Sha256Hex(token) + "'"), "1");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = '" + store::auth::Sha256Hex(token) + "'"), "1");
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = '" + token + "'"), "0");
   for (const auto& row : Outbox()) EXPECT_EQ(row.event.at("data").as_object().count("password"), 0u);
 }
@@ -136,7 +137,7 @@ TEST_F(Sessions, RefreshRotatesAndAReusedTokenEndsTheWholeFamily) {
   auto t1 = Login("ed@example.com", kPassword);
   auto r1 = S(t1, "refresh_token");
   EXPECT_GE(r1.size(), 43u);  // 256 bits
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM refresh_tokens WHERE token_hash = '" + store::user::Sha256Hex(r1) + "'"), "1");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM refresh_tokens WHERE token_hash = '" + store::auth::Sha256Hex(r1) + "'"), "1");
   auto t2 = Post("/v1/auth/refresh", {{"refresh_token", r1}});
   ASSERT_EQ(t2.status, 200) << t2.body;
   auto r2 = S(t2.Json(), "refresh_token");
@@ -358,7 +359,7 @@ TEST_F(Passwords, ResetIsIdenticalForUnknownEmailsSingleUseExpiresAndEndsEverySe
   auto expires = store::core::ParseTimestamp(S(events[0].data(), "expires_at"));
   ASSERT_TRUE(expires);
   EXPECT_NEAR(std::chrono::duration_cast<std::chrono::seconds>(*expires - clock_.Now()).count(), 30 * 60, 2);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = '" + store::user::Sha256Hex(token) + "'"), "1");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = '" + store::auth::Sha256Hex(token) + "'"), "1");
   EXPECT_EQ(Post("/v1/auth/password-reset/confirm", {{"token", token}, {"password", "qwertyuiop"}}).status, 422);
   auto ok = Post("/v1/auth/password-reset/confirm", {{"token", token}, {"password", "my reset passphrase"}});
   ASSERT_EQ(ok.status, 204) << ok.body;

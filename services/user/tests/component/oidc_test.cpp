@@ -6,6 +6,7 @@
 #include "domain/secrets.hpp"
 #include "fixture.hpp"
 #include "store/auth/auth.hpp"
+#include "store/auth/secrets.hpp"
 
 namespace usertest {
 namespace {
@@ -128,7 +129,7 @@ TEST_F(SocialLogin, AVerifiedEmailCreatesAnAccountAndTheSameSubjectLogsInAgain) 
   ASSERT_EQ(r.status, 200) << r.body;
   {
     std::lock_guard lock(provider_.mutex);
-    EXPECT_EQ(store::user::Base64Url(store::user::Sha256(provider_.last_verifier)), s.challenge) << "PKCE S256";
+    EXPECT_EQ(store::auth::Base64UrlEncode(store::auth::Sha256(provider_.last_verifier)), s.challenge) << "PKCE S256";
   }
   auto user = r.Json().at("user").as_object();
   EXPECT_EQ(user.at("email").as_string(), "sol@example.com");

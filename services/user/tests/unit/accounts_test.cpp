@@ -10,6 +10,7 @@
 #include "domain/secrets.hpp"
 #include "fakes.hpp"
 #include "store/testing/async.hpp"
+#include "store/auth/secrets.hpp"
 
 namespace usertest {
 namespace {
@@ -286,7 +287,7 @@ TEST_F(SocialLoginTest, StartKeepsTheStateHashedAndSendsPkceS256) {
   auto at = url->find("&state=") + 7;
   std::string state = url->substr(at, url->find('&', at) - at);
   ASSERT_EQ(states_.values.size(), 1u);
-  EXPECT_TRUE(states_.values.contains(Sha256Hex(state))) << "stored under the state's hash, never the state";
+  EXPECT_TRUE(states_.values.contains(store::auth::Sha256Hex(state))) << "stored under the state's hash, never the state";
 }
 
 TEST_F(SocialLoginTest, ADiscoveryDocumentOfAnotherIssuerIs503) {

@@ -73,16 +73,6 @@ TEST_F(Policy, AcceptsLongAndUnicodePasswordsUpToTheLimit) {
   EXPECT_EQ(too_short->field, "password");
 }
 
-TEST(Secrets, TokensCarry256RandomBitsInBase64Url) {
-  InitSodium();
-  auto a = NewSecretToken();
-  auto b = NewSecretToken();
-  EXPECT_EQ(a.size(), 43u);
-  EXPECT_NE(a, b);
-  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
 TEST(Argon2, UsesArgon2idWithAtLeast19MiBAndTwoPassesAndUniqueSalts) {
   InitSodium();
   PasswordHasher weak(Argon2Params{1, 1024 * 1024});  // raised to the minimums

@@ -4,3 +4,4 @@
 #include "store/auth/authenticator.hpp"
 #include "store/auth/jws.hpp"
 #include "store/auth/tokens.hpp"
+#include "store/auth/secrets.hpp"

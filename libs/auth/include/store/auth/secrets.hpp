@@ -1,0 +1,25 @@
+// Secrets shared by every service: random tokens from the OS's cryptographic source (OpenSSL
+// RAND_bytes, never core's id generator, whose ids are unique but not secret), their SHA-256 for
+// storage (a stored token hash is useless to whoever reads the database), and a constant-time
+// comparison. The user service's refresh, reset and verification tokens and the cart service's
+// guest cart tokens are made and stored this way.
+// Thread-safety: free functions; safe from any thread.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace store::auth {
+
+// `bytes` random bytes, base64url without padding (32 bytes: 256 bits, 43 characters of
+// [A-Za-z0-9-_]). Throws std::runtime_error when the random source fails.
+std::string NewSecretToken(std::size_t bytes = 32);
+// Raw SHA-256 (32 bytes).
+std::string Sha256(std::string_view text);
+// Lower-case hex SHA-256 (64 characters): what a database stores instead of a token.
+std::string Sha256Hex(std::string_view text);
+// Constant-time equality of two strings of the same length (false otherwise).
+bool SecureEquals(std::string_view a, std::string_view b);
+
+}  // namespace store::auth
