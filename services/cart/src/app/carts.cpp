@@ -101,15 +101,24 @@ Task<CartView> Carts::TakeOutOrdered(CartKey key, std::vector<Line> ordered) {
   co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(take_out));
 }
 
-Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer) {
+Task<CartView> Carts::AcknowledgePrices(CartKey key) {
+  Change acknowledge = [](Cart& cart, const OfferLookup& offers) -> core::Status {
+    cart.AcknowledgePrices(offers);
+    return {};
+  };
+  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(acknowledge));
+}
+
+Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) {
   for (int attempt = 1;; ++attempt) {
     CO_TRY(guest_found, co_await store_.Load(guest));
     CO_TRY(customer_found, co_await store_.Load(customer));
     StoredCart target = customer_found ? std::move(*customer_found) : StoredCart{};
     const bool merged_before =
         std::find(target.merged_guests.begin(), target.merged_guests.end(), guest.id) != target.merged_guests.end();
-    if (!guest_found || merged_before) {
-      // Gone or merged by an earlier try whose delete did not happen: only the delete is left.
+    if (!guest_found || merged_before || mode == MergeMode::keep) {
+      // Gone, kept out, or merged by an earlier try whose delete did not happen: only the
+      // delete is left.
       if (guest_found) (void)co_await store_.Delete(guest, guest_found->version);
       std::vector<Sku> none;
       auto offers = co_await OffersFor(target.cart, std::move(none));
@@ -118,6 +127,7 @@ Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer) {
     }
     std::vector<Sku> skus;
     for (const auto& l : guest_found->cart.lines()) skus.push_back(l.sku);
+    if (mode == MergeMode::replace) target.cart = Cart();
     CO_TRY(offers, co_await OffersFor(target.cart, skus));
     auto report = target.cart.MergeFrom(guest_found->cart, LookupIn(offers), limits_);
     target.merged_guests.push_back(guest.id);

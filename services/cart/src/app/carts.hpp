@@ -19,6 +19,10 @@ struct CartView {
   std::int64_t version = 0;  // 0: no cart stored yet (an empty one is shown)
 };
 
+// What a shopper who logs in with a guest cart chooses: both carts' lines together (the
+// default), the guest cart's lines instead of the customer's, or the customer's cart as it is.
+enum class MergeMode { merge, replace, keep };
+
 struct MergeResult {
   CartView cart;                   // the customer's cart after the merge
   std::vector<MergedLine> report;  // per guest line; empty when the guest cart was gone (or merged before)
@@ -38,9 +42,12 @@ class Carts {
   // come): its quantities leave the cart; lines added or raised after the order's snapshot stay.
   // No offer is needed, so it works while the catalog is away.
   Task<CartView> TakeOutOrdered(CartKey key, std::vector<Line> ordered);
-  // Merges the guest cart into the customer's, then deletes the guest cart. Idempotent: a
-  // retried merge (the guest cart already merged, or gone) changes nothing.
-  Task<MergeResult> Merge(CartKey guest, CartKey customer);
+  // The shopper saw the current prices: lines stop flagging the price changes seen so far.
+  Task<CartView> AcknowledgePrices(CartKey key);
+  // Merges the guest cart into the customer's (replace: the guest's lines instead of the
+  // customer's, by the same rules; keep: the customer's cart as it is), then deletes the guest
+  // cart. Idempotent: a retried merge (the guest cart already merged, or gone) changes nothing.
+  Task<MergeResult> Merge(CartKey guest, CartKey customer, MergeMode mode = MergeMode::merge);
 
   const Limits& limits() const { return limits_; }
 

@@ -176,22 +176,23 @@ std::vector<MergedLine> Cart::MergeFrom(const Cart& guest, const OfferLookup& of
 Review Cart::Reviewed(const OfferLookup& offers, const Limits& limits) const {
   Review r;
   for (const auto& l : lines_) {
-    LineView v{l, offers(l.sku), LineView::Availability::unknown, 0, std::nullopt, std::nullopt};
+    LineView v{l, offers(l.sku), LineView::Availability::unknown, 0, l.seen_price, std::nullopt, std::nullopt};
     r.item_count += l.quantity;
     if (!v.offer) {
-      r.stale = true;
+      r.stale = true;  // the last known price, availability unknown
     } else {
       v.available = std::max<std::int64_t>(v.offer->available, 0);
       if (v.offer->state != Sellable::yes) v.availability = LineView::Availability::not_sellable;
       else if (v.available == 0) v.availability = LineView::Availability::out_of_stock;
       else if (v.available <= limits.low_stock) v.availability = LineView::Availability::low;
       else v.availability = LineView::Availability::in_stock;
-      if (auto total = v.offer->price.Times(l.quantity)) {
-        v.line_total = *total;
-        if (!r.subtotal) r.subtotal = core::Money(0, total->currency());
-        if (auto sum = r.subtotal->Plus(*total)) r.subtotal = *sum;
-      }
+      v.unit_price = v.offer->price;
       if (v.offer->price != l.seen_price) v.previous_price = l.seen_price;
+    }
+    if (auto total = v.unit_price.Times(l.quantity)) {
+      v.line_total = *total;
+      if (!r.subtotal) r.subtotal = core::Money(0, total->currency());
+      if (auto sum = r.subtotal->Plus(*total)) r.subtotal = *sum;
     }
     r.lines.push_back(std::move(v));
   }

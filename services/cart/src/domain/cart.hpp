@@ -72,15 +72,17 @@ struct LineView {
   std::optional<Offer> offer;  // none: the catalog has no answer for it now (stale)
   enum class Availability { in_stock, low, out_of_stock, not_sellable, unknown } availability = Availability::unknown;
   std::int64_t available = 0;
-  std::optional<core::Money> line_total;          // current price × quantity
-  std::optional<core::Money> previous_price;      // the seen price, when the current one differs
+  // The catalog's current price; without an offer (stale) the last price the shopper saw.
+  core::Money unit_price = line.seen_price;
+  std::optional<core::Money> line_total;      // unit_price × quantity (none only on overflow)
+  std::optional<core::Money> previous_price;  // the seen price, when the current one differs
 };
 
 struct Review {
   std::vector<LineView> lines;
-  std::optional<core::Money> subtotal;  // of the lines with a current price; none for an empty cart
+  std::optional<core::Money> subtotal;  // of the lines' totals; none for an empty cart
   int item_count = 0;
-  bool stale = false;  // some line has no current offer
+  bool stale = false;  // some line has no current offer: its price is the last one seen
 };
 
 // Finds the catalog's offer for a SKU; nullopt when the catalog does not know it (or cannot be asked).

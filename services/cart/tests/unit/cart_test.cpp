@@ -170,11 +170,14 @@ TEST(Cart, AReviewFlagsChangedPricesUntilTheyAreSeenAndSaysHowManyAreLeft) {
 
   catalog.Put(On("B", Eur(250), 5));
   EXPECT_EQ(cart.Reviewed(catalog.Lookup(), kLimits).lines[1].availability, c::LineView::Availability::low);
-  catalog.offers.erase("B");  // the catalog cannot answer for it: the review says it is stale
+  catalog.offers.erase("B");  // the catalog cannot answer for it: the last price seen, marked stale
   auto stale = cart.Reviewed(catalog.Lookup(), kLimits);
   EXPECT_TRUE(stale.stale);
   EXPECT_EQ(stale.lines[1].availability, c::LineView::Availability::unknown);
-  EXPECT_EQ(stale.subtotal->minor_units(), 1800);
+  EXPECT_EQ(stale.lines[1].unit_price.minor_units(), 250);
+  EXPECT_FALSE(stale.lines[1].previous_price.has_value());
+  EXPECT_EQ(stale.lines[1].line_total->minor_units(), 250);
+  EXPECT_EQ(stale.subtotal->minor_units(), 1800 + 250);
 }
 
 TEST(Cart, AConfirmedOrderTakesOnlyTheOrderedQuantitiesOut) {

@@ -189,6 +189,45 @@ TEST(Carts, MergeMovesTheGuestLinesDeletesTheGuestCartAndARetryChangesNothing) {
   EXPECT_FALSE(shop.store.carts.contains("g:guest-token-hash"));
 }
 
+TEST(Carts, ReplaceTakesTheGuestLinesInsteadAndKeepLeavesTheCustomerCartAsItIs) {
+  Shop shop;
+  shop.catalog.Put("A", Eur(100), 10);
+  shop.catalog.Put("B", Eur(200), 10);
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("B"), 2)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kGuest, c::Sku("A"), 1)));
+  auto kept = RunAwaitable(shop.carts.Merge(kGuest, kAnn, c::MergeMode::keep));
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_TRUE(kept->report.empty());
+  ASSERT_EQ(kept->cart.review.lines.size(), 1u);
+  EXPECT_EQ(kept->cart.review.lines[0].line.sku, c::Sku("B"));
+  EXPECT_FALSE(shop.store.carts.contains("g:guest-token-hash"));
+
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kGuest, c::Sku("A"), 1)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kGuest, c::Sku("B"), 1)));
+  auto replaced = RunAwaitable(shop.carts.Merge(kGuest, kAnn, c::MergeMode::replace));
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  ASSERT_EQ(replaced->report.size(), 2u);
+  EXPECT_EQ(replaced->report[1].outcome, c::MergedLine::Outcome::added);  // B: 1, not 2 + 1
+  EXPECT_EQ(replaced->cart.review.item_count, 2);
+  EXPECT_FALSE(shop.store.carts.contains("g:guest-token-hash"));
+}
+
+TEST(Carts, APriceChangeIsFlaggedUntilTheShopperAcknowledgesIt) {
+  Shop shop;
+  shop.catalog.Put("A", Eur(100), 10);
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 2)));
+  shop.catalog.Put("A", Eur(120), 10);
+  auto view = RunAwaitable(shop.carts.View(kAnn));
+  ASSERT_TRUE(view) << view.error().message;
+  ASSERT_TRUE(view->review.lines[0].previous_price.has_value());
+  EXPECT_EQ(view->review.lines[0].previous_price->minor_units(), 100);
+  EXPECT_EQ(view->review.subtotal->minor_units(), 240);
+  auto seen = RunAwaitable(shop.carts.AcknowledgePrices(kAnn));
+  ASSERT_TRUE(seen) << seen.error().message;
+  EXPECT_FALSE(seen->review.lines[0].previous_price.has_value());
+  EXPECT_FALSE(RunAwaitable(shop.carts.View(kAnn))->review.lines[0].previous_price.has_value());
+}
+
 TEST(Carts, AConfirmedOrderTakesItsQuantitiesOutEvenWithTheCatalogAwayAndKeepsLaterAdds) {
   Shop shop;
   shop.catalog.Put("A", Eur(100), 10);
