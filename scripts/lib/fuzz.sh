@@ -1,10 +1,10 @@
-# ./store fuzz-api: schemathesis, as an outside API tester would run it, against the four contracts
-# (contracts/openapi/{user,catalog,search,notification}.yaml) and the services built from this
+# ./store fuzz-api: schemathesis, as an outside API tester would run it, against the five contracts
+# (contracts/openapi/{user,catalog,search,notification,cart}.yaml) and the services built from this
 # checkout — unauthenticated, as a customer and as an admin — checking for server errors and for
 # statuses the contracts do not list. Results: docs/api-fuzzing.md.
 #
 # The services run on free ports beside anything `./store up` started, on fresh databases
-# (fuzz_user, fuzz_catalog, fuzz_notification), Redis logical database $STORE_FUZZ_REDIS_DB
+# (fuzz_user, fuzz_catalog, fuzz_notification; the FerretDB database fuzz_cart_<stamp>), Redis logical database $STORE_FUZZ_REDIS_DB
 # (flushed first), their own OpenSearch alias (filled from the shop's product topics by a consumer
 # group of the run's own) and no other consumers of the shop's topics, so a run changes nothing
 # of the shop's data. schemathesis lives in its own virtualenv
@@ -95,6 +95,8 @@ cmd_fuzz_api() {
       # product topics (read only): searches find real documents, the shop's index is untouched.
       search) env+=("SEARCH_INDEX_ALIAS=$FUZZ_ALIAS" "SEARCH_INDEXER_GROUP=fuzz-$stamp") ;;
       notification) env+=(NOTIFICATION_CONSUMER_TOPICS=fuzz.nothing.v1 "NOTIFICATION_CONSUMER_GROUP=fuzz-$stamp") ;;
+      cart) env+=("CART_CATALOG_URL=http://$STORE_HOST:${FUZZ_PORT[catalog]}" "CART_DOCSTORE_DATABASE=fuzz_cart_${stamp,,}"
+                  CART_COOKIE_SECURE=false) ;;
     esac
     start_process "fuzz-$name" "$dir/$name.log" env "${env[@]}" "$STORE_ROOT/build/$preset/$exe"
     FUZZ_STARTED+=("fuzz-$name")
@@ -112,7 +114,7 @@ cmd_fuzz_api() {
 
   local contract caller token rc=0
   # The user contract last: its admin and customer runs may delete or log out their own accounts.
-  for contract in catalog search notification user; do
+  for contract in catalog search notification cart user; do
     for caller in anonymous customer admin; do
       case $caller in
         anonymous) token= ;;

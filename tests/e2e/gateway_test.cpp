@@ -87,11 +87,12 @@ struct StandIn {
                      {"traceparent", std::string(req.Header("traceparent"))},
                      {"x_user_id", std::string(req.Header("X-User-Id"))},
                      {"authorization", std::string(req.Header("Authorization"))},
+                     {"cookie", std::string(req.Header("Cookie"))},
                      {"body_bytes", req.body().size()}};
       co_return Response::Json(200, o);
     };
     for (const char* path : {"/v1/echo", "/v1/me", "/v1/me/sessions", "/v1/me/addresses", "/v1/admin/users",
-                             "/v1/search", "/v1/suggest", "/v1/items", "/v1/reservations/o-1", "/healthz",
+                             "/v1/search", "/v1/suggest", "/v1/items", "/v1/reservations/o-1", "/v1/cart", "/healthz",
                              "/.well-known/jwks.json"}) {
       r.Get(path, echo);
     }
@@ -240,7 +241,7 @@ void ExpectSecurityHeaders(const HttpResponse& r) {
   EXPECT_EQ(r.headers.count("x-request-id"), 1u) << "one request id, the gateway's";
 }
 
-// One gateway for the whole suite, in front of three stand-ins (user, catalog, search); the
+// One gateway for the whole suite, in front of four stand-ins (user, catalog, search, cart); the
 // notification upstream is a port nobody listens on.
 class GatewayTest : public ::testing::Test {
  protected:
@@ -249,11 +250,13 @@ class GatewayTest : public ::testing::Test {
     user_ = new StandIn("user");
     catalog_ = new StandIn("catalog");
     search_ = new StandIn("search");
+    cart_ = new StandIn("cart");
     gateway_ = new Gateway(GatewayOptions{.user_port = user_->port(), .catalog_port = catalog_->port(),
-                                          .search_port = search_->port()});
+                                          .search_port = search_->port(), .cart_port = cart_->port()});
   }
   static void TearDownTestSuite() {
     delete gateway_;
+    delete cart_;
     delete search_;
     delete catalog_;
     delete user_;
@@ -263,6 +266,7 @@ class GatewayTest : public ::testing::Test {
   static inline StandIn* user_ = nullptr;
   static inline StandIn* catalog_ = nullptr;
   static inline StandIn* search_ = nullptr;
+  static inline StandIn* cart_ = nullptr;
   static inline Gateway* gateway_ = nullptr;
 };
 
@@ -286,6 +290,12 @@ TEST_F(GatewayTest, RoutesEachServiceWithItsPrefixStripped) {
   auto p = c.Post(Url("/api/user/v1/echo"), R"({"a":1})");
   ASSERT_EQ(p.status, 200);
   EXPECT_EQ(Body(p).at("body_bytes").as_int64(), 7);
+  // The cart: guests are named by their cart_token cookie, which reaches the service untouched.
+  auto cart = c.Get(Url("/api/cart/v1/cart"), {"Cookie: cart_token=abc"});
+  ASSERT_EQ(cart.status, 200) << cart.body;
+  EXPECT_EQ(json::value_to<std::string>(Body(cart).at("service")), "cart");
+  EXPECT_EQ(json::value_to<std::string>(Body(cart).at("target")), "/v1/cart");
+  EXPECT_EQ(json::value_to<std::string>(Body(cart).at("cookie")), "cart_token=abc");
   // public user routes need no token
   EXPECT_EQ(c.Get(Url("/api/user/.well-known/jwks.json")).status, 200);
   EXPECT_EQ(c.Get(Url("/api/user/healthz")).status, 200);

@@ -23,6 +23,7 @@ struct GatewayOptions {
   int catalog_port = 0;
   int search_port = 0;
   int notification_port = 0;
+  int cart_port = 0;
   std::string rate = "30r/s";
   int burst = 60;
   std::string auth_rate = "10r/m";

@@ -54,22 +54,10 @@ core::Result<Offer> OfferFrom(const json::value& item) {
 
 }  // namespace
 
-namespace {
-
-// The catalog's SKU alphabet; anything else cannot be a SKU there (and never reaches a URL).
-bool CatalogSku(const Sku& sku) {
-  const auto& v = sku.value();
-  return !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-  });
-}
-
-}  // namespace
-
 Task<std::vector<Offer>> CatalogOffers::Offers(std::vector<Sku> asked) {
   std::vector<Sku> skus;
   for (auto& s : asked)
-    if (CatalogSku(s)) skus.push_back(std::move(s));
+    if (IsSku(s)) skus.push_back(std::move(s));
   std::vector<Offer> out;
   for (std::size_t at = 0; at < skus.size(); at += kPerRequest) {
     std::string list;

@@ -34,7 +34,12 @@ Task<CartView> Carts::View(CartKey key) {
   co_return ViewOf(stored, offers ? *offers : std::vector<Offer>{});
 }
 
+namespace {
+std::string LockName(const CartKey& key) { return (key.kind == CartKey::Kind::guest ? "g:" : "c:") + key.id; }
+}  // namespace
+
 Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change) {
+  auto held = co_await locks_.Lock(LockName(key));
   for (int attempt = 1;; ++attempt) {
     CO_TRY(found, co_await store_.Load(key));
     StoredCart stored = found ? std::move(*found) : StoredCart{};
@@ -110,6 +115,7 @@ Task<CartView> Carts::AcknowledgePrices(CartKey key) {
 }
 
 Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) {
+  auto held = co_await locks_.Lock(LockName(customer));
   for (int attempt = 1;; ++attempt) {
     CO_TRY(guest_found, co_await store_.Load(guest));
     CO_TRY(customer_found, co_await store_.Load(customer));

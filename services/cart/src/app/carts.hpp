@@ -9,6 +9,7 @@
 // removing a line, clearing and viewing work, answering the lines as stored, marked stale.
 #pragma once
 
+#include "app/cart_locks.hpp"
 #include "app/ports.hpp"
 #include "store/core/clock.hpp"
 
@@ -67,6 +68,7 @@ class Carts {
   const core::Clock& clock_;
   Limits limits_;
   int attempts_;
+  CartLocks locks_;  // one change per cart at a time (cart_locks.hpp: FerretDB's updates)
 };
 
 // A lookup over a list of offers.

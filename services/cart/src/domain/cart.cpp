@@ -1,6 +1,7 @@
 #include "domain/cart.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 namespace store::cart {
@@ -49,6 +50,13 @@ std::optional<Error> Refusal(const Offer& offer, const std::optional<core::Curre
 }
 
 }  // namespace
+
+bool IsSku(const Sku& sku) {
+  const auto& v = sku.value();
+  return !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
 
 const Line* Cart::Find(const Sku& sku) const {
   auto it = std::find_if(lines_.begin(), lines_.end(), [&](const Line& l) { return l.sku == sku; });

@@ -26,6 +26,10 @@ namespace store::cart {
 struct SkuTag {};
 using Sku = core::Id<SkuTag>;  // a catalog variant id
 
+// The catalog's SKU alphabet: 1..64 of letters, digits, - _ . — anything else cannot be a SKU
+// (the API refuses it with 400; it never reaches a catalog URL).
+bool IsSku(const Sku& sku);
+
 struct Limits {
   int max_lines = 100;
   int max_per_line = 99;

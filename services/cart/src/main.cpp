@@ -1,0 +1,106 @@
+// store_cart: guest and customer carts (README.md). Wiring only; the start-up (arguments, config,
+// logging, ops routes, server, signals, exit codes) is store::service::Run.
+//   store_cart [--config FILE] | --help-config
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "adapters/catalog_offers.hpp"
+#include "adapters/mongo_cart_store.hpp"
+#include "app/carts.hpp"
+#include "http/routes.hpp"
+#include "settings.hpp"
+#include "store/log/log.hpp"
+#include "store/service/service.hpp"
+
+namespace cart = store::cart;
+using boost::asio::awaitable;
+
+namespace {
+
+// Deletes expired guest carts every sweep_interval (FerretDB has no TTL indexes); safe with
+// several instances (each delete names the version and expiry it found).
+class GuestSweep {
+ public:
+  GuestSweep(cart::CartStore& store, const store::core::Clock& clock, const cart::Settings& s)
+      : store_(store), clock_(clock), interval_(s.sweep_interval), batch_(s.sweep_batch), thread_([this] { Loop(); }) {}
+  ~GuestSweep() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
+      lock.unlock();
+      boost::asio::io_context ioc;
+      auto round = boost::asio::co_spawn(ioc, store_.DeleteExpiredGuests(clock_.Now(), batch_), boost::asio::use_future);
+      ioc.run();
+      auto deleted = round.get();
+      if (!deleted) store::log::Warn("the guest cart sweep failed", {{"error", deleted.error().message}});
+      else if (*deleted > 0) store::log::Info("expired guest carts deleted", {{"count", static_cast<std::int64_t>(*deleted)}});
+      lock.lock();
+    }
+  }
+
+  cart::CartStore& store_;
+  const store::core::Clock& clock_;
+  std::chrono::milliseconds interval_;
+  std::int64_t batch_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+// The service's parts; members are destroyed in reverse order after the server stopped.
+struct Cart {
+  store::docstore::DocStore docs;
+  store::cache::Cache cache;
+  store::auth::Authenticator authenticator;
+  store::http::Client catalog_client;
+  cart::MongoCartStore store;
+  cart::CatalogOffers offers;
+  cart::Carts carts;
+  cart::CartOwner owner;
+  cart::HttpApi api;
+  GuestSweep sweep;
+
+  Cart(const cart::Settings& s, store::service::Context& ctx)
+      : docs(s.docstore),
+        cache(s.cache),
+        authenticator(s.auth, &cache, ctx.clock()),
+        catalog_client(s.catalog_client),
+        store(docs, s.guest_ttl),
+        offers(catalog_client, s.catalog_url),
+        carts(store, offers, ctx.clock(), s.limits),
+        owner(authenticator, s.cookie),
+        api{carts, owner},
+        sweep(store, ctx.clock(), s) {
+    cart::AddRoutes(ctx.router(), api);
+    // Ready when the store answers; Redis and the catalog are not needed to serve (a customer's
+    // token cannot be checked against the revocation list without Redis: 503 for those).
+    ctx.readiness().Add("docstore", [this]() -> awaitable<store::core::Status> { co_return co_await docs.Ping(); });
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return store::service::Run<cart::Settings>(
+      argc, argv,
+      {.spec = {.name = "cart", .env_prefix = "CART", .defaults_file = STORE_SERVICE_DEFAULTS_FILE,
+                .http = {.port = 18130, .threads = 2}},
+       .declare = &cart::Settings::Declare,
+       .start = [](const cart::Settings& s, store::service::Context& ctx) -> store::service::Running {
+         return std::make_shared<Cart>(s, ctx);
+       }});
+}

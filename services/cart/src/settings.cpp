@@ -1,0 +1,32 @@
+#include "settings.hpp"
+
+#include "store/config/config.hpp"
+
+namespace store::cart {
+
+Settings Settings::Declare(config::Loader& cfg) {
+  Settings s;
+  s.docstore = docstore::Options::Declare(cfg);
+  s.cache = cache::Options::Declare(cfg);
+  s.auth = auth::AuthOptions::Declare(cfg);
+  s.catalog_url = cfg.String("catalog.url", "http://127.0.0.1:18110", "Base URL of the catalog service (offers of SKUs)");
+  s.catalog_client.read_timeout = cfg.Duration("catalog.timeout", std::chrono::milliseconds(1000),
+                                                "How long the catalog may take to answer before a change is refused (503)");
+  s.catalog_client.connect_timeout = s.catalog_client.read_timeout;
+  s.catalog_client.max_retries = 1;
+  s.catalog_client.user_agent = "store-cart";
+  s.limits.max_lines = static_cast<int>(cfg.Int("limits.max_lines", 100, "Most lines in one cart", 1, 1000));
+  s.limits.max_per_line = static_cast<int>(cfg.Int("limits.max_per_line", 99, "Highest quantity of one line", 1, 10000));
+  s.limits.low_stock = static_cast<int>(cfg.Int("limits.low_stock", 5, "A line says \"only N left\" at or below this stock", 0, 1000));
+  s.guest_ttl = std::chrono::duration_cast<std::chrono::seconds>(
+      cfg.Duration("guest.ttl", std::chrono::hours(24 * 30), "How long a guest cart lives after its last change"));
+  s.sweep_interval = cfg.Duration("guest.sweep_interval", std::chrono::minutes(1), "How often expired guest carts are deleted");
+  s.sweep_batch = cfg.Int("guest.sweep_batch", 500, "Most expired guest carts deleted by one sweep round", 1, 100000);
+  s.cookie.name = cfg.String("cookie.name", "cart_token", "Name of the guest cart token's cookie");
+  s.cookie.path = cfg.String("cookie.path", "/api/cart", "Path of the cookie: the service's path as browsers see it");
+  s.cookie.secure = cfg.Bool("cookie.secure", true, "Mark the cookie Secure (browsers still send it to http://localhost)");
+  s.cookie.max_age = s.guest_ttl;
+  return s;
+}
+
+}  // namespace store::cart

@@ -1,0 +1,37 @@
+// Every configuration key of store_cart but http.* and log.level (the start-up helper's),
+// declared once with its default and description (README: the table; --help-config prints it).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "domain/cart.hpp"
+#include "http/who.hpp"
+#include "store/auth/authenticator.hpp"
+#include "store/cache/cache.hpp"
+#include "store/docstore/docstore.hpp"
+#include "store/http/client.hpp"
+
+namespace store::config {
+class Loader;
+}
+
+namespace store::cart {
+
+struct Settings {
+  docstore::Options docstore;
+  cache::Options cache;  // Redis: the session revocation list (libs/auth)
+  auth::AuthOptions auth;
+  std::string catalog_url;
+  http::ClientOptions catalog_client;
+  Limits limits;
+  std::chrono::seconds guest_ttl{std::chrono::hours(24 * 30)};
+  std::chrono::milliseconds sweep_interval{std::chrono::minutes(1)};
+  std::int64_t sweep_batch = 500;
+  CookieOptions cookie;
+
+  static Settings Declare(config::Loader& cfg);
+};
+
+}  // namespace store::cart
