@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "adapters/catalog_offers.hpp"
+#include "adapters/kafka_events.hpp"
 #include "adapters/mongo_cart_store.hpp"
 #include "app/carts.hpp"
+#include "app/relay.hpp"
 #include "http/routes.hpp"
 #include "settings.hpp"
 #include "store/log/log.hpp"
@@ -61,6 +63,24 @@ class GuestSweep {
   std::thread thread_;  // last: starts once the members above exist
 };
 
+// Runs the outbox relay on its own thread until destroyed (then it stops the relay, cancels the
+// sends a broker outage holds up, and joins).
+class RelayThread {
+ public:
+  RelayThread(cart::OutboxRelay& relay, cart::KafkaEvents& events)
+      : relay_(relay), events_(events), thread_([this] { relay_.Run(); }) {}
+  ~RelayThread() {
+    relay_.Stop();
+    events_.Cancel();
+    thread_.join();
+  }
+
+ private:
+  cart::OutboxRelay& relay_;
+  cart::KafkaEvents& events_;
+  std::thread thread_;
+};
+
 // The service's parts; members are destroyed in reverse order after the server stopped.
 struct Cart {
   store::docstore::DocStore docs;
@@ -72,6 +92,9 @@ struct Cart {
   cart::Carts carts;
   cart::CartOwner owner;
   cart::HttpApi api;
+  cart::KafkaEvents events;
+  cart::OutboxRelay relay;
+  RelayThread relay_thread;
   GuestSweep sweep;
 
   Cart(const cart::Settings& s, store::service::Context& ctx)
@@ -84,8 +107,14 @@ struct Cart {
         carts(store, offers, ctx.clock(), s.limits),
         owner(authenticator, s.cookie),
         api{carts, owner},
+        events(s.kafka),
+        relay(store, events, carts.locks(), s.relay_scan_interval),
+        relay_thread(relay, events),
         sweep(store, ctx.clock(), s) {
+    carts.OnEvents([this](const cart::CartKey& key) { relay.Wake(key); });
     cart::AddRoutes(ctx.router(), api);
+    ctx.registry().SetGauge("cart_events_published_total", "Cart events acknowledged by Kafka and dropped from their outbox",
+                            {}, [this] { return double(relay.stats().published); });
     // Ready when the store answers; Redis and the catalog are not needed to serve (a customer's
     // token cannot be checked against the revocation list without Redis: 503 for those).
     ctx.readiness().Add("docstore", [this]() -> awaitable<store::core::Status> { co_return co_await docs.Ping(); });

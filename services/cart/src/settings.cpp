@@ -26,6 +26,9 @@ Settings Settings::Declare(config::Loader& cfg) {
   s.cookie.path = cfg.String("cookie.path", "/api/cart", "Path of the cookie: the service's path as browsers see it");
   s.cookie.secure = cfg.Bool("cookie.secure", true, "Mark the cookie Secure (browsers still send it to http://localhost)");
   s.cookie.max_age = s.guest_ttl;
+  s.kafka = messaging::KafkaConfig::Load(cfg, "cart");
+  s.relay_scan_interval = cfg.Duration("relay.scan_interval", std::chrono::seconds(5),
+                                       "How often the event relay looks for carts with unpublished events (after a crash or a failed publish)");
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include "store/cache/cache.hpp"
 #include "store/docstore/docstore.hpp"
 #include "store/http/client.hpp"
+#include "store/messaging/kafka_config.hpp"
 
 namespace store::config {
 class Loader;
@@ -30,6 +31,8 @@ struct Settings {
   std::chrono::milliseconds sweep_interval{std::chrono::minutes(1)};
   std::int64_t sweep_batch = 500;
   CookieOptions cookie;
+  messaging::KafkaConfig kafka;
+  std::chrono::milliseconds relay_scan_interval{std::chrono::seconds(5)};
 
   static Settings Declare(config::Loader& cfg);
 };

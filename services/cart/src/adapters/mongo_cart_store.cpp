@@ -1,6 +1,9 @@
 #include "adapters/mongo_cart_store.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+
+#include "adapters/event_json.hpp"
 #include <fmt/format.h>
 
 #include "store/core/clock.hpp"
@@ -11,8 +14,38 @@ using core::Errc;
 
 namespace {
 
-std::string DocumentId(const CartKey& key) {
-  return fmt::format("{}:{}", key.kind == CartKey::Kind::guest ? "guest" : "customer", key.id);
+std::optional<CartKey> KeyOf(std::string_view id) {
+  if (id.starts_with("guest:")) return CartKey::Guest(std::string(id.substr(6)));
+  if (id.starts_with("customer:")) return CartKey::Customer(std::string(id.substr(9)));
+  return std::nullopt;
+}
+
+json::object OutboxEntry(const PendingEvent& e) {
+  return {{"event_id", e.event_id}, {"topic", e.topic}, {"key", e.key}, {"value", e.value}};
+}
+
+core::Result<std::vector<PendingEvent>> ReadOutbox(const json::object& doc) {
+  std::vector<PendingEvent> out;
+  const json::value* list = doc.if_contains("outbox");
+  if (!list) return out;
+  if (!list->is_array()) return core::Fail(Errc::internal, "stored cart: 'outbox' is not a list");
+  for (const auto& item : list->get_array()) {
+    const json::object* e = item.if_object();
+    auto text = [&](std::string_view k) -> const json::string* {
+      const json::value* v = e ? e->if_contains(k) : nullptr;
+      return v ? v->if_string() : nullptr;
+    };
+    const json::string *id = text("event_id"), *topic = text("topic"), *key = text("key"), *value = text("value");
+    if (!id || !topic || !key || !value) return core::Fail(Errc::internal, "stored cart: an outbox event is malformed");
+    out.push_back(PendingEvent{std::string(*id), std::string(*topic), std::string(*key), std::string(*value)});
+  }
+  return out;
+}
+
+json::array OutboxArray(const std::vector<PendingEvent>& events) {
+  json::array out;
+  for (const auto& e : events) out.push_back(OutboxEntry(e));
+  return out;
 }
 
 // A BSON date in canonical Extended JSON.
@@ -76,14 +109,15 @@ core::Result<StoredCart> FromDocument(const json::object& doc) {
   if (const json::value* m = doc.if_contains("merged_guests"); m && m->is_array())
     for (const auto& id : m->get_array())
       if (id.is_string()) merged.emplace_back(id.get_string());
-  return StoredCart{Cart(std::move(lines)), version, *updated, std::move(merged)};
+  TRY(outbox, ReadOutbox(doc));
+  return StoredCart{Cart(std::move(lines)), version, *updated, std::move(merged), std::move(outbox)};
 }
 
 }  // namespace
 
 Task<std::optional<StoredCart>> MongoCartStore::Load(CartKey key) {
   // Documents are built before co_await: g++ 12 miscompiles braced lists inside it.
-  docstore::Document filter{{"_id", DocumentId(key)}};
+  docstore::Document filter{{"_id", CartId(key)}};
   CO_TRY(doc, co_await carts_.FindOne(std::move(filter)));
   if (!doc) co_return std::optional<StoredCart>{};
   CO_TRY(stored, FromDocument(*doc));
@@ -97,14 +131,21 @@ Task<std::int64_t> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint 
   const auto& ids = next.merged_guests;
   for (std::size_t i = ids.size() > StoredCart::kMergedKept ? ids.size() - StoredCart::kMergedKept : 0; i < ids.size(); ++i)
     merged.emplace_back(ids[i]);
+  // The outbox: what the relay has not published yet, then this change's events — written by
+  // the same single-document write as the change itself.
+  std::vector<PendingEvent> outbox = std::move(next.outbox);
+  for (const auto& e : next.new_events) outbox.push_back(EncodeEvent(e, key, expected + 1, now));
+  const bool pending = !outbox.empty();
   json::object fields{{"kind", guest ? "guest" : "customer"},
                       {"lines", Lines(next.cart)},
                       {"version", expected + 1},
                       {"merged_guests", std::move(merged)},
+                      {"outbox", OutboxArray(outbox)},
+                      {"pending", pending},
                       {"updated_at", Date(now)}};
   if (guest) fields["expires_at"] = Date(now + guest_ttl_);
   if (expected == 0) {
-    fields["_id"] = DocumentId(key);
+    fields["_id"] = CartId(key);
     auto inserted = co_await carts_.InsertOne(std::move(fields));
     if (!inserted) {
       if (inserted.error().code == Errc::conflict)
@@ -113,7 +154,7 @@ Task<std::int64_t> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint 
     }
     co_return std::int64_t{1};
   }
-  docstore::Document filter{{"_id", DocumentId(key)}, {"version", expected}};
+  docstore::Document filter{{"_id", CartId(key)}, {"version", expected}};
   docstore::Document update{{"$set", std::move(fields)}};
   CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
   if (updated.matched == 0) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
@@ -121,17 +162,47 @@ Task<std::int64_t> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint 
 }
 
 Task<bool> MongoCartStore::Delete(CartKey key, std::int64_t expected) {
-  docstore::Document versioned{{"_id", DocumentId(key)}, {"version", expected}};
+  docstore::Document versioned{{"_id", CartId(key)}, {"version", expected}};
   CO_TRY(deleted, co_await carts_.DeleteOne(std::move(versioned)));
   if (deleted == 1) co_return true;
-  docstore::Document any{{"_id", DocumentId(key)}};
+  docstore::Document any{{"_id", CartId(key)}};
   CO_TRY(still, co_await carts_.FindOne(std::move(any)));
   if (still) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
   co_return false;
 }
 
+Task<std::vector<CartKey>> MongoCartStore::WithPendingEvents(std::int64_t limit) {
+  docstore::Document filter{{"pending", true}};
+  docstore::FindOptions options;
+  options.projection = docstore::Document{{"_id", 1}};
+  options.limit = limit;
+  CO_TRY(found, co_await carts_.Find(std::move(filter), std::move(options)));
+  std::vector<CartKey> keys;
+  for (const auto& doc : found)
+    if (const json::value* id = doc.if_contains("_id"); id && id->is_string())
+      if (auto key = KeyOf(id->get_string())) keys.push_back(std::move(*key));
+  co_return keys;
+}
+
+Task<core::Status> MongoCartStore::DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) {
+  docstore::Document by_id{{"_id", CartId(key)}};
+  CO_TRY(doc, co_await carts_.FindOne(std::move(by_id)));
+  if (!doc) co_return core::Status{};
+  CO_TRY(outbox, ReadOutbox(*doc));
+  std::erase_if(outbox, [&](const PendingEvent& e) {
+    return std::find(event_ids.begin(), event_ids.end(), e.event_id) != event_ids.end();
+  });
+  const bool pending = !outbox.empty();
+  docstore::Document same{{"_id", CartId(key)}, {"version", version}};
+  docstore::Document update{{"$set", json::object{{"outbox", OutboxArray(outbox)}, {"pending", pending}}}};
+  CO_TRY(updated, co_await carts_.UpdateOne(std::move(same), std::move(update)));
+  if (updated.matched == 0) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
+  co_return core::Status{};
+}
+
 Task<std::size_t> MongoCartStore::DeleteExpiredGuests(TimePoint now, std::int64_t limit) {
-  docstore::Document expired{{"kind", "guest"}, {"expires_at", json::object{{"$lt", Date(now)}}}};
+  // A cart whose events are not published yet waits for the relay (deleting it would lose them).
+  docstore::Document expired{{"kind", "guest"}, {"expires_at", json::object{{"$lt", Date(now)}}}, {"pending", json::object{{"$ne", true}}}};
   docstore::FindOptions options;
   options.projection = docstore::Document{{"_id", 1}, {"version", 1}};
   options.limit = limit;
@@ -142,7 +213,8 @@ Task<std::size_t> MongoCartStore::DeleteExpiredGuests(TimePoint now, std::int64_
     auto version = Int(doc, "version");
     if (!id || !version) continue;
     // Only the version found, still expired: a cart changed meanwhile lives on.
-    docstore::Document same{{"_id", *id}, {"version", *version}, {"expires_at", json::object{{"$lt", Date(now)}}}};
+    docstore::Document same{{"_id", *id}, {"version", *version}, {"expires_at", json::object{{"$lt", Date(now)}}},
+                            {"pending", json::object{{"$ne", true}}}};
     CO_TRY(n, co_await carts_.DeleteOne(std::move(same)));
     deleted += static_cast<std::size_t>(n);
   }

@@ -6,6 +6,8 @@
 //    "lines": [{"sku": "...", "quantity": 2, "seen_price": {"minor": 1299, "currency": "EUR"}}],
 //    "version": 3,
 //    "merged_guests": ["<token hash>", ...],  (customer carts: guest carts merged in, latest 20)
+//    "outbox": [{"event_id", "topic", "key", "value"}, ...],  (events not published yet)
+//    "pending": true | false,                 (the outbox is not empty: what the relay looks for)
 //    "updated_at": {"$date": <ms>},
 //    "expires_at": {"$date": <ms>}}          (guest carts only: updated_at + guest_ttl)
 //
@@ -30,6 +32,8 @@ class MongoCartStore final : public CartStore {
   Task<std::int64_t> Save(CartKey key, StoredCart next, TimePoint now) override;
   Task<bool> Delete(CartKey key, std::int64_t expected) override;
   Task<std::size_t> DeleteExpiredGuests(TimePoint now, std::int64_t limit) override;
+  Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) override;
+  Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) override;
 
  private:
   docstore::Collection carts_;

@@ -34,12 +34,14 @@ Task<CartView> Carts::View(CartKey key) {
   co_return ViewOf(stored, offers ? *offers : std::vector<Offer>{});
 }
 
-namespace {
-std::string LockName(const CartKey& key) { return (key.kind == CartKey::Kind::guest ? "g:" : "c:") + key.id; }
-}  // namespace
+std::string CartId(const CartKey& key) { return (key.kind == CartKey::Kind::guest ? "guest:" : "customer:") + key.id; }
 
-Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change) {
-  auto held = co_await locks_.Lock(LockName(key));
+void Carts::Saved(const CartKey& key, const StoredCart& stored) const {
+  if ((!stored.new_events.empty() || !stored.outbox.empty()) && on_events_) on_events_(key);
+}
+
+Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change, Events events) {
+  auto held = co_await locks_.Lock(CartId(key));
   for (int attempt = 1;; ++attempt) {
     CO_TRY(found, co_await store_.Load(key));
     StoredCart stored = found ? std::move(*found) : StoredCart{};
@@ -49,10 +51,13 @@ Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change) {
     if (!fetched && !skus.empty()) co_return std::unexpected(std::move(fetched.error()));
     std::vector<Offer> offers = fetched ? std::move(*fetched) : std::vector<Offer>();
     const OfferLookup lookup = LookupIn(offers);
+    const std::vector<Line> before = stored.cart.lines();
     CO_TRY_STATUS(change(stored.cart, lookup));
+    stored.new_events = events(before, stored.cart.lines());
     auto saved = co_await store_.Save(key, stored, clock_.Now());
     if (saved) {
       stored.version = *saved;
+      Saved(key, stored);
       co_return ViewOf(stored, offers);
     }
     if (saved.error().code != Errc::conflict || attempt >= attempts_) co_return std::unexpected(std::move(saved.error()));
@@ -69,12 +74,16 @@ Offer OfferOrUnknown(const OfferLookup& lookup, const Sku& sku) {
 
 }  // namespace
 
+Carts::Events Carts::Diff(bool adding) {
+  return [adding](const std::vector<Line>& before, const std::vector<Line>& after) { return EventsOf(before, after, adding); };
+}
+
 Task<CartView> Carts::ChangeLine(CartKey key, Sku sku, int quantity, LineChange change) {
   std::vector<Sku> skus{sku};
   Change apply = [sku, quantity, change, limits = limits_](Cart& cart, const OfferLookup& offers) {
     return (cart.*change)(OfferOrUnknown(offers, sku), quantity, limits);
   };
-  co_return co_await Apply(std::move(key), std::move(skus), std::move(apply));
+  co_return co_await Apply(std::move(key), std::move(skus), std::move(apply), Diff(change == &Cart::Add));
 }
 
 Task<CartView> Carts::Add(CartKey key, Sku sku, int quantity) {
@@ -87,7 +96,7 @@ Task<CartView> Carts::SetQuantity(CartKey key, Sku sku, int quantity) {
 
 Task<CartView> Carts::Remove(CartKey key, Sku sku) {
   Change remove = [sku](Cart& cart, const OfferLookup&) { return cart.Remove(sku); };
-  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(remove));
+  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(remove), Diff(false));
 }
 
 Task<CartView> Carts::Clear(CartKey key) {
@@ -95,15 +104,27 @@ Task<CartView> Carts::Clear(CartKey key) {
     cart.Clear();
     return {};
   };
-  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(clear));
+  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(clear), Diff(false));
 }
 
-Task<CartView> Carts::TakeOutOrdered(CartKey key, std::vector<Line> ordered) {
-  Change take_out = [ordered = std::move(ordered)](Cart& cart, const OfferLookup&) -> core::Status {
+Task<CartView> Carts::TakeOutOrdered(CartKey key, std::string order_id, std::vector<Line> ordered) {
+  Change take_out = [ordered](Cart& cart, const OfferLookup&) -> core::Status {
     cart.RemoveOrdered(ordered);
     return {};
   };
-  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(take_out));
+  // One fact for the whole order: the quantities that left the cart.
+  Events checked_out = [order_id = std::move(order_id)](const std::vector<Line>& before, const std::vector<Line>& after) {
+    CartCheckedOut out{order_id, {}};
+    for (const auto& was : before) {
+      auto it = std::find_if(after.begin(), after.end(), [&](const Line& l) { return l.sku == was.sku; });
+      int left = it == after.end() ? 0 : it->quantity;
+      if (left < was.quantity) out.lines.push_back(Line{was.sku, was.quantity - left, was.seen_price});
+    }
+    std::vector<CartEvent> events;
+    if (!out.lines.empty()) events.emplace_back(std::move(out));
+    return events;
+  };
+  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(take_out), std::move(checked_out));
 }
 
 Task<CartView> Carts::AcknowledgePrices(CartKey key) {
@@ -111,20 +132,19 @@ Task<CartView> Carts::AcknowledgePrices(CartKey key) {
     cart.AcknowledgePrices(offers);
     return {};
   };
-  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(acknowledge));
+  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(acknowledge), Diff(false));
 }
 
 Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) {
-  auto held = co_await locks_.Lock(LockName(customer));
+  auto held = co_await locks_.Lock(CartId(customer));
   for (int attempt = 1;; ++attempt) {
     CO_TRY(guest_found, co_await store_.Load(guest));
     CO_TRY(customer_found, co_await store_.Load(customer));
     StoredCart target = customer_found ? std::move(*customer_found) : StoredCart{};
     const bool merged_before =
         std::find(target.merged_guests.begin(), target.merged_guests.end(), guest.id) != target.merged_guests.end();
-    if (!guest_found || merged_before || mode == MergeMode::keep) {
-      // Gone, kept out, or merged by an earlier try whose delete did not happen: only the
-      // delete is left.
+    if (!guest_found || merged_before) {
+      // Gone, or merged by an earlier try whose delete did not happen: only the delete is left.
       if (guest_found) (void)co_await store_.Delete(guest, guest_found->version);
       std::vector<Sku> none;
       auto offers = co_await OffersFor(target.cart, std::move(none));
@@ -132,17 +152,26 @@ Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) 
       co_return unchanged;
     }
     std::vector<Sku> skus;
-    for (const auto& l : guest_found->cart.lines()) skus.push_back(l.sku);
+    std::vector<MergedLine> report;
+    if (mode != MergeMode::keep)
+      for (const auto& l : guest_found->cart.lines()) skus.push_back(l.sku);
     if (mode == MergeMode::replace) target.cart = Cart();
     CO_TRY(offers, co_await OffersFor(target.cart, skus));
-    auto report = target.cart.MergeFrom(guest_found->cart, LookupIn(offers), limits_);
+    if (mode != MergeMode::keep) {
+      report = target.cart.MergeFrom(guest_found->cart, LookupIn(offers), limits_);
+      target.new_events = {CartMerged{CartId(guest), mode, report}};
+    }
     target.merged_guests.push_back(guest.id);
+    // The guest cart's events not published yet move with the merge (still keyed by the guest
+    // cart): deleting the guest cart must not lose them.
+    for (auto& e : guest_found->outbox) target.outbox.push_back(std::move(e));
     auto saved = co_await store_.Save(customer, target, clock_.Now());
     if (!saved) {
       if (saved.error().code == Errc::conflict && attempt < attempts_) continue;
       co_return std::unexpected(std::move(saved.error()));
     }
     target.version = *saved;
+    Saved(customer, target);
     // The merge is recorded in the customer's cart: a failed delete is finished by a retry
     // (the guest is in merged_guests), a concurrent change of the guest cart loses it anyway.
     (void)co_await store_.Delete(guest, guest_found->version);

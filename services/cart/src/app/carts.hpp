@@ -20,10 +20,6 @@ struct CartView {
   std::int64_t version = 0;  // 0: no cart stored yet (an empty one is shown)
 };
 
-// What a shopper who logs in with a guest cart chooses: both carts' lines together (the
-// default), the guest cart's lines instead of the customer's, or the customer's cart as it is.
-enum class MergeMode { merge, replace, keep };
-
 struct MergeResult {
   CartView cart;                   // the customer's cart after the merge
   std::vector<MergedLine> report;  // per guest line; empty when the guest cart was gone (or merged before)
@@ -42,7 +38,7 @@ class Carts {
   // An order was confirmed (order.confirmed, exactly once through the inbox of the consumer to
   // come): its quantities leave the cart; lines added or raised after the order's snapshot stay.
   // No offer is needed, so it works while the catalog is away.
-  Task<CartView> TakeOutOrdered(CartKey key, std::vector<Line> ordered);
+  Task<CartView> TakeOutOrdered(CartKey key, std::string order_id, std::vector<Line> ordered);
   // The shopper saw the current prices: lines stop flagging the price changes seen so far.
   Task<CartView> AcknowledgePrices(CartKey key);
   // Merges the guest cart into the customer's (replace: the guest's lines instead of the
@@ -51,14 +47,23 @@ class Carts {
   Task<MergeResult> Merge(CartKey guest, CartKey customer, MergeMode mode = MergeMode::merge);
 
   const Limits& limits() const { return limits_; }
+  // One change per cart at a time (the relay takes the same locks to drop published events).
+  CartLocks& locks() { return locks_; }
+  // Called after every save that wrote events into the cart's outbox (wakes the relay). Set
+  // before serving.
+  void OnEvents(std::function<void(const CartKey&)> wake) { on_events_ = std::move(wake); }
 
  private:
   using Change = std::function<core::Status(Cart&, const OfferLookup&)>;
+  // The events of a change, from the lines before and after it.
+  using Events = std::function<std::vector<CartEvent>(const std::vector<Line>&, const std::vector<Line>&)>;
+  static Events Diff(bool adding);
+  void Saved(const CartKey& key, const StoredCart& stored) const;
   // Cart::Add or Cart::SetQuantity: a change of one line that needs its SKU's offer.
   using LineChange = core::Status (Cart::*)(const Offer&, int, const Limits&);
   Task<CartView> ChangeLine(CartKey key, Sku sku, int quantity, LineChange change);
   // Read, fetch the offers of `skus` (and of the cart's lines), apply, save; again on conflict.
-  Task<CartView> Apply(CartKey key, std::vector<Sku> skus, Change change);
+  Task<CartView> Apply(CartKey key, std::vector<Sku> skus, Change change, Events events);
   // The offers of the cart's lines plus `extra`; unavailable when the catalog cannot answer.
   Task<std::vector<Offer>> OffersFor(const Cart& cart, std::vector<Sku> extra);
   CartView ViewOf(const StoredCart& stored, const std::vector<Offer>& offers) const;
@@ -69,6 +74,7 @@ class Carts {
   Limits limits_;
   int attempts_;
   CartLocks locks_;  // one change per cart at a time (cart_locks.hpp: FerretDB's updates)
+  std::function<void(const CartKey&)> on_events_;
 };
 
 // A lookup over a list of offers.

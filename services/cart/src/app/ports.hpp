@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/events.hpp"
 #include "domain/cart.hpp"
 #include "store/core/result.hpp"
 
@@ -42,7 +43,15 @@ struct StoredCart {
   // retried merge finds its guest here and changes nothing.
   std::vector<std::string> merged_guests = {};
   static constexpr std::size_t kMergedKept = 20;
+  // The outbox inside the document: events of earlier changes the relay has not published yet.
+  std::vector<PendingEvent> outbox = {};
+  // The events of this change: Save encodes them into the outbox in the same write.
+  std::vector<CartEvent> new_events = {};
 };
+
+// The cart's id as events carry it (their Kafka key) and the store names the document:
+// "guest:<token hash>" or "customer:<user id>".
+std::string CartId(const CartKey& key);
 
 class CartStore {
  public:
@@ -59,11 +68,27 @@ class CartStore {
   // change since it was found (safe with several instances sweeping at once); returns how many.
   // (FerretDB has no TTL indexes, FerretDB/FerretDB#2415, so the service sweeps.)
   virtual Task<std::size_t> DeleteExpiredGuests(TimePoint now, std::int64_t limit) = 0;
+
+  // Carts whose outbox holds events (up to `limit`): what the relay finds after a restart.
+  virtual Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) = 0;
+  // Drops the published events (by event id) from the outbox of the cart if its version is
+  // still `version` (the relay does not change the version); conflict when a change came first
+  // (the relay tries again: the events go out twice, which consumers' inboxes absorb).
+  virtual Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) = 0;
 };
 
 }  // namespace store::cart
 
 namespace store::cart {
+
+// Kafka: publishes the outbox's events in order and returns once the broker acknowledged every
+// one (idempotent producer: a retry never reorders them). Blocking: the relay calls it from its
+// own thread. unavailable while the broker cannot take them.
+class EventPublisher {
+ public:
+  virtual ~EventPublisher() = default;
+  virtual core::Status Publish(const std::vector<PendingEvent>& events) = 0;
+};
 
 // The catalog's current offers (price, state, stock) for SKUs. A SKU the catalog does not know
 // is absent from the answer; unavailable/timeout when the catalog cannot answer.

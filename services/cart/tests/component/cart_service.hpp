@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -89,12 +90,24 @@ class CartService {
         {"CART_DOCSTORE_URI", db_.options().uri}, {"CART_DOCSTORE_DATABASE", db_.name()},
         {"CART_CACHE_HOST", e.host}, {"CART_CACHE_PORT", std::to_string(e.redis_port)},
         {"CART_CATALOG_URL", catalog.url()}, {"CART_AUTH_JWKS_URL", jwks_.Url("/.well-known/jwks.json")},
-        {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"}};
+        {"CART_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"}};
     for (auto& [k, v] : extra_env) env[k] = v;
+    env_ = std::move(env);
     log_ = "/tmp/" + store::testing::UniqueName("store_cart") + ".log";
-    process_ = std::make_unique<store::testing::ChildProcess>(std::vector<std::string>{STORE_CART_BIN}, env, log_);
+    Start();
+  }
+
+  // Starts the process (again: on the same database and port).
+  void Start() {
+    client_.reset();
+    process_ = std::make_unique<store::testing::ChildProcess>(std::vector<std::string>{STORE_CART_BIN}, env_, log_);
     client_ = std::make_unique<CartClient>(url());
     EXPECT_TRUE(store::testing::WaitUntil([&] { return Call("GET", "/readyz").status == 200; })) << Log();
+  }
+  // SIGKILL: no drain, no flush, nothing finished.
+  void Kill() {
+    ::kill(process_->pid(), SIGKILL);
+    process_->Wait(std::chrono::seconds(10));
   }
 
   std::string url(const std::string& path = "") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
@@ -130,6 +143,7 @@ class CartService {
   store::testing::TestServer jwks_;
   store::testing::TempDocDatabase db_;
   int port_;
+  std::map<std::string, std::string> env_;
   std::string log_;
   std::unique_ptr<store::testing::ChildProcess> process_;
   std::unique_ptr<CartClient> client_;

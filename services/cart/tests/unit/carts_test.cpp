@@ -2,9 +2,11 @@
 // refused changes not saved, the catalog away, merge idempotent.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "app/carts.hpp"
+#include "app/relay.hpp"
 #include "../money.hpp"
 #include "store/testing/async.hpp"
 
@@ -23,6 +25,8 @@ class FakeStore final : public c::CartStore {
  public:
   std::map<std::string, c::StoredCart> carts;
   int saves = 0;
+  std::vector<c::CartEvent> events;  // every saved change's events, in order
+  int event_ids = 0;
   // Runs before the next save: another request's change landing first.
   std::function<void()> before_save;
 
@@ -38,8 +42,26 @@ class FakeStore final : public c::CartStore {
     if (current != next.version) co_return store::core::Fail(Errc::conflict, "changed meanwhile");
     ++saves;
     next.version += 1;
+    for (auto& e : next.new_events) {
+      next.outbox.push_back(c::PendingEvent{std::to_string(++event_ids), Key(key), Key(key), ""});
+      events.push_back(std::move(e));
+    }
+    next.new_events.clear();
     carts[Key(key)] = next;
     co_return next.version;
+  }
+  c::Task<std::vector<c::CartKey>> WithPendingEvents(std::int64_t) override {
+    std::vector<c::CartKey> keys;
+    for (const auto& [k, cart] : carts)
+      if (!cart.outbox.empty()) keys.push_back(k[0] == 'g' ? c::CartKey::Guest(k.substr(2)) : c::CartKey::Customer(k.substr(2)));
+    co_return keys;
+  }
+  c::Task<store::core::Status> DropPublished(c::CartKey key, std::int64_t version, std::vector<std::string> ids) override {
+    auto it = carts.find(Key(key));
+    if (it == carts.end()) co_return store::core::Status{};
+    if (it->second.version != version) co_return store::core::Fail(Errc::conflict, "changed meanwhile");
+    std::erase_if(it->second.outbox, [&](const c::PendingEvent& e) { return std::find(ids.begin(), ids.end(), e.event_id) != ids.end(); });
+    co_return store::core::Status{};
   }
   c::Task<std::size_t> DeleteExpiredGuests(c::TimePoint, std::int64_t) override { co_return std::size_t{0}; }
   c::Task<bool> Delete(c::CartKey key, std::int64_t expected) override {
@@ -202,14 +224,15 @@ TEST(Carts, ReplaceTakesTheGuestLinesInsteadAndKeepLeavesTheCustomerCartAsItIs) 
   EXPECT_EQ(kept->cart.review.lines[0].line.sku, c::Sku("B"));
   EXPECT_FALSE(shop.store.carts.contains("g:guest-token-hash"));
 
-  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kGuest, c::Sku("A"), 1)));
-  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kGuest, c::Sku("B"), 1)));
-  auto replaced = RunAwaitable(shop.carts.Merge(kGuest, kAnn, c::MergeMode::replace));
+  const c::CartKey other_guest = c::CartKey::Guest("another-guest-token-hash");
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(other_guest, c::Sku("A"), 1)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(other_guest, c::Sku("B"), 1)));
+  auto replaced = RunAwaitable(shop.carts.Merge(other_guest, kAnn, c::MergeMode::replace));
   ASSERT_TRUE(replaced) << replaced.error().message;
   ASSERT_EQ(replaced->report.size(), 2u);
   EXPECT_EQ(replaced->report[1].outcome, c::MergedLine::Outcome::added);  // B: 1, not 2 + 1
   EXPECT_EQ(replaced->cart.review.item_count, 2);
-  EXPECT_FALSE(shop.store.carts.contains("g:guest-token-hash"));
+  EXPECT_FALSE(shop.store.carts.contains("g:another-guest-token-hash"));
 }
 
 TEST(Carts, APriceChangeIsFlaggedUntilTheShopperAcknowledgesIt) {
@@ -242,10 +265,112 @@ TEST(Carts, AConfirmedOrderTakesItsQuantitiesOutEvenWithTheCatalogAwayAndKeepsLa
     stored.version += 1;
   };
   std::vector<c::Line> ordered = {{c::Sku("A"), 2, Eur(100)}, {c::Sku("B"), 1, Eur(200)}};
-  auto view = RunAwaitable(shop.carts.TakeOutOrdered(kAnn, ordered));
+  auto view = RunAwaitable(shop.carts.TakeOutOrdered(kAnn, "order-1", ordered));
   ASSERT_TRUE(view) << view.error().message;
   const auto& cart = shop.store.carts["c:ann"].cart;
   ASSERT_EQ(cart.lines().size(), 1u);
   EXPECT_EQ(cart.Find(c::Sku("A"))->quantity, 2);  // 4 - 2
   EXPECT_TRUE(view->review.stale);                   // the catalog is away: lines as stored
+}
+
+namespace {
+
+template <class T>
+const T& As(const c::CartEvent& e) {
+  EXPECT_TRUE(std::holds_alternative<T>(e)) << "event #" << e.index();
+  return std::get<T>(e);
+}
+
+// Kafka stand-in: what was published, in order; `down` refuses.
+class FakePublisher final : public c::EventPublisher {
+ public:
+  std::vector<std::string> published;
+  bool down = false;
+  store::core::Status Publish(const std::vector<c::PendingEvent>& events) override {
+    if (down) return store::core::Fail(Errc::unavailable, "broker away");
+    for (const auto& e : events) published.push_back(e.event_id);
+    return {};
+  }
+};
+
+}  // namespace
+
+TEST(CartEvents, EveryAcknowledgedChangeSavesItsEventsAndARefusedOneNone) {
+  Shop shop;
+  shop.catalog.Put("A", Eur(100), 10);
+  shop.catalog.Put("B", Eur(200), 10);
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 2)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 1)));
+  ASSERT_FALSE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 20)));  // refused: no event
+  ASSERT_TRUE(RunAwaitable(shop.carts.SetQuantity(kAnn, c::Sku("A"), 1)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("B"), 1)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Remove(kAnn, c::Sku("B"))));
+  ASSERT_TRUE(RunAwaitable(shop.carts.AcknowledgePrices(kAnn)));  // no line changed: no event
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("B"), 2)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Clear(kAnn)));
+  const auto& e = shop.store.events;
+  ASSERT_EQ(e.size(), 8u);
+  EXPECT_EQ(As<c::ItemAdded>(e[0]).quantity, 2);
+  EXPECT_EQ(As<c::ItemAdded>(e[0]).unit_price.minor_units(), 100);
+  EXPECT_EQ(As<c::ItemAdded>(e[1]).quantity, 1);  // an add that raised the line
+  EXPECT_EQ(As<c::ItemAdded>(e[1]).line_quantity, 3);
+  EXPECT_EQ(As<c::ItemQuantityChanged>(e[2]).previous_quantity, 3);
+  EXPECT_EQ(As<c::ItemQuantityChanged>(e[2]).quantity, 1);
+  EXPECT_EQ(As<c::ItemAdded>(e[3]).sku, c::Sku("B"));
+  EXPECT_EQ(As<c::ItemRemoved>(e[4]).previous_quantity, 1);
+  EXPECT_EQ(As<c::ItemAdded>(e[5]).quantity, 2);
+  EXPECT_EQ(As<c::ItemRemoved>(e[6]).sku, c::Sku("A"));  // emptied: a removal per line
+  EXPECT_EQ(As<c::ItemRemoved>(e[7]).sku, c::Sku("B"));
+  EXPECT_EQ(shop.store.carts["c:ann"].outbox.size(), 8u) << "in the cart document until relayed";
+}
+
+TEST(CartEvents, MergeAndCheckoutAreOneFactEach) {
+  Shop shop;
+  shop.catalog.Put("A", Eur(100), 10);
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kGuest, c::Sku("A"), 2)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Merge(kGuest, kAnn)));
+  std::vector<c::Line> ordered = {{c::Sku("A"), 1, Eur(100)}};
+  ASSERT_TRUE(RunAwaitable(shop.carts.TakeOutOrdered(kAnn, "order-7", ordered)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.TakeOutOrdered(kAnn, "order-8", std::vector<c::Line>{})));  // nothing left the cart
+  const auto& e = shop.store.events;
+  ASSERT_EQ(e.size(), 3u);
+  const auto& merged = As<c::CartMerged>(e[1]);
+  EXPECT_EQ(merged.guest_cart_id, "guest:guest-token-hash");
+  ASSERT_EQ(merged.lines.size(), 1u);
+  // The guest cart's unpublished event moved into the customer's outbox before the guest cart
+  // was deleted: nothing is lost with it.
+  EXPECT_FALSE(shop.store.carts.contains("g:guest-token-hash"));
+  ASSERT_EQ(shop.store.carts["c:ann"].outbox.size(), 3u);
+  EXPECT_EQ(shop.store.carts["c:ann"].outbox[0].key, "g:guest-token-hash");
+  const auto& out = As<c::CartCheckedOut>(e[2]);
+  EXPECT_EQ(out.order_id, "order-7");
+  ASSERT_EQ(out.lines.size(), 1u);
+  EXPECT_EQ(out.lines[0].quantity, 1);
+}
+
+TEST(CartEventRelay, PublishesInOrderThenDropsOnlyWhatWasPublished) {
+  Shop shop;
+  FakePublisher kafka;
+  c::OutboxRelay relay(shop.store, kafka, shop.carts.locks());
+  shop.carts.OnEvents([&](const c::CartKey& k) { relay.Wake(k); });
+  shop.catalog.Put("A", Eur(100), 10);
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 1)));
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 1)));
+
+  kafka.down = true;  // nothing is dropped while Kafka is away
+  EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 0u);
+  EXPECT_EQ(shop.store.carts["c:ann"].outbox.size(), 2u);
+  EXPECT_EQ(relay.stats().failures, 1u);
+
+  kafka.down = false;  // not woken again: the scan finds the cart
+  EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 2u);
+  EXPECT_EQ(kafka.published, (std::vector<std::string>{"1", "2"}));
+  EXPECT_TRUE(shop.store.carts["c:ann"].outbox.empty());
+  EXPECT_EQ(shop.store.carts["c:ann"].version, 2) << "the relay does not change the cart's version";
+
+  // A change between the publish and the drop keeps its own event.
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 1)));
+  EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 1u);
+  EXPECT_EQ(relay.stats().published, 3u);
+  EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 0u);
 }
