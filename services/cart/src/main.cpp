@@ -11,11 +11,13 @@
 #include "adapters/catalog_offers.hpp"
 #include "adapters/kafka_events.hpp"
 #include "adapters/mongo_cart_store.hpp"
+#include "adapters/order_consumer.hpp"
 #include "app/carts.hpp"
 #include "app/relay.hpp"
 #include "http/routes.hpp"
 #include "settings.hpp"
 #include "store/log/log.hpp"
+#include "store/messaging/consumer_runner.hpp"
 #include "store/service/service.hpp"
 
 namespace cart = store::cart;
@@ -96,6 +98,7 @@ struct Cart {
   cart::OutboxRelay relay;
   RelayThread relay_thread;
   GuestSweep sweep;
+  std::unique_ptr<store::messaging::ConsumerRunner> orders;  // order.confirmed; stops first
 
   Cart(const cart::Settings& s, store::service::Context& ctx)
       : docs(s.docstore),
@@ -117,6 +120,17 @@ struct Cart {
                             {}, [this] { return double(relay.stats().published); });
     // Ready when the store answers; Redis and the catalog are not needed to serve (a customer's
     // token cannot be checked against the revocation list without Redis: 503 for those).
+    if (s.consumer_enabled) {
+      store::messaging::RunnerOptions ro;
+      ro.consumer.kafka = s.kafka;
+      ro.consumer.group_id = s.consumer_group;
+      ro.consumer.topics = {s.topic_order_confirmed};
+      ro.consumer.batch_max = 100;
+      auto runner = store::messaging::ConsumerRunner::CreateBatching(ro, cart::OrderConfirmedHandler(carts), &ctx.registry());
+      if (!runner) throw std::runtime_error("order.confirmed consumer: " + runner.error().message);
+      orders = std::move(*runner);
+      orders->Start();
+    }
     ctx.readiness().Add("docstore", [this]() -> awaitable<store::core::Status> { co_return co_await docs.Ping(); });
   }
 };

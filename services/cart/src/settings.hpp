@@ -33,6 +33,9 @@ struct Settings {
   CookieOptions cookie;
   messaging::KafkaConfig kafka;
   std::chrono::milliseconds relay_scan_interval{std::chrono::seconds(5)};
+  bool consumer_enabled = true;
+  std::string consumer_group = "cart-orders";
+  std::string topic_order_confirmed = "order.confirmed.v1";
 
   static Settings Declare(config::Loader& cfg);
 };

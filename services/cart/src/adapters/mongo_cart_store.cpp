@@ -109,8 +109,12 @@ core::Result<StoredCart> FromDocument(const json::object& doc) {
   if (const json::value* m = doc.if_contains("merged_guests"); m && m->is_array())
     for (const auto& id : m->get_array())
       if (id.is_string()) merged.emplace_back(id.get_string());
+  std::vector<std::string> applied;
+  if (const json::value* a = doc.if_contains("applied_orders"); a && a->is_array())
+    for (const auto& id : a->get_array())
+      if (id.is_string()) applied.emplace_back(id.get_string());
   TRY(outbox, ReadOutbox(doc));
-  return StoredCart{Cart(std::move(lines)), version, *updated, std::move(merged), std::move(outbox)};
+  return StoredCart{Cart(std::move(lines)), version, *updated, std::move(merged), std::move(applied), std::move(outbox)};
 }
 
 }  // namespace
@@ -136,10 +140,15 @@ Task<std::int64_t> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint 
   std::vector<PendingEvent> outbox = std::move(next.outbox);
   for (const auto& e : next.new_events) outbox.push_back(EncodeEvent(e, key, expected + 1, now));
   const bool pending = !outbox.empty();
+  json::array applied;
+  const auto& orders = next.applied_orders;
+  for (std::size_t i = orders.size() > StoredCart::kAppliedKept ? orders.size() - StoredCart::kAppliedKept : 0; i < orders.size(); ++i)
+    applied.emplace_back(orders[i]);
   json::object fields{{"kind", guest ? "guest" : "customer"},
                       {"lines", Lines(next.cart)},
                       {"version", expected + 1},
                       {"merged_guests", std::move(merged)},
+                      {"applied_orders", std::move(applied)},
                       {"outbox", OutboxArray(outbox)},
                       {"pending", pending},
                       {"updated_at", Date(now)}};

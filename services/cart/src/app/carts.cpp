@@ -107,24 +107,32 @@ Task<CartView> Carts::Clear(CartKey key) {
   co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(clear), Diff(false));
 }
 
-Task<CartView> Carts::TakeOutOrdered(CartKey key, std::string order_id, std::vector<Line> ordered) {
-  Change take_out = [ordered](Cart& cart, const OfferLookup&) -> core::Status {
-    cart.RemoveOrdered(ordered);
-    return {};
-  };
-  // One fact for the whole order: the quantities that left the cart.
-  Events checked_out = [order_id = std::move(order_id)](const std::vector<Line>& before, const std::vector<Line>& after) {
+Task<bool> Carts::TakeOutOrdered(CartKey key, std::string order_id, std::vector<Line> ordered) {
+  auto held = co_await locks_.Lock(CartId(key));
+  for (int attempt = 1;; ++attempt) {
+    CO_TRY(found, co_await store_.Load(key));
+    if (!found) co_return false;
+    StoredCart stored = std::move(*found);
+    const auto& applied = stored.applied_orders;
+    if (std::find(applied.begin(), applied.end(), order_id) != applied.end()) co_return false;  // redelivered
+    const std::vector<Line> before = stored.cart.lines();
+    stored.cart.RemoveOrdered(ordered);
+    // One fact for the whole order: the quantities that left the cart.
     CartCheckedOut out{order_id, {}};
     for (const auto& was : before) {
-      auto it = std::find_if(after.begin(), after.end(), [&](const Line& l) { return l.sku == was.sku; });
-      int left = it == after.end() ? 0 : it->quantity;
-      if (left < was.quantity) out.lines.push_back(Line{was.sku, was.quantity - left, was.seen_price});
+      const Line* left = stored.cart.Find(was.sku);
+      const int now = left ? left->quantity : 0;
+      if (now < was.quantity) out.lines.push_back(Line{was.sku, was.quantity - now, was.seen_price});
     }
-    std::vector<CartEvent> events;
-    if (!out.lines.empty()) events.emplace_back(std::move(out));
-    return events;
-  };
-  co_return co_await Apply(std::move(key), std::vector<Sku>(), std::move(take_out), std::move(checked_out));
+    if (!out.lines.empty()) stored.new_events = {std::move(out)};
+    stored.applied_orders.push_back(order_id);
+    auto saved = co_await store_.Save(key, stored, clock_.Now());
+    if (saved) {
+      Saved(key, stored);
+      co_return true;
+    }
+    if (saved.error().code != Errc::conflict || attempt >= attempts_) co_return std::unexpected(std::move(saved.error()));
+  }
 }
 
 Task<CartView> Carts::AcknowledgePrices(CartKey key) {

@@ -35,10 +35,12 @@ class Carts {
   Task<CartView> SetQuantity(CartKey key, Sku sku, int quantity);
   Task<CartView> Remove(CartKey key, Sku sku);
   Task<CartView> Clear(CartKey key);
-  // An order was confirmed (order.confirmed, exactly once through the inbox of the consumer to
-  // come): its quantities leave the cart; lines added or raised after the order's snapshot stay.
-  // No offer is needed, so it works while the catalog is away.
-  Task<CartView> TakeOutOrdered(CartKey key, std::string order_id, std::vector<Line> ordered);
+  // An order was confirmed (order.confirmed): its quantities leave the cart; lines added or
+  // raised after the order's snapshot stay. Exactly once: the order id is recorded in the cart
+  // (applied_orders) by the same write, and an order already recorded changes nothing; a cart
+  // that does not exist is left alone. No offer is needed: works while the catalog is away.
+  // Answers whether it changed the cart.
+  Task<bool> TakeOutOrdered(CartKey key, std::string order_id, std::vector<Line> ordered);
   // The shopper saw the current prices: lines stop flagging the price changes seen so far.
   Task<CartView> AcknowledgePrices(CartKey key);
   // Merges the guest cart into the customer's (replace: the guest's lines instead of the

@@ -43,6 +43,10 @@ struct StoredCart {
   // retried merge finds its guest here and changes nothing.
   std::vector<std::string> merged_guests = {};
   static constexpr std::size_t kMergedKept = 20;
+  // The inbox inside the document: orders whose order.confirmed took their lines out already
+  // (the latest kAppliedKept): a redelivered event changes nothing.
+  std::vector<std::string> applied_orders = {};
+  static constexpr std::size_t kAppliedKept = 50;
   // The outbox inside the document: events of earlier changes the relay has not published yet.
   std::vector<PendingEvent> outbox = {};
   // The events of this change: Save encodes them into the outbox in the same write.

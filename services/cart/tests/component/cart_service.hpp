@@ -90,7 +90,9 @@ class CartService {
         {"CART_DOCSTORE_URI", db_.options().uri}, {"CART_DOCSTORE_DATABASE", db_.name()},
         {"CART_CACHE_HOST", e.host}, {"CART_CACHE_PORT", std::to_string(e.redis_port)},
         {"CART_CATALOG_URL", catalog.url()}, {"CART_AUTH_JWKS_URL", jwks_.Url("/.well-known/jwks.json")},
-        {"CART_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"}};
+        {"CART_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"},
+        // The order.confirmed consumer only where a test turns it on (on a topic of its own).
+        {"CART_CONSUMER_ENABLED", "false"}, {"CART_CONSUMER_GROUP", store::testing::UniqueName("cart-test")}};
     for (auto& [k, v] : extra_env) env[k] = v;
     env_ = std::move(env);
     log_ = "/tmp/" + store::testing::UniqueName("store_cart") + ".log";

@@ -11,6 +11,7 @@
 #include "cart_service.hpp"
 #include "store/auth/secrets.hpp"
 #include "store/messaging/envelope.hpp"
+#include "store/messaging/producer.hpp"
 #include "store/testing/kafka.hpp"
 #include "store/testing/schema.hpp"
 
@@ -171,6 +172,54 @@ TEST(CartEventsOnKafka, ASigkilledServiceLosesNoAcknowledgedEventAndPublishesNon
   std::size_t total_ack = 0;
   for (const auto& a : acknowledged) total_ack += a.size();
   std::cout << "burst: " << total_ack << " changes acknowledged, " << events.size() << " events read (duplicates included)\n";
+}
+
+// order.confirmed takes the ordered quantities out of the customer's cart once, however often
+// it is delivered; lines added after the order stay; a malformed event goes to the dead letters.
+TEST(CartEventsOnKafka, AConfirmedOrderTakesItsLinesOutOnceAndPublishesCheckedOut) {
+  store::testing::TempTopic orders("order_confirmed", 1);
+  CatalogProcess catalog;
+  CartService cart(catalog, {{"CART_CONSUMER_ENABLED", "true"}, {"CART_CONSUMER_TOPIC_ORDER_CONFIRMED", orders.name()}});
+  const std::string ann_id = store::testing::UniqueName("ann");
+  const As ann{"", cart.TokenFor(ann_id)};
+  ASSERT_EQ(cart.Call("POST", "/v1/cart/items", Add("BE-1", 3), ann).status, 200) << cart.Log();
+  ASSERT_EQ(cart.Call("POST", "/v1/cart/items", Add("AL-1", 1), ann).status, 200);
+
+  auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
+  ASSERT_TRUE(producer) << producer.error().message;
+  boost::json::object money{{"minor", 1999}, {"currency", "EUR"}};
+  boost::json::object confirmed{
+      {"order_id", "o-" + ann_id}, {"user_id", ann_id}, {"email", "ann@example.com"},
+      {"lines", boost::json::array{boost::json::object{{"sku", "BE-1"}, {"name", "Phone beta"}, {"quantity", 2},
+                                                       {"unit_price", money}, {"line_total", money}}}},
+      {"subtotal", money}, {"shipping", money}, {"total", money}};
+  store::testing::ExpectEventMatchesSchema("order.confirmed.v1", confirmed);
+  auto event = store::messaging::NewEvent("order.confirmed.v1", confirmed);
+  std::vector<store::messaging::OutgoingMessage> records = {
+      store::messaging::EventMessage(orders.name(), "o-" + ann_id, event),
+      store::messaging::EventMessage(orders.name(), "o-" + ann_id, event),  // delivered twice
+      store::messaging::OutgoingMessage{orders.name(), "bad", R"({"not":"an envelope"})", {}}};
+  for (const auto& st : (*producer)->ProduceAll(records)) ASSERT_TRUE(st.has_value()) << st.error().message;
+
+  ASSERT_TRUE(store::testing::WaitUntil([&] { return cart.Call("GET", "/v1/cart", "", ann).Quantity("BE-1") == 1; }, 30s))
+      << cart.Log();
+  ASSERT_TRUE(store::testing::WaitUntil([&] { return store::testing::ReadAll(orders.dlq()).size() == 1; }, 30s))
+      << "the malformed record is dead-lettered";
+  auto after = cart.Call("GET", "/v1/cart", "", ann);
+  EXPECT_EQ(after.Quantity("BE-1"), 1) << "taken out once";
+  EXPECT_EQ(after.Quantity("AL-1"), 1);
+  EXPECT_EQ(after.Cart().at("version").as_int64(), 3);
+  std::vector<Seen> events;
+  ASSERT_TRUE(store::testing::WaitUntil([&] {
+    events = EventsOf({"customer:" + ann_id});
+    return std::count_if(events.begin(), events.end(), [](const Seen& e) { return e.topic == "cart.checked_out.v1"; }) >= 1;
+  }, 30s));
+  for (const auto& e : events)
+    if (e.topic == "cart.checked_out.v1") {
+      EXPECT_EQ(e.data.at("order_id").as_string(), "o-" + ann_id);
+      EXPECT_EQ(e.data.at("lines").at(0).at("quantity").as_int64(), 2);
+      EXPECT_EQ(e.data.at("cart_version").as_int64(), 3);
+    }
 }
 
 }  // namespace
