@@ -12,6 +12,7 @@
 #include "adapters/kafka_events.hpp"
 #include "adapters/mongo_cart_store.hpp"
 #include "adapters/order_consumer.hpp"
+#include "adapters/redis_cart_cache.hpp"
 #include "app/carts.hpp"
 #include "app/relay.hpp"
 #include "http/routes.hpp"
@@ -90,6 +91,7 @@ struct Cart {
   store::auth::Authenticator authenticator;
   store::http::Client catalog_client;
   cart::MongoCartStore store;
+  cart::RedisCartCache cached;  // read through Redis; writes go through it to the store
   cart::CatalogOffers offers;
   cart::Carts carts;
   cart::CartOwner owner;
@@ -106,20 +108,22 @@ struct Cart {
         authenticator(s.auth, &cache, ctx.clock()),
         catalog_client(s.catalog_client),
         store(docs, s.guest_ttl),
+        cached(store, cache, s.cache_prefix, s.cache_ttl),
         offers(catalog_client, s.catalog_url),
-        carts(store, offers, ctx.clock(), s.limits),
+        carts(cached, offers, ctx.clock(), s.limits),
         owner(authenticator, s.cookie),
         api{carts, owner},
         events(s.kafka),
-        relay(store, events, carts.locks(), s.relay_scan_interval),
+        relay(cached, events, carts.locks(), s.relay_scan_interval),
         relay_thread(relay, events),
         sweep(store, ctx.clock(), s) {
     carts.OnEvents([this](const cart::CartKey& key) { relay.Wake(key); });
     cart::AddRoutes(ctx.router(), api);
     ctx.registry().SetGauge("cart_events_published_total", "Cart events acknowledged by Kafka and dropped from their outbox",
                             {}, [this] { return double(relay.stats().published); });
-    // Ready when the store answers; Redis and the catalog are not needed to serve (a customer's
-    // token cannot be checked against the revocation list without Redis: 503 for those).
+    // Ready when the store answers; Redis and the catalog are not needed to serve (without Redis
+    // the carts come from the store alone; a customer's token cannot be checked against the
+    // revocation list: 503 for those).
     if (s.consumer_enabled) {
       store::messaging::RunnerOptions ro;
       ro.consumer.kafka = s.kafka;

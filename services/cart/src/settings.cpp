@@ -8,6 +8,8 @@ Settings Settings::Declare(config::Loader& cfg) {
   Settings s;
   s.docstore = docstore::Options::Declare(cfg);
   s.cache = cache::Options::Declare(cfg);
+  s.cache_prefix = cfg.String("cache.prefix", "cart:", "Prefix of the cart cache's Redis keys");
+  s.cache_ttl = cfg.Duration("cache.cart_ttl", std::chrono::minutes(10), "How long a cart stays in the Redis cache after it was last read or written");
   s.auth = auth::AuthOptions::Declare(cfg);
   s.catalog_url = cfg.String("catalog.url", "http://127.0.0.1:18110", "Base URL of the catalog service (offers of SKUs)");
   s.catalog_client.read_timeout = cfg.Duration("catalog.timeout", std::chrono::milliseconds(1000),

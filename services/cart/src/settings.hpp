@@ -22,7 +22,9 @@ namespace store::cart {
 
 struct Settings {
   docstore::Options docstore;
-  cache::Options cache;  // Redis: the session revocation list (libs/auth)
+  cache::Options cache;  // Redis: the carts' read-through cache and the session revocation list (libs/auth)
+  std::string cache_prefix = "cart:";
+  std::chrono::milliseconds cache_ttl{std::chrono::minutes(10)};
   auth::AuthOptions auth;
   std::string catalog_url;
   http::ClientOptions catalog_client;

@@ -85,6 +85,8 @@ core::Result<std::int64_t> Int(const json::object& o, std::string_view key) {
   return core::Fail(Errc::internal, fmt::format("stored cart: '{}' is not an integer", key));
 }
 
+}  // namespace
+
 core::Result<StoredCart> FromDocument(const json::object& doc) {
   std::vector<Line> lines;
   const json::value* list = doc.if_contains("lines");
@@ -117,8 +119,6 @@ core::Result<StoredCart> FromDocument(const json::object& doc) {
   return StoredCart{Cart(std::move(lines)), version, *updated, std::move(merged), std::move(applied), std::move(outbox)};
 }
 
-}  // namespace
-
 Task<std::optional<StoredCart>> MongoCartStore::Load(CartKey key) {
   // Documents are built before co_await: g++ 12 miscompiles braced lists inside it.
   docstore::Document filter{{"_id", CartId(key)}};
@@ -128,30 +128,36 @@ Task<std::optional<StoredCart>> MongoCartStore::Load(CartKey key) {
   co_return std::optional<StoredCart>{std::move(stored)};
 }
 
-Task<std::int64_t> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint now) {
+json::object CartDocument(const StoredCart& cart) {
+  json::array merged, applied;
+  for (const auto& id : cart.merged_guests) merged.emplace_back(id);
+  for (const auto& id : cart.applied_orders) applied.emplace_back(id);
+  return {{"lines", Lines(cart.cart)},
+          {"version", cart.version},
+          {"merged_guests", std::move(merged)},
+          {"applied_orders", std::move(applied)},
+          {"outbox", OutboxArray(cart.outbox)},
+          {"pending", !cart.outbox.empty()},
+          {"updated_at", Date(cart.updated_at)}};
+}
+
+Task<StoredCart> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint now) {
   const bool guest = key.kind == CartKey::Kind::guest;
   const std::int64_t expected = next.version;
-  json::array merged;
-  const auto& ids = next.merged_guests;
-  for (std::size_t i = ids.size() > StoredCart::kMergedKept ? ids.size() - StoredCart::kMergedKept : 0; i < ids.size(); ++i)
-    merged.emplace_back(ids[i]);
-  // The outbox: what the relay has not published yet, then this change's events — written by
-  // the same single-document write as the change itself.
-  std::vector<PendingEvent> outbox = std::move(next.outbox);
-  for (const auto& e : next.new_events) outbox.push_back(EncodeEvent(e, key, expected + 1, now));
-  const bool pending = !outbox.empty();
-  json::array applied;
-  const auto& orders = next.applied_orders;
-  for (std::size_t i = orders.size() > StoredCart::kAppliedKept ? orders.size() - StoredCart::kAppliedKept : 0; i < orders.size(); ++i)
-    applied.emplace_back(orders[i]);
-  json::object fields{{"kind", guest ? "guest" : "customer"},
-                      {"lines", Lines(next.cart)},
-                      {"version", expected + 1},
-                      {"merged_guests", std::move(merged)},
-                      {"applied_orders", std::move(applied)},
-                      {"outbox", OutboxArray(outbox)},
-                      {"pending", pending},
-                      {"updated_at", Date(now)}};
+  // The cart as it will be stored: the outbox is what the relay has not published yet, then
+  // this change's events — written by the same single-document write as the change itself.
+  StoredCart written = std::move(next);
+  for (const auto& e : written.new_events) written.outbox.push_back(EncodeEvent(e, key, expected + 1, now));
+  written.new_events.clear();
+  written.version = expected + 1;
+  written.updated_at = now;
+  auto keep_latest = [](std::vector<std::string>& ids, std::size_t n) {
+    if (ids.size() > n) ids.erase(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(n));
+  };
+  keep_latest(written.merged_guests, StoredCart::kMergedKept);
+  keep_latest(written.applied_orders, StoredCart::kAppliedKept);
+  json::object fields = CartDocument(written);
+  fields["kind"] = guest ? "guest" : "customer";
   if (guest) fields["expires_at"] = Date(now + guest_ttl_);
   if (expected == 0) {
     fields["_id"] = CartId(key);
@@ -161,13 +167,13 @@ Task<std::int64_t> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint 
         co_return core::Fail(Errc::conflict, "the cart was created by another change meanwhile");
       co_return std::unexpected(std::move(inserted.error()));
     }
-    co_return std::int64_t{1};
+    co_return written;
   }
   docstore::Document filter{{"_id", CartId(key)}, {"version", expected}};
   docstore::Document update{{"$set", std::move(fields)}};
   CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
   if (updated.matched == 0) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
-  co_return expected + 1;
+  co_return written;
 }
 
 Task<bool> MongoCartStore::Delete(CartKey key, std::int64_t expected) {

@@ -23,13 +23,20 @@
 
 namespace store::cart {
 
+// A stored cart as its document's fields (without _id, kind, expires_at), and back: what the
+// collection holds and the Redis cache keeps (redis_cart_cache.hpp). FromDocument reads dates
+// both as libmongoc returns them and as CartDocument writes them; internal for a document this
+// code cannot read.
+boost::json::object CartDocument(const StoredCart& cart);
+core::Result<StoredCart> FromDocument(const boost::json::object& doc);
+
 class MongoCartStore final : public CartStore {
  public:
   MongoCartStore(docstore::DocStore& store, std::chrono::seconds guest_ttl)
       : carts_(store.collection("carts")), guest_ttl_(guest_ttl) {}
 
   Task<std::optional<StoredCart>> Load(CartKey key) override;
-  Task<std::int64_t> Save(CartKey key, StoredCart next, TimePoint now) override;
+  Task<StoredCart> Save(CartKey key, StoredCart next, TimePoint now) override;
   Task<bool> Delete(CartKey key, std::int64_t expected) override;
   Task<std::size_t> DeleteExpiredGuests(TimePoint now, std::int64_t limit) override;
   Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) override;

@@ -36,8 +36,8 @@ Task<CartView> Carts::View(CartKey key) {
 
 std::string CartId(const CartKey& key) { return (key.kind == CartKey::Kind::guest ? "guest:" : "customer:") + key.id; }
 
-void Carts::Saved(const CartKey& key, const StoredCart& stored) const {
-  if ((!stored.new_events.empty() || !stored.outbox.empty()) && on_events_) on_events_(key);
+void Carts::Saved(const CartKey& key, const StoredCart& stored, bool with_events) const {
+  if ((with_events || !stored.outbox.empty()) && on_events_) on_events_(key);
 }
 
 Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change, Events events) {
@@ -54,11 +54,11 @@ Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change, E
     const std::vector<Line> before = stored.cart.lines();
     CO_TRY_STATUS(change(stored.cart, lookup));
     stored.new_events = events(before, stored.cart.lines());
-    auto saved = co_await store_.Save(key, stored, clock_.Now());
+    const bool with_events = !stored.new_events.empty();
+    auto saved = co_await store_.Save(key, std::move(stored), clock_.Now());
     if (saved) {
-      stored.version = *saved;
-      Saved(key, stored);
-      co_return ViewOf(stored, offers);
+      Saved(key, *saved, with_events);
+      co_return ViewOf(*saved, offers);
     }
     if (saved.error().code != Errc::conflict || attempt >= attempts_) co_return std::unexpected(std::move(saved.error()));
   }
@@ -124,11 +124,12 @@ Task<bool> Carts::TakeOutOrdered(CartKey key, std::string order_id, std::vector<
       const int now = left ? left->quantity : 0;
       if (now < was.quantity) out.lines.push_back(Line{was.sku, was.quantity - now, was.seen_price});
     }
-    if (!out.lines.empty()) stored.new_events = {std::move(out)};
+    const bool with_events = !out.lines.empty();
+    if (with_events) stored.new_events = {std::move(out)};
     stored.applied_orders.push_back(order_id);
-    auto saved = co_await store_.Save(key, stored, clock_.Now());
+    auto saved = co_await store_.Save(key, std::move(stored), clock_.Now());
     if (saved) {
-      Saved(key, stored);
+      Saved(key, *saved, with_events);
       co_return true;
     }
     if (saved.error().code != Errc::conflict || attempt >= attempts_) co_return std::unexpected(std::move(saved.error()));
@@ -173,13 +174,14 @@ Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) 
     // The guest cart's events not published yet move with the merge (still keyed by the guest
     // cart): deleting the guest cart must not lose them.
     for (auto& e : guest_found->outbox) target.outbox.push_back(std::move(e));
-    auto saved = co_await store_.Save(customer, target, clock_.Now());
+    const bool with_events = !target.new_events.empty();
+    auto saved = co_await store_.Save(customer, std::move(target), clock_.Now());
     if (!saved) {
       if (saved.error().code == Errc::conflict && attempt < attempts_) continue;
       co_return std::unexpected(std::move(saved.error()));
     }
-    target.version = *saved;
-    Saved(customer, target);
+    target = std::move(*saved);
+    Saved(customer, target, with_events);
     // The merge is recorded in the customer's cart: a failed delete is finished by a retry
     // (the guest is in merged_guests), a concurrent change of the guest cart loses it anyway.
     (void)co_await store_.Delete(guest, guest_found->version);

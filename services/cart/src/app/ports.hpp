@@ -61,10 +61,11 @@ class CartStore {
  public:
   virtual ~CartStore() = default;
   virtual Task<std::optional<StoredCart>> Load(CartKey key) = 0;
-  // Writes `next` (its cart and merged_guests) if the stored version is still next.version (0:
-  // it must not exist yet) and returns the new version; conflict when another change came
-  // first. A guest cart expires `guest_ttl` (the store's setting) after this change.
-  virtual Task<std::int64_t> Save(CartKey key, StoredCart next, TimePoint now) = 0;
+  // Writes `next` if the stored version is still next.version (0: it must not exist yet), its
+  // new_events encoded into the outbox by the same write, and returns the cart as stored (the
+  // new version, the outbox with this change's events, no new_events); conflict when another
+  // change came first. A guest cart expires `guest_ttl` (the store's setting) after this change.
+  virtual Task<StoredCart> Save(CartKey key, StoredCart next, TimePoint now) = 0;
   // Deletes the cart if its version is still `expected`; false when it was not there.
   // conflict when another change came first.
   virtual Task<bool> Delete(CartKey key, std::int64_t expected) = 0;

@@ -40,7 +40,7 @@ TEST_F(CartStoreTest, SavesAndLoadsACartWithItsVersion) {
   EXPECT_FALSE(RunAwaitable(store_.Load(key)).value().has_value());
   auto v1 = RunAwaitable(store_.Save(key, c::StoredCart{TwoLines(), 0}, now_));
   ASSERT_TRUE(v1) << v1.error().message;
-  EXPECT_EQ(*v1, 1);
+  EXPECT_EQ(v1->version, 1);
 
   auto loaded = RunAwaitable(store_.Load(key));
   ASSERT_TRUE(loaded) << loaded.error().message;
@@ -57,7 +57,7 @@ TEST_F(CartStoreTest, SavesAndLoadsACartWithItsVersion) {
   ASSERT_TRUE(changed.Remove(c::Sku("SKU-2")));
   auto v2 = RunAwaitable(store_.Save(key, c::StoredCart{changed, 1}, now_ + 1s));
   ASSERT_TRUE(v2) << v2.error().message;
-  EXPECT_EQ(*v2, 2);
+  EXPECT_EQ(v2->version, 2);
   EXPECT_EQ(RunAwaitable(store_.Load(key)).value()->cart.lines().size(), 1u);
 
   // The guest carts merged in travel with it, the latest kMergedKept of them.

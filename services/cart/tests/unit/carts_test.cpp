@@ -35,7 +35,7 @@ class FakeStore final : public c::CartStore {
     if (it == carts.end()) co_return std::optional<c::StoredCart>{};
     co_return std::optional<c::StoredCart>{it->second};
   }
-  c::Task<std::int64_t> Save(c::CartKey key, c::StoredCart next, c::TimePoint) override {
+  c::Task<c::StoredCart> Save(c::CartKey key, c::StoredCart next, c::TimePoint) override {
     if (auto hook = std::exchange(before_save, nullptr)) hook();
     auto it = carts.find(Key(key));
     const std::int64_t current = it == carts.end() ? 0 : it->second.version;
@@ -48,7 +48,7 @@ class FakeStore final : public c::CartStore {
     }
     next.new_events.clear();
     carts[Key(key)] = next;
-    co_return next.version;
+    co_return next;
   }
   c::Task<std::vector<c::CartKey>> WithPendingEvents(std::int64_t) override {
     std::vector<c::CartKey> keys;
