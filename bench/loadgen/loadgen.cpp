@@ -49,6 +49,7 @@ struct Conn {
   State state = State::kDown;
   Nanos retry_at = 0;          // kDown: when to connect again
   std::uint64_t seq = 0;       // kBusy: the request in flight
+  const std::string* request = nullptr;  // kBusy: the request in flight (one of Engine::requests_)
   std::size_t written = 0;     // kBusy: bytes of the request written so far
   bool want_write = false;     // EPOLLOUT is registered
   std::vector<char> buf = std::vector<char>(kReadBuffer);
@@ -68,11 +69,13 @@ struct Pass {
 class Engine {
  public:
   explicit Engine(const Options& options) : options_(options), conns_(static_cast<std::size_t>(options.connections)) {
-    request_ = options.method + " " + options.target.path + " HTTP/1.1\r\nHost: " + options.target.host +
-               "\r\nUser-Agent: store_loadgen\r\nAccept: */*\r\n";
-    for (const auto& h : options.headers) request_ += h + "\r\n";
-    if (!options.body.empty()) request_ += "Content-Length: " + std::to_string(options.body.size()) + "\r\n";
-    request_ += "\r\n" + options.body;
+    std::string head = options.method + " " + options.target.path + " HTTP/1.1\r\nHost: " + options.target.host +
+                       "\r\nUser-Agent: store_loadgen\r\nAccept: */*\r\n";
+    for (const auto& h : options.headers) head += h + "\r\n";
+    if (!options.body.empty()) head += "Content-Length: " + std::to_string(options.body.size()) + "\r\n";
+    // One rendered request, or one per header_cycle line (request i sends requests_[i % n]).
+    if (options.header_cycle.empty()) requests_.push_back(head + "\r\n" + options.body);
+    for (const auto& h : options.header_cycle) requests_.push_back(head + h + "\r\n\r\n" + options.body);
     interval_ns_ = 1e9 / options.rate;
     first_measured_ = static_cast<std::uint64_t>(options.warmup_s * options.rate + 0.5);
     total_ = first_measured_ + static_cast<std::uint64_t>(options.duration_s * options.rate + 0.5);
@@ -285,14 +288,16 @@ class Engine {
   void Send(Conn& c, std::uint64_t seq, Nanos now) {
     c.state = Conn::State::kBusy;
     c.seq = seq;
+    c.request = &requests_[seq % requests_.size()];
     c.written = 0;
     ++in_flight_;
     WriteSome(c, now);
   }
 
   void WriteSome(Conn& c, Nanos now) {
-    while (c.written < request_.size()) {
-      ssize_t n = ::send(c.fd, request_.data() + c.written, request_.size() - c.written, MSG_NOSIGNAL);
+    const std::string& request = *c.request;
+    while (c.written < request.size()) {
+      ssize_t n = ::send(c.fd, request.data() + c.written, request.size() - c.written, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) return SetWrite(c, true);
         if (errno == EINTR) continue;
@@ -328,7 +333,7 @@ class Engine {
         return Close(c, now);
       }
       case Conn::State::kBusy:
-        if ((events & EPOLLOUT) != 0 && c.written < request_.size()) {
+        if ((events & EPOLLOUT) != 0 && c.written < c.request->size()) {
           WriteSome(c, now);
           if (c.state != Conn::State::kBusy) return;
         }
@@ -402,7 +407,7 @@ class Engine {
   const Options& options_;
   std::vector<Conn> conns_;  // never resized: epoll keeps pointers to its elements
   std::vector<Conn*> idle_;  // connected, nothing in flight; used last-in first-out
-  std::string request_;
+  std::vector<std::string> requests_;
   int epfd_ = -1;
   double interval_ns_ = 0;
   std::uint64_t first_measured_ = 0;  // requests [0, first_measured_) are the warm-up

@@ -29,6 +29,9 @@ struct Options {
   int connections = 64;
   std::string method = "GET";
   std::vector<std::string> headers;  // extra "Name: value" lines (e.g. Authorization)
+  // Request i also carries header_cycle[i % size] (e.g. one cart cookie per shopper): requests
+  // spread over many sessions instead of repeating one.
+  std::vector<std::string> header_cycle;
   std::string body;                  // sent with Content-Length when not empty
 };
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <initializer_list>
 #include <optional>
 #include <stdexcept>
@@ -27,6 +28,7 @@ constexpr const char* kUsage =
     "usage: store_loadgen --url http://HOST[:PORT]/PATH --rate REQ_PER_S --duration SECONDS\n"
     "                     [--connections N (64)] [--warmup SECONDS (1)] [--drain SECONDS (2)] [--json]\n"
     "                     [--method GET] [--header 'Name: value']... [--body TEXT]\n"
+    "                     [--header-cycle FILE]   (request i adds line i mod n of FILE as a header)\n"
     "Sends REQ_PER_S evenly spaced requests (GET unless --method) over N keep-alive connections for SECONDS after a\n"
     "warm-up, and reports throughput, errors and latency measured from each request's intended\n"
     "send time (open model, no coordinated omission). Durations take an optional s/ms/m suffix,\n"
@@ -142,6 +144,15 @@ Cli ParseArgs(int argc, char** argv) {
       cli.options.headers.emplace_back(value);
     } else if (arg == "--body") {
       cli.options.body = std::string(value);
+    } else if (arg == "--header-cycle") {
+      std::ifstream in{std::string(value)};
+      if (!in) Usage(fmt::format("cannot read {}", value));
+      for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        if (line.find(':') == std::string::npos) Usage("--header-cycle lines must be 'Name: value'");
+        cli.options.header_cycle.push_back(line);
+      }
+      if (cli.options.header_cycle.empty()) Usage(fmt::format("{} has no header lines", value));
     } else {
       Usage(fmt::format("unknown option {}", arg));
     }

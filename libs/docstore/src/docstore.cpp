@@ -161,6 +161,20 @@ boost::asio::awaitable<Status> DocStore::Ping() {
   });
 }
 
+boost::asio::awaitable<Result<bool>> DocStore::IsFerretDb() {
+  co_return co_await blocking_->Run([this]() -> Result<bool> {
+    Impl::Client client(impl_->pool);
+    BsonPtr command(BCON_NEW("buildInfo", BCON_INT32(1)));
+    bson_t reply;
+    bson_error_t error;
+    bool ok = mongoc_client_command_simple(client.get(), "admin", command.get(), nullptr, &reply, &error);
+    bool ferret = ok && bson_has_field(&reply, "ferretdbVersion");
+    bson_destroy(&reply);
+    if (!ok) return std::unexpected(MapError(error, "buildInfo"));
+    return ferret;
+  });
+}
+
 boost::asio::awaitable<Status> DocStore::DropDatabase() {
   co_return co_await blocking_->Run([this]() -> Status {
     Impl::Client client(impl_->pool);

@@ -57,6 +57,15 @@ TEST(DocStore, ShowsAnUpdateInTheNextFind) {
   EXPECT_EQ((**again).at("items").as_array()[0].at("sku"), json::value("B"));
 }
 
+// The local engine is FerretDB (./store up); IsFerretDb is how callers learn its limits.
+TEST(DocStore, TellsFerretDbFromMongoDb) {
+  store::testing::TempDocDatabase tmp;
+  DocStore store(tmp.options());
+  auto ferret = RunAwaitable(store.IsFerretDb());
+  ASSERT_TRUE(ferret) << ferret.error().message;
+  EXPECT_TRUE(*ferret);
+}
+
 TEST(DocStore, FindOneOfAMissingIdIsEmpty) {
   store::testing::TempDocDatabase tmp;
   DocStore store(tmp.options());

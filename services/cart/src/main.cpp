@@ -27,11 +27,11 @@ using boost::asio::awaitable;
 namespace {
 
 // Deletes expired guest carts every sweep_interval (FerretDB has no TTL indexes); safe with
-// several instances (each delete names the version and expiry it found).
+// several instances (each delete names the version it found).
 class GuestSweep {
  public:
-  GuestSweep(cart::CartStore& store, const store::core::Clock& clock, const cart::Settings& s)
-      : store_(store), clock_(clock), interval_(s.sweep_interval), batch_(s.sweep_batch), thread_([this] { Loop(); }) {}
+  GuestSweep(cart::Carts& carts, const store::core::Clock& clock, const cart::Settings& s)
+      : carts_(carts), clock_(clock), interval_(s.sweep_interval), batch_(s.sweep_batch), thread_([this] { Loop(); }) {}
   ~GuestSweep() {
     {
       std::lock_guard lock(mu_);
@@ -47,7 +47,7 @@ class GuestSweep {
     while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
       lock.unlock();
       boost::asio::io_context ioc;
-      auto round = boost::asio::co_spawn(ioc, store_.DeleteExpiredGuests(clock_.Now(), batch_), boost::asio::use_future);
+      auto round = boost::asio::co_spawn(ioc, carts_.DeleteExpiredGuests(clock_.Now(), batch_), boost::asio::use_future);
       ioc.run();
       auto deleted = round.get();
       if (!deleted) store::log::Warn("the guest cart sweep failed", {{"error", deleted.error().message}});
@@ -56,7 +56,7 @@ class GuestSweep {
     }
   }
 
-  cart::CartStore& store_;
+  cart::Carts& carts_;
   const store::core::Clock& clock_;
   std::chrono::milliseconds interval_;
   std::int64_t batch_;
@@ -107,7 +107,7 @@ struct Cart {
         cache(s.cache),
         authenticator(s.auth, &cache, ctx.clock()),
         catalog_client(s.catalog_client),
-        store(docs, s.guest_ttl),
+        store(docs, s.guest_ttl, s.topic_prefix),
         cached(store, cache, s.cache_prefix, s.cache_ttl),
         offers(catalog_client, s.catalog_url),
         carts(cached, offers, ctx.clock(), s.limits),
@@ -116,7 +116,7 @@ struct Cart {
         events(s.kafka),
         relay(cached, events, carts.locks(), s.relay_scan_interval),
         relay_thread(relay, events),
-        sweep(store, ctx.clock(), s) {
+        sweep(carts, ctx.clock(), s) {
     carts.OnEvents([this](const cart::CartKey& key) { relay.Wake(key); });
     cart::AddRoutes(ctx.router(), api);
     ctx.registry().SetGauge("cart_events_published_total", "Cart events acknowledged by Kafka and dropped from their outbox",

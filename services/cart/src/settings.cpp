@@ -31,6 +31,7 @@ Settings Settings::Declare(config::Loader& cfg) {
   s.kafka = messaging::KafkaConfig::Load(cfg, "cart");
   s.relay_scan_interval = cfg.Duration("relay.scan_interval", std::chrono::seconds(5),
                                        "How often the event relay looks for carts with unpublished events (after a crash or a failed publish)");
+  s.topic_prefix = cfg.String("events.topic_prefix", "", "Put before the cart events' topics (\"bench.\": a benchmark's own topics)");
   s.consumer_enabled = cfg.Bool("consumer.enabled", true, "Consume order.confirmed (ordered lines leave the cart)");
   s.consumer_group = cfg.String("consumer.group", "cart-orders", "Kafka consumer group of the order.confirmed consumer");
   s.topic_order_confirmed = cfg.String("consumer.topic_order_confirmed", "order.confirmed.v1", "Topic of order.confirmed events");

@@ -35,6 +35,7 @@ struct Settings {
   CookieOptions cookie;
   messaging::KafkaConfig kafka;
   std::chrono::milliseconds relay_scan_interval{std::chrono::seconds(5)};
+  std::string topic_prefix;
   bool consumer_enabled = true;
   std::string consumer_group = "cart-orders";
   std::string topic_order_confirmed = "order.confirmed.v1";

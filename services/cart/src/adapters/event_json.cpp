@@ -79,14 +79,15 @@ std::string TopicOf(const CartEvent& event) {
   return std::visit(Name{}, event);
 }
 
-PendingEvent EncodeEvent(const CartEvent& event, const CartKey& key, std::int64_t version, TimePoint at) {
+PendingEvent EncodeEvent(const CartEvent& event, const CartKey& key, std::int64_t version, TimePoint at,
+                         const std::string& topic_prefix) {
   json::object data{{"cart_id", CartId(key)},
                     {"customer_id", key.kind == CartKey::Kind::customer ? json::value(key.id) : json::value(nullptr)},
                     {"cart_version", version}};
   std::visit(Data{data}, event);
   std::string topic = TopicOf(event);
   auto envelope = messaging::NewEvent(topic, std::move(data), at);
-  return PendingEvent{envelope.event_id, std::move(topic), CartId(key), messaging::EncodeEvent(envelope)};
+  return PendingEvent{envelope.event_id, topic_prefix + topic, CartId(key), messaging::EncodeEvent(envelope)};
 }
 
 }  // namespace store::cart

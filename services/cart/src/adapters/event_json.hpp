@@ -10,7 +10,8 @@ namespace store::cart {
 // The topic of an event (its type): cart.item_added.v1, ...
 std::string TopicOf(const CartEvent& event);
 // A new event id, the envelope's JSON, the cart's id as the key. `version`: the cart version the
-// change made.
-PendingEvent EncodeEvent(const CartEvent& event, const CartKey& key, std::int64_t version, TimePoint at);
+// change made; `topic_prefix` goes before the topic (events.topic_prefix: a benchmark's own topics).
+PendingEvent EncodeEvent(const CartEvent& event, const CartKey& key, std::int64_t version, TimePoint at,
+                         const std::string& topic_prefix = "");
 
 }  // namespace store::cart

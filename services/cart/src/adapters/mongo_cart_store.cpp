@@ -119,6 +119,45 @@ core::Result<StoredCart> FromDocument(const json::object& doc) {
   return StoredCart{Cart(std::move(lines)), version, *updated, std::move(merged), std::move(applied), std::move(outbox)};
 }
 
+Task<bool> MongoCartStore::Ferret() {
+  if (int known = ferret_.load(); known >= 0) co_return known == 1;
+  CO_TRY(ferret, co_await docs_.IsFerretDb());
+  ferret_ = ferret ? 1 : 0;
+  co_return ferret;
+}
+
+Task<bool> MongoCartStore::UpdateIfVersion(const std::string& id, std::int64_t version, docstore::Document update) {
+  CO_TRY(ferret, co_await Ferret());
+  if (!ferret) {
+    docstore::Document filter{{"_id", id}, {"version", version}};
+    CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
+    co_return updated.matched == 1;
+  }
+  docstore::Document by_id{{"_id", id}};
+  CO_TRY(doc, co_await carts_.FindOne(by_id));
+  if (!doc) co_return false;
+  CO_TRY(stored, Int(*doc, "version"));
+  if (stored != version) co_return false;
+  CO_TRY(updated, co_await carts_.UpdateOne(std::move(by_id), std::move(update)));
+  co_return updated.matched == 1;
+}
+
+Task<bool> MongoCartStore::DeleteIfVersion(const std::string& id, std::int64_t version) {
+  CO_TRY(ferret, co_await Ferret());
+  if (!ferret) {
+    docstore::Document filter{{"_id", id}, {"version", version}};
+    CO_TRY(deleted, co_await carts_.DeleteOne(std::move(filter)));
+    co_return deleted == 1;
+  }
+  docstore::Document by_id{{"_id", id}};
+  CO_TRY(doc, co_await carts_.FindOne(by_id));
+  if (!doc) co_return false;
+  CO_TRY(stored, Int(*doc, "version"));
+  if (stored != version) co_return false;
+  CO_TRY(deleted, co_await carts_.DeleteOne(std::move(by_id)));
+  co_return deleted == 1;
+}
+
 Task<std::optional<StoredCart>> MongoCartStore::Load(CartKey key) {
   // Documents are built before co_await: g++ 12 miscompiles braced lists inside it.
   docstore::Document filter{{"_id", CartId(key)}};
@@ -147,7 +186,7 @@ Task<StoredCart> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint no
   // The cart as it will be stored: the outbox is what the relay has not published yet, then
   // this change's events — written by the same single-document write as the change itself.
   StoredCart written = std::move(next);
-  for (const auto& e : written.new_events) written.outbox.push_back(EncodeEvent(e, key, expected + 1, now));
+  for (const auto& e : written.new_events) written.outbox.push_back(EncodeEvent(e, key, expected + 1, now, topic_prefix_));
   written.new_events.clear();
   written.version = expected + 1;
   written.updated_at = now;
@@ -169,17 +208,15 @@ Task<StoredCart> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint no
     }
     co_return written;
   }
-  docstore::Document filter{{"_id", CartId(key)}, {"version", expected}};
   docstore::Document update{{"$set", std::move(fields)}};
-  CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
-  if (updated.matched == 0) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
+  CO_TRY(updated, co_await UpdateIfVersion(CartId(key), expected, std::move(update)));
+  if (!updated) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
   co_return written;
 }
 
 Task<bool> MongoCartStore::Delete(CartKey key, std::int64_t expected) {
-  docstore::Document versioned{{"_id", CartId(key)}, {"version", expected}};
-  CO_TRY(deleted, co_await carts_.DeleteOne(std::move(versioned)));
-  if (deleted == 1) co_return true;
+  CO_TRY(deleted, co_await DeleteIfVersion(CartId(key), expected));
+  if (deleted) co_return true;
   docstore::Document any{{"_id", CartId(key)}};
   CO_TRY(still, co_await carts_.FindOne(std::move(any)));
   if (still) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
@@ -208,32 +245,26 @@ Task<core::Status> MongoCartStore::DropPublished(CartKey key, std::int64_t versi
     return std::find(event_ids.begin(), event_ids.end(), e.event_id) != event_ids.end();
   });
   const bool pending = !outbox.empty();
-  docstore::Document same{{"_id", CartId(key)}, {"version", version}};
   docstore::Document update{{"$set", json::object{{"outbox", OutboxArray(outbox)}, {"pending", pending}}}};
-  CO_TRY(updated, co_await carts_.UpdateOne(std::move(same), std::move(update)));
-  if (updated.matched == 0) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
+  CO_TRY(updated, co_await UpdateIfVersion(CartId(key), version, std::move(update)));
+  if (!updated) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
   co_return core::Status{};
 }
 
-Task<std::size_t> MongoCartStore::DeleteExpiredGuests(TimePoint now, std::int64_t limit) {
-  // A cart whose events are not published yet waits for the relay (deleting it would lose them).
+Task<std::vector<std::pair<CartKey, std::int64_t>>> MongoCartStore::ExpiredGuests(TimePoint now, std::int64_t limit) {
   docstore::Document expired{{"kind", "guest"}, {"expires_at", json::object{{"$lt", Date(now)}}}, {"pending", json::object{{"$ne", true}}}};
   docstore::FindOptions options;
   options.projection = docstore::Document{{"_id", 1}, {"version", 1}};
   options.limit = limit;
   CO_TRY(found, co_await carts_.Find(std::move(expired), std::move(options)));
-  std::size_t deleted = 0;
+  std::vector<std::pair<CartKey, std::int64_t>> out;
   for (const auto& doc : found) {
     const json::value* id = doc.if_contains("_id");
     auto version = Int(doc, "version");
-    if (!id || !version) continue;
-    // Only the version found, still expired: a cart changed meanwhile lives on.
-    docstore::Document same{{"_id", *id}, {"version", *version}, {"expires_at", json::object{{"$lt", Date(now)}}},
-                            {"pending", json::object{{"$ne", true}}}};
-    CO_TRY(n, co_await carts_.DeleteOne(std::move(same)));
-    deleted += static_cast<std::size_t>(n);
+    if (!id || !id->is_string() || !version) continue;
+    if (auto key = KeyOf(id->get_string())) out.emplace_back(std::move(*key), *version);
   }
-  co_return deleted;
+  co_return out;
 }
 
 }  // namespace store::cart

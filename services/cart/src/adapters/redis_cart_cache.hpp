@@ -1,8 +1,10 @@
 // CartStore with a Redis read-through cache in front of another CartStore (the Mongo one).
 //
-//   Load   Redis first ("<prefix><cart id>"); a miss reads the store and fills the cache.
+//   Load   Redis first ("<prefix><cart id>"); a miss reads the store and fills the cache (a cart
+//          the store does not have is cached as absent, version 0: any save replaces it).
 //   Save   the store, then the cache gets the cart as stored (write-through).
-//   Delete, DropPublished   the store, then the cache entry is dropped.
+//   Delete   the store, then the cache entry is dropped.
+//   DropPublished   the store, then the entry loses the same events if it holds that version.
 //
 // Never older than a 2xx: every entry carries the cart's version and a Lua script writes an
 // entry only when it is newer than the one cached (a fill that read the store before a
@@ -28,12 +30,16 @@ class RedisCartCache final : public CartStore {
   Task<std::optional<StoredCart>> Load(CartKey key) override;
   Task<StoredCart> Save(CartKey key, StoredCart next, TimePoint now) override;
   Task<bool> Delete(CartKey key, std::int64_t expected) override;
-  Task<std::size_t> DeleteExpiredGuests(TimePoint now, std::int64_t limit) override;
+  Task<std::vector<std::pair<CartKey, std::int64_t>>> ExpiredGuests(TimePoint now, std::int64_t limit) override;
   Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) override;
   Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) override;
 
  private:
-  boost::asio::awaitable<void> Put(const CartKey& key, const StoredCart& cart);
+  // The cache's word: nullopt when it has none (a miss, Redis away, an entry this code cannot
+  // read), else the cart — or no cart, for one the store did not have.
+  boost::asio::awaitable<std::optional<std::optional<StoredCart>>> Cached(const CartKey& key);
+  // EVAL `script` (newer version only / same version only) with the cart as its entry.
+  boost::asio::awaitable<void> Put(const CartKey& key, const StoredCart& cart, const char* script);
   boost::asio::awaitable<void> Drop(const CartKey& key);
 
   CartStore& store_;

@@ -136,6 +136,18 @@ Task<bool> Carts::TakeOutOrdered(CartKey key, std::string order_id, std::vector<
   }
 }
 
+Task<std::size_t> Carts::DeleteExpiredGuests(TimePoint now, std::int64_t limit) {
+  CO_TRY(expired, co_await store_.ExpiredGuests(now, limit));
+  std::size_t deleted = 0;
+  for (auto& [key, version] : expired) {
+    auto held = co_await locks_.Lock(CartId(key));
+    auto gone = co_await store_.Delete(key, version);
+    if (gone && *gone) ++deleted;
+    else if (!gone && gone.error().code != Errc::conflict) co_return std::unexpected(std::move(gone.error()));
+  }
+  co_return deleted;
+}
+
 Task<CartView> Carts::AcknowledgePrices(CartKey key) {
   Change acknowledge = [](Cart& cart, const OfferLookup& offers) -> core::Status {
     cart.AcknowledgePrices(offers);

@@ -41,6 +41,10 @@ class Carts {
   // that does not exist is left alone. No offer is needed: works while the catalog is away.
   // Answers whether it changed the cart.
   Task<bool> TakeOutOrdered(CartKey key, std::string order_id, std::vector<Line> ordered);
+  // Deletes up to `limit` guest carts expired before `now` (guest.ttl after their last change),
+  // each under its lock and only with the version found: a cart changed meanwhile lives on.
+  // Safe with several instances sweeping at once. Answers how many were deleted.
+  Task<std::size_t> DeleteExpiredGuests(TimePoint now, std::int64_t limit);
   // The shopper saw the current prices: lines stop flagging the price changes seen so far.
   Task<CartView> AcknowledgePrices(CartKey key);
   // Merges the guest cart into the customer's (replace: the guest's lines instead of the

@@ -69,10 +69,11 @@ class CartStore {
   // Deletes the cart if its version is still `expected`; false when it was not there.
   // conflict when another change came first.
   virtual Task<bool> Delete(CartKey key, std::int64_t expected) = 0;
-  // Deletes up to `limit` guest carts whose expiry is before `now`, each only if it did not
-  // change since it was found (safe with several instances sweeping at once); returns how many.
-  // (FerretDB has no TTL indexes, FerretDB/FerretDB#2415, so the service sweeps.)
-  virtual Task<std::size_t> DeleteExpiredGuests(TimePoint now, std::int64_t limit) = 0;
+  // Up to `limit` guest carts whose expiry is before `now` and whose outbox is empty (deleting
+  // one with pending events would lose them), with the version found: the sweep deletes each
+  // only with that version (Delete), so a cart changed meanwhile lives on. (FerretDB has no TTL
+  // indexes, FerretDB/FerretDB#2415, so the service sweeps.)
+  virtual Task<std::vector<std::pair<CartKey, std::int64_t>>> ExpiredGuests(TimePoint now, std::int64_t limit) = 0;
 
   // Carts whose outbox holds events (up to `limit`): what the relay finds after a restart.
   virtual Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) = 0;

@@ -63,6 +63,16 @@ TEST(CartCache, ReadsComeFromRedisAndAChangeIsNeverFollowedByAnOlderCart) {
   boost::json::object set{{"$set", boost::json::object{{"lines", boost::json::array()}}}};
   ASSERT_TRUE(RunAwaitable(carts.UpdateOne(by_id, set)));
   EXPECT_EQ(cart.Call("GET", "/v1/cart", "", guest).Quantity("BE-1"), 1) << "read from Redis";
+  // A cart the store does not have is remembered as absent (version 0): reads of made-up or
+  // first-visit tokens do not all reach the store; the first save replaces the entry.
+  const As newcomer{store::auth::NewSecretToken(), ""};
+  const std::string newcomer_key = "c:guest:" + store::auth::Sha256Hex(newcomer.cart_token);
+  EXPECT_EQ(cart.Call("GET", "/v1/cart", "", newcomer).Cart().at("version").as_int64(), 0);
+  EXPECT_EQ(RunAwaitable(direct.Get(newcomer_key)).value().value_or(""), "0\n");
+  ASSERT_EQ(cart.Call("POST", "/v1/cart/items", Add("BE-1", 2), newcomer).status, 200);
+  EXPECT_EQ(RunAwaitable(direct.Get(newcomer_key)).value().value_or("").substr(0, 2), "1\n");
+  EXPECT_EQ(cart.Call("GET", "/v1/cart", "", newcomer).Quantity("BE-1"), 2);
+
   // Dropped from Redis: the next read fills it from the store.
   ASSERT_TRUE(RunAwaitable(direct.Del("c:" + id)));
   EXPECT_EQ(cart.Call("GET", "/v1/cart", "", guest).Quantity("BE-1"), 0) << "a miss reads the store";

@@ -136,12 +136,28 @@ TEST_F(CartStoreTest, ExpiredGuestCartsAreSweptOnlyIfUnchangedAndCustomersNever)
   ASSERT_TRUE(RunAwaitable(store_.Save(revived, c::StoredCart{TwoLines(), 1}, now_)));  // changed again: lives on
   ASSERT_TRUE(RunAwaitable(store_.Save(customer, c::StoredCart{TwoLines(), 0}, long_ago)));
 
-  auto swept = RunAwaitable(store_.DeleteExpiredGuests(now_, 100));
-  ASSERT_TRUE(swept) << swept.error().message;
-  EXPECT_EQ(*swept, 1u);
+  auto found = RunAwaitable(store_.ExpiredGuests(now_, 100));
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->at(0).first.id, "expired");
+  EXPECT_EQ(found->at(0).second, 1);
+  // Deleted only with the version found: a change after the sweep found it keeps the cart.
+  ASSERT_TRUE(RunAwaitable(store_.Save(revived, c::StoredCart{TwoLines(), 2}, long_ago)));  // expired again...
+  auto both = RunAwaitable(store_.ExpiredGuests(now_, 100)).value();
+  ASSERT_EQ(both.size(), 2u);
+  ASSERT_TRUE(RunAwaitable(store_.Save(revived, c::StoredCart{TwoLines(), 3}, now_)));  // ...and changed meanwhile
+  for (const auto& [key, version] : both) {
+    auto deleted = RunAwaitable(store_.Delete(key, version));
+    if (key.id == "revived") {
+      ASSERT_FALSE(deleted);
+      EXPECT_EQ(deleted.error().code, Errc::conflict);
+    } else {
+      EXPECT_TRUE(deleted.value());
+    }
+  }
   EXPECT_FALSE(RunAwaitable(store_.Load(expired)).value().has_value());
   EXPECT_TRUE(RunAwaitable(store_.Load(fresh)).value().has_value());
   EXPECT_TRUE(RunAwaitable(store_.Load(revived)).value().has_value());
   EXPECT_TRUE(RunAwaitable(store_.Load(customer)).value().has_value());
-  EXPECT_EQ(RunAwaitable(store_.DeleteExpiredGuests(now_, 100)).value(), 0u);  // again: nothing left
+  EXPECT_TRUE(RunAwaitable(store_.ExpiredGuests(now_, 100)).value().empty());  // again: nothing left
 }

@@ -63,7 +63,9 @@ class FakeStore final : public c::CartStore {
     std::erase_if(it->second.outbox, [&](const c::PendingEvent& e) { return std::find(ids.begin(), ids.end(), e.event_id) != ids.end(); });
     co_return store::core::Status{};
   }
-  c::Task<std::size_t> DeleteExpiredGuests(c::TimePoint, std::int64_t) override { co_return std::size_t{0}; }
+  c::Task<std::vector<std::pair<c::CartKey, std::int64_t>>> ExpiredGuests(c::TimePoint, std::int64_t) override {
+    co_return std::vector<std::pair<c::CartKey, std::int64_t>>{};
+  }
   c::Task<bool> Delete(c::CartKey key, std::int64_t expected) override {
     auto it = carts.find(Key(key));
     if (it == carts.end()) co_return false;

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Cart benchmark (issue #11): add to cart and cart review through store_cart, each next to its
+# local reference measured in the same run:
+#   - add to cart (POST /v1/cart/items, the guest carts taken in turn, 1,000 of them, a cart
+#     cookie per request) next to the same write sent straight to the store (a versioned update of a cart
+#     document through libs/docstore, closed loop: store_bench_cart_store --op write);
+#   - cart review with a cache hit (GET /v1/cart, the carts in Redis after their adds) next to
+#     nginx serving a static file with the same bytes as one review.
+# Open model with store_loadgen (requests due at fixed times, latency from the due time), offered
+# rate stepping up; a step passes when achieved >= 99% of offered, no errors, nothing unanswered
+# and p99 < 10 ms. Saturation = the highest passing rate (a sweep stops after two failing steps).
+# Targets (issue #11): add >= 0.7 x the direct store write; review (cache hit) >= 0.5 x nginx static.
+#
+#   bench/cart/run.sh                                  # about 6 minutes
+#   ADD_RATES="500 1000" REVIEW_RATES="2000 4000" STEP_SECONDS=4 bench/cart/run.sh
+#
+# Uses the running shared MariaDB, Redis, Kafka and FerretDB (./store up or ./store engines; ports
+# from deploy/ports.env) with a private MariaDB schema (the catalog's), FerretDB database, Redis
+# key prefix and the Kafka topics bench.cart.* (events.topic_prefix), removed afterwards but the
+# topics. The catalog, the cart service and nginx are pinned to CPU 0, the generator and the store
+# reference to CPU 1; the engines are not pinned (they are shared).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build/release}
+CART=$BUILD_DIR/services/cart/store_cart
+CATALOG=$BUILD_DIR/services/catalog/store_catalog
+LOADGEN=$BUILD_DIR/bench/loadgen/store_loadgen
+DIRECT=$BUILD_DIR/bench/cart/store_bench_cart_store
+NGINX=${NGINX_BIN:-/usr/sbin/nginx}
+ADD_RATES=${ADD_RATES:-"10 20 30 40 50 60 80 100 150 200 300 500"}
+REVIEW_RATES=${REVIEW_RATES:-"1000 2000 3000 4000 5000 6000 8000 10000 12000 15000 20000 25000 30000"}
+NGINX_RATES=${NGINX_RATES:-"5000 10000 20000 30000 40000 60000 80000 100000 120000"}
+STEP_SECONDS=${STEP_SECONDS:-6}
+DRAIN_SECONDS=${DRAIN_SECONDS:-15}
+WARMUP_SECONDS=${WARMUP_SECONDS:-1}
+CONNECTIONS=${CONNECTIONS:-64}
+CARTS=${CARTS:-1000}
+FILL_RATE=${FILL_RATE:-30}
+NGINX_PORT=${NGINX_PORT:-18191}
+CATALOG_PORT=${CATALOG_PORT:-18192}
+CART_PORT=${CART_PORT:-18193}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+P99_LIMIT_MS=10
+while IFS='=' read -r key value; do
+  case $key in ''|\#*) continue ;; esac
+  [ -n "${!key:-}" ] || export "$key=$value"
+done < "$ROOT/deploy/ports.env"
+MONGO_URI="mongodb://$STORE_HOST:$STORE_FERRETDB_PORT/"
+
+log() { echo "[bench] $*" >&2; }
+mysql_() { mariadb -h "$STORE_HOST" -P "$STORE_MARIADB_PORT" -u "$STORE_MARIADB_USER" -p"$STORE_MARIADB_PASSWORD" "$@"; }
+
+build_tools() {
+  [[ -x $CART && -x $CATALOG && -x $LOADGEN && -x $DIRECT ]] && return
+  log "building the release tools in $BUILD_DIR"
+  [[ -d $BUILD_DIR ]] || (cd "$ROOT" && cmake --preset release >/dev/null)
+  cmake --build "$BUILD_DIR" -j2 --target store_cart store_catalog store_loadgen store_bench_cart_store
+}
+
+cleanup() {
+  for pid in ${NGINX_PID:-} ${CART_PID:-} ${CATALOG_PID:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  [[ -n ${DB:-} ]] && mysql_ -e "DROP DATABASE IF EXISTS \`$DB\`" 2>/dev/null || true
+  [[ -n ${DB:-} && -x $DIRECT ]] && "$DIRECT" --uri "$MONGO_URI" --database "$DB" --op drop >/dev/null 2>&1 || true
+  [[ -n ${PREFIX:-} ]] && redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" --scan --pattern "$PREFIX*" 2>/dev/null |
+    xargs -r redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" del >/dev/null 2>&1 || true
+  [[ -n ${WORK:-} ]] && rm -rf "$WORK"
+}
+
+wait_ready() {
+  for _ in $(seq 1 200); do curl -fsS -o /dev/null "$1" 2>/dev/null && return; sleep 0.1; done
+  log "server at $1 did not come up"
+  exit 1
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+run_step() {  # NAME URL RATE PID [LOADGEN ARGS...] -> TSV row
+  local name=$1 url=$2 rate=$3 pid=$4 out="$WORK/$1-$3.json" tb ta nb na
+  shift 4
+  tb=$(cpu_ticks "$pid"); nb=$(date +%s%N)
+  taskset -c "$LOAD_CPU" "$LOADGEN" --url "$url" --rate "$rate" --duration "$STEP_SECONDS" --warmup "$WARMUP_SECONDS" \
+    --connections "$CONNECTIONS" --json "$@" >"$out"
+  na=$(date +%s%N); ta=$(cpu_ticks "$pid")
+  local cpu=$(( (ta - tb) * 100 * 1000000000 / $(getconf CLK_TCK) / (na - nb) ))
+  jq -r --argjson limit "$P99_LIMIT_MS" --argjson cpu "$cpu" '
+    . as $r | .latency_ms as $l
+    | [($r.offered_rps | floor), ($r.achieved_rps | floor), $r.errors, $r.unfinished,
+       $l.p50, $l.p90, $l.p99, $l.max, $cpu,
+       (if ($r.achieved_rps >= 0.99 * $r.offered_rps and $r.errors == 0 and $r.unfinished == 0)
+        then (if $l.p99 < $limit then "pass" else "sustained" end) else "FAIL" end)]
+    | map(if type == "number" and . != floor then (. * 1000 | round / 1000) else . end) | @tsv' "$out"
+}
+
+sweep() {  # NAME URL PID RATES [LOADGEN ARGS...] -> "saturation sustained"; rows in $WORK/NAME.rows
+  # saturation: the highest rate that passed (p99 < 10 ms too); sustained: the highest rate served
+  # in full (achieved >= 99%, no errors, nothing unanswered) whatever its p99.
+  local name=$1 url=$2 pid=$3 rates=$4 best=0 sustained=0 fails=0 row verdict
+  shift 4
+  for rate in $rates; do
+    row=$(run_step "$name" "$url" "$rate" "$pid" "$@")
+    echo "$row" >>"$WORK/$name.rows"
+    log "$name $(echo "$row" | awk -F'\t' '{printf "offered=%s achieved=%s errors=%s p50=%sms p99=%sms cpu=%s%% %s", $1, $2, $3, $5, $7, $9, $10}')"
+    verdict=$(echo "$row" | cut -f10)
+    [[ $verdict == pass ]] && best=$rate
+    if [[ $verdict != FAIL ]]; then sustained=$rate; fails=0; else fails=$((fails + 1)); ((fails >= 2)) && break; fi
+    sleep 1
+  done
+  # A failed step leaves requests queued in the server and the store: let them drain.
+  sleep "$DRAIN_SECONDS"
+  echo "$best $sustained"
+}
+
+main() {
+  command -v jq >/dev/null || { log "jq is required"; exit 1; }
+  build_tools
+  WORK=$(mktemp -d /tmp/bench_cart.XXXXXX)
+  chmod 755 "$WORK"
+  DB=bench_cart_$$
+  PREFIX="bench_cart_$$:"
+  trap cleanup EXIT
+
+  # The catalog: one product, one SKU with stock enough for every add of the run.
+  mysql_ -e "CREATE DATABASE \`$DB\`"
+  env CATALOG_HTTP_HOST=127.0.0.1 CATALOG_HTTP_PORT="$CATALOG_PORT" CATALOG_HTTP_THREADS=1 CATALOG_DB_DATABASE="$DB" \
+    CATALOG_DB_HOST="$STORE_HOST" CATALOG_DB_PORT="$STORE_MARIADB_PORT" CATALOG_DB_USER="$STORE_MARIADB_USER" \
+    CATALOG_DB_PASSWORD="$STORE_MARIADB_PASSWORD" CATALOG_CACHE_HOST="$STORE_HOST" CATALOG_CACHE_PORT="$STORE_REDIS_PORT" \
+    CATALOG_CACHE_PREFIX="${PREFIX}catalog:" CATALOG_CONSUMER_ENABLED=false CATALOG_MEDIA_DIR="$WORK/media" \
+    CATALOG_AUTH_JWKS_URL= CATALOG_LOG_LEVEL=warn \
+    taskset -c "$SERVER_CPU" "$CATALOG" >"$WORK/catalog.log" 2>&1 &
+  CATALOG_PID=$!
+  wait_ready "http://127.0.0.1:$CATALOG_PORT/readyz"
+  mysql_ "$DB" -e "
+    INSERT INTO categories (id, slug, name, path) VALUES (1, 'bench', 'Bench', '/1/');
+    INSERT INTO product_types (id, code, name) VALUES (1, 'bench', 'Bench');
+    INSERT INTO products (id, slug, title, description_md, description_html, description_text, product_type_id, category_id, status, currency)
+      VALUES ('11111111-1111-4111-8111-111111111111', 'bench-phone', 'Bench phone', '', '', '', 1, 1, 'active', 'EUR');
+    INSERT INTO variants (sku, product_id, options, price_minor, currency)
+      VALUES ('BENCH-1', '11111111-1111-4111-8111-111111111111', '{\"storage\":\"128GB\",\"color\":\"black\"}', 45900, 'EUR');
+    INSERT INTO stock (sku, product_id, on_hand, reserved) VALUES ('BENCH-1', '11111111-1111-4111-8111-111111111111', 1000000000, 0);"
+
+  env CART_HTTP_HOST=127.0.0.1 CART_HTTP_PORT="$CART_PORT" CART_HTTP_THREADS=1 CART_DOCSTORE_URI="$MONGO_URI" \
+    CART_DOCSTORE_DATABASE="$DB" CART_CACHE_HOST="$STORE_HOST" CART_CACHE_PORT="$STORE_REDIS_PORT" \
+    CART_CACHE_PREFIX="${PREFIX}cart:" CART_CATALOG_URL="http://127.0.0.1:$CATALOG_PORT" \
+    CART_KAFKA_BOOTSTRAP="$STORE_HOST:$STORE_KAFKA_PORT" CART_EVENTS_TOPIC_PREFIX=bench. CART_CONSUMER_ENABLED=false \
+    CART_LIMITS_MAX_PER_LINE=10000 CART_AUTH_JWKS_URL= CART_COOKIE_SECURE=false CART_LOG_LEVEL=warn \
+    taskset -c "$SERVER_CPU" "$CART" >"$WORK/cart.log" 2>&1 &
+  CART_PID=$!
+  wait_ready "http://127.0.0.1:$CART_PORT/readyz"
+
+  # One cookie per shopper: request i goes to cart i mod CARTS.
+  python3 -c "
+import base64, os
+for _ in range($CARTS): print('Cookie: cart_token=' + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip('='))" >"$WORK/cookies"
+  local body='{"sku":"BENCH-1","quantity":1}' one_cookie
+  one_cookie=$(head -1 "$WORK/cookies")
+  curl -fsS -o /dev/null -H "$one_cookie" -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$CART_PORT/v1/cart/items"
+  log "$CARTS guest carts: one add each at $FILL_RATE/s first, so every review finds a cart"
+  taskset -c "$LOAD_CPU" "$LOADGEN" --url "http://127.0.0.1:$CART_PORT/v1/cart/items" --rate "$FILL_RATE" \
+    --duration "$(awk -v n="$CARTS" -v r="$FILL_RATE" 'BEGIN { printf "%.3f", n / r }')" --warmup 0 --connections 8 --json \
+    --method POST --header 'Content-Type: application/json' --body "$body" --header-cycle "$WORK/cookies" >"$WORK/fill.json"
+  jq -e '.ok == .requests' "$WORK/fill.json" >/dev/null || { log "filling the carts failed: $(cat "$WORK/fill.json")"; exit 1; }
+  sleep "$DRAIN_SECONDS"
+  log "${STEP_SECONDS}s per step, $CONNECTIONS connections"
+
+  local add review nginx add_best add_sustained review_best review_sustained nginx_best
+  add=$(sweep add "http://127.0.0.1:$CART_PORT/v1/cart/items" "$CART_PID" "$ADD_RATES" \
+    --method POST --header 'Content-Type: application/json' --body "$body" --header-cycle "$WORK/cookies")
+  # The add sweep wrote every cart through to Redis: reviews hit the cache.
+  review=$(sweep review "http://127.0.0.1:$CART_PORT/v1/cart" "$CART_PID" "$REVIEW_RATES" --header-cycle "$WORK/cookies")
+
+  mkdir -p "$WORK/nginx/www" "$WORK/nginx/logs"
+  curl -fsS -H "$one_cookie" "http://127.0.0.1:$CART_PORT/v1/cart" -o "$WORK/nginx/www/cart.json"
+  local bytes; bytes=$(stat -c %s "$WORK/nginx/www/cart.json")
+  cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+user root;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log $WORK/nginx/logs/access.log;
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/nginx/www;
+    location = /cart.json { default_type application/json; }
+  }
+}
+CONF
+  taskset -c "$SERVER_CPU" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+  NGINX_PID=$!
+  wait_ready "http://127.0.0.1:$NGINX_PORT/cart.json"
+  local nginx_worker; nginx_worker=$(pgrep -P "$NGINX_PID" | head -1)
+  nginx=$(sweep nginx "http://127.0.0.1:$NGINX_PORT/cart.json" "$nginx_worker" "$NGINX_RATES")
+  read -r add_best add_sustained <<<"$add"
+  read -r review_best review_sustained <<<"$review"
+  read -r nginx_best _ <<<"$nginx"
+
+  log "store reference: the same write and read straight to FerretDB (libs/docstore, closed loop)"
+  local direct_db=${DB}_direct
+  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op write --threads 1 --duration 5 >"$WORK/write1.json"
+  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op write --threads 8 --duration 5 >"$WORK/write8.json"
+  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op read --threads 8 --duration 5 >"$WORK/read8.json"
+  local write_qps; write_qps=$(jq -r '.qps' "$WORK/write8.json")
+  local cart_rss; cart_rss=$(awk '/VmHWM/ {print $2}' "/proc/$CART_PID/status")
+
+  echo
+  echo "One SKU, $CARTS guest carts (taken in turn, one per request), $(nproc) CPUs, $(date -u +%Y-%m-%d); review of one cart: $bytes bytes."
+  echo
+  echo "| server | offered req/s | achieved req/s | errors | unfinished | p50 ms | p90 ms | p99 ms | max ms | server CPU % | step |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  for name in add review nginx; do sed "s/^/| $name | /; s/\t/ | /g; s/\$/ |/" "$WORK/$name.rows"; done
+  echo
+  echo "Store reference (store_bench_cart_store: libs/docstore straight to FerretDB, closed loop, 5 s):"
+  jq -r '"  \(.op), \(.threads) thread(s): \(.qps) calls/s, p50 \(.latency_ms.p50) ms, p90 \(.latency_ms.p90) ms, p99 \(.latency_ms.p99) ms"' \
+    "$WORK/write1.json" "$WORK/write8.json" "$WORK/read8.json"
+  echo
+  echo "saturation (achieved >= 99% of offered, 0 errors, 0 unfinished, p99 < ${P99_LIMIT_MS} ms); sustained (the same but any p99):"
+  echo "  add to cart:              $add_best req/s; sustained $add_sustained req/s"
+  echo "  cart review (cache hit):  $review_best req/s; sustained $review_sustained req/s"
+  echo "  nginx static file:        $nginx_best req/s"
+  echo "  direct store write (8 threads, closed loop): $write_qps calls/s"
+  echo "  ratio add (sustained)/direct write: $(awk -v a="$add_sustained" -v b="$write_qps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.70)"
+  echo "  ratio review/nginx:       $(awk -v a="$review_best" -v b="$nginx_best" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.50)"
+  echo "  store_cart peak RSS:      $((cart_rss / 1024)) MiB"
+}
+
+main "$@"
