@@ -12,6 +12,7 @@
 #include "adapters/kafka_events.hpp"
 #include "adapters/mongo_cart_store.hpp"
 #include "adapters/order_consumer.hpp"
+#include "adapters/recent_offers.hpp"
 #include "adapters/redis_cart_cache.hpp"
 #include "app/carts.hpp"
 #include "app/relay.hpp"
@@ -93,6 +94,7 @@ struct Cart {
   cart::MongoCartStore store;
   cart::RedisCartCache cached;  // read through Redis; writes go through it to the store
   cart::CatalogOffers offers;
+  cart::RecentOffers review_offers;  // reviews: offers up to catalog.review_offer_ttl old
   cart::Carts carts;
   cart::CartOwner owner;
   cart::HttpApi api;
@@ -110,11 +112,12 @@ struct Cart {
         store(docs, s.guest_ttl, s.topic_prefix),
         cached(store, cache, s.cache_prefix, s.cache_ttl),
         offers(catalog_client, s.catalog_url),
-        carts(cached, offers, ctx.clock(), s.limits),
+        review_offers(offers, ctx.clock(), s.review_offer_ttl),
+        carts(cached, offers, ctx.clock(), s.limits, 5, s.review_offer_ttl.count() > 0 ? &review_offers : nullptr),
         owner(authenticator, s.cookie),
         api{carts, owner},
         events(s.kafka),
-        relay(cached, events, carts.locks(), s.relay_scan_interval),
+        relay(cached, events, carts.locks(), carts.published(), ctx.clock(), s.relay_drop_delay, s.relay_scan_interval),
         relay_thread(relay, events),
         sweep(carts, ctx.clock(), s) {
     carts.OnEvents([this](const cart::CartKey& key) { relay.Wake(key); });

@@ -15,6 +15,8 @@ Settings Settings::Declare(config::Loader& cfg) {
   s.catalog_client.read_timeout = cfg.Duration("catalog.timeout", std::chrono::milliseconds(1000),
                                                 "How long the catalog may take to answer before a change is refused (503)");
   s.catalog_client.connect_timeout = s.catalog_client.read_timeout;
+  s.review_offer_ttl = cfg.Duration("catalog.review_offer_ttl", std::chrono::seconds(1),
+                                    "How old the catalog's offers on a cart review may be (0s: ask the catalog for every review; changes always ask)");
   s.catalog_client.max_retries = 1;
   s.catalog_client.user_agent = "store-cart";
   s.limits.max_lines = static_cast<int>(cfg.Int("limits.max_lines", 100, "Most lines in one cart", 1, 1000));
@@ -31,6 +33,8 @@ Settings Settings::Declare(config::Loader& cfg) {
   s.kafka = messaging::KafkaConfig::Load(cfg, "cart");
   s.relay_scan_interval = cfg.Duration("relay.scan_interval", std::chrono::seconds(5),
                                        "How often the event relay looks for carts with unpublished events (after a crash or a failed publish)");
+  s.relay_drop_delay = cfg.Duration("relay.drop_delay", std::chrono::seconds(5),
+                                    "How long published events may stay in a cart's document for its next change to drop them (0s: dropped at once)");
   s.topic_prefix = cfg.String("events.topic_prefix", "", "Put before the cart events' topics (\"bench.\": a benchmark's own topics)");
   s.consumer_enabled = cfg.Bool("consumer.enabled", true, "Consume order.confirmed (ordered lines leave the cart)");
   s.consumer_group = cfg.String("consumer.group", "cart-orders", "Kafka consumer group of the order.confirmed consumer");

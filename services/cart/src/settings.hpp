@@ -28,6 +28,7 @@ struct Settings {
   auth::AuthOptions auth;
   std::string catalog_url;
   http::ClientOptions catalog_client;
+  std::chrono::milliseconds review_offer_ttl{1000};  // 0: reviews ask the catalog every time
   Limits limits;
   std::chrono::seconds guest_ttl{std::chrono::hours(24 * 30)};
   std::chrono::milliseconds sweep_interval{std::chrono::minutes(1)};
@@ -35,6 +36,7 @@ struct Settings {
   CookieOptions cookie;
   messaging::KafkaConfig kafka;
   std::chrono::milliseconds relay_scan_interval{std::chrono::seconds(5)};
+  std::chrono::milliseconds relay_drop_delay{std::chrono::seconds(5)};
   std::string topic_prefix;
   bool consumer_enabled = true;
   std::string consumer_group = "cart-orders";

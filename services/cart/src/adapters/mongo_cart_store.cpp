@@ -14,12 +14,6 @@ using core::Errc;
 
 namespace {
 
-std::optional<CartKey> KeyOf(std::string_view id) {
-  if (id.starts_with("guest:")) return CartKey::Guest(std::string(id.substr(6)));
-  if (id.starts_with("customer:")) return CartKey::Customer(std::string(id.substr(9)));
-  return std::nullopt;
-}
-
 json::object OutboxEntry(const PendingEvent& e) {
   return {{"event_id", e.event_id}, {"topic", e.topic}, {"key", e.key}, {"value", e.value}};
 }
@@ -232,7 +226,7 @@ Task<std::vector<CartKey>> MongoCartStore::WithPendingEvents(std::int64_t limit)
   std::vector<CartKey> keys;
   for (const auto& doc : found)
     if (const json::value* id = doc.if_contains("_id"); id && id->is_string())
-      if (auto key = KeyOf(id->get_string())) keys.push_back(std::move(*key));
+      if (auto key = CartKeyOf(id->get_string())) keys.push_back(std::move(*key));
   co_return keys;
 }
 
@@ -262,7 +256,7 @@ Task<std::vector<std::pair<CartKey, std::int64_t>>> MongoCartStore::ExpiredGuest
     const json::value* id = doc.if_contains("_id");
     auto version = Int(doc, "version");
     if (!id || !id->is_string() || !version) continue;
-    if (auto key = KeyOf(id->get_string())) out.emplace_back(std::move(*key), *version);
+    if (auto key = CartKeyOf(id->get_string())) out.emplace_back(std::move(*key), *version);
   }
   co_return out;
 }

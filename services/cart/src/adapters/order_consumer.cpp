@@ -26,10 +26,8 @@ core::Result<OrderConfirmed> DecodeOrderConfirmed(const json::value& data) {
     return core::Fail(Error::Invalid("order.confirmed without order_id or lines"));
   OrderConfirmed out{std::string(*order_id), std::nullopt, {}};
   if (const json::string* cart_id = Text(*o, "cart_id")) {
-    std::string_view id = *cart_id;
-    if (id.starts_with("guest:")) out.cart = CartKey::Guest(std::string(id.substr(6)));
-    else if (id.starts_with("customer:")) out.cart = CartKey::Customer(std::string(id.substr(9)));
-    else return core::Fail(Error::Invalid("order.confirmed: cart_id is neither guest:… nor customer:…"));
+    out.cart = CartKeyOf(*cart_id);
+    if (!out.cart) return core::Fail(Error::Invalid("order.confirmed: cart_id is neither guest:… nor customer:…"));
   } else if (const json::string* user_id = Text(*o, "user_id"); user_id && !user_id->empty()) {
     out.cart = CartKey::Customer(std::string(*user_id));
   }

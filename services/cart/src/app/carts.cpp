@@ -13,12 +13,12 @@ OfferLookup LookupIn(const std::vector<Offer>& offers) {
   };
 }
 
-Task<std::vector<Offer>> Carts::OffersFor(const Cart& cart, std::vector<Sku> extra) {
+Task<std::vector<Offer>> Carts::OffersFor(const Cart& cart, std::vector<Sku> extra, OfferSource& source) {
   std::vector<Sku> skus = std::move(extra);
   for (const auto& l : cart.lines())
     if (std::find(skus.begin(), skus.end(), l.sku) == skus.end()) skus.push_back(l.sku);
   if (skus.empty()) co_return std::vector<Offer>{};
-  co_return co_await offers_.Offers(std::move(skus));
+  co_return co_await source.Offers(std::move(skus));
 }
 
 CartView Carts::ViewOf(const StoredCart& stored, const std::vector<Offer>& offers) const {
@@ -29,12 +29,26 @@ Task<CartView> Carts::View(CartKey key) {
   CO_TRY(found, co_await store_.Load(key));
   StoredCart stored = found ? std::move(*found) : StoredCart{};
   std::vector<Sku> none;  // named: g++ 12 miscompiles braced lists inside co_await
-  auto offers = co_await OffersFor(stored.cart, std::move(none));
+  auto offers = co_await OffersFor(stored.cart, std::move(none), review_offers_);
   // The catalog away: the lines as stored, every one marked stale (no current offer).
   co_return ViewOf(stored, offers ? *offers : std::vector<Offer>{});
 }
 
 std::string CartId(const CartKey& key) { return (key.kind == CartKey::Kind::guest ? "guest:" : "customer:") + key.id; }
+
+std::optional<CartKey> CartKeyOf(std::string_view id) {
+  if (id.starts_with("guest:") && id.size() > 6) return CartKey::Guest(std::string(id.substr(6)));
+  if (id.starts_with("customer:") && id.size() > 9) return CartKey::Customer(std::string(id.substr(9)));
+  return std::nullopt;
+}
+
+Task<StoredCart> Carts::Save(const CartKey& key, StoredCart next) {
+  const std::string id = CartId(key);
+  auto stripped = published_.Strip(id, next.outbox);
+  CO_TRY(saved, co_await store_.Save(key, std::move(next), clock_.Now()));
+  published_.Forget(id, stripped);
+  co_return saved;
+}
 
 void Carts::Saved(const CartKey& key, const StoredCart& stored, bool with_events) const {
   if ((with_events || !stored.outbox.empty()) && on_events_) on_events_(key);
@@ -45,7 +59,7 @@ Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change, E
   for (int attempt = 1;; ++attempt) {
     CO_TRY(found, co_await store_.Load(key));
     StoredCart stored = found ? std::move(*found) : StoredCart{};
-    auto fetched = co_await OffersFor(stored.cart, skus);
+    auto fetched = co_await OffersFor(stored.cart, skus, offers_);
     // A change naming no SKU (remove, clear) needs no offer: with the catalog away it is made
     // and the review comes back stale; one that does is refused (503).
     if (!fetched && !skus.empty()) co_return std::unexpected(std::move(fetched.error()));
@@ -55,7 +69,7 @@ Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change, E
     CO_TRY_STATUS(change(stored.cart, lookup));
     stored.new_events = events(before, stored.cart.lines());
     const bool with_events = !stored.new_events.empty();
-    auto saved = co_await store_.Save(key, std::move(stored), clock_.Now());
+    auto saved = co_await Save(key, std::move(stored));
     if (saved) {
       Saved(key, *saved, with_events);
       co_return ViewOf(*saved, offers);
@@ -127,7 +141,7 @@ Task<bool> Carts::TakeOutOrdered(CartKey key, std::string order_id, std::vector<
     const bool with_events = !out.lines.empty();
     if (with_events) stored.new_events = {std::move(out)};
     stored.applied_orders.push_back(order_id);
-    auto saved = co_await store_.Save(key, std::move(stored), clock_.Now());
+    auto saved = co_await Save(key, std::move(stored));
     if (saved) {
       Saved(key, *saved, with_events);
       co_return true;
@@ -168,7 +182,7 @@ Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) 
       // Gone, or merged by an earlier try whose delete did not happen: only the delete is left.
       if (guest_found) (void)co_await store_.Delete(guest, guest_found->version);
       std::vector<Sku> none;
-      auto offers = co_await OffersFor(target.cart, std::move(none));
+      auto offers = co_await OffersFor(target.cart, std::move(none), offers_);
       MergeResult unchanged{ViewOf(target, offers ? *offers : std::vector<Offer>{}), std::vector<MergedLine>()};
       co_return unchanged;
     }
@@ -177,7 +191,7 @@ Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) 
     if (mode != MergeMode::keep)
       for (const auto& l : guest_found->cart.lines()) skus.push_back(l.sku);
     if (mode == MergeMode::replace) target.cart = Cart();
-    CO_TRY(offers, co_await OffersFor(target.cart, skus));
+    CO_TRY(offers, co_await OffersFor(target.cart, skus, offers_));
     if (mode != MergeMode::keep) {
       report = target.cart.MergeFrom(guest_found->cart, LookupIn(offers), limits_);
       target.new_events = {CartMerged{CartId(guest), mode, report}};
@@ -185,9 +199,10 @@ Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) 
     target.merged_guests.push_back(guest.id);
     // The guest cart's events not published yet move with the merge (still keyed by the guest
     // cart): deleting the guest cart must not lose them.
+    published_.Strip(CartId(guest), guest_found->outbox);  // what the relay published stays behind
     for (auto& e : guest_found->outbox) target.outbox.push_back(std::move(e));
     const bool with_events = !target.new_events.empty();
-    auto saved = co_await store_.Save(customer, std::move(target), clock_.Now());
+    auto saved = co_await Save(customer, std::move(target));
     if (!saved) {
       if (saved.error().code == Errc::conflict && attempt < attempts_) continue;
       co_return std::unexpected(std::move(saved.error()));
@@ -197,6 +212,7 @@ Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) 
     // The merge is recorded in the customer's cart: a failed delete is finished by a retry
     // (the guest is in merged_guests), a concurrent change of the guest cart loses it anyway.
     (void)co_await store_.Delete(guest, guest_found->version);
+    published_.ForgetCart(CartId(guest));
     co_return MergeResult{ViewOf(target, offers), std::move(report)};
   }
 }

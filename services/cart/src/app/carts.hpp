@@ -10,6 +10,7 @@
 #pragma once
 
 #include "app/cart_locks.hpp"
+#include "app/published.hpp"
 #include "app/ports.hpp"
 #include "store/core/clock.hpp"
 
@@ -27,8 +28,12 @@ struct MergeResult {
 
 class Carts {
  public:
-  Carts(CartStore& store, OfferSource& offers, const core::Clock& clock, Limits limits, int attempts = 5)
-      : store_(store), offers_(offers), clock_(clock), limits_(limits), attempts_(attempts) {}
+  // offers: the catalog's current offers (every change asks it); review_offers: what reviews
+  // (View) use — the same source, or one that may answer from offers a moment old.
+  Carts(CartStore& store, OfferSource& offers, const core::Clock& clock, Limits limits, int attempts = 5,
+        OfferSource* review_offers = nullptr)
+      : store_(store), offers_(offers), review_offers_(review_offers ? *review_offers : offers), clock_(clock),
+        limits_(limits), attempts_(attempts) {}
 
   Task<CartView> View(CartKey key);
   Task<CartView> Add(CartKey key, Sku sku, int quantity);
@@ -55,6 +60,8 @@ class Carts {
   const Limits& limits() const { return limits_; }
   // One change per cart at a time (the relay takes the same locks to drop published events).
   CartLocks& locks() { return locks_; }
+  // Events the relay published that are still in their carts' documents (the next save drops them).
+  PublishedEvents& published() { return published_; }
   // Called after every save that wrote events into the cart's outbox (wakes the relay). Set
   // before serving.
   void OnEvents(std::function<void(const CartKey&)> wake) { on_events_ = std::move(wake); }
@@ -64,6 +71,8 @@ class Carts {
   // The events of a change, from the lines before and after it.
   using Events = std::function<std::vector<CartEvent>(const std::vector<Line>&, const std::vector<Line>&)>;
   static Events Diff(bool adding);
+  // Saves `next`, leaving out of its outbox the events the relay already published.
+  Task<StoredCart> Save(const CartKey& key, StoredCart next);
   // Wakes the relay when the saved cart has events to publish.
   void Saved(const CartKey& key, const StoredCart& stored, bool with_events) const;
   // Cart::Add or Cart::SetQuantity: a change of one line that needs its SKU's offer.
@@ -71,16 +80,18 @@ class Carts {
   Task<CartView> ChangeLine(CartKey key, Sku sku, int quantity, LineChange change);
   // Read, fetch the offers of `skus` (and of the cart's lines), apply, save; again on conflict.
   Task<CartView> Apply(CartKey key, std::vector<Sku> skus, Change change, Events events);
-  // The offers of the cart's lines plus `extra`; unavailable when the catalog cannot answer.
-  Task<std::vector<Offer>> OffersFor(const Cart& cart, std::vector<Sku> extra);
+  // The offers of the cart's lines plus `extra` from `source`; unavailable when it cannot answer.
+  Task<std::vector<Offer>> OffersFor(const Cart& cart, std::vector<Sku> extra, OfferSource& source);
   CartView ViewOf(const StoredCart& stored, const std::vector<Offer>& offers) const;
 
   CartStore& store_;
   OfferSource& offers_;
+  OfferSource& review_offers_;
   const core::Clock& clock_;
   Limits limits_;
   int attempts_;
   CartLocks locks_;  // one change per cart at a time (cart_locks.hpp: FerretDB's updates)
+  PublishedEvents published_;
   std::function<void(const CartKey&)> on_events_;
 };
 

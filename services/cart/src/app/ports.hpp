@@ -56,6 +56,8 @@ struct StoredCart {
 // The cart's id as events carry it (their Kafka key) and the store names the document:
 // "guest:<token hash>" or "customer:<user id>".
 std::string CartId(const CartKey& key);
+// The key of such an id; nullopt for anything else.
+std::optional<CartKey> CartKeyOf(std::string_view id);
 
 class CartStore {
  public:

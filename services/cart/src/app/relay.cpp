@@ -23,24 +23,38 @@ Task<std::size_t> OutboxRelay::Relay(CartKey key) {
   {
     auto held = co_await locks_.Lock(id);
     CO_TRY(found, co_await store_.Load(key));
-    if (!found || found->outbox.empty()) co_return std::size_t{0};
-    pending = std::move(found->outbox);
+    if (!found) co_return std::size_t{0};
+    for (auto& e : found->outbox)
+      if (!published_.Contains(id, e.event_id)) pending.push_back(std::move(e));
   }
+  if (pending.empty()) co_return std::size_t{0};
   // Not under the lock: a broker that is slow or away must not hold up the shopper's changes.
   CO_TRY_STATUS(publisher_.Publish(pending));
   std::vector<std::string> ids;
   for (const auto& e : pending) ids.push_back(e.event_id);
-  {
-    auto held = co_await locks_.Lock(id);
-    CO_TRY(found, co_await store_.Load(key));
-    if (!found) co_return pending.size();  // merged and deleted meanwhile: nothing left to drop
-    CO_TRY_STATUS(co_await store_.DropPublished(key, found->version, std::move(ids)));
-  }
+  published_.Add(id, ids, clock_.Now());
   {
     std::lock_guard lock(mu_);
     stats_.published += pending.size();
   }
+  if (drop_delay_.count() == 0) CO_TRY_STATUS(co_await DropPublished(key));
   co_return pending.size();
+}
+
+Task<core::Status> OutboxRelay::DropPublished(CartKey key) {
+  const std::string id = CartId(key);
+  auto held = co_await locks_.Lock(id);
+  CO_TRY(found, co_await store_.Load(key));
+  if (!found) {  // merged and deleted meanwhile: nothing left to drop
+    published_.ForgetCart(id);
+    co_return core::Status{};
+  }
+  std::vector<std::string> ids;
+  for (const auto& e : found->outbox)
+    if (published_.Contains(id, e.event_id)) ids.push_back(e.event_id);
+  if (!ids.empty()) CO_TRY_STATUS(co_await store_.DropPublished(key, found->version, ids));
+  published_.ForgetCart(id);  // what was published is out of the document now (or was already)
+  co_return core::Status{};
 }
 
 Task<std::size_t> OutboxRelay::RunOnce() {
@@ -55,6 +69,11 @@ Task<std::size_t> OutboxRelay::RunOnce() {
   }
   std::size_t published = 0;
   std::set<std::string> done;  // a cart woken by several changes is relayed once a round
+  // Carts not changed since their events went out: the relay drops those events itself.
+  for (const auto& id : published_.Due(clock_.Now() - drop_delay_))
+    if (auto key = CartKeyOf(id))
+      if (auto dropped = co_await DropPublished(*key); !dropped)
+        log::Warn("dropping a cart's published events failed (retried later)", {{"cart", id}, {"error", dropped.error().message}});
   for (auto& key : keys) {
     if (!done.insert(CartId(key)).second) continue;
     auto n = co_await Relay(key);

@@ -92,7 +92,10 @@ class CartService {
         {"CART_CATALOG_URL", catalog.url()}, {"CART_AUTH_JWKS_URL", jwks_.Url("/.well-known/jwks.json")},
         {"CART_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"},
         // The order.confirmed consumer only where a test turns it on (on a topic of its own).
-        {"CART_CONSUMER_ENABLED", "false"}, {"CART_CONSUMER_GROUP", store::testing::UniqueName("cart-test")}};
+        {"CART_CONSUMER_ENABLED", "false"}, {"CART_CONSUMER_GROUP", store::testing::UniqueName("cart-test")},
+        // Reviews with the catalog's offers of the moment: tests change prices and stock and look
+        // at once (ReviewsUseOffersAtMostTheTtlOld turns the review offer cache on).
+        {"CART_CATALOG_REVIEW_OFFER_TTL", "0s"}};
     for (auto& [k, v] : extra_env) env[k] = v;
     env_ = std::move(env);
     log_ = "/tmp/" + store::testing::UniqueName("store_cart") + ".log";

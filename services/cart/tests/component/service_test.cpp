@@ -359,6 +359,28 @@ TEST_F(CartApiTest, TheOpenApiContractMatchesTheRunningRoutes) {
   EXPECT_TRUE(violations.empty()) << store::testing::Join(violations);
 }
 
+// Reviews may use offers up to catalog.review_offer_ttl old; changes always ask the catalog.
+TEST(CartReviewOffers, ReviewsUseOffersAtMostTheTtlOldAndChangesTheCurrentOnes) {
+  CatalogProcess catalog;
+  CartService cart(catalog, {{"CART_CATALOG_REVIEW_OFFER_TTL", "2s"}});
+  const As ann{"", cart.TokenFor(store::testing::UniqueName("ann"))};
+  ASSERT_EQ(cart.Call("POST", "/v1/cart/items", Add("BE-1", 1), ann).status, 200) << cart.Log();
+  ASSERT_EQ(cart.Call("GET", "/v1/cart", "", ann).Cart().at("lines").at(0).at("unit_price").at("minor").as_int64(), 1999);
+  catalog.SetPrice("BE-1", 2222);
+  catalog.SetOnHand("BE-1", 1);
+  // The review a moment later may still show the offer it read (within the ttl)...
+  auto soon = cart.Call("GET", "/v1/cart", "", ann);
+  EXPECT_EQ(soon.Cart().at("lines").at(0).at("unit_price").at("minor").as_int64(), 1999);
+  // ...but a change checks the catalog's current stock: only 1 left.
+  EXPECT_EQ(cart.Call("POST", "/v1/cart/items", Add("BE-1", 1), ann).status, 409);
+  // After the ttl the review shows the new price, flagged.
+  EXPECT_TRUE(store::testing::WaitUntil([&] {
+    return cart.Call("GET", "/v1/cart", "", ann).Cart().at("lines").at(0).at("unit_price").at("minor").as_int64() == 2222;
+  }, 5s));
+  auto later = cart.Call("GET", "/v1/cart", "", ann);
+  EXPECT_EQ(later.Cart().at("lines").at(0).at("previous_price").at("minor").as_int64(), 1999);
+}
+
 // Guest carts expire guest.ttl after their last change: the service's sweep deletes them.
 TEST(CartExpiry, TheServiceSweepsExpiredGuestCarts) {
   CatalogProcess catalog;

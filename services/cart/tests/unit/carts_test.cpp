@@ -361,7 +361,7 @@ TEST(CartEvents, MergeAndCheckoutAreOneFactEach) {
 TEST(CartEventRelay, PublishesInOrderThenDropsOnlyWhatWasPublished) {
   Shop shop;
   FakePublisher kafka;
-  c::OutboxRelay relay(shop.store, kafka, shop.carts.locks());
+  c::OutboxRelay relay(shop.store, kafka, shop.carts.locks(), shop.carts.published(), shop.clock, std::chrono::milliseconds(0));
   shop.carts.OnEvents([&](const c::CartKey& k) { relay.Wake(k); });
   shop.catalog.Put("A", Eur(100), 10);
   ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 1)));
@@ -383,4 +383,31 @@ TEST(CartEventRelay, PublishesInOrderThenDropsOnlyWhatWasPublished) {
   EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 1u);
   EXPECT_EQ(relay.stats().published, 3u);
   EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 0u);
+}
+
+// With a drop delay, the cart's next change drops what was published (one store write per
+// change); the relay drops it itself only from a cart that stays unchanged for the delay.
+TEST(CartEventRelay, TheNextSaveDropsWhatWasPublishedAndAnIdleCartIsDroppedByTheRelay) {
+  Shop shop;
+  FakePublisher kafka;
+  store::core::FakeClock clock{std::chrono::system_clock::now()};
+  c::OutboxRelay relay(shop.store, kafka, shop.carts.locks(), shop.carts.published(), clock, std::chrono::seconds(5));
+  shop.catalog.Put("A", Eur(100), 10);
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 1)));
+  EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 1u);
+  const int saves = shop.store.saves;
+  EXPECT_EQ(shop.store.carts["c:ann"].outbox.size(), 1u) << "published, still in the document";
+  EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 0u) << "not published twice";
+
+  ASSERT_TRUE(RunAwaitable(shop.carts.Add(kAnn, c::Sku("A"), 1)));
+  EXPECT_EQ(shop.store.saves, saves + 1);
+  ASSERT_EQ(shop.store.carts["c:ann"].outbox.size(), 1u) << "the change's save left the published event out";
+  EXPECT_EQ(shop.store.carts["c:ann"].outbox[0].event_id, "2");
+  EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 1u);
+  EXPECT_EQ(kafka.published, (std::vector<std::string>{"1", "2"}));
+
+  clock.Advance(std::chrono::seconds(6));  // no further change: the relay drops it
+  EXPECT_EQ(*RunAwaitable(relay.RunOnce()), 0u);
+  EXPECT_TRUE(shop.store.carts["c:ann"].outbox.empty());
+  EXPECT_EQ(kafka.published.size(), 2u);
 }
