@@ -33,7 +33,7 @@ Settings Settings::Declare(config::Loader& cfg) {
   s.kafka = messaging::KafkaConfig::Load(cfg, "cart");
   s.relay_scan_interval = cfg.Duration("relay.scan_interval", std::chrono::seconds(5),
                                        "How often the event relay looks for carts with unpublished events (after a crash or a failed publish)");
-  s.relay_drop_delay = cfg.Duration("relay.drop_delay", std::chrono::seconds(5),
+  s.relay_drop_delay = cfg.Duration("relay.drop_delay", std::chrono::minutes(1),
                                     "How long published events may stay in a cart's document for its next change to drop them (0s: dropped at once)");
   s.topic_prefix = cfg.String("events.topic_prefix", "", "Put before the cart events' topics (\"bench.\": a benchmark's own topics)");
   s.consumer_enabled = cfg.Bool("consumer.enabled", true, "Consume order.confirmed (ordered lines leave the cart)");

@@ -36,7 +36,7 @@ struct Settings {
   CookieOptions cookie;
   messaging::KafkaConfig kafka;
   std::chrono::milliseconds relay_scan_interval{std::chrono::seconds(5)};
-  std::chrono::milliseconds relay_drop_delay{std::chrono::seconds(5)};
+  std::chrono::milliseconds relay_drop_delay{std::chrono::minutes(1)};
   std::string topic_prefix;
   bool consumer_enabled = true;
   std::string consumer_group = "cart-orders";
