@@ -47,11 +47,8 @@ Task<StoredCart> Carts::Save(const CartKey& key, StoredCart next) {
   auto stripped = published_.Strip(id, next.outbox);
   CO_TRY(saved, co_await store_.Save(key, std::move(next), clock_.Now()));
   published_.Forget(id, stripped);
+  if (!saved.outbox.empty() && on_events_) on_events_(key);  // events to publish: wake the relay
   co_return saved;
-}
-
-void Carts::Saved(const CartKey& key, const StoredCart& stored, bool with_events) const {
-  if ((with_events || !stored.outbox.empty()) && on_events_) on_events_(key);
 }
 
 Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change, Events events) {
@@ -68,12 +65,8 @@ Task<CartView> Carts::Apply(CartKey key, std::vector<Sku> skus, Change change, E
     const std::vector<Line> before = stored.cart.lines();
     CO_TRY_STATUS(change(stored.cart, lookup));
     stored.new_events = events(before, stored.cart.lines());
-    const bool with_events = !stored.new_events.empty();
     auto saved = co_await Save(key, std::move(stored));
-    if (saved) {
-      Saved(key, *saved, with_events);
-      co_return ViewOf(*saved, offers);
-    }
+    if (saved) co_return ViewOf(*saved, offers);
     if (saved.error().code != Errc::conflict || attempt >= attempts_) co_return std::unexpected(std::move(saved.error()));
   }
 }
@@ -138,14 +131,10 @@ Task<bool> Carts::TakeOutOrdered(CartKey key, std::string order_id, std::vector<
       const int now = left ? left->quantity : 0;
       if (now < was.quantity) out.lines.push_back(Line{was.sku, was.quantity - now, was.seen_price});
     }
-    const bool with_events = !out.lines.empty();
-    if (with_events) stored.new_events = {std::move(out)};
+    if (!out.lines.empty()) stored.new_events = {std::move(out)};
     stored.applied_orders.push_back(order_id);
     auto saved = co_await Save(key, std::move(stored));
-    if (saved) {
-      Saved(key, *saved, with_events);
-      co_return true;
-    }
+    if (saved) co_return true;
     if (saved.error().code != Errc::conflict || attempt >= attempts_) co_return std::unexpected(std::move(saved.error()));
   }
 }
@@ -201,14 +190,12 @@ Task<MergeResult> Carts::Merge(CartKey guest, CartKey customer, MergeMode mode) 
     // cart): deleting the guest cart must not lose them.
     published_.Strip(CartId(guest), guest_found->outbox);  // what the relay published stays behind
     for (auto& e : guest_found->outbox) target.outbox.push_back(std::move(e));
-    const bool with_events = !target.new_events.empty();
     auto saved = co_await Save(customer, std::move(target));
     if (!saved) {
       if (saved.error().code == Errc::conflict && attempt < attempts_) continue;
       co_return std::unexpected(std::move(saved.error()));
     }
     target = std::move(*saved);
-    Saved(customer, target, with_events);
     // The merge is recorded in the customer's cart: a failed delete is finished by a retry
     // (the guest is in merged_guests), a concurrent change of the guest cart loses it anyway.
     (void)co_await store_.Delete(guest, guest_found->version);

@@ -71,10 +71,9 @@ class Carts {
   // The events of a change, from the lines before and after it.
   using Events = std::function<std::vector<CartEvent>(const std::vector<Line>&, const std::vector<Line>&)>;
   static Events Diff(bool adding);
-  // Saves `next`, leaving out of its outbox the events the relay already published.
+  // Saves `next`, leaving out of its outbox the events the relay already published, and wakes
+  // the relay when the saved cart has events to publish.
   Task<StoredCart> Save(const CartKey& key, StoredCart next);
-  // Wakes the relay when the saved cart has events to publish.
-  void Saved(const CartKey& key, const StoredCart& stored, bool with_events) const;
   // Cart::Add or Cart::SetQuantity: a change of one line that needs its SKU's offer.
   using LineChange = core::Status (Cart::*)(const Offer&, int, const Limits&);
   Task<CartView> ChangeLine(CartKey key, Sku sku, int quantity, LineChange change);
