@@ -3,7 +3,7 @@
 # local reference measured in the same run:
 #   - add to cart (POST /v1/cart/items, the guest carts taken in turn, 1,000 of them, a cart
 #     cookie per request) next to the same write sent straight to the store (a versioned update of a cart
-#     document through libs/docstore, closed loop: store_bench_cart_store --op write);
+#     document through libs/docstore, closed loop: store_bench_cart_store --op save);
 #   - cart review with a cache hit (GET /v1/cart, the carts in Redis after their adds) next to
 #     nginx serving a static file with the same bytes as one review.
 # Open model with store_loadgen (requests due at fixed times, latency from the due time), offered
@@ -150,9 +150,9 @@ main() {
   wait_ready "http://127.0.0.1:$CART_PORT/readyz"
 
   # One cookie per shopper: request i goes to cart i mod CARTS.
-  python3 -c "
-import base64, os
-for _ in range($CARTS): print('Cookie: cart_token=' + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip('='))" >"$WORK/cookies"
+  for _ in $(seq "$CARTS"); do
+    printf 'Cookie: cart_token=%s\n' "$(head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
+  done >"$WORK/cookies"
   local body='{"sku":"BENCH-1","quantity":1}' one_cookie
   one_cookie=$(head -1 "$WORK/cookies")
   curl -fsS -o /dev/null -H "$one_cookie" -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$CART_PORT/v1/cart/items"
@@ -202,10 +202,10 @@ CONF
 
   log "store reference: the same write and read straight to FerretDB (libs/docstore, closed loop)"
   local direct_db=${DB}_direct
-  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op write --threads 1 --duration 5 >"$WORK/write1.json"
-  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op write --threads 8 --duration 5 >"$WORK/write8.json"
+  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --threads 1 --duration 5 >"$WORK/save1.json"
+  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --threads 8 --duration 5 >"$WORK/save8.json"
   taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op read --threads 8 --duration 5 >"$WORK/read8.json"
-  local write_qps; write_qps=$(jq -r '.qps' "$WORK/write8.json")
+  local write_qps; write_qps=$(jq -r '.qps' "$WORK/save8.json")
   local cart_rss; cart_rss=$(awk '/VmHWM/ {print $2}' "/proc/$CART_PID/status")
 
   echo
@@ -217,7 +217,7 @@ CONF
   echo
   echo "Store reference (store_bench_cart_store: libs/docstore straight to FerretDB, closed loop, 5 s):"
   jq -r '"  \(.op), \(.threads) thread(s): \(.qps) calls/s, p50 \(.latency_ms.p50) ms, p90 \(.latency_ms.p90) ms, p99 \(.latency_ms.p99) ms"' \
-    "$WORK/write1.json" "$WORK/write8.json" "$WORK/read8.json"
+    "$WORK/save1.json" "$WORK/save8.json" "$WORK/read8.json"
   echo
   echo "saturation (achieved >= 99% of offered, 0 errors, 0 unfinished, p99 < ${P99_LIMIT_MS} ms); sustained (the same but any p99):"
   echo "  add to cart:              $add_best req/s; sustained $add_sustained req/s"

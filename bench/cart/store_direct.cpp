@@ -1,14 +1,14 @@
 // store_bench_cart_store: the store reference of the cart benchmark. T threads run, back to back
 // for D seconds, the same store call the cart service makes for one request, straight to the
 // Mongo-wire store through libs/docstore (the driver path the service uses):
-//   --op write   the add-to-cart save: a versioned update of one cart document ($set of lines /
+//   --op save    the add-to-cart save: a versioned update of one cart document ($set of lines /
 //                version / outbox / updated_at), as MongoCartStore::Save makes it: {_id, version}
 //                as the filter on MongoDB; on FerretDB a point read of {_id}, then the update by
 //                {_id} (FerretDB pushes down a lone _id only); each thread on its own carts
 //   --op read    the cart review's store read: FindOne by _id
 //   --op drop    drop the database and exit (the benchmark's cleanup)
 // Prints JSON with the rate and the latency percentiles of one call.
-//   store_bench_cart_store --uri mongodb://127.0.0.1:27018/ --database DB --op write|read
+//   store_bench_cart_store --uri mongodb://127.0.0.1:27018/ --database DB --op save|read
 //                          [--threads 4] [--duration 5] [--carts 1000]
 #include <algorithm>
 #include <atomic>
@@ -50,7 +50,7 @@ json::object Line(int quantity) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string uri = "mongodb://127.0.0.1:27018/", database, op = "write";
+  std::string uri = "mongodb://127.0.0.1:27018/", database, op = "save";
   int threads = 4, carts = 1000;
   double duration = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
     else if (a == "--duration") duration = std::atof(argv[i + 1]);
     else if (a == "--carts") carts = std::atoi(argv[i + 1]);
   }
-  if (database.empty() || threads < 1 || carts < threads || (op != "write" && op != "read" && op != "drop")) {
-    std::fprintf(stderr, "usage: store_bench_cart_store --database DB --op write|read|drop [--uri U] [--threads N] [--duration S] [--carts N]\n");
+  if (database.empty() || threads < 1 || carts < threads || (op != "save" && op != "read" && op != "drop")) {
+    std::fprintf(stderr, "usage: store_bench_cart_store --database DB --op save|read|drop [--uri U] [--threads N] [--duration S] [--carts N]\n");
     return 2;
   }
   store::docstore::Options o;
