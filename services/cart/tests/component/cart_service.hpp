@@ -17,6 +17,8 @@
 #include "store/auth/jws.hpp"
 #include "store/auth/tokens.hpp"
 #include "store/http/router.hpp"
+#include "store/messaging/admin.hpp"
+#include "store/testing/kafka.hpp"
 #include "store/testing/docstore.hpp"
 #include "store/testing/server.hpp"
 
@@ -80,6 +82,35 @@ class CartClient {
   store::http::Client client_{Quick()};  // destroyed before the io_context
 };
 
+// The cart's event topics (contracts/events/cart.*), as the service names them.
+inline const std::vector<std::string> kCartTopics = {"cart.item_added.v1", "cart.item_quantity_changed.v1",
+                                                     "cart.item_removed.v1", "cart.merged.v1", "cart.checked_out.v1"};
+
+// The cart topics under a prefix of this service's own (events.topic_prefix), created before it
+// starts and deleted when it goes: tests never write the shop's topics.
+class CartTopics {
+ public:
+  CartTopics() : prefix_(Lower(store::testing::UniqueName("carttest")) + ".") {
+    for (const auto& t : kCartTopics) {
+      auto created = store::messaging::CreateTopic(store::testing::KafkaTestConfig(), prefix_ + t, 3);
+      EXPECT_TRUE(created.has_value()) << prefix_ + t << ": " << created.error().message;
+    }
+  }
+  ~CartTopics() {
+    for (const auto& t : kCartTopics) (void)store::messaging::DeleteTopic(store::testing::KafkaTestConfig(), prefix_ + t);
+  }
+  CartTopics(const CartTopics&) = delete;
+  CartTopics& operator=(const CartTopics&) = delete;
+  const std::string& prefix() const { return prefix_; }
+
+ private:
+  static std::string Lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+  std::string prefix_;
+};
+
 class CartService {
  public:
   explicit CartService(const CatalogProcess& catalog, std::map<std::string, std::string> extra_env = {})
@@ -90,7 +121,8 @@ class CartService {
         {"CART_DOCSTORE_URI", db_.options().uri}, {"CART_DOCSTORE_DATABASE", db_.name()},
         {"CART_CACHE_HOST", e.host}, {"CART_CACHE_PORT", std::to_string(e.redis_port)},
         {"CART_CATALOG_URL", catalog.url()}, {"CART_AUTH_JWKS_URL", jwks_.Url("/.well-known/jwks.json")},
-        {"CART_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"},
+        {"CART_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"CART_EVENTS_TOPIC_PREFIX", topics_.prefix()},
+        {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"},
         // The order.confirmed consumer only where a test turns it on (on a topic of its own).
         {"CART_CONSUMER_ENABLED", "false"}, {"CART_CONSUMER_GROUP", store::testing::UniqueName("cart-test")},
         // Reviews with the catalog's offers of the moment: tests change prices and stock and look
@@ -117,6 +149,8 @@ class CartService {
 
   std::string url(const std::string& path = "") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
   const store::docstore::Options& docstore() const { return db_.options(); }
+  // Where this service's events go: topics_prefix() + "cart.item_added.v1", ...
+  const std::string& topic_prefix() const { return topics_.prefix(); }
   std::string Log() const { return process_ ? process_->LogTail() : ""; }
   store::testing::ChildProcess& process() { return *process_; }
 
@@ -147,6 +181,7 @@ class CartService {
   store::auth::SigningKey key_;
   store::testing::TestServer jwks_;
   store::testing::TempDocDatabase db_;
+  CartTopics topics_;
   int port_;
   std::map<std::string, std::string> env_;
   std::string log_;

@@ -23,8 +23,6 @@ using store::cart::testing::CartService;
 using store::cart::testing::CatalogProcess;
 using namespace std::chrono_literals;
 
-const std::vector<std::string> kTopics = {"cart.item_added.v1", "cart.item_quantity_changed.v1", "cart.item_removed.v1",
-                                          "cart.merged.v1", "cart.checked_out.v1"};
 
 struct Seen {
   std::string topic;
@@ -32,11 +30,12 @@ struct Seen {
   boost::json::object data;
 };
 
-// The events of `carts` on the cart topics, in each partition's order (one cart: one partition).
-std::vector<Seen> EventsOf(const std::set<std::string>& carts) {
+// The events of `carts` on the service's cart topics, in each partition's order (one cart: one
+// partition).
+std::vector<Seen> EventsOf(const CartService& service, const std::set<std::string>& carts) {
   std::vector<Seen> out;
-  for (const auto& topic : kTopics)
-    for (const auto& m : store::testing::ReadAll(topic)) {
+  for (const auto& topic : store::cart::testing::kCartTopics)
+    for (const auto& m : store::testing::ReadAll(service.topic_prefix() + topic)) {
       auto e = store::messaging::DecodeEvent(m.value);
       EXPECT_TRUE(e.has_value()) << topic << ": " << m.value;
       const std::string key = m.key.value_or("");
@@ -70,7 +69,7 @@ TEST(CartEventsOnKafka, EveryAcknowledgedChangeIsPublishedAndMatchesItsSchema) {
   const std::string ann_cart = "customer:" + ann_id;
   std::vector<Seen> events;
   ASSERT_TRUE(store::testing::WaitUntil([&] {
-    events = EventsOf({ann_cart, guest_id});
+    events = EventsOf(cart, {ann_cart, guest_id});
     return events.size() >= 6;
   }, 30s)) << events.size() << " events: " << [&] {
     std::string seen;
@@ -97,7 +96,7 @@ TEST(CartEventsOnKafka, EveryAcknowledgedChangeIsPublishedAndMatchesItsSchema) {
   }
   // Published once and dropped from the documents: nothing left for the relay.
   std::this_thread::sleep_for(500ms);
-  EXPECT_EQ(EventsOf({ann_cart, guest_id}).size(), events.size());
+  EXPECT_EQ(EventsOf(cart, {ann_cart, guest_id}).size(), events.size());
 }
 
 // A burst of changes from 4 shoppers; the service (and its relay) is killed with SIGKILL in the
@@ -144,7 +143,7 @@ TEST(CartEventsOnKafka, ASigkilledServiceLosesNoAcknowledgedEventAndPublishesNon
   std::map<std::string, std::set<std::int64_t>> published;
   std::vector<Seen> events;
   const bool complete = store::testing::WaitUntil([&] {
-    events = EventsOf(ids);
+    events = EventsOf(cart, ids);
     published.clear();
     for (const auto& e : events) published[e.key].insert(e.data.at("cart_version").as_int64());
     for (int s = 0; s < kShoppers; ++s)
@@ -211,7 +210,7 @@ TEST(CartEventsOnKafka, AConfirmedOrderTakesItsLinesOutOnceAndPublishesCheckedOu
   EXPECT_EQ(after.Cart().at("version").as_int64(), 3);
   std::vector<Seen> events;
   ASSERT_TRUE(store::testing::WaitUntil([&] {
-    events = EventsOf({"customer:" + ann_id});
+    events = EventsOf(cart, {"customer:" + ann_id});
     return std::count_if(events.begin(), events.end(), [](const Seen& e) { return e.topic == "cart.checked_out.v1"; }) >= 1;
   }, 30s));
   for (const auto& e : events)
