@@ -2,14 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "json_values.hpp"
 #include "store/messaging/envelope.hpp"
 
 namespace store::cart {
 namespace json = boost::json;
 
 namespace {
-
-json::object MoneyJson(const core::Money& m) { return {{"minor", m.minor_units()}, {"currency", m.currency().code()}}; }
 
 std::string_view ModeName(MergeMode m) {
   switch (m) {
@@ -18,16 +17,6 @@ std::string_view ModeName(MergeMode m) {
     case MergeMode::keep: return "keep";
   }
   return "merge";
-}
-
-std::string_view OutcomeName(MergedLine::Outcome o) {
-  switch (o) {
-    case MergedLine::Outcome::added: return "added";
-    case MergedLine::Outcome::raised: return "raised";
-    case MergedLine::Outcome::capped: return "capped";
-    case MergedLine::Outcome::dropped: return "dropped";
-  }
-  return "dropped";
 }
 
 struct Data {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/event_json.hpp"
+#include "json_values.hpp"
 #include <fmt/format.h>
 
 #include "store/core/clock.hpp"
@@ -67,8 +68,7 @@ json::array Lines(const Cart& cart) {
   for (const auto& l : cart.lines())
     out.push_back(json::object{{"sku", l.sku.value()},
                                {"quantity", l.quantity},
-                               {"seen_price", json::object{{"minor", l.seen_price.minor_units()},
-                                                           {"currency", l.seen_price.currency().code()}}}});
+                               {"seen_price", MoneyJson(l.seen_price)}});
   return out;
 }
 

@@ -1,11 +1,11 @@
 #include "http/dto.hpp"
 
+#include "json_values.hpp"
+
 namespace store::cart {
 namespace json = boost::json;
 
 namespace {
-
-json::object MoneyJson(const core::Money& m) { return {{"minor", m.minor_units()}, {"currency", m.currency().code()}}; }
 
 json::value OptionalMoney(const std::optional<core::Money>& m) { return m ? json::value(MoneyJson(*m)) : json::value(nullptr); }
 
@@ -18,16 +18,6 @@ std::string_view AvailabilityName(LineView::Availability a) {
     case LineView::Availability::unknown: return "unknown";
   }
   return "unknown";
-}
-
-std::string_view OutcomeName(MergedLine::Outcome o) {
-  switch (o) {
-    case MergedLine::Outcome::added: return "added";
-    case MergedLine::Outcome::raised: return "raised";
-    case MergedLine::Outcome::capped: return "capped";
-    case MergedLine::Outcome::dropped: return "dropped";
-  }
-  return "dropped";
 }
 
 json::object LineJson(const LineView& v) {

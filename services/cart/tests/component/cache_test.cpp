@@ -12,15 +12,12 @@
 
 namespace {
 
+using store::cart::testing::Add;
 using store::cart::testing::As;
 using store::cart::testing::CartService;
 using store::cart::testing::CatalogProcess;
 using store::testing::RunAwaitable;
 using namespace std::chrono_literals;
-
-std::string Add(const std::string& sku, int quantity) {
-  return R"({"sku":")" + sku + R"(","quantity":)" + std::to_string(quantity) + "}";
-}
 
 // A Redis of this test's own (the shop's is shared by every test), started and stopped at will.
 class PrivateRedis {

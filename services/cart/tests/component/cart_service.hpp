@@ -44,6 +44,11 @@ struct Answer {
   }
 };
 
+// The body of an add to cart.
+inline std::string Add(const std::string& sku, int quantity) {
+  return R"({"sku":")" + sku + R"(","quantity":)" + std::to_string(quantity) + "}";
+}
+
 // Who sends a request: nobody, a guest with a cart token, a customer with a bearer token (or both).
 struct As {
   std::string cart_token;

@@ -17,6 +17,7 @@
 
 namespace {
 
+using store::cart::testing::Add;
 using store::cart::testing::As;
 using store::cart::testing::CartClient;
 using store::cart::testing::CartService;
@@ -45,10 +46,6 @@ std::vector<Seen> EventsOf(const CartService& service, const std::set<std::strin
       out.push_back(Seen{topic, key, e->data.as_object()});
     }
   return out;
-}
-
-std::string Add(const std::string& sku, int quantity) {
-  return R"({"sku":")" + sku + R"(","quantity":)" + std::to_string(quantity) + "}";
 }
 
 TEST(CartEventsOnKafka, EveryAcknowledgedChangeIsPublishedAndMatchesItsSchema) {

@@ -16,15 +16,12 @@
 namespace {
 
 using store::cart::testing::Answer;
+using store::cart::testing::Add;
 using store::cart::testing::As;
 using store::cart::testing::CartService;
 using store::cart::testing::CatalogProcess;
 using store::testing::RunAwaitable;
 using namespace std::chrono_literals;
-
-std::string Add(const std::string& sku, int quantity) {
-  return R"({"sku":")" + sku + R"(","quantity":)" + std::to_string(quantity) + "}";
-}
 
 // One catalog and one cart service for the whole suite (each test uses its own carts); the
 // tests that stop the catalog start it again.
