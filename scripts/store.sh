@@ -36,6 +36,7 @@ cmd_up() {
   build_all "$preset" store_runtime
   engines_up
   oidc_up
+  psp_up
   services_up "$preset"
   demo_data_up "$preset"
   gateway_up
@@ -46,6 +47,7 @@ cmd_up() {
   echo "  The shop (API gateway): http://127.0.0.1:$STORE_GATEWAY_PORT  (APIs under /api/<service>/)"
   echo "  MailDev inbox:  http://127.0.0.1:$STORE_MAILDEV_WEB_PORT"
   echo "  OpenID provider (dev): http://127.0.0.1:$STORE_OIDC_PORT"
+  echo "  Payment provider sandbox (dev): http://127.0.0.1:$STORE_PSP_PORT"
   echo "  OpenSearch:     http://127.0.0.1:$STORE_OPENSEARCH_PORT"
   echo "  Stop with ./store down; see ./store status."
 }

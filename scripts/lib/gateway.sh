@@ -1,6 +1,7 @@
-# The API gateway (nginx, deploy/nginx) and the local OpenID provider (deploy/oidc, development
-# only): started by `./store up` (oidc before the services, the gateway after them), stopped by
-# `./store down`, shown by `./store status`.
+# The API gateway (nginx, deploy/nginx), the local OpenID provider (deploy/oidc, development only)
+# and the payment provider sandbox (deploy/psp-sandbox, development only: plays Stripe/Adyen for the
+# payment service): started by `./store up` (oidc and psp before the services, the gateway after
+# them), stopped by `./store down`, shown by `./store status`.
 # shellcheck shell=bash
 
 GATEWAY_PREFIX=$STORE_STATE/gateway
@@ -8,6 +9,7 @@ NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
 
 ready_gateway() { curl -sf "http://$STORE_HOST:$STORE_GATEWAY_PORT/healthz"; }
 ready_oidc() { curl -sf "http://$STORE_HOST:$STORE_OIDC_PORT/.well-known/openid-configuration"; }
+ready_psp() { curl -sf "http://$STORE_HOST:$STORE_PSP_PORT/healthz"; }
 
 # Starts the local OpenID provider: issuer http://127.0.0.1:$STORE_OIDC_PORT, the user service's
 # dev client (redirects to its callback through the gateway and directly), its RS256 key kept
@@ -19,6 +21,19 @@ oidc_up() {
   start_process oidc "$STORE_LOGS/oidc.log" env OIDC_PORT="$STORE_OIDC_PORT" OIDC_HOST="$STORE_HOST" \
     OIDC_KEY_FILE="$STORE_DATA/oidc/signing-key.jwk" node "$STORE_ROOT/deploy/oidc/dev-provider.mjs"
   wait_until oidc 30 "$STORE_LOGS/oidc.log" "GET /.well-known/openid-configuration on $STORE_OIDC_PORT" ready_oidc
+}
+
+# Starts the payment provider sandbox: server API and hosted pages on http://127.0.0.1:$STORE_PSP_PORT,
+# signed webhooks to the payment service (retried until it is up), its objects kept under
+# $STORE_DATA/psp-sandbox so a restart keeps them.
+psp_up() {
+  if pid_of psp >/dev/null; then ok "psp already running"; return; fi
+  port_open "$STORE_PSP_PORT" && die "port $STORE_PSP_PORT for psp is taken by another process (not started by ./store)"
+  start_process psp "$STORE_LOGS/psp.log" env PSP_PORT="$STORE_PSP_PORT" PSP_HOST="$STORE_HOST" \
+    PSP_STATE_DIR="$STORE_DATA/psp-sandbox" \
+    PSP_WEBHOOK_URL="http://$STORE_HOST:$STORE_PAYMENT_PORT/v1/payments/webhooks/sandbox" \
+    node "$STORE_ROOT/deploy/psp-sandbox/sandbox.mjs"
+  wait_until psp 30 "$STORE_LOGS/psp.log" "GET /healthz on $STORE_PSP_PORT" ready_psp
 }
 
 # Renders deploy/nginx into $STORE_STATE/gateway (static files from $STORE_STATE/www, media from
@@ -37,15 +52,15 @@ gateway_up() {
 
 gateway_down() {
   local p
-  for p in gateway oidc; do
+  for p in gateway psp oidc; do
     if pid_of "$p" >/dev/null; then stop_process "$p"; ok "$p stopped"; fi
   done
 }
 
 gateway_status() {
   local name port pid rss health
-  for name in gateway oidc; do
-    case $name in gateway) port=$STORE_GATEWAY_PORT ;; oidc) port=$STORE_OIDC_PORT ;; esac
+  for name in gateway oidc psp; do
+    case $name in gateway) port=$STORE_GATEWAY_PORT ;; oidc) port=$STORE_OIDC_PORT ;; psp) port=$STORE_PSP_PORT ;; esac
     pid=$(pid_of "$name") || pid=-
     rss=-
     if [ "$pid" = - ]; then health=stopped

@@ -1,6 +1,8 @@
 #include "store/auth/secrets.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -23,15 +25,30 @@ std::string Sha256(std::string_view text) {
   return out;
 }
 
-std::string Sha256Hex(std::string_view text) {
+namespace {
+
+std::string Hex(std::string_view raw) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(2 * SHA256_DIGEST_LENGTH);
-  for (unsigned char c : Sha256(text)) {
+  hex.reserve(2 * raw.size());
+  for (unsigned char c : raw) {
     hex += kHex[c >> 4];
     hex += kHex[c & 0xF];
   }
   return hex;
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view text) { return Hex(Sha256(text)); }
+
+std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+            message.size(), out, &length))
+    throw std::runtime_error("HMAC-SHA256 failed");
+  return Hex({reinterpret_cast<const char*>(out), length});
 }
 
 bool SecureEquals(std::string_view a, std::string_view b) {

@@ -86,6 +86,9 @@ TEST(Secrets, TokensCarry256RandomBitsInBase64UrlAndAreStoredAsTheirSha256) {
   EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
   EXPECT_EQ(auth::NewSecretToken(16).size(), 22u);
   EXPECT_EQ(auth::Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // RFC 4231 test case 2.
+  EXPECT_EQ(auth::HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   EXPECT_TRUE(auth::SecureEquals(a, std::string(a)));
   EXPECT_FALSE(auth::SecureEquals(a, b));
   EXPECT_FALSE(auth::SecureEquals("abc", "abcd"));

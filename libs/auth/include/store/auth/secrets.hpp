@@ -2,7 +2,8 @@
 // RAND_bytes, never core's id generator, whose ids are unique but not secret), their SHA-256 for
 // storage (a stored token hash is useless to whoever reads the database), and a constant-time
 // comparison. The user service's refresh, reset and verification tokens and the cart service's
-// guest cart tokens are made and stored this way.
+// guest cart tokens are made and stored this way; the payment service checks its providers'
+// webhook signatures with HmacSha256Hex + SecureEquals.
 // Thread-safety: free functions; safe from any thread.
 #pragma once
 
@@ -19,6 +20,8 @@ std::string NewSecretToken(std::size_t bytes = 32);
 std::string Sha256(std::string_view text);
 // Lower-case hex SHA-256 (64 characters): what a database stores instead of a token.
 std::string Sha256Hex(std::string_view text);
+// Lower-case hex HMAC-SHA256 of `message` under `key` (webhook signatures: Stripe's v1 scheme).
+std::string HmacSha256Hex(std::string_view key, std::string_view message);
 // Constant-time equality of two strings of the same length (false otherwise).
 bool SecureEquals(std::string_view a, std::string_view b);
 

@@ -1,0 +1,68 @@
+#include "settings.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "store/config/config.hpp"
+
+namespace store::payment {
+
+namespace {
+
+// A secret from `<key>_file` when set (a mounted secret), else the key itself (dev defaults only).
+std::string Secret(config::Loader& cfg, const std::string& key, const std::string& dev_default, const std::string& what) {
+  auto value = cfg.String(key, dev_default, what + " (dev default; production sets " + key + "_file)");
+  auto file = cfg.String(key + "_file", "", "A file holding " + key + " (wins over " + key + ")");
+  if (file.empty()) return value;
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + key + "_file " + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  return secret;
+}
+
+}  // namespace
+
+Settings Settings::Declare(config::Loader& cfg) {
+  Settings s;
+  s.db = db::Options::Declare(cfg);
+  s.cache = cache::Options::Declare(cfg);
+  s.auth = auth::AuthOptions::Declare(cfg);
+  s.provider = cfg.String("provider.name", "sandbox", "The payment provider: sandbox (deploy/psp-sandbox)", [](const std::string& v) {
+    return v == "sandbox" ? std::nullopt : std::optional<std::string>("must be sandbox");
+  });
+  s.sandbox.url = cfg.String("sandbox.url", "http://127.0.0.1:18190", "Base URL of the payment sandbox's API");
+  s.sandbox.secret_key = Secret(cfg, "sandbox.secret_key", "sk_test_sandbox_dev_only", "The sandbox API's secret key");
+  s.sandbox.webhook_secret = Secret(cfg, "sandbox.webhook_secret", "whsec_sandbox_dev_only", "The sandbox's webhook signing secret");
+  s.sandbox.webhook_tolerance = std::chrono::duration_cast<std::chrono::seconds>(
+      cfg.Duration("webhooks.tolerance", std::chrono::seconds(300), "A webhook signed longer ago than this (or ahead) is refused"));
+  s.sandbox.client.read_timeout = cfg.Duration("provider.timeout", std::chrono::seconds(10), "How long a provider call may take");
+  s.sandbox.client.max_retries = 1;
+  s.sandbox.client.user_agent = "store-payment";
+  auto capture = cfg.String("payments.capture", "automatic", "automatic: capture at authorisation; manual: capture at shipment",
+                            [](const std::string& v) {
+                              return ParseCaptureMode(v) ? std::nullopt : std::optional<std::string>("automatic or manual");
+                            });
+  s.payments.capture = *ParseCaptureMode(capture);
+  s.payments.return_base_url = cfg.String("payments.public_url", "",
+                                          "This service's URL as browsers reach it, where the provider sends shoppers back "
+                                          "(empty: shop.base_url + /api/payment, through the gateway)");
+  s.payments.stuck_after = cfg.Duration("reconcile.stuck_after", std::chrono::minutes(5),
+                                        "An intent waiting on the provider this long is asked about (a webhook may be lost)");
+  s.payments.reconcile_lease = cfg.Duration("reconcile.lease", std::chrono::minutes(1), "How long one instance owns an intent it reconciles");
+  s.payments.reconcile_batch = static_cast<int>(cfg.Int("reconcile.batch", 50, "Most intents one reconciliation round looks at", 1, 10000));
+  s.reconcile_interval = cfg.Duration("reconcile.interval", std::chrono::seconds(5), "How often the reconciliation round runs");
+  s.shop_name = cfg.String("shop.name", "StoreMicroservices", "The shop's name on receipts");
+  s.shop_base_url = cfg.String("shop.base_url", "http://127.0.0.1:18080", "The shop's origin (return paths lead there)");
+  if (s.payments.return_base_url.empty()) s.payments.return_base_url = s.shop_base_url + "/api/payment";
+  s.kafka = messaging::KafkaConfig::Load(cfg, "payment");
+  s.topic_prefix = cfg.String("events.topic_prefix", "", "Put before the payment events' topics (tests: topics of their own)");
+  s.consumer_enabled = cfg.Bool("consumer.enabled", true, "Consume order.cancelled (void or refund the order's payment)");
+  s.consumer_group = cfg.String("consumer.group", "payment-orders", "Kafka consumer group of the order.cancelled consumer");
+  s.topic_order_cancelled = cfg.String("consumer.topic_order_cancelled", "order.cancelled.v1", "Topic of order.cancelled events");
+  return s;
+}
+
+}  // namespace store::payment
