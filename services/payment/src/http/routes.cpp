@@ -143,7 +143,7 @@ void AddRoutes(http::Router& router, const HttpApi& api) {
     if (!IsId(id, 36)) co_return Response(core::Error::NotFound("no such payment"));
     CO_TRY(intent, co_await api.payments.ShopperReturned(id));
     std::string where = api.shop_base_url + (intent.return_url.empty() ? "/" : intent.return_url);
-    where += (where.find('?') == std::string::npos ? "?" : "&") + std::string("payment_id=") + intent.id;
+    where.append(where.find('?') == std::string::npos ? "?" : "&").append("payment_id=").append(intent.id);
     Response r = Response::Empty(303);
     r.SetHeader("Location", where);
     r.SetHeader("Cache-Control", "no-store");
