@@ -92,14 +92,15 @@ struct StandIn {
       co_return Response::Json(200, o);
     };
     for (const char* path : {"/v1/echo", "/v1/me", "/v1/me/sessions", "/v1/me/addresses", "/v1/admin/users",
-                             "/v1/search", "/v1/suggest", "/v1/items", "/v1/reservations/o-1", "/v1/cart", "/healthz",
+                             "/v1/search", "/v1/suggest", "/v1/items", "/v1/reservations/o-1", "/v1/cart", "/v1/payments/intents/p1", "/healthz",
                              "/.well-known/jwks.json"}) {
       r.Get(path, echo);
     }
     for (const char* path : {"/v1/echo", "/v1/auth/login", "/v1/auth/register", "/v1/auth/resend-verification",
                              "/v1/auth/password-reset/request", "/v1/auth/password-reset/confirm",
                              "/v1/auth/logout", "/v1/auth/logout-all", "/v1/admin/users/u1/disable",
-                             "/v1/admin/things", "/v1/reservations", "/v1/reservations/o-1/commit"}) {
+                             "/v1/admin/things", "/v1/reservations", "/v1/reservations/o-1/commit",
+                             "/v1/payments/webhooks/sandbox"}) {
       r.Post(path, echo);
     }
     r.Post("/v1/admin/products/p1/images", echo, {.body = store::http::BodyKind::bytes});  // image bytes, not JSON
@@ -241,7 +242,7 @@ void ExpectSecurityHeaders(const HttpResponse& r) {
   EXPECT_EQ(r.headers.count("x-request-id"), 1u) << "one request id, the gateway's";
 }
 
-// One gateway for the whole suite, in front of four stand-ins (user, catalog, search, cart); the
+// One gateway for the whole suite, in front of five stand-ins (user, catalog, search, cart, payment); the
 // notification upstream is a port nobody listens on.
 class GatewayTest : public ::testing::Test {
  protected:
@@ -251,11 +252,14 @@ class GatewayTest : public ::testing::Test {
     catalog_ = new StandIn("catalog");
     search_ = new StandIn("search");
     cart_ = new StandIn("cart");
+    payment_ = new StandIn("payment");
     gateway_ = new Gateway(GatewayOptions{.user_port = user_->port(), .catalog_port = catalog_->port(),
-                                          .search_port = search_->port(), .cart_port = cart_->port()});
+                                          .search_port = search_->port(), .cart_port = cart_->port(),
+                                          .payment_port = payment_->port()});
   }
   static void TearDownTestSuite() {
     delete gateway_;
+    delete payment_;
     delete cart_;
     delete search_;
     delete catalog_;
@@ -267,6 +271,7 @@ class GatewayTest : public ::testing::Test {
   static inline StandIn* catalog_ = nullptr;
   static inline StandIn* search_ = nullptr;
   static inline StandIn* cart_ = nullptr;
+  static inline StandIn* payment_ = nullptr;
   static inline Gateway* gateway_ = nullptr;
 };
 
@@ -296,6 +301,16 @@ TEST_F(GatewayTest, RoutesEachServiceWithItsPrefixStripped) {
   EXPECT_EQ(json::value_to<std::string>(Body(cart).at("service")), "cart");
   EXPECT_EQ(json::value_to<std::string>(Body(cart).at("target")), "/v1/cart");
   EXPECT_EQ(json::value_to<std::string>(Body(cart).at("cookie")), "cart_token=abc");
+  // Payments: the customer's token and the provider's signed webhooks reach the service untouched.
+  auto pay = c.Get(Url("/api/payment/v1/payments/intents/p1"), {"Authorization: Bearer t"});
+  ASSERT_EQ(pay.status, 200) << pay.body;
+  EXPECT_EQ(json::value_to<std::string>(Body(pay).at("service")), "payment");
+  EXPECT_EQ(json::value_to<std::string>(Body(pay).at("authorization")), "Bearer t");
+  auto hook = c.Send({.method = "POST", .url = Url("/api/payment/v1/payments/webhooks/sandbox"), .headers = {"Psp-Signature: t=1,v1=ab"},
+                      .body = std::string(R"({"id":"evt_1"})")});
+  ASSERT_EQ(hook.status, 200) << hook.body;
+  EXPECT_EQ(json::value_to<std::string>(Body(hook).at("target")), "/v1/payments/webhooks/sandbox");
+  EXPECT_EQ(Body(hook).at("body_bytes").as_int64(), 14);
   // public user routes need no token
   EXPECT_EQ(c.Get(Url("/api/user/.well-known/jwks.json")).status, 200);
   EXPECT_EQ(c.Get(Url("/api/user/healthz")).status, 200);

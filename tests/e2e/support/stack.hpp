@@ -24,6 +24,7 @@ struct GatewayOptions {
   int search_port = 0;
   int notification_port = 0;
   int cart_port = 0;
+  int payment_port = 0;
   std::string rate = "30r/s";
   int burst = 60;
   std::string auth_rate = "10r/m";
