@@ -162,6 +162,7 @@ class PaymentService {
 
   std::string url(const std::string& path = "") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
   std::string Log() const { return process_ ? process_->LogTail() : ""; }
+  std::string WholeLog() const { return process_ ? process_->Log() : ""; }
   const store::db::Options& db_options() const { return db_.options(); }
 
   std::string TokenFor(const std::string& subject, std::vector<std::string> roles = {"customer"}) const {
