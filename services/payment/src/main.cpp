@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -13,7 +14,7 @@
 #include "adapters/mariadb_payments.hpp"
 #include "adapters/order_consumer.hpp"
 #include "adapters/receipt_documents.hpp"
-#include "adapters/sandbox_provider.hpp"
+#include "adapters/providers.hpp"
 #include "app/payments.hpp"
 #include "http/idempotent.hpp"
 #include "http/routes.hpp"
@@ -28,8 +29,8 @@ namespace payment = store::payment;
 namespace {
 
 // The reconciliation round every reconcile.interval on its own thread, each round on an
-// io_context of its own with a provider client of its own (pooled connections belong to one
-// io_context): stuck intents asked of the provider, cancelled orders' payments voided or
+// io_context of its own with a provider of its own (MakeProvider: its pooled connections belong to
+// one io_context): stuck intents asked of the provider, cancelled orders' payments voided or
 // refunded, refunds of unknown outcome asked again, old idempotency keys dropped.
 class Reconciler {
  public:
@@ -60,8 +61,8 @@ class Reconciler {
       lock.unlock();
       {
         boost::asio::io_context ioc;
-        payment::SandboxProvider provider(settings_.sandbox);  // destroyed before its io_context
-        payment::Payments payments(store_, provider, clock_, settings_.payments);
+        std::unique_ptr<payment::Provider> provider = payment::MakeProvider(settings_);  // destroyed before its io_context
+        payment::Payments payments(store_, *provider, clock_, settings_.payments);
         auto done = boost::asio::co_spawn(ioc, Round(payments), boost::asio::use_future);
         ioc.run();
         done.get();
@@ -92,7 +93,7 @@ struct Payment {
   store::db::Database db;
   store::cache::Cache cache;
   store::auth::Authenticator authenticator;
-  payment::SandboxProvider provider;
+  std::unique_ptr<payment::Provider> provider;  // provider.name's (adapters/providers.hpp)
   payment::MariaDbPayments store;
   payment::MariaDbIdempotency keys;
   payment::Payments payments;
@@ -106,10 +107,10 @@ struct Payment {
       : db(s.db),
         cache(s.cache),
         authenticator(s.auth, &cache, ctx.clock()),
-        provider(s.sandbox),
+        provider(payment::MakeProvider(s)),
         store(db, ctx.clock(), s.topic_prefix),
         keys(db),
-        payments(store, provider, ctx.clock(), s.payments),
+        payments(store, *provider, ctx.clock(), s.payments),
         idempotent(keys, ctx.clock()),
         api{.payments = payments, .store = store, .idempotent = idempotent, .authenticator = authenticator,
             .receipts = receipts, .shop_name = s.shop_name, .shop_base_url = s.shop_base_url} {

@@ -30,17 +30,29 @@ Settings Settings::Declare(config::Loader& cfg) {
   s.db = db::Options::Declare(cfg);
   s.cache = cache::Options::Declare(cfg);
   s.auth = auth::AuthOptions::Declare(cfg);
-  s.provider = cfg.String("provider.name", "sandbox", "The payment provider: sandbox (deploy/psp-sandbox)", [](const std::string& v) {
-    return v == "sandbox" ? std::nullopt : std::optional<std::string>("must be sandbox");
-  });
+  s.provider = cfg.String("provider.name", "sandbox", "The payment provider: sandbox (deploy/psp-sandbox) or stripe (Stripe's API)",
+                          [](const std::string& v) {
+                            return v == "sandbox" || v == "stripe" ? std::nullopt : std::optional<std::string>("must be sandbox or stripe");
+                          });
   s.sandbox.url = cfg.String("sandbox.url", "http://127.0.0.1:18190", "Base URL of the payment sandbox's API");
   s.sandbox.secret_key = Secret(cfg, "sandbox.secret_key", "sk_test_sandbox_dev_only", "The sandbox API's secret key");
   s.sandbox.webhook_secret = Secret(cfg, "sandbox.webhook_secret", "whsec_sandbox_dev_only", "The sandbox's webhook signing secret");
-  s.sandbox.webhook_tolerance = std::chrono::duration_cast<std::chrono::seconds>(
+  // Plain HTTP only (store::http::Client): the default is stripe-mock's address; production sets the
+  // egress proxy that originates TLS to https://api.stripe.com (adapters/stripe_provider.hpp).
+  s.stripe.url = cfg.String("stripe.url", "http://127.0.0.1:12111",
+                            "Base URL of Stripe's API, plain HTTP: stripe-mock, or the egress proxy that speaks TLS to api.stripe.com");
+  s.stripe.secret_key = Secret(cfg, "stripe.secret_key", "sk_test_stripe_mock_dev_only", "Stripe's secret API key (sk_...)");
+  s.stripe.webhook_secret = Secret(cfg, "stripe.webhook_secret", "whsec_stripe_dev_only", "The Stripe webhook endpoint's signing secret (whsec_...)");
+  s.stripe.api_version = cfg.String("stripe.api_version", "2026-08-26.dahlia",
+                                    "The Stripe-Version sent (the version the adapter's mapping is written for)");
+  auto tolerance = std::chrono::duration_cast<std::chrono::seconds>(
       cfg.Duration("webhooks.tolerance", std::chrono::seconds(300), "A webhook signed longer ago than this (or ahead) is refused"));
-  s.sandbox.client.read_timeout = cfg.Duration("provider.timeout", std::chrono::seconds(10), "How long a provider call may take");
-  s.sandbox.client.max_retries = 1;
-  s.sandbox.client.user_agent = "store-payment";
+  http::ClientOptions client;
+  client.read_timeout = cfg.Duration("provider.timeout", std::chrono::seconds(10), "How long a provider call may take");
+  client.max_retries = 1;
+  client.user_agent = "store-payment";
+  s.sandbox.webhook_tolerance = s.stripe.webhook_tolerance = tolerance;
+  s.sandbox.client = s.stripe.client = client;
   auto capture = cfg.String("payments.capture", "automatic", "automatic: capture at authorisation; manual: capture at shipment",
                             [](const std::string& v) {
                               return ParseCaptureMode(v) ? std::nullopt : std::optional<std::string>("automatic or manual");

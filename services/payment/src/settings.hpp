@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/sandbox_provider.hpp"
+#include "adapters/stripe_provider.hpp"
 #include "app/payments.hpp"
 #include "store/auth/authenticator.hpp"
 #include "store/cache/cache.hpp"
@@ -23,8 +24,9 @@ struct Settings {
   cache::Options cache;  // the session revocation list (libs/auth)
   auth::AuthOptions auth;
   PaymentOptions payments;
-  std::string provider = "sandbox";
+  std::string provider = "sandbox";  // sandbox | stripe (adapters/providers.hpp)
   SandboxOptions sandbox;
+  StripeOptions stripe;
   std::string shop_name = "StoreMicroservices";
   std::string shop_base_url = "http://127.0.0.1:18080";
   std::chrono::milliseconds reconcile_interval{std::chrono::seconds(5)};

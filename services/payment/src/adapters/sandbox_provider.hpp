@@ -1,6 +1,7 @@
 // Provider on the payment sandbox's API (deploy/psp-sandbox: Stripe's shapes, JSON bodies):
 // intents, confirm with a payment-method token, capture, cancel, refunds, each POST with our
-// Idempotency-Key; webhooks signed with `Psp-Signature` (Stripe's scheme, webhook_signature.hpp).
+// Idempotency-Key; answers read by provider_json.hpp (shared with stripe_provider); webhooks
+// signed with `Psp-Signature` (Stripe's scheme, webhook_signature.hpp).
 // One instance per io_context (its http::Client's connections belong to one).
 #pragma once
 
@@ -25,7 +26,8 @@ class SandboxProvider final : public Provider {
   explicit SandboxProvider(SandboxOptions options);
   std::string_view name() const override { return "sandbox"; }
   awaitable<core::Result<ProviderView>> Create(NewProviderIntent intent, std::string idempotency_key) override;
-  awaitable<core::Result<ProviderView>> Confirm(std::string reference, std::string payment_method, std::string idempotency_key) override;
+  awaitable<core::Result<ProviderView>> Confirm(std::string reference, std::string payment_method, std::string return_url,
+                                                std::string idempotency_key) override;
   awaitable<core::Result<ProviderView>> Fetch(std::string reference) override;
   awaitable<core::Result<ProviderView>> Capture(std::string reference, std::int64_t amount, std::string idempotency_key) override;
   awaitable<core::Result<ProviderView>> Cancel(std::string reference, std::string idempotency_key) override;
@@ -40,8 +42,5 @@ class SandboxProvider final : public Provider {
   SandboxOptions options_;
   http::Client client_;
 };
-
-// The sandbox's (and Stripe's) PaymentIntent object in the provider-neutral words of the domain.
-core::Result<ProviderView> ViewOfIntent(const boost::json::value& intent);
 
 }  // namespace store::payment

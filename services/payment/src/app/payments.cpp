@@ -149,7 +149,7 @@ awaitable<core::Result<Intent>> Payments::CreateAtProvider(Intent intent) {
                       .currency = intent.currency,
                       .method = intent.method,
                       .capture = intent.capture,
-                      .return_url = options_.return_base_url + "/v1/payments/intents/" + intent.id + "/return",
+                      .return_url = ReturnUrl(intent.id),
                       .payment_id = intent.id,
                       .order_id = intent.order_id};
   CO_TRY(view, co_await provider_.Create(std::move(request), "create-" + intent.id));
@@ -178,7 +178,8 @@ awaitable<core::Result<Intent>> Payments::Confirm(std::string id, std::string pa
   if (intent.method != Method::card) co_return core::Fail(Refused("only a card payment is confirmed with a payment method"));
   if (intent.provider_ref.empty()) co_return core::Fail(core::Error::Unavailable("the payment is not ready at the provider yet"));
   if (!Waiting(intent.status)) co_return core::Fail(Refused(std::string("the payment is ") + std::string(NameOf(intent.status))));
-  CO_TRY(view, co_await provider_.Confirm(intent.provider_ref, payment_method, "confirm-" + id + "-" + payment_method));
+  std::string return_url = ReturnUrl(id);
+  CO_TRY(view, co_await provider_.Confirm(intent.provider_ref, payment_method, std::move(return_url), "confirm-" + id + "-" + payment_method));
   co_return co_await ApplyView(id, view, "api");
 }
 

@@ -75,6 +75,8 @@ class Payments {
   Provider& provider() { return provider_; }
 
  private:
+  // Our return route for intent `id`, where the provider sends the shopper back.
+  std::string ReturnUrl(const std::string& id) const { return options_.return_base_url + "/v1/payments/intents/" + id + "/return"; }
   awaitable<core::Result<Intent>> CreateAtProvider(Intent intent);
   awaitable<core::Result<Intent>> ApplyView(const std::string& id, const ProviderView& view, std::string source,
                                             std::optional<std::string> webhook_event = std::nullopt);

@@ -1,6 +1,7 @@
-// The ports of the payment use cases: the payment provider (adapters/sandbox_provider), the store
-// of intents, ledger and refunds (adapters/mariadb_payments), the receipt documents
-// (adapters/receipt_documents) and the idempotency records of the API (adapters/mariadb_idempotency).
+// The ports of the payment use cases: the payment provider (adapters/sandbox_provider,
+// adapters/stripe_provider; adapters/providers picks one), the store of intents, ledger and refunds
+// (adapters/mariadb_payments), the receipt documents (adapters/receipt_documents) and the
+// idempotency records of the API (adapters/mariadb_idempotency).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -57,8 +58,10 @@ class Provider {
   virtual ~Provider() = default;
   virtual std::string_view name() const = 0;
   virtual awaitable<core::Result<ProviderView>> Create(NewProviderIntent intent, std::string idempotency_key) = 0;
-  // Confirms with a payment-method token made by the provider's hosted card fields.
-  virtual awaitable<core::Result<ProviderView>> Confirm(std::string reference, std::string payment_method,
+  // Confirms with a payment-method token made by the provider's hosted card fields; `return_url`
+  // (our return route) is where a 3-D Secure challenge sends the shopper back (Stripe takes it only
+  // with the confirmation; the sandbox has it from the creation).
+  virtual awaitable<core::Result<ProviderView>> Confirm(std::string reference, std::string payment_method, std::string return_url,
                                                         std::string idempotency_key) = 0;
   virtual awaitable<core::Result<ProviderView>> Fetch(std::string reference) = 0;
   virtual awaitable<core::Result<ProviderView>> Capture(std::string reference, std::int64_t amount, std::string idempotency_key) = 0;

@@ -12,6 +12,8 @@
 #include "store/messaging/message.hpp"
 #include "store/messaging/producer.hpp"
 #include "store/testing/kafka.hpp"
+#include "store/testing/contract.hpp"
+#include "store/testing/openapi.hpp"
 #include "store/testing/schema.hpp"
 
 namespace payment = store::payment;
@@ -467,4 +469,26 @@ TEST_F(OrderCancelledTest, AnAuthorisedPaymentIsVoidedAndACapturedOneRefundedOnc
   EXPECT_EQ(Count("SELECT COUNT(*) FROM payment_refunds WHERE intent_id = ?", IdOf(captured)), 1);
   ExpectLedgerExplains(IdOf(authorised));
   ExpectLedgerExplains(IdOf(captured));
+}
+
+TEST_F(PaymentTest, TheOpenApiContractMatchesTheRunningRoutes) {
+  auto spec = store::testing::ReadOpenApi(STORE_PAYMENT_OPENAPI);
+  const std::vector<std::string> verbs = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+  for (const auto& [path, methods] : spec.Routes()) {
+    std::string concrete = store::testing::ConcretePath(path, {{"provider", "sandbox"}}, "00000000-0000-4000-8000-000000000000");
+    for (const auto& verb : verbs) {
+      std::string lower = verb;
+      for (char& c : lower) c = static_cast<char>(std::tolower(c));
+      auto r = service.Call(verb, concrete, "", service.AdminToken());
+      if (!methods.contains(lower)) {
+        EXPECT_EQ(r.status, 405) << verb << " " << path;
+        continue;
+      }
+      EXPECT_TRUE(methods.at(lower).contains(r.status)) << verb << " " << path << " answered " << r.status << " " << r.text;
+    }
+  }
+  auto violations = store::testing::CheckRequestPolicy(
+      spec, service.url(),
+      {.tokens = {{"", service.TokenFor(customer)}, {"service", service.ServiceToken()}, {"admin", service.AdminToken()}}});
+  EXPECT_TRUE(violations.empty()) << store::testing::Join(violations);
 }
