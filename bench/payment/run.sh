@@ -51,7 +51,7 @@ build_tools() {
 cleanup() {
   for pid in ${PAYMENT_PID:-} ${PSP_PID:-} ${NGINX_PID:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   [[ -n ${DB:-} ]] && mysql_ -e "DROP DATABASE IF EXISTS \`$DB\`; DROP DATABASE IF EXISTS \`${DB}_ref\`" 2>/dev/null || true
-  [[ -n ${WORK:-} ]] && rm -rf "$WORK"
+  [[ -n ${WORK:-} && -z ${KEEP_WORK:-} ]] && rm -rf "$WORK"
 }
 
 wait_ready() {
@@ -118,6 +118,7 @@ CONF
       | map(if type == "number" and . != floor then (. * 100 | round / 100) else . end) | @tsv' \
       "$WORK/pay-$c.json" "$WORK/commit-$c.json" >>"$WORK/table"
     log "$(tail -1 "$WORK/table")"
+    jq -e '.errors == 0' "$WORK/pay-$c.json" >/dev/null || log "errors: $(jq -c .error_kinds "$WORK/pay-$c.json")"
   done
   echo
   cat "$WORK/table"

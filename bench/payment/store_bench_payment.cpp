@@ -15,7 +15,9 @@
 // pay and commit print JSON: {"done", "errors", "seconds", "rate", "latency_ms": {p50, p90, p99, max}}.
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -56,6 +58,12 @@ struct Results {
   std::mutex mu;
   std::vector<double> latencies_ms;
   std::atomic<long> errors{0};
+  std::map<std::string, long> error_kinds;  // "create 503", "confirm no answer", ...
+  void Error(const std::string& kind) {
+    ++errors;
+    std::lock_guard lock(mu);
+    ++error_kinds[kind];
+  }
   void Add(const std::vector<double>& l) {
     std::lock_guard lock(mu);
     latencies_ms.insert(latencies_ms.end(), l.begin(), l.end());
@@ -64,8 +72,11 @@ struct Results {
     auto& l = latencies_ms;
     std::sort(l.begin(), l.end());
     auto at = [&](double q) { return l.empty() ? 0.0 : l[std::min(l.size() - 1, static_cast<std::size_t>(q * static_cast<double>(l.size())))]; };
+    json::object kinds;
+    for (const auto& [k, n] : error_kinds) kinds[k] = n;
     json::object out{{"done", l.size()},
                      {"errors", errors.load()},
+                     {"error_kinds", kinds},
                      {"seconds", seconds},
                      {"rate", static_cast<double>(l.size()) / seconds},
                      {"latency_ms", json::object{{"p50", at(0.50)}, {"p90", at(0.90)}, {"p99", at(0.99)}, {"max", l.empty() ? 0.0 : l.back()}}}};
@@ -118,13 +129,14 @@ int Pay(std::map<std::string, std::string> a) {
                                                          {"amount", json::object{{"minor", 4599}, {"currency", "EUR"}}},
                                                          {"method", "card"}}));
         if (!created || created->status != 201) {
-          ++results.errors;
+          results.Error(created ? "create " + std::to_string(created->status) : "create: " + created.error().message);
           continue;
         }
         auto id = json::parse(created->body).at("id").as_string();
         auto paid = post("/v1/payments/intents/" + std::string(id) + "/confirm", R"({"payment_method":"pm_card_visa"})");
         if (!paid || paid->status != 200 || json::parse(paid->body).at("status").as_string() != "captured") {
-          ++results.errors;
+          results.Error(paid ? "confirm " + std::to_string(paid->status) + " " + paid->body.substr(0, 120)
+                             : "confirm: " + paid.error().message);
           continue;
         }
         mine.push_back(Ms(Clock::now() - t0));
@@ -163,7 +175,7 @@ int Commit(std::map<std::string, std::string> a) {
     workers.emplace_back([&] {
       auto conn = store::db::Connection::Open(o);
       if (!conn) {
-        ++results.errors;
+        results.Error(conn.error().message);
         return;
       }
       std::vector<double> mine;
@@ -171,7 +183,7 @@ int Commit(std::map<std::string, std::string> a) {
         auto t0 = Clock::now();
         auto done = (*conn)->Execute("INSERT INTO bench_commits (v) VALUES (?)", store::core::NewUuid());
         if (!done) {
-          ++results.errors;
+          results.Error(done.error().message);
           continue;
         }
         mine.push_back(Ms(Clock::now() - t0));

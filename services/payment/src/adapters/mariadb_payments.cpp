@@ -75,7 +75,7 @@ core::Result<std::optional<Intent>> One(db::Connection& c, const std::string& wh
 
 }  // namespace
 
-core::Status MariaDbPayments::Write(db::Connection& c, const Intent& before, const Change& change, TimePoint now) {
+core::Result<Intent> MariaDbPayments::Write(db::Connection& c, const Intent& before, const Change& change, TimePoint now) {
   auto at = db::ToDbTime(now);
   if (change.webhook_event)
     TRY_STATUS(c.Execute("INSERT INTO webhook_events (provider, event_id, received_at) VALUES (?, ?, ?)", before.provider,
@@ -122,6 +122,10 @@ core::Status MariaDbPayments::Write(db::Connection& c, const Intent& before, con
     after.pending_refunds -= row->Int("amount_minor");
   }
   if (change.cancel_requested) after.cancel_requested = *change.cancel_requested;
+  after.redirect_url = after.redirect_url.substr(0, 1024);  // the columns' sizes
+  after.card_brand = after.card_brand.substr(0, 16);
+  after.card_last4 = after.card_last4.substr(0, 4);
+  after.method_detail = after.method_detail.substr(0, 64);
   std::optional<std::string> paid_at = before.paid_at ? std::optional(db::ToDbTime(*before.paid_at)) : std::nullopt;
   if (captured && !paid_at) paid_at = at;
   TRY_STATUS(c.Execute(
@@ -129,7 +133,7 @@ core::Status MariaDbPayments::Write(db::Connection& c, const Intent& before, con
       "method_detail = ?, authorised_minor = ?, captured_minor = ?, voided_minor = ?, refunded_minor = ?, pending_refunds_minor = ?, "
       "cancel_requested = ?, paid_at = ?, version = version + 1, updated_at = ? WHERE id = ?",
       NameOf(after.status), after.status_reason, after.provider_ref.empty() ? std::optional<std::string>() : std::optional(after.provider_ref),
-      after.redirect_url.substr(0, 1024), after.card_brand.substr(0, 16), after.card_last4.substr(0, 4), after.method_detail.substr(0, 64),
+      after.redirect_url, after.card_brand, after.card_last4, after.method_detail,
       after.sums.authorised, after.sums.captured, after.sums.voided, after.sums.refunded, after.pending_refunds,
       after.cancel_requested ? 1 : 0, paid_at, at, before.id));
   if (s.status)
@@ -139,7 +143,11 @@ core::Status MariaDbPayments::Write(db::Connection& c, const Intent& before, con
     auto event = messaging::NewEvent(e.type, e.data, now);
     TRY_STATUS(messaging::Outbox::Add(c, topic_prefix_ + e.type, e.key, event));
   }
-  return {};
+  // The row as written (no read back): what the caller answers.
+  after.version = before.version + 1;
+  after.updated_at = std::chrono::time_point_cast<std::chrono::milliseconds>(now);
+  if (paid_at) after.paid_at = FromDb(*paid_at);
+  return after;
 }
 
 awaitable<core::Status> MariaDbPayments::Insert(const Intent& intent, Change first) {
@@ -154,7 +162,8 @@ awaitable<core::Status> MariaDbPayments::Insert(const Intent& intent, Change fir
     TRY_STATUS(c.Execute("INSERT INTO payment_transitions (intent_id, from_status, to_status, reason, source, at) VALUES (?, '', ?, 'created', ?, ?)",
                          intent.id, NameOf(intent.status), first.source, at));
     if (first.empty() || (!first.settlement.changed() && first.events.empty())) return {};
-    return Write(c, intent, first, now);
+    TRY_STATUS(Write(c, intent, first, now));
+    return {};
   };
   co_return co_await db_.Transaction(fn);
 }
@@ -180,9 +189,7 @@ awaitable<core::Result<Intent>> MariaDbPayments::Update(std::string id, Decide d
     if (!current) return core::Fail(core::Error::NotFound("no such payment"));
     TRY(change, decide(*current));
     if (change.empty()) return *current;
-    TRY_STATUS(Write(c, *current, change, clock_.Now()));
-    TRY(after, One(c, "id = ?", id));
-    return *after;
+    return Write(c, *current, change, clock_.Now());
   };
   co_return co_await db_.Transaction(fn);
 }

@@ -32,7 +32,8 @@ class MariaDbPayments final : public PaymentStore {
   static core::Status MarkOrderCancelled(db::Connection& c, std::string_view order_id);
 
  private:
-  core::Status Write(db::Connection& c, const Intent& before, const Change& change, TimePoint now);
+  // Writes the change; returns the intent as it is now.
+  core::Result<Intent> Write(db::Connection& c, const Intent& before, const Change& change, TimePoint now);
 
   db::Database& db_;
   const core::Clock& clock_;

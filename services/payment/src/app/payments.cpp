@@ -96,52 +96,51 @@ awaitable<core::Result<std::optional<Intent>>> Payments::ByOrder(std::string ord
 }
 
 awaitable<core::Result<Intent>> Payments::Create(NewIntent request) {
-  CO_TRY(existing, co_await store_.ByOrder(request.order_id));
-  if (existing && existing->status != Status::cancelled) {
+  // Insert first (one round trip in the common case); the unique live order id says when the order
+  // has an intent already.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Intent intent;
+    intent.id = core::NewUuid();
+    intent.order_id = request.order_id;
+    intent.customer_id = request.customer_id;
+    intent.amount = request.amount;
+    intent.currency = request.currency;
+    intent.method = request.method;
+    intent.capture = options_.capture;
+    intent.return_url = request.return_url;
+    intent.order_facts = request.order_facts;
+    intent.provider = request.method == Method::cash_on_delivery ? "none" : std::string(provider_.name());
+    intent.created_at = intent.updated_at = clock_.Now();
+    Change first;
+    first.source = "api";
+    first.settlement.reason = "created";
+    if (request.method == Method::cash_on_delivery) {
+      // No provider: the order is confirmed unpaid, the cash is captured when the delivery is recorded.
+      first.settlement = {.status = Status::authorised,
+                          .reason = "cash on delivery: confirmed unpaid",
+                          .entries = {{EntryKind::authorisation, request.amount, "cash_on_delivery"}}};
+      first.events = EventsOf(intent, first.settlement, std::nullopt, clock_.Now());
+    }
+    auto inserted = co_await store_.Insert(intent, first);
+    if (inserted) {
+      if (request.method == Method::cash_on_delivery) co_return co_await Get(intent.id);
+      co_return co_await CreateAtProvider(intent);
+    }
+    if (inserted.error().code != core::Errc::conflict) co_return std::unexpected(inserted.error());
+    // The order has a live intent: the same terms are answered with it (idempotent per order).
+    CO_TRY(existing, co_await store_.ByOrder(request.order_id));
+    if (!existing || existing->status == Status::cancelled) continue;  // cancelled meanwhile
     bool same = existing->amount == request.amount && existing->currency == request.currency && existing->method == request.method &&
                 existing->customer_id == request.customer_id;
     if (same) {
       if (existing->provider != "none" && existing->provider_ref.empty()) co_return co_await CreateAtProvider(*existing);
       co_return *existing;
     }
-    if (existing->customer_id != request.customer_id || !Waiting(existing->status))
-      co_return core::Fail(Refused("the order already has a payment in progress with other terms"));
+    if (existing->customer_id != request.customer_id || !Waiting(existing->status)) break;
     // The shopper changed the method (or the order its amount) before paying: the old intent goes.
     CO_TRY_STATUS(co_await Cancel(existing->id, "replaced by a new payment of the order"));
   }
-  Intent intent;
-  intent.id = core::NewUuid();
-  intent.order_id = request.order_id;
-  intent.customer_id = request.customer_id;
-  intent.amount = request.amount;
-  intent.currency = request.currency;
-  intent.method = request.method;
-  intent.capture = options_.capture;
-  intent.return_url = request.return_url;
-  intent.order_facts = request.order_facts;
-  intent.provider = request.method == Method::cash_on_delivery ? "none" : std::string(provider_.name());
-  intent.created_at = intent.updated_at = clock_.Now();
-  Change first;
-  first.source = "api";
-  first.settlement.reason = "created";
-  if (request.method == Method::cash_on_delivery) {
-    // No provider: the order is confirmed unpaid, the cash is captured when the delivery is recorded.
-    first.settlement = {.status = Status::authorised,
-                        .reason = "cash on delivery: confirmed unpaid",
-                        .entries = {{EntryKind::authorisation, request.amount, "cash_on_delivery"}}};
-    first.events = EventsOf(intent, first.settlement, std::nullopt, clock_.Now());
-  }
-  auto inserted = co_await store_.Insert(intent, first);
-  if (!inserted && inserted.error().code == core::Errc::conflict) {
-    // Another request created the order's intent meanwhile: answer that one (same terms) or 409.
-    CO_TRY(raced, co_await store_.ByOrder(request.order_id));
-    if (raced && raced->amount == request.amount && raced->method == request.method && raced->customer_id == request.customer_id)
-      co_return *raced;
-    co_return core::Fail(Refused("the order already has a payment in progress with other terms"));
-  }
-  CO_TRY_STATUS(inserted);
-  if (request.method == Method::cash_on_delivery) co_return co_await Get(intent.id);
-  co_return co_await CreateAtProvider(intent);
+  co_return core::Fail(Refused("the order already has a payment in progress with other terms"));
 }
 
 awaitable<core::Result<Intent>> Payments::CreateAtProvider(Intent intent) {
