@@ -41,12 +41,14 @@
 #include "store/testing/engines.hpp"
 #include "store/testing/kafka.hpp"
 #include "support/http.hpp"
+#include "support/maildev.hpp"
 #include "support/stack.hpp"
 
 namespace json = boost::json;
 using e2e::Bearer;
 using e2e::HttpClient;
 using e2e::HttpResponse;
+using e2e::WaitForMail;
 
 namespace {
 
@@ -290,41 +292,6 @@ json::object WaitForEvent(const std::string& topic, const std::string& field, co
   return {};
 }
 
-// ---- MailDev's REST API (GET /email, DELETE /email/:id) ---------------------------------------
-
-std::vector<json::object> MailsTo(const std::string& maildev, const std::function<bool(const std::string&)>& recipient) {
-  std::vector<json::object> out;
-  auto r = HttpClient().Get(maildev + "/email");
-  boost::system::error_code ec;
-  auto v = json::parse(r.body, ec);
-  if (r.status != 200 || ec || !v.is_array()) return out;
-  for (const auto& m : v.as_array()) {
-    const auto* to = m.is_object() ? m.as_object().if_contains("to") : nullptr;
-    if (!to || !to->is_array()) continue;
-    for (const auto& a : to->as_array())
-      if (a.is_object() && recipient(Str(a.as_object(), "address"))) {
-        out.push_back(m.as_object());
-        break;
-      }
-  }
-  return out;
-}
-
-// The newest email to `recipient` whose subject or text part contains `needle` (polls MailDev up to 30 s;
-// the notification service's first consumer-group join takes a few seconds).
-json::object WaitForMail(const std::string& maildev, const std::string& recipient, const std::string& needle) {
-  std::optional<json::object> found;
-  e2e::WaitUntil(
-      [&] {
-        for (auto& m : MailsTo(maildev, [&](const std::string& a) { return a == recipient; }))
-          if (Str(m, "subject").find(needle) != std::string::npos || Str(m, "text").find(needle) != std::string::npos)
-            found = std::move(m);
-        return found.has_value();
-      },
-      std::chrono::seconds(30));
-  return found.value_or(json::object{});
-}
-
 // The link in a text part that starts with `prefix` (up to the end of its line).
 std::string LinkAfter(const std::string& text, const std::string& prefix) {
   auto at = text.find(prefix);
@@ -365,8 +332,7 @@ class AuthE2E : public ::testing::Test {
     stack_ = nullptr;
     // Leave the shared MailDev as we found it: every message to this run's domain goes.
     const std::string at_domain = "@" + RunDomain();
-    for (const auto& m : MailsTo(maildev, [&](const std::string& a) { return a.ends_with(at_domain); }))
-      HttpClient().Send({.method = "DELETE", .url = maildev + "/email/" + Str(m, "id")});
+    e2e::DeleteMails(maildev, [&](const std::string& a) { return a.ends_with(at_domain); });
   }
 
   static std::string Gw(const std::string& path) { return stack_->GatewayUrl("/api/user" + path); }

@@ -5,19 +5,27 @@
 // the gateway, sees `processing` until the provider's webhook says `captured`, and downloads the
 // receipt PDF, whose text (pdftotext) holds the order number and the amount.
 //
+// The payment_receipt email: the payment's events go through the outbox relay to topics of this
+// stack, the real notification service sends the receipt to the shared MailDev (read back and
+// deleted by the test).
+//
 // The stack (on free ports): store_user (its bootstrap admin; verification off), store_payment on
-// a database of its own, the sandbox (node deploy/psp-sandbox/sandbox.mjs) sending its webhooks to
-// the payment service, and nginx with deploy/nginx.
+// a database of its own with its outbox relay, store_notification, the sandbox (node
+// deploy/psp-sandbox/sandbox.mjs) sending its webhooks to the payment service, and nginx with
+// deploy/nginx.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
 
+#include "store/messaging/admin.hpp"
 #include "store/testing/cache.hpp"
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
+#include "store/testing/kafka.hpp"
 #include "support/http.hpp"
+#include "support/maildev.hpp"
 #include "support/process.hpp"
 #include "support/stack.hpp"
 
@@ -36,11 +44,19 @@ std::string Query(const std::string& url, const std::string& name) {
   return value.substr(0, value.find('&'));
 }
 
+const std::vector<std::string> kPaymentTopics = {"payment.authorized.v1", "payment.succeeded.v1", "payment.failed.v1",
+                                                 "payment.cancelled.v1", "payment.refunded.v1", "payment.succeeded.v1.dlq"};
+
 class Stack {
  public:
   Stack() : dir_("store-e2e-payment") {
     auto e = store::testing::Engines::FromEnv();
+    maildev_ = "http://" + e.host + ":" + std::to_string(e.maildev_web_port);
     gateway_port_ = e2e::FreePort();
+    for (char& c : topic_prefix_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto& t : kPaymentTopics)
+      if (auto made = store::messaging::CreateTopic(store::testing::KafkaTestConfig(), topic_prefix_ + t, 1); !made)
+        throw std::runtime_error(made.error().message);
     user_ = e2e::ChildProcess(
         "user", {STORE_USER_BIN, "--config", e2e::SourceDir() + "/services/user/config/defaults.conf"},
         {{"USER_HTTP_PORT", std::to_string(user_port_)}, {"USER_HTTP_HOST", "127.0.0.1"},
@@ -65,11 +81,35 @@ class Stack {
          {"PAYMENT_DB_PASSWORD", e.mariadb_password}, {"PAYMENT_CACHE_HOST", e.host},
          {"PAYMENT_CACHE_PORT", std::to_string(e.redis_port)}, {"PAYMENT_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
          {"PAYMENT_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"PAYMENT_CONSUMER_ENABLED", "false"},
+         {"PAYMENT_EVENTS_TOPIC_PREFIX", topic_prefix_},
          {"PAYMENT_SANDBOX_URL", Url(psp_port_, "")}, {"PAYMENT_SHOP_BASE_URL", Url(gateway_port_, "")},
          {"PAYMENT_LOG_LEVEL", "warn"}},
         dir_.path() + "/payment.log");
+    relay_ = e2e::ChildProcess(
+        "relay", {STORE_RELAY_BIN},
+        {{"OUTBOX_RELAY_DB_DATABASE", payment_db_.name()}, {"OUTBOX_RELAY_DB_HOST", e.host},
+         {"OUTBOX_RELAY_DB_PORT", std::to_string(e.mariadb_port)}, {"OUTBOX_RELAY_DB_USER", e.mariadb_user},
+         {"OUTBOX_RELAY_DB_PASSWORD", e.mariadb_password}, {"OUTBOX_RELAY_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
+         {"OUTBOX_RELAY_KAFKA_CLIENT_ID", store::testing::UniqueName("e2e-pay-relay")}},
+        dir_.path() + "/relay.log");
+    // The receipt email: the notification service on this stack's payment.succeeded topic.
+    notification_ = e2e::ChildProcess(
+        "notification", {STORE_NOTIFICATION_BIN},
+        {{"NOTIFICATION_HTTP_PORT", std::to_string(notification_port_)}, {"NOTIFICATION_HTTP_HOST", "127.0.0.1"},
+         {"NOTIFICATION_DB_DATABASE", notification_db_.name()}, {"NOTIFICATION_DB_HOST", e.host},
+         {"NOTIFICATION_DB_PORT", std::to_string(e.mariadb_port)}, {"NOTIFICATION_DB_USER", e.mariadb_user},
+         {"NOTIFICATION_DB_PASSWORD", e.mariadb_password}, {"NOTIFICATION_CACHE_HOST", e.host},
+         {"NOTIFICATION_CACHE_PORT", std::to_string(e.redis_port)},
+         {"NOTIFICATION_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
+         {"NOTIFICATION_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
+         {"NOTIFICATION_CONSUMER_GROUP", store::testing::UniqueName("e2e-pay-notification")},
+         {"NOTIFICATION_CONSUMER_TOPICS", topic_prefix_ + "payment.succeeded.v1"}, {"NOTIFICATION_CONSUMER_INSTANCES", "1"},
+         {"NOTIFICATION_SMTP_URL", "smtp://" + e.host + ":" + std::to_string(e.smtp_port)}, {"NOTIFICATION_SMTP_TLS", "none"},
+         {"NOTIFICATION_SHOP_NAME", "E2E Payment Shop"}, {"NOTIFICATION_SHOP_BASE_URL", Url(gateway_port_, "")},
+         {"NOTIFICATION_LOG_LEVEL", "warn"}},
+        dir_.path() + "/notification.log");
     HttpClient probe;
-    for (int port : {user_port_, payment_port_})
+    for (int port : {user_port_, payment_port_, notification_port_})
       if (!e2e::WaitUntil([&] { return probe.Get(Url(port, "/readyz")).status == 200; }, std::chrono::seconds(90)))
         throw std::runtime_error("a service did not become ready (port " + std::to_string(port) + "):\n" + Logs());
     if (!e2e::WaitUntil([&] { return probe.Get(Url(psp_port_, "/healthz")).status == 200; }, std::chrono::seconds(30)))
@@ -79,24 +119,34 @@ class Stack {
   }
   ~Stack() {
     gateway_.reset();
+    notification_.Stop();
+    relay_.Stop();
     payment_.Stop();
     sandbox_.Stop();
     user_.Stop();
+    for (const auto& t : kPaymentTopics) (void)store::messaging::DeleteTopic(store::testing::KafkaTestConfig(), topic_prefix_ + t);
   }
   std::string Gw(const std::string& path) const { return gateway_->Url(path); }
-  std::string Logs() const { return user_.LogTail() + payment_.LogTail() + sandbox_.LogTail(); }
+  std::string Logs() const {
+    return user_.LogTail() + payment_.LogTail() + sandbox_.LogTail() + relay_.LogTail() + notification_.LogTail();
+  }
   std::string dir() const { return dir_.path(); }
+  const std::string& maildev() const { return maildev_; }
 
  private:
   e2e::TempDir dir_;
   store::testing::TempDatabase user_db_{"e2e_pay_user"};
   store::testing::TempDatabase payment_db_{"e2e_pay"};
+  store::testing::TempDatabase notification_db_{"e2e_pay_notif"};
+  std::string topic_prefix_ = store::testing::UniqueName("e2epay") + ".";
+  std::string maildev_;
+  int notification_port_ = e2e::FreePort();
   store::testing::TempKeyspace keys_;
   int user_port_ = e2e::FreePort();
   int payment_port_ = e2e::FreePort();
   int psp_port_ = e2e::FreePort();
   int gateway_port_ = 0;
-  e2e::ChildProcess user_, sandbox_, payment_;
+  e2e::ChildProcess user_, sandbox_, payment_, relay_, notification_;
   std::unique_ptr<e2e::Gateway> gateway_;
 };
 
@@ -124,7 +174,7 @@ TEST(PaymentJourney, HostedPageThen3dsThenProcessingUntilTheWebhookThenTheReceip
   Stack stack;
   HttpClient browser;  // the shopper: redirects followed by hand, to see each one
 
-  const std::string email = store::testing::UniqueName("payer") + "@example.com";
+  const std::string email = store::testing::UniqueName("payer") + "@e2e-payment.test";
   const std::string password = "a long payment password 9";
   ASSERT_EQ(browser.Post(stack.Gw("/api/user/v1/auth/register"),
                          json::serialize(json::object{{"email", email}, {"password", password}, {"name", "Payer"}}))
@@ -193,4 +243,15 @@ TEST(PaymentJourney, HostedPageThen3dsThenProcessingUntilTheWebhookThenTheReceip
   EXPECT_NE(text.find("3184"), std::string::npos) << text;  // the last 4 digits only
   EXPECT_EQ(text.find("4000002760003184"), std::string::npos) << "never the card number";
   EXPECT_EQ(browser.Get(stack.Gw("/api/payment/v1/payments/intents/" + id + "/receipt?format=pdf"), {e2e::Bearer(admin)}).status, 200);
+
+  // The receipt email: payment.succeeded through the outbox relay to Kafka, the notification
+  // service's payment_receipt template, MailDev.
+  auto mail = e2e::WaitForMail(stack.maildev(), email, "payment receipt for order SO-E2E-4711");
+  EXPECT_FALSE(mail.empty()) << stack.Logs();
+  if (!mail.empty()) {
+    std::string text = json::value_to<std::string>(mail.at("text"));
+    EXPECT_NE(text.find(id), std::string::npos) << text;
+    EXPECT_NE(text.find("3184"), std::string::npos) << text;
+  }
+  e2e::DeleteMails(stack.maildev(), [&](const std::string& a) { return a == email; });
 }
