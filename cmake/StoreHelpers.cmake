@@ -47,11 +47,11 @@ function(store_library name)
   add_library(store::${name} ALIAS store_${name})
 endfunction()
 
-# store_test(NAME SOURCES ... DEPS ... LABELS unit|component|e2e [TIMEOUT s]):
+# store_test(NAME SOURCES ... DEPS ... LABELS unit|component|e2e [TIMEOUT s] [AFTER_SUITE]):
 # one GoogleTest executable, registered with ctest under its label. Component tests read the
 # engine endpoints from the environment that `./store test` exports (see libs/testing).
 function(store_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "AFTER_SUITE" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   store_target_options(${name})
@@ -69,5 +69,12 @@ function(store_test name)
     target_compile_options(${name} PRIVATE -Wno-restrict -Wno-use-after-free -Wno-maybe-uninitialized)
   endif()
   add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  # Every test runs before the AFTER_SUITE ones (ctest's fixture cleanup: the no-card-data scan
+  # of what the suite left). `ctest -R x` pulls them in too; `-FC store_suite` leaves them out.
+  if(ARG_AFTER_SUITE)
+    set(fixture FIXTURES_CLEANUP store_suite)
+  else()
+    set(fixture FIXTURES_REQUIRED store_suite)
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ${fixture})
 endfunction()

@@ -205,7 +205,7 @@ TEST(PaymentJourney, HostedPageThen3dsThenProcessingUntilTheWebhookThenTheReceip
   // The provider's hosted page (its own origin): the card is typed there, never sent to the shop.
   ASSERT_EQ(browser.Get(hosted).status, 200);
   const std::string action = hosted.substr(0, hosted.find('?'));
-  auto challenge = browser.PostForm(action, "number=4000002760003184&exp_month=12&exp_year=2031&cvc=123&client_secret=" +
+  auto challenge = browser.PostForm(action, "number=4000002760003184&exp_month=12&exp_year=2031&cvc=7319&client_secret=" +
                                                 Query(hosted, "client_secret"));
   ASSERT_EQ(challenge.status, 303) << challenge.body;
   const std::string challenge_page = challenge.Header("location").value_or("");

@@ -1,15 +1,16 @@
 // No card data, ever: every test card of the sandbox is typed into the provider's hosted page (and
 // the 3-D Secure, decline and refund paths are walked), then everything the shop keeps about those
 // payments is scanned for card numbers (Luhn-valid runs of 13-19 digits with a card brand's first
-// digit, spaces or dashes allowed between groups) and for the CVC typed: every table of the
-// payment service's database, the payment events its outbox relay published to Kafka, its log
-// (at debug level) and the relay's, the receipts as HTML and as PDF text, and every store_*.log the
-// test run left in /tmp. The sandbox's own state is the provider's (outside the shop) and is not
+// digit, spaces or dashes allowed between groups) and for the CVC typed (next to a cvc/cvv field
+// name): every table of the payment service's database, the payment events its outbox relay
+// published to Kafka, its log (at debug level) and the relay's, the receipts as HTML and as PDF
+// text, and every store_*.log the test run left in /tmp (after_suite_test.cpp: the rest, last). The sandbox's own state is the provider's (outside the shop) and is not
 // scanned. The scanner itself is tested first: a number or CVC planted in a text is found.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "card_data_scan.hpp"
 #include "payment_fixture.hpp"
 #include "store/messaging/admin.hpp"
 #include "store/testing/kafka.hpp"
@@ -20,74 +21,12 @@ using payment::testing::FormEncode;
 using payment::testing::PaymentService;
 using payment::testing::QueryValue;
 using payment::testing::Sandbox;
+using namespace payment::testing::card_data;
 
 namespace {
 
-constexpr const char* kCvc = "7319";  // the CVC typed with every card: distinctive, found as a word
 const std::vector<std::string> kCards = {"4242424242424242", "5555555555554444", "4000000000000002", "4000000000009995",
                                          "4000000000000069", "4000000000000127", "4000002760003184", "4000000000003055"};
-
-bool Luhn(const std::string& digits) {
-  int sum = 0;
-  bool twice = false;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    int d = *it - '0';
-    if (twice && (d *= 2) > 9) d -= 9;
-    sum += d;
-    twice = !twice;
-  }
-  return sum % 10 == 0;
-}
-
-// Every card number in `text`: a run of digits (single spaces or dashes allowed between them) of
-// 13-19 digits, not inside a longer alphanumeric token, Luhn-valid, first digit 3-6 (the brands).
-std::vector<std::string> CardNumbers(const std::string& text) {
-  std::vector<std::string> found;
-  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  for (std::size_t i = 0; i < text.size();) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i])) || (i > 0 && alnum(text[i - 1]))) {
-      ++i;
-      continue;
-    }
-    std::string digits;
-    std::size_t j = i;
-    while (j < text.size()) {
-      if (std::isdigit(static_cast<unsigned char>(text[j]))) digits += text[j++];
-      else if ((text[j] == ' ' || text[j] == '-') && j + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[j + 1])) &&
-               digits.size() < 19)
-        ++j;
-      else
-        break;
-    }
-    bool bounded = j >= text.size() || !alnum(text[j]);
-    if (bounded && digits.size() >= 13 && digits.size() <= 19 && digits[0] >= '3' && digits[0] <= '6' && Luhn(digits))
-      found.push_back(digits);
-    i = j + 1;
-  }
-  return found;
-}
-
-// The CVC as a word of its own (not part of a longer id).
-bool HasCvc(const std::string& text) {
-  for (auto at = text.find(kCvc); at != std::string::npos; at = text.find(kCvc, at + 1)) {
-    bool left = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
-    auto end = at + std::strlen(kCvc);
-    bool right = end >= text.size() || !std::isalnum(static_cast<unsigned char>(text[end]));
-    if (left && right) return true;
-  }
-  return false;
-}
-
-void ExpectClean(const std::string& where, const std::string& text) {
-  auto numbers = CardNumbers(text);
-  EXPECT_TRUE(numbers.empty()) << where << " holds a card number: " << numbers.front();
-  EXPECT_FALSE(HasCvc(text)) << where << " holds the CVC";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string PdfText(const std::string& pdf) {
   auto path = ::testing::TempDir() + "/card-data-receipt.pdf";
@@ -113,8 +52,10 @@ TEST(CardDataScanner, FindsPlantedNumbersAndTheCvcAndNothingElse) {
   EXPECT_TRUE(CardNumbers("4242424242424241").empty());                      // not Luhn-valid
   EXPECT_TRUE(CardNumbers("at 1765000000000 ms, 4242 last4").empty());      // a timestamp, a last 4
   EXPECT_TRUE(CardNumbers("id a4242424242424242b").empty());                // inside a longer token
-  EXPECT_TRUE(HasCvc("cvc=7319&x"));
-  EXPECT_FALSE(HasCvc("94d78b47-7319ab-..."));
+  EXPECT_TRUE(HasCvc("number=4242&cvc=7319&x"));
+  EXPECT_TRUE(HasCvc(R"({"card":{"CVC": "7319"}})"));
+  EXPECT_FALSE(HasCvc("94d78b47-7319ab-..."));           // inside an id
+  EXPECT_FALSE(HasCvc(R"({"width":7319,"height":100})"));  // a number like any other
 }
 
 TEST(NoCardData, NoNumberAndNoCvcInTheDatabaseTopicsLogsOrReceipts) {

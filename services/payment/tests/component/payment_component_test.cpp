@@ -67,7 +67,7 @@ class PaymentTest : public ::testing::Test {
     return browser.Call("POST", action, FormEncode(fields_with_secret), {}, "application/x-www-form-urlencoded");
   }
   Answer PayByCard(const Answer& intent, const std::string& number) {
-    return PayOnHostedPage(intent, {{"number", number}, {"exp_month", "12"}, {"exp_year", "2031"}, {"cvc", "123"}});
+    return PayOnHostedPage(intent, {{"number", number}, {"exp_month", "12"}, {"exp_year", "2031"}, {"cvc", "7319"}});
   }
   // A redirect on the provider's pages followed to the next form: posts `decision` there.
   Answer Decide(const std::string& page, const std::string& decision) {
