@@ -234,3 +234,10 @@ TEST(Utf8, InvalidBytesBecomeReplacementCharactersSoTheResultIsAlwaysValid) {
   EXPECT_EQ(Utf8Length("h\xC3\xA9llo \xF0\x9F\x98\x80"), 7u);
   EXPECT_TRUE(IsValidUtf8(""));
 }
+
+TEST(Html, TheFiveSpecialCharactersBecomeEntitiesAndNothingElseChanges) {
+  EXPECT_EQ(store::core::HtmlEscape(R"(<a href="x" title='y'>Tom & Jerry</a>)"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;");
+  EXPECT_EQ(store::core::HtmlEscape("Caf\xC3\xA9 cr\xC3\xA8me"), "Caf\xC3\xA9 cr\xC3\xA8me");
+  EXPECT_EQ(store::core::HtmlEscape(""), "");
+}

@@ -20,6 +20,7 @@
 #include "store/messaging/admin.hpp"
 #include "store/testing/kafka.hpp"
 #include "store/testing/docstore.hpp"
+#include "store/testing/issuer.hpp"
 #include "store/testing/server.hpp"
 
 namespace store::cart::testing {
@@ -119,13 +120,13 @@ class CartTopics {
 class CartService {
  public:
   explicit CartService(const CatalogProcess& catalog, std::map<std::string, std::string> extra_env = {})
-      : key_(store::auth::SigningKey::Generate("cart-test")), jwks_(JwksRouter()), port_(store::testing::FreePort()) {
+      : port_(store::testing::FreePort()) {
     auto e = store::testing::Engines::FromEnv();
     std::map<std::string, std::string> env{
         {"CART_HTTP_PORT", std::to_string(port_)}, {"CART_HTTP_HOST", "127.0.0.1"},
         {"CART_DOCSTORE_URI", db_.options().uri}, {"CART_DOCSTORE_DATABASE", db_.name()},
         {"CART_CACHE_HOST", e.host}, {"CART_CACHE_PORT", std::to_string(e.redis_port)},
-        {"CART_CATALOG_URL", catalog.url()}, {"CART_AUTH_JWKS_URL", jwks_.Url("/.well-known/jwks.json")},
+        {"CART_CATALOG_URL", catalog.url()}, {"CART_AUTH_JWKS_URL", issuer_.JwksUrl()},
         {"CART_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"CART_EVENTS_TOPIC_PREFIX", topics_.prefix()},
         {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"},
         // The order.confirmed consumer only where a test turns it on (on a topic of its own).
@@ -161,10 +162,7 @@ class CartService {
 
   // An access token of a customer (sub = user_id).
   std::string TokenFor(const std::string& user_id, std::vector<std::string> roles = {"customer"}) const {
-    const auto now = static_cast<std::int64_t>(std::time(nullptr));
-    return store::auth::IssueAccessToken(key_, {.issuer = "storemicroservices", .audience = "store", .subject = user_id,
-                                                .session_id = "s-" + user_id, .token_id = {}, .roles = std::move(roles),
-                                                .issued_at = now, .expires_at = now + 600});
+    return issuer_.Token(user_id, std::move(roles));
   }
 
   Answer Call(const std::string& method, const std::string& path, const std::string& body = "", const As& as = {},
@@ -173,18 +171,7 @@ class CartService {
   }
 
  private:
-  store::http::Router JwksRouter() {
-    store::http::Router router;
-    store::auth::KeySet keys;
-    keys.Add(key_.Public());
-    router.Get("/.well-known/jwks.json", [jwks = keys.ToJwks()](store::http::Request&) -> boost::asio::awaitable<store::http::Response> {
-      co_return store::http::Response::Json(200, jwks);
-    });
-    return router;
-  }
-
-  store::auth::SigningKey key_;
-  store::testing::TestServer jwks_;
+  store::testing::TokenIssuer issuer_;
   store::testing::TempDocDatabase db_;
   CartTopics topics_;
   int port_;

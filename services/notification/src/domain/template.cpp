@@ -3,24 +3,10 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "store/core/text.hpp"
+
 namespace store::notification {
 namespace json = boost::json;
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string UrlEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -114,7 +100,7 @@ void RenderNodes(const std::vector<Node>& nodes, std::vector<const json::value*>
         const json::value* v = Lookup(stack, n.text);
         if (!v) break;
         std::string text = ScalarText(*v);
-        if (escape == Escape::html) out += HtmlEscape(text);
+        if (escape == Escape::html) out += core::HtmlEscape(text);
         else if (escape == Escape::url) out += UrlEncode(text);
         else out += text;
         break;

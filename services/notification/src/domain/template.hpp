@@ -25,9 +25,8 @@ namespace store::notification {
 
 enum class Escape { none, html, url };
 
-// & < > " and ' become entities: safe in element text and in quoted attribute values (the
-// templates only place values there).
-std::string HtmlEscape(std::string_view text);
+// HTML escaping is core::HtmlEscape (store/core/text.hpp): safe in element text and in quoted
+// attribute values (the templates only place values there).
 // RFC 3986: unreserved characters (A-Z a-z 0-9 - . _ ~) are kept, every other byte is %XX.
 std::string UrlEncode(std::string_view text);
 

@@ -65,22 +65,7 @@ std::vector<Row> Totals(const Receipt& r) {
 // HTML
 
 // Escapes the five HTML-special characters; ill-formed UTF-8 becomes U+FFFD first.
-std::string Html(std::string_view text) {
-  const std::string valid = core::TruncateUtf8(text, std::string::npos);
-  std::string out;
-  out.reserve(valid.size() + valid.size() / 8);
-  for (char c : valid) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string Html(std::string_view text) { return core::HtmlEscape(core::TruncateUtf8(text, std::string::npos)); }
 
 constexpr std::string_view kHtmlStyle = R"(
 body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 44em; margin: 2em auto; padding: 0 1em; }

@@ -13,14 +13,12 @@
 #include <memory>
 #include <string>
 
-#include "store/auth/jws.hpp"
-#include "store/auth/tokens.hpp"
 #include "store/db/db.hpp"
 #include "store/http/client.hpp"
-#include "store/http/router.hpp"
 #include "store/testing/async.hpp"
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
+#include "store/testing/issuer.hpp"
 #include "store/testing/process.hpp"
 #include "store/testing/server.hpp"
 
@@ -140,7 +138,7 @@ class Sandbox {
 class PaymentService {
  public:
   explicit PaymentService(Sandbox& sandbox, std::map<std::string, std::string> extra_env = {})
-      : key_(store::auth::SigningKey::Generate("payment-test")), jwks_(JwksRouter()), port_(store::testing::FreePort()), db_("payment") {
+      : port_(store::testing::FreePort()), db_("payment") {
     auto e = store::testing::Engines::FromEnv();
     const auto& o = db_.options();
     std::map<std::string, std::string> env{
@@ -148,7 +146,7 @@ class PaymentService {
         {"PAYMENT_DB_HOST", o.host}, {"PAYMENT_DB_PORT", std::to_string(o.port)}, {"PAYMENT_DB_USER", o.user},
         {"PAYMENT_DB_PASSWORD", o.password}, {"PAYMENT_DB_DATABASE", o.database},
         {"PAYMENT_CACHE_HOST", e.host}, {"PAYMENT_CACHE_PORT", std::to_string(e.redis_port)},
-        {"PAYMENT_AUTH_JWKS_URL", jwks_.Url("/.well-known/jwks.json")}, {"PAYMENT_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
+        {"PAYMENT_AUTH_JWKS_URL", issuer_.JwksUrl()}, {"PAYMENT_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
         {"PAYMENT_SANDBOX_URL", sandbox.url()}, {"PAYMENT_SHOP_BASE_URL", "http://shop.test"},
         {"PAYMENT_PAYMENTS_PUBLIC_URL", url()}, {"PAYMENT_RECONCILE_INTERVAL", "200ms"},
         {"PAYMENT_CONSUMER_ENABLED", "false"}, {"PAYMENT_CONSUMER_GROUP", store::testing::UniqueName("payment-test")},
@@ -166,10 +164,7 @@ class PaymentService {
   const store::db::Options& db_options() const { return db_.options(); }
 
   std::string TokenFor(const std::string& subject, std::vector<std::string> roles = {"customer"}) const {
-    const auto now = static_cast<std::int64_t>(std::time(nullptr));
-    return store::auth::IssueAccessToken(key_, {.issuer = "storemicroservices", .audience = "store", .subject = subject,
-                                                .session_id = "s-" + subject, .token_id = {}, .roles = std::move(roles),
-                                                .issued_at = now, .expires_at = now + 600});
+    return issuer_.Token(subject, std::move(roles));
   }
   std::string ServiceToken() const { return TokenFor("order-service", {"service"}); }
   std::string AdminToken() const { return TokenFor("admin-1", {"admin"}); }
@@ -184,18 +179,7 @@ class PaymentService {
   }
 
  private:
-  store::http::Router JwksRouter() {
-    store::http::Router router;
-    store::auth::KeySet keys;
-    keys.Add(key_.Public());
-    router.Get("/.well-known/jwks.json", [jwks = keys.ToJwks()](store::http::Request&) -> boost::asio::awaitable<store::http::Response> {
-      co_return store::http::Response::Json(200, jwks);
-    });
-    return router;
-  }
-
-  store::auth::SigningKey key_;
-  store::testing::TestServer jwks_;
+  store::testing::TokenIssuer issuer_;
   int port_;
   store::testing::TempDatabase db_;
   std::string log_;

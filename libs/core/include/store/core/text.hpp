@@ -23,4 +23,8 @@ inline bool IsValidUtf8(std::string_view text) { return Utf8Length(text).has_val
 // and valid is returned unchanged.
 std::string TruncateUtf8(std::string_view text, std::size_t max_bytes);
 
+// `text` for HTML (element content or a quoted attribute): & < > " ' as entities; the bytes are
+// kept as they are (validate or repair UTF-8 first where it matters: TruncateUtf8).
+std::string HtmlEscape(std::string_view text);
+
 }  // namespace store::core
