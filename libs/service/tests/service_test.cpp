@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "store/http/client.hpp"
+#include "store/service/periodic.hpp"
 #include "store/testing/async.hpp"
 #include "store/testing/process.hpp"
 
@@ -131,3 +132,27 @@ TEST_F(ServiceRun, APortInUseExits1AfterTheSameShutdownSteps) {
 }
 
 }  // namespace
+
+TEST(Periodic, RunsARoundEachIntervalAndStopsPromptlyAfterTheRoundInProgress) {
+  std::atomic<int> rounds{0};
+  auto start = std::chrono::steady_clock::now();
+  {
+    store::service::Periodic periodic(std::chrono::milliseconds(20), [&] {
+      store::service::RunRound([&]() -> boost::asio::awaitable<void> {
+        ++rounds;
+        co_return;
+      });
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(210));
+  }
+  EXPECT_GE(rounds.load(), 5);
+  EXPECT_LE(rounds.load(), 11);
+  int after = rounds.load();
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  EXPECT_EQ(rounds.load(), after) << "no round after the destructor";
+  // A long interval does not hold the destructor up.
+  auto long_start = std::chrono::steady_clock::now();
+  { store::service::Periodic idle(std::chrono::hours(1), [] {}); }
+  EXPECT_LT(std::chrono::steady_clock::now() - long_start, std::chrono::seconds(1));
+  (void)start;
+}

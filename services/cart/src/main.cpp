@@ -1,11 +1,6 @@
 // store_cart: guest and customer carts (README.md). Wiring only; the start-up (arguments, config,
 // logging, ops routes, server, signals, exit codes) is store::service::Run.
 //   store_cart [--config FILE] | --help-config
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "adapters/catalog_offers.hpp"
@@ -20,6 +15,7 @@
 #include "settings.hpp"
 #include "store/log/log.hpp"
 #include "store/messaging/consumer_runner.hpp"
+#include "store/service/periodic.hpp"
 #include "store/service/service.hpp"
 
 namespace cart = store::cart;
@@ -29,43 +25,15 @@ namespace {
 
 // Deletes expired guest carts every sweep_interval (FerretDB has no TTL indexes); safe with
 // several instances (each delete names the version it found).
-class GuestSweep {
- public:
-  GuestSweep(cart::Carts& carts, const store::core::Clock& clock, const cart::Settings& s)
-      : carts_(carts), clock_(clock), interval_(s.sweep_interval), batch_(s.sweep_batch), thread_([this] { Loop(); }) {}
-  ~GuestSweep() {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void Loop() {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
-      lock.unlock();
-      boost::asio::io_context ioc;
-      auto round = boost::asio::co_spawn(ioc, carts_.DeleteExpiredGuests(clock_.Now(), batch_), boost::asio::use_future);
-      ioc.run();
-      auto deleted = round.get();
+std::unique_ptr<store::service::Periodic> GuestSweep(cart::Carts& carts, const store::core::Clock& clock, const cart::Settings& s) {
+  return std::make_unique<store::service::Periodic>(s.sweep_interval, [&carts, &clock, batch = s.sweep_batch] {
+    store::service::RunRound([&]() -> awaitable<void> {
+      auto deleted = co_await carts.DeleteExpiredGuests(clock.Now(), batch);
       if (!deleted) store::log::Warn("the guest cart sweep failed", {{"error", deleted.error().message}});
       else if (*deleted > 0) store::log::Info("expired guest carts deleted", {{"count", static_cast<std::int64_t>(*deleted)}});
-      lock.lock();
-    }
-  }
-
-  cart::Carts& carts_;
-  const store::core::Clock& clock_;
-  std::chrono::milliseconds interval_;
-  std::int64_t batch_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts once the members above exist
-};
+    });
+  });
+}
 
 // Runs the outbox relay on its own thread until destroyed (then it stops the relay, cancels the
 // sends a broker outage holds up, and joins).
@@ -101,7 +69,7 @@ struct Cart {
   cart::KafkaEvents events;
   cart::OutboxRelay relay;
   RelayThread relay_thread;
-  GuestSweep sweep;
+  std::unique_ptr<store::service::Periodic> sweep;
   std::unique_ptr<store::messaging::ConsumerRunner> orders;  // order.confirmed; stops first
 
   Cart(const cart::Settings& s, store::service::Context& ctx)
@@ -119,7 +87,7 @@ struct Cart {
         events(s.kafka),
         relay(cached, events, carts.locks(), carts.published(), ctx.clock(), s.relay_drop_delay, s.relay_scan_interval),
         relay_thread(relay, events),
-        sweep(carts, ctx.clock(), s) {
+        sweep(GuestSweep(carts, ctx.clock(), s)) {
     carts.OnEvents([this](const cart::CartKey& key) { relay.Wake(key); });
     cart::AddRoutes(ctx.router(), api);
     ctx.registry().SetGauge("cart_events_published_total", "Cart events acknowledged by Kafka and dropped from their outbox",

@@ -91,20 +91,12 @@ void CatalogService::AddRoutes(http::Router& router, metrics::Readiness& readine
   readiness.Add("cache", [this]() { return cache().Ping(); });
 }
 
-void CatalogService::SweepLoop() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
+void CatalogService::StartBackground(metrics::Registry& registry) {
+  sweep_ = std::make_unique<service::Periodic>(options_.sweep_interval, [this] {
     auto n = SweepOnce();
     if (!n) log::Warn("releasing expired reservations failed", {{"error", n.error().message}});
     else if (*n > 0) log::Info("expired reservations released", {{"count", *n}});
-    lock.lock();
-    cv_.wait_for(lock, options_.sweep_interval, [this] { return stopping_; });
-  }
-}
-
-void CatalogService::StartBackground(metrics::Registry& registry) {
-  sweep_thread_ = std::thread([this] { SweepLoop(); });
+  });
   if (!options_.consumer_enabled) return;
   // One consumer for the three topics, in batches of one partition; the inbox makes each event's
   // effect happen once.
@@ -121,13 +113,8 @@ void CatalogService::StartBackground(metrics::Registry& registry) {
 }
 
 void CatalogService::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
   if (consumer_) consumer_->Stop();
-  if (sweep_thread_.joinable()) sweep_thread_.join();
+  sweep_.reset();
 }
 
 }  // namespace store::catalog

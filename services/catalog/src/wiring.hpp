@@ -10,11 +10,8 @@
 // invalidation, the use case handlers, the HTTP API, the Kafka stock consumer and the expiry sweep
 // thread. Destroy it before the engines.
 #pragma once
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "adapters/mariadb_catalog.hpp"
 #include "adapters/media_files.hpp"
@@ -28,6 +25,7 @@
 #include "store/messaging/consumer_runner.hpp"
 #include "store/messaging/kafka_config.hpp"
 #include "store/metrics/metrics.hpp"
+#include "store/service/periodic.hpp"
 
 namespace store::catalog {
 
@@ -88,8 +86,6 @@ class CatalogService {
   core::Result<int> SweepOnce() { return handlers_.release_expired.RunOnce(); }
 
  private:
-  void SweepLoop();
-
   ServiceOptions options_;
   CatalogEngines& engines_;
   const core::Clock& clock_;
@@ -101,10 +97,7 @@ class CatalogService {
   CatalogHandlers handlers_;
   HttpApi api_;
   std::unique_ptr<messaging::ConsumerRunner> consumer_;
-  std::thread sweep_thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
+  std::unique_ptr<service::Periodic> sweep_;  // the expiry sweep
 };
 
 }  // namespace store::catalog

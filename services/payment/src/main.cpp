@@ -2,13 +2,7 @@
 // (README.md). Wiring only; the start-up (arguments, config, logging, ops routes, server,
 // signals, exit codes) is store::service::Run.
 //   store_payment [--config FILE] | --help-config
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "adapters/mariadb_idempotency.hpp"
 #include "adapters/mariadb_payments.hpp"
@@ -22,65 +16,32 @@
 #include "store/db/migrations.hpp"
 #include "store/log/log.hpp"
 #include "store/messaging/consumer_runner.hpp"
+#include "store/service/periodic.hpp"
 #include "store/service/service.hpp"
 
 namespace payment = store::payment;
 
 namespace {
 
-// The reconciliation round every reconcile.interval on its own thread, each round on an
+// The reconciliation round (store::service::Periodic, every reconcile.interval), each round on an
 // io_context of its own with a provider of its own (MakeProvider: its pooled connections belong to
 // one io_context): stuck intents asked of the provider, cancelled orders' payments voided or
 // refunded, refunds of unknown outcome asked again, old idempotency keys dropped.
-class Reconciler {
- public:
-  Reconciler(payment::PaymentStore& store, payment::IdempotencyStore& keys, const payment::Settings& s, const store::core::Clock& clock)
-      : store_(store), settings_(s), keys_(keys), clock_(clock), interval_(s.reconcile_interval), thread_([this] { Loop(); }) {}
-  ~Reconciler() {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  boost::asio::awaitable<void> Round(payment::Payments& payments) {
-    auto report = co_await payments.ReconcileOnce();
-    if (!report) store::log::Warn("the payment reconciliation round failed", {{"error", report.error().message}});
-    else if (report->intents + report->refunds > 0)
-      store::log::Info("payments reconciled", {{"intents", report->intents}, {"refunds", report->refunds}});
-    auto purged = co_await keys_.Purge(clock_.Now() - std::chrono::hours(24), 1000);
-    if (!purged) store::log::Warn("dropping old idempotency keys failed", {{"error", purged.error().message}});
-  }
-
-  void Loop() {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
-      lock.unlock();
-      {
-        boost::asio::io_context ioc;
-        std::unique_ptr<payment::Provider> provider = payment::MakeProvider(settings_);  // destroyed before its io_context
-        payment::Payments payments(store_, *provider, clock_, settings_.payments);
-        auto done = boost::asio::co_spawn(ioc, Round(payments), boost::asio::use_future);
-        ioc.run();
-        done.get();
-      }
-      lock.lock();
-    }
-  }
-
-  payment::PaymentStore& store_;
-  payment::Settings settings_;
-  payment::IdempotencyStore& keys_;
-  const store::core::Clock& clock_;
-  std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts once the members above exist
-};
+std::unique_ptr<store::service::Periodic> Reconciler(payment::PaymentStore& store, payment::IdempotencyStore& keys,
+                                                     const payment::Settings& s, const store::core::Clock& clock) {
+  return std::make_unique<store::service::Periodic>(s.reconcile_interval, [&store, &keys, &clock, s] {
+    store::service::RunRound([&]() -> boost::asio::awaitable<void> {
+      std::unique_ptr<payment::Provider> provider = payment::MakeProvider(s);
+      payment::Payments payments(store, *provider, clock, s.payments);
+      auto report = co_await payments.ReconcileOnce();
+      if (!report) store::log::Warn("the payment reconciliation round failed", {{"error", report.error().message}});
+      else if (report->intents + report->refunds > 0)
+        store::log::Info("payments reconciled", {{"intents", report->intents}, {"refunds", report->refunds}});
+      auto purged = co_await keys.Purge(clock.Now() - std::chrono::hours(24), 1000);
+      if (!purged) store::log::Warn("dropping old idempotency keys failed", {{"error", purged.error().message}});
+    });
+  });
+}
 
 void Migrate(store::db::Database& db) {
   if (auto m = store::db::Migrate(db, STORE_PAYMENT_MIGRATIONS_DIR); !m) throw std::runtime_error("payment migrations: " + m.error().message);
@@ -100,7 +61,7 @@ struct Payment {
   payment::Idempotent idempotent;
   payment::LibharuReceipts receipts;
   payment::HttpApi api;
-  std::unique_ptr<Reconciler> reconciler;
+  std::unique_ptr<store::service::Periodic> reconciler;
   std::unique_ptr<store::messaging::ConsumerRunner> orders;  // order.cancelled; stops first
 
   Payment(const payment::Settings& s, store::service::Context& ctx)
@@ -116,7 +77,7 @@ struct Payment {
             .receipts = receipts, .shop_name = s.shop_name, .shop_base_url = s.shop_base_url} {
     Migrate(db);
     payment::AddRoutes(ctx.router(), api);
-    reconciler = std::make_unique<Reconciler>(store, keys, s, ctx.clock());
+    reconciler = Reconciler(store, keys, s, ctx.clock());
     if (s.consumer_enabled) {
       store::messaging::RunnerOptions ro;
       ro.consumer.kafka = s.kafka;
