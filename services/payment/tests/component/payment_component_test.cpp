@@ -269,6 +269,49 @@ class ReconciliationTest : public PaymentTest {
   ReconciliationTest() : PaymentTest({{"PAYMENT_RECONCILE_STUCK_AFTER", "1s"}, {"PAYMENT_RECONCILE_LEASE", "1s"}}) {}
 };
 
+// Two instances on one database: each stuck intent is claimed by one of them per lease, so the
+// provider is asked about it once (the sandbox's request log counts the fetches).
+TEST(ReconciliationInstances, TwoInstancesAskTheProviderOnceAboutEachStuckIntent) {
+  Sandbox sandbox;
+  std::map<std::string, std::string> env{{"PAYMENT_RECONCILE_STUCK_AFTER", "1s"}, {"PAYMENT_RECONCILE_LEASE", "30s"},
+                                         {"PAYMENT_RECONCILE_INTERVAL", "100ms"}};
+  PaymentService first(sandbox, env);
+  env["PAYMENT_DB_DATABASE"] = first.db_options().database;
+  PaymentService second(sandbox, env);
+  sandbox.Configure({{"webhook_url", first.url("/v1/payments/webhooks/sandbox")}, {"drop", true}});
+  payment::testing::Client browser;
+  std::vector<std::pair<std::string, std::string>> intents;  // (id, provider reference)
+  for (int i = 0; i < 6; ++i) {
+    std::string order = store::testing::UniqueName("order");
+    auto created = first.Call("POST", "/v1/payments/intents",
+                              boost::json::serialize(boost::json::object{
+                                  {"order_id", order}, {"customer_id", "c1"},
+                                  {"amount", boost::json::object{{"minor", 1000}, {"currency", "EUR"}}}, {"method", "card"}}),
+                              first.ServiceToken(), NewKey());
+    ASSERT_EQ(created.status, 201) << created.text;
+    std::string page = created.Object().at("next_action").at("url").as_string().c_str();
+    auto paid = browser.Call("POST", page.substr(0, page.find('?')),
+                             FormEncode({{"number", "4242424242424242"}, {"exp_month", "12"}, {"exp_year", "2031"}, {"cvc", "7319"},
+                                         {"client_secret", QueryValue(page, "client_secret")}}),
+                             {}, "application/x-www-form-urlencoded");
+    ASSERT_EQ(paid.status, 303);
+    browser.Call("GET", paid.location);  // back: processing, and no webhook will come
+    intents.emplace_back(created.Str("id"), created.Str("provider_reference"));
+  }
+  for (const auto& [id, reference] : intents)
+    ASSERT_TRUE(store::testing::WaitUntil([&] {
+      return second.Call("GET", "/v1/payments/intents/" + id, "", second.AdminToken()).Str("status") == "captured";
+    })) << first.Log() << second.Log();
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // more rounds of both instances
+  auto log = sandbox.WholeLog();
+  for (const auto& [id, reference] : intents) {
+    std::string fetch = "GET /v1/payment_intents/" + reference + " ";
+    int fetches = 0;
+    for (auto at = log.find(fetch); at != std::string::npos; at = log.find(fetch, at + 1)) ++fetches;
+    EXPECT_EQ(fetches, 1) << reference;
+  }
+}
+
 TEST_F(ReconciliationTest, AMissingWebhookIsFoundByAskingTheProvider) {
   sandbox.Configure({{"drop", true}});
   auto intent = Create("card");

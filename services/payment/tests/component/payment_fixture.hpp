@@ -124,6 +124,7 @@ class Sandbox {
     return client_.Call("GET", url("/_sandbox/events?payment_intent=" + reference), "", Auth());
   }
   std::string Log() const { return process_->LogTail(); }
+  std::string WholeLog() const { return process_->Log(); }
 
  private:
   static std::vector<std::pair<std::string, std::string>> Auth() { return {{"Authorization", "Bearer sk_test_sandbox_dev_only"}}; }
