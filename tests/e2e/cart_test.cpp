@@ -62,22 +62,15 @@ class Stack {
     const std::string key_file = dir_.path() + "/signing-key.pem";
     user_ = e2e::ChildProcess(
         "user", {STORE_USER_BIN, "--config", e2e::SourceDir() + "/services/user/config/defaults.conf"},
-        {{"USER_HTTP_PORT", std::to_string(user_port_)}, {"USER_HTTP_HOST", "127.0.0.1"},
-         {"USER_DB_DATABASE", user_db_.name()}, {"USER_DB_HOST", e.host}, {"USER_DB_PORT", std::to_string(e.mariadb_port)},
-         {"USER_DB_USER", e.mariadb_user}, {"USER_DB_PASSWORD", e.mariadb_password}, {"USER_CACHE_HOST", e.host},
-         {"USER_CACHE_PORT", std::to_string(e.redis_port)}, {"USER_REDIS_KEY_PREFIX", keys_.prefix()},
-         {"USER_AUTH_DEV_KEY_FILE", key_file}, {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"},
-         {"USER_OIDC_PROVIDERS", ""}, {"USER_LOG_LEVEL", "warn"}},
+        e2e::ServiceEnv("USER", user_port_, user_db_.name(),
+                        {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", key_file},
+                         {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"}, {"USER_OIDC_PROVIDERS", ""}}),
         dir_.path() + "/user.log");
     catalog_ = e2e::ChildProcess(
         "catalog", {STORE_CATALOG_BIN},
-        {{"CATALOG_HTTP_PORT", std::to_string(catalog_port_)}, {"CATALOG_HTTP_HOST", "127.0.0.1"},
-         {"CATALOG_DB_DATABASE", catalog_db_.name()}, {"CATALOG_DB_HOST", e.host},
-         {"CATALOG_DB_PORT", std::to_string(e.mariadb_port)}, {"CATALOG_DB_USER", e.mariadb_user},
-         {"CATALOG_DB_PASSWORD", e.mariadb_password}, {"CATALOG_CACHE_HOST", e.host},
-         {"CATALOG_CACHE_PORT", std::to_string(e.redis_port)}, {"CATALOG_CACHE_PREFIX", keys_.prefix() + "catalog:"},
-         {"CATALOG_CONSUMER_ENABLED", "false"}, {"CATALOG_MEDIA_DIR", dir_.path() + "/media"},
-         {"CATALOG_AUTH_JWKS_URL", ""}, {"CATALOG_LOG_LEVEL", "warn"}},
+        e2e::ServiceEnv("CATALOG", catalog_port_, catalog_db_.name(),
+                        {{"CATALOG_CACHE_PREFIX", keys_.prefix() + "catalog:"}, {"CATALOG_CONSUMER_ENABLED", "false"},
+                         {"CATALOG_MEDIA_DIR", dir_.path() + "/media"}, {"CATALOG_AUTH_JWKS_URL", ""}}),
         dir_.path() + "/catalog.log");
     search_ = e2e::ChildProcess(
         "search", {STORE_SEARCH_BIN},
@@ -91,14 +84,13 @@ class Stack {
         dir_.path() + "/search.log");
     cart_ = e2e::ChildProcess(
         "cart", {STORE_CART_BIN},
-        {{"CART_HTTP_PORT", std::to_string(cart_port_)}, {"CART_HTTP_HOST", "127.0.0.1"},
-         {"CART_DOCSTORE_URI", cart_db_.options().uri}, {"CART_DOCSTORE_DATABASE", cart_db_.name()},
-         {"CART_CACHE_HOST", e.host}, {"CART_CACHE_PORT", std::to_string(e.redis_port)},
-         {"CART_CACHE_PREFIX", keys_.prefix() + "cart:"}, {"CART_CATALOG_URL", Url(catalog_port_, "")},
-         {"CART_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")}, {"CART_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
-         {"CART_EVENTS_TOPIC_PREFIX", "e2e."}, {"CART_CONSUMER_ENABLED", "false"},
-         // The gateway is plain http on 127.0.0.1 here: a Secure cookie would not come back.
-         {"CART_COOKIE_SECURE", "false"}, {"CART_LOG_LEVEL", "warn"}},
+        e2e::ServiceEnv("CART", cart_port_, "",
+                        {{"CART_DOCSTORE_URI", cart_db_.options().uri}, {"CART_DOCSTORE_DATABASE", cart_db_.name()},
+                         {"CART_CACHE_PREFIX", keys_.prefix() + "cart:"}, {"CART_CATALOG_URL", Url(catalog_port_, "")},
+                         {"CART_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")}, {"CART_EVENTS_TOPIC_PREFIX", "e2e."},
+                         {"CART_CONSUMER_ENABLED", "false"},
+                         // The gateway is plain http on 127.0.0.1 here: a Secure cookie would not come back.
+                         {"CART_COOKIE_SECURE", "false"}}),
         dir_.path() + "/cart.log");
     HttpClient probe;
     for (int port : {user_port_, catalog_port_, search_port_, cart_port_})

@@ -59,12 +59,9 @@ class Stack {
         throw std::runtime_error(made.error().message);
     user_ = e2e::ChildProcess(
         "user", {STORE_USER_BIN, "--config", e2e::SourceDir() + "/services/user/config/defaults.conf"},
-        {{"USER_HTTP_PORT", std::to_string(user_port_)}, {"USER_HTTP_HOST", "127.0.0.1"},
-         {"USER_DB_DATABASE", user_db_.name()}, {"USER_DB_HOST", e.host}, {"USER_DB_PORT", std::to_string(e.mariadb_port)},
-         {"USER_DB_USER", e.mariadb_user}, {"USER_DB_PASSWORD", e.mariadb_password}, {"USER_CACHE_HOST", e.host},
-         {"USER_CACHE_PORT", std::to_string(e.redis_port)}, {"USER_REDIS_KEY_PREFIX", keys_.prefix()},
-         {"USER_AUTH_DEV_KEY_FILE", dir_.path() + "/signing-key.pem"}, {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"},
-         {"USER_OIDC_PROVIDERS", ""}, {"USER_LOG_LEVEL", "warn"}},
+        e2e::ServiceEnv("USER", user_port_, user_db_.name(),
+                        {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", dir_.path() + "/signing-key.pem"},
+                         {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"}, {"USER_OIDC_PROVIDERS", ""}}),
         dir_.path() + "/user.log");
     sandbox_ = e2e::ChildProcess(
         "psp", {STORE_NODE, e2e::SourceDir() + "/deploy/psp-sandbox/sandbox.mjs"},
@@ -75,15 +72,10 @@ class Stack {
         dir_.path() + "/psp.log");
     payment_ = e2e::ChildProcess(
         "payment", {STORE_PAYMENT_BIN},
-        {{"PAYMENT_HTTP_PORT", std::to_string(payment_port_)}, {"PAYMENT_HTTP_HOST", "127.0.0.1"},
-         {"PAYMENT_DB_DATABASE", payment_db_.name()}, {"PAYMENT_DB_HOST", e.host},
-         {"PAYMENT_DB_PORT", std::to_string(e.mariadb_port)}, {"PAYMENT_DB_USER", e.mariadb_user},
-         {"PAYMENT_DB_PASSWORD", e.mariadb_password}, {"PAYMENT_CACHE_HOST", e.host},
-         {"PAYMENT_CACHE_PORT", std::to_string(e.redis_port)}, {"PAYMENT_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
-         {"PAYMENT_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"PAYMENT_CONSUMER_ENABLED", "false"},
-         {"PAYMENT_EVENTS_TOPIC_PREFIX", topic_prefix_},
-         {"PAYMENT_SANDBOX_URL", Url(psp_port_, "")}, {"PAYMENT_SHOP_BASE_URL", Url(gateway_port_, "")},
-         {"PAYMENT_LOG_LEVEL", "warn"}},
+        e2e::ServiceEnv("PAYMENT", payment_port_, payment_db_.name(),
+                        {{"PAYMENT_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")}, {"PAYMENT_CONSUMER_ENABLED", "false"},
+                         {"PAYMENT_EVENTS_TOPIC_PREFIX", topic_prefix_}, {"PAYMENT_SANDBOX_URL", Url(psp_port_, "")},
+                         {"PAYMENT_SHOP_BASE_URL", Url(gateway_port_, "")}}),
         dir_.path() + "/payment.log");
     relay_ = e2e::ChildProcess(
         "relay", {STORE_RELAY_BIN},
@@ -95,18 +87,14 @@ class Stack {
     // The receipt email: the notification service on this stack's payment.succeeded topic.
     notification_ = e2e::ChildProcess(
         "notification", {STORE_NOTIFICATION_BIN},
-        {{"NOTIFICATION_HTTP_PORT", std::to_string(notification_port_)}, {"NOTIFICATION_HTTP_HOST", "127.0.0.1"},
-         {"NOTIFICATION_DB_DATABASE", notification_db_.name()}, {"NOTIFICATION_DB_HOST", e.host},
-         {"NOTIFICATION_DB_PORT", std::to_string(e.mariadb_port)}, {"NOTIFICATION_DB_USER", e.mariadb_user},
-         {"NOTIFICATION_DB_PASSWORD", e.mariadb_password}, {"NOTIFICATION_CACHE_HOST", e.host},
-         {"NOTIFICATION_CACHE_PORT", std::to_string(e.redis_port)},
-         {"NOTIFICATION_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
-         {"NOTIFICATION_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
-         {"NOTIFICATION_CONSUMER_GROUP", store::testing::UniqueName("e2e-pay-notification")},
-         {"NOTIFICATION_CONSUMER_TOPICS", topic_prefix_ + "payment.succeeded.v1"}, {"NOTIFICATION_CONSUMER_INSTANCES", "1"},
-         {"NOTIFICATION_SMTP_URL", "smtp://" + e.host + ":" + std::to_string(e.smtp_port)}, {"NOTIFICATION_SMTP_TLS", "none"},
-         {"NOTIFICATION_SHOP_NAME", "E2E Payment Shop"}, {"NOTIFICATION_SHOP_BASE_URL", Url(gateway_port_, "")},
-         {"NOTIFICATION_LOG_LEVEL", "warn"}},
+        e2e::ServiceEnv("NOTIFICATION", notification_port_, notification_db_.name(),
+                        {{"NOTIFICATION_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
+                         {"NOTIFICATION_CONSUMER_GROUP", store::testing::UniqueName("e2e-pay-notification")},
+                         {"NOTIFICATION_CONSUMER_TOPICS", topic_prefix_ + "payment.succeeded.v1"},
+                         {"NOTIFICATION_CONSUMER_INSTANCES", "1"},
+                         {"NOTIFICATION_SMTP_URL", "smtp://" + e.host + ":" + std::to_string(e.smtp_port)},
+                         {"NOTIFICATION_SMTP_TLS", "none"}, {"NOTIFICATION_SHOP_NAME", "E2E Payment Shop"},
+                         {"NOTIFICATION_SHOP_BASE_URL", Url(gateway_port_, "")}}),
         dir_.path() + "/notification.log");
     HttpClient probe;
     for (int port : {user_port_, payment_port_, notification_port_})

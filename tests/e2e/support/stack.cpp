@@ -2,9 +2,29 @@
 
 #include <stdexcept>
 
+#include "store/testing/engines.hpp"
+
 namespace e2e {
 
 std::string SourceDir() { return STORE_SOURCE_DIR; }
+
+std::map<std::string, std::string> ServiceEnv(const std::string& prefix, int port, const std::string& database,
+                                              std::map<std::string, std::string> extra) {
+  auto e = store::testing::Engines::FromEnv();
+  std::map<std::string, std::string> env{{prefix + "_HTTP_PORT", std::to_string(port)},
+                                         {prefix + "_HTTP_HOST", "127.0.0.1"},
+                                         {prefix + "_DB_HOST", e.host},
+                                         {prefix + "_DB_PORT", std::to_string(e.mariadb_port)},
+                                         {prefix + "_DB_USER", e.mariadb_user},
+                                         {prefix + "_DB_PASSWORD", e.mariadb_password},
+                                         {prefix + "_CACHE_HOST", e.host},
+                                         {prefix + "_CACHE_PORT", std::to_string(e.redis_port)},
+                                         {prefix + "_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
+                                         {prefix + "_LOG_LEVEL", "warn"}};
+  if (!database.empty()) env[prefix + "_DB_DATABASE"] = database;
+  for (auto& [k, v] : extra) env[k] = std::move(v);
+  return env;
+}
 
 Gateway::Gateway(GatewayOptions o) : dir_("store-e2e-gateway"), port_(o.port ? o.port : FreePort()) {
   auto port_or_free = [](int p) { return std::to_string(p ? p : FreePort()); };

@@ -69,4 +69,10 @@ class OidcProvider {
 
 std::string SourceDir();
 
+// A service's engine settings as `./store up` gives them (scripts/lib/services.sh engine_env), for a
+// service process on `port` with its own `database` (none: ""): PREFIX_HTTP_HOST/PORT, PREFIX_DB_*,
+// PREFIX_CACHE_HOST/PORT, PREFIX_KAFKA_BOOTSTRAP, PREFIX_LOG_LEVEL=warn; `extra` added or replacing.
+std::map<std::string, std::string> ServiceEnv(const std::string& prefix, int port, const std::string& database,
+                                              std::map<std::string, std::string> extra = {});
+
 }  // namespace e2e
