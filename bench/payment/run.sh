@@ -14,6 +14,7 @@
 #
 #   bench/payment/run.sh                                       # about 2 minutes
 #   CONCURRENCY="1 8" STEP_SECONDS=5 bench/payment/run.sh
+#   KEEP_WORK=1 PAYMENT_LOG_LEVEL=info bench/payment/run.sh    # keep /tmp/bench_payment.* with every request logged
 #
 # Uses the running shared MariaDB and Kafka (./store up or ./store engines; ports from
 # deploy/ports.env) with a private schema (dropped afterwards) and the topics bench.payment.*
@@ -99,7 +100,7 @@ CONF
     PAYMENT_DB_PASSWORD="$STORE_MARIADB_PASSWORD" PAYMENT_DB_POOL_SIZE=16 PAYMENT_CACHE_HOST="$STORE_HOST" \
     PAYMENT_CACHE_PORT="$STORE_REDIS_PORT" PAYMENT_AUTH_JWKS_URL="http://127.0.0.1:$JWKS_PORT/jwks.json" \
     PAYMENT_KAFKA_BOOTSTRAP="$STORE_HOST:$STORE_KAFKA_PORT" PAYMENT_EVENTS_TOPIC_PREFIX=bench. PAYMENT_CONSUMER_ENABLED=false \
-    PAYMENT_SANDBOX_URL="http://127.0.0.1:$PSP_PORT" PAYMENT_LOG_LEVEL=warn \
+    PAYMENT_SANDBOX_URL="http://127.0.0.1:$PSP_PORT" PAYMENT_LOG_LEVEL=${PAYMENT_LOG_LEVEL:-warn} \
     taskset -c "$SERVER_CPU" "$PAYMENT" >"$WORK/payment.log" 2>&1 &
   PAYMENT_PID=$!
   wait_ready "http://127.0.0.1:$PAYMENT_PORT/readyz"

@@ -50,8 +50,6 @@ std::vector<OutEvent> EventsOf(const Intent& before, const Settlement& settlemen
   auto add = [&](std::string type, boost::json::object data) {
     events.push_back({std::move(type), before.order_id, std::move(data)});
   };
-  bool captured = false;
-  for (const auto& e : settlement.entries) captured = captured || e.kind == EntryKind::capture;
   if (settlement.status) {
     Status to = *settlement.status;
     if (!HoldsMoney(before.status) && HoldsMoney(to)) add("payment.authorized.v1", base(before.amount));
@@ -78,7 +76,6 @@ std::vector<OutEvent> EventsOf(const Intent& before, const Settlement& settlemen
       add("payment.refunded.v1", std::move(data));
     }
   }
-  (void)captured;
   return events;
 }
 
