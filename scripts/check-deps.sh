@@ -7,7 +7,7 @@
 #   - every system header any object of BUILD_DIR was compiled against (ninja's deps log),
 #   - every library and program the CMake configure found (CMakeCache.txt file paths) and every
 #     library the link lines name,
-#   - every program the shell scripts call (scripts/, bench/*/run.sh, deploy/, tests/scripts, .ci).
+#   - every program the shell scripts call (scripts/, bench/*/run.sh, bench/lib/, deploy/, tests/scripts, .ci).
 # Each file is mapped to its package with dpkg's file lists. Exits 1 naming each package that is
 # used but not installed by the install step; lists APT_PACKAGES entries nothing was seen to use.
 #
@@ -46,7 +46,7 @@ trap 'rm -rf "$tmp"' EXIT
 # Comments and the messages of echo/printf/say/ok/warn/die/log are
 # dropped first (prose such as "per route" is not a call to route(8)). This checker is not
 # scanned: it uses dpkg and apt (every Debian system) and ninja and g++ (declared).
-scripts=$(cd "$root" && ls store .ci/run scripts/*.sh scripts/lib/*.sh bench/*/run.sh deploy/*/*.sh \
+scripts=$(cd "$root" && ls store .ci/run scripts/*.sh scripts/lib/*.sh bench/*/run.sh bench/lib/*.sh deploy/*/*.sh \
   tests/scripts/*.sh 2>/dev/null | grep -v '^scripts/check-deps.sh$')
 (cd "$root" && sed -E -e 's/(^|[[:space:]])#.*$//' -e 's/\b(echo|printf|say|ok|warn|die|log)\b.*$/\1/' $scripts) \
   | grep -oE '(^|[[:space:]();|&`"{])[A-Za-z][A-Za-z0-9_.+-]*($|[[:space:];|&)`"}])' \

@@ -43,14 +43,8 @@ CART_PORT=${CART_PORT:-18193}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 P99_LIMIT_MS=10
-while IFS='=' read -r key value; do
-  case $key in ''|\#*) continue ;; esac
-  [ -n "${!key:-}" ] || export "$key=$value"
-done < "$ROOT/deploy/ports.env"
+. "$ROOT/bench/lib/common.sh"
 MONGO_URI="mongodb://$STORE_HOST:$STORE_FERRETDB_PORT/"
-
-log() { echo "[bench] $*" >&2; }
-mysql_() { mariadb -h "$STORE_HOST" -P "$STORE_MARIADB_PORT" -u "$STORE_MARIADB_USER" -p"$STORE_MARIADB_PASSWORD" "$@"; }
 
 build_tools() {
   [[ -x $CART && -x $CATALOG && -x $LOADGEN && -x $DIRECT ]] && return
@@ -66,50 +60,6 @@ cleanup() {
   [[ -n ${PREFIX:-} ]] && redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" --scan --pattern "$PREFIX*" 2>/dev/null |
     xargs -r redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" del >/dev/null 2>&1 || true
   [[ -n ${WORK:-} ]] && rm -rf "$WORK"
-}
-
-wait_ready() {
-  for _ in $(seq 1 200); do curl -fsS -o /dev/null "$1" 2>/dev/null && return; sleep 0.1; done
-  log "server at $1 did not come up"
-  exit 1
-}
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
-run_step() {  # NAME URL RATE PID [LOADGEN ARGS...] -> TSV row
-  local name=$1 url=$2 rate=$3 pid=$4 out="$WORK/$1-$3.json" tb ta nb na
-  shift 4
-  tb=$(cpu_ticks "$pid"); nb=$(date +%s%N)
-  taskset -c "$LOAD_CPU" "$LOADGEN" --url "$url" --rate "$rate" --duration "$STEP_SECONDS" --warmup "$WARMUP_SECONDS" \
-    --connections "$CONNECTIONS" --json "$@" >"$out"
-  na=$(date +%s%N); ta=$(cpu_ticks "$pid")
-  local cpu=$(( (ta - tb) * 100 * 1000000000 / $(getconf CLK_TCK) / (na - nb) ))
-  jq -r --argjson limit "$P99_LIMIT_MS" --argjson cpu "$cpu" '
-    . as $r | .latency_ms as $l
-    | [($r.offered_rps | floor), ($r.achieved_rps | floor), $r.errors, $r.unfinished,
-       $l.p50, $l.p90, $l.p99, $l.max, $cpu,
-       (if ($r.achieved_rps >= 0.99 * $r.offered_rps and $r.errors == 0 and $r.unfinished == 0)
-        then (if $l.p99 < $limit then "pass" else "sustained" end) else "FAIL" end)]
-    | map(if type == "number" and . != floor then (. * 1000 | round / 1000) else . end) | @tsv' "$out"
-}
-
-sweep() {  # NAME URL PID RATES [LOADGEN ARGS...] -> "saturation sustained"; rows in $WORK/NAME.rows
-  # saturation: the highest rate that passed (p99 < 10 ms too); sustained: the highest rate served
-  # in full (achieved >= 99%, no errors, nothing unanswered) whatever its p99.
-  local name=$1 url=$2 pid=$3 rates=$4 best=0 sustained=0 fails=0 row verdict
-  shift 4
-  for rate in $rates; do
-    row=$(run_step "$name" "$url" "$rate" "$pid" "$@")
-    echo "$row" >>"$WORK/$name.rows"
-    log "$name $(echo "$row" | awk -F'\t' '{printf "offered=%s achieved=%s errors=%s p50=%sms p99=%sms cpu=%s%% %s", $1, $2, $3, $5, $7, $9, $10}')"
-    verdict=$(echo "$row" | cut -f10)
-    [[ $verdict == pass ]] && best=$rate
-    if [[ $verdict != FAIL ]]; then sustained=$rate; fails=0; else fails=$((fails + 1)); ((fails >= 2)) && break; fi
-    sleep 1
-  done
-  # A failed step leaves requests queued in the server and the store: let them drain.
-  sleep "$DRAIN_SECONDS"
-  echo "$best $sustained"
 }
 
 main() {
@@ -170,32 +120,11 @@ main() {
   # The add sweep wrote every cart through to Redis: reviews hit the cache.
   review=$(sweep review "http://127.0.0.1:$CART_PORT/v1/cart" "$CART_PID" "$REVIEW_RATES" --header-cycle "$WORK/cookies")
 
-  mkdir -p "$WORK/nginx/www" "$WORK/nginx/logs"
+  mkdir -p "$WORK/nginx/www"
   curl -fsS -H "$one_cookie" "http://127.0.0.1:$CART_PORT/v1/cart" -o "$WORK/nginx/www/cart.json"
   local bytes; bytes=$(stat -c %s "$WORK/nginx/www/cart.json")
-  cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-user root;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log $WORK/nginx/logs/access.log;
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $WORK/nginx/www;
-    location = /cart.json { default_type application/json; }
-  }
-}
-CONF
-  taskset -c "$SERVER_CPU" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-  NGINX_PID=$!
-  wait_ready "http://127.0.0.1:$NGINX_PORT/cart.json"
-  local nginx_worker; nginx_worker=$(pgrep -P "$NGINX_PID" | head -1)
-  nginx=$(sweep nginx "http://127.0.0.1:$NGINX_PORT/cart.json" "$nginx_worker" "$NGINX_RATES")
+  static_nginx "$WORK/nginx" "$NGINX_PORT" cart.json
+  nginx=$(sweep nginx "http://127.0.0.1:$NGINX_PORT/cart.json" "$NGINX_WORKER" "$NGINX_RATES")
   read -r add_best add_sustained <<<"$add"
   read -r review_best review_sustained <<<"$review"
   read -r nginx_best _ <<<"$nginx"

@@ -5,7 +5,8 @@
 #   - a MariaDB primary-key SELECT through store::db (the floor of any miss).
 # Open model with store_loadgen (requests due at fixed times, latency from the due time), offered
 # rate stepping up; a step passes when achieved >= 99% of offered, no errors, nothing unanswered
-# and p99 < 10 ms. Saturation = the highest passing rate (the sweep stops after two failing steps).
+# and p99 < 10 ms (a step served in full with a higher p99 is "sustained"). Saturation = the highest
+# passing rate (the sweep stops after two failing steps). Steps and sweeps: bench/lib/common.sh.
 # Target (issue #4): cache hit >= 0.3 x nginx static at p99 < 10 ms.
 #
 #   bench/catalog/run.sh                                  # about 5 minutes
@@ -35,15 +36,9 @@ MISS_PORT=${MISS_PORT:-18183}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 P99_LIMIT_MS=10
-while IFS='=' read -r key value; do
-  case $key in ''|\#*) continue ;; esac
-  [ -n "${!key:-}" ] || export "$key=$value"
-done < "$ROOT/deploy/ports.env"
+. "$ROOT/bench/lib/common.sh"
 export CATALOG_DB_HOST=$STORE_HOST CATALOG_DB_PORT=$STORE_MARIADB_PORT CATALOG_DB_USER=$STORE_MARIADB_USER \
   CATALOG_DB_PASSWORD=$STORE_MARIADB_PASSWORD CATALOG_CACHE_HOST=$STORE_HOST CATALOG_CACHE_PORT=$STORE_REDIS_PORT
-
-log() { echo "[bench] $*" >&2; }
-mysql_() { mariadb -h "$STORE_HOST" -P "$STORE_MARIADB_PORT" -u "$STORE_MARIADB_USER" -p"$STORE_MARIADB_PASSWORD" "$@"; }
 
 build_tools() {
   [[ -x $CATALOG && -x $DEMO && -x $LOADGEN && -x $POINT ]] && return
@@ -58,42 +53,6 @@ cleanup() {
   [[ -n ${PREFIX:-} ]] && redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" --scan --pattern "$PREFIX*" 2>/dev/null |
     xargs -r redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" del >/dev/null 2>&1 || true
   [[ -n ${WORK:-} ]] && rm -rf "$WORK"
-}
-
-wait_ready() {
-  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return; sleep 0.1; done
-  log "server at $1 did not come up"
-  exit 1
-}
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
-run_step() {  # NAME URL RATE PID -> TSV row
-  local name=$1 url=$2 rate=$3 pid=$4 out="$WORK/$1-$3.json" tb ta nb na
-  tb=$(cpu_ticks "$pid"); nb=$(date +%s%N)
-  taskset -c "$LOAD_CPU" "$LOADGEN" --url "$url" --rate "$rate" --duration "$STEP_SECONDS" --warmup "$WARMUP_SECONDS" \
-    --connections "$CONNECTIONS" --json >"$out"
-  na=$(date +%s%N); ta=$(cpu_ticks "$pid")
-  local cpu=$(( (ta - tb) * 100 * 1000000000 / $(getconf CLK_TCK) / (na - nb) ))
-  jq -r --argjson limit "$P99_LIMIT_MS" --argjson cpu "$cpu" '
-    . as $r | .latency_ms as $l
-    | [($r.offered_rps | floor), ($r.achieved_rps | floor), $r.errors, $r.unfinished,
-       $l.p50, $l.p90, $l.p99, $l.max, $cpu,
-       (if ($r.achieved_rps >= 0.99 * $r.offered_rps and $r.errors == 0 and $r.unfinished == 0 and $l.p99 < $limit)
-        then "pass" else "FAIL" end)]
-    | map(if type == "number" and . != floor then (. * 1000 | round / 1000) else . end) | @tsv' "$out"
-}
-
-sweep() {  # NAME URL PID RATES -> saturation rate; rows in $WORK/NAME.rows
-  local name=$1 url=$2 pid=$3 best=0 fails=0 row
-  for rate in $4; do
-    row=$(run_step "$name" "$url" "$rate" "$pid")
-    echo "$row" >>"$WORK/$name.rows"
-    log "$name $(echo "$row" | awk -F'\t' '{printf "offered=%s achieved=%s errors=%s p50=%sms p99=%sms cpu=%s%% %s", $1, $2, $3, $5, $7, $9, $10}')"
-    if [[ $(echo "$row" | cut -f10) == pass ]]; then best=$rate; fails=0; else fails=$((fails + 1)); ((fails >= 2)) && break; fi
-    sleep 1
-  done
-  echo "$best"
 }
 
 start_catalog() {  # PORT PAGE_TTL -> pid
@@ -132,37 +91,16 @@ main() {
   miss_hdr=$(curl -fsS -D - -o /dev/null "http://127.0.0.1:$MISS_PORT$path" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }')
   [[ $hit_hdr == hit && $miss_hdr == miss ]] || { log "cache setup wrong: hit instance says '$hit_hdr', miss instance says '$miss_hdr'"; exit 1; }
 
-  mkdir -p "$WORK/nginx/www" "$WORK/nginx/logs"
+  mkdir -p "$WORK/nginx/www"
   curl -fsS "http://127.0.0.1:$HIT_PORT$path" -o "$WORK/nginx/www/page.json"
   local bytes; bytes=$(stat -c %s "$WORK/nginx/www/page.json")
-  cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-user root;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log $WORK/nginx/logs/access.log;
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $WORK/nginx/www;
-    location = /page.json { default_type application/json; }
-  }
-}
-CONF
-  taskset -c "$SERVER_CPU" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-  NGINX_PID=$!
-  wait_ready "http://127.0.0.1:$NGINX_PORT/page.json"
-  local nginx_worker; nginx_worker=$(pgrep -P "$NGINX_PID" | head -1)
+  static_nginx "$WORK/nginx" "$NGINX_PORT" page.json
 
   log "page of '$slug': $bytes bytes; $CONNECTIONS connections, ${STEP_SECONDS}s per step"
   local nginx_best hit_best miss_best
-  nginx_best=$(sweep nginx "http://127.0.0.1:$NGINX_PORT/page.json" "$nginx_worker" "$RATES")
-  hit_best=$(sweep hit "http://127.0.0.1:$HIT_PORT$path" "$HIT_PID" "$RATES")
-  miss_best=$(sweep miss "http://127.0.0.1:$MISS_PORT$path" "$MISS_PID" "$MISS_RATES")
+  read -r nginx_best _ <<<"$(sweep nginx "http://127.0.0.1:$NGINX_PORT/page.json" "$NGINX_WORKER" "$RATES")"
+  read -r hit_best _ <<<"$(sweep hit "http://127.0.0.1:$HIT_PORT$path" "$HIT_PID" "$RATES")"
+  read -r miss_best _ <<<"$(sweep miss "http://127.0.0.1:$MISS_PORT$path" "$MISS_PID" "$MISS_RATES")"
   log "MariaDB point select reference"
   taskset -c "$LOAD_CPU" "$POINT" --database "$DB" --id "$id" --threads 1 --duration 5 >"$WORK/point1.json"
   taskset -c "$LOAD_CPU" "$POINT" --database "$DB" --id "$id" --threads 8 --duration 5 >"$WORK/point8.json"

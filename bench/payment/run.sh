@@ -34,13 +34,7 @@ PSP_PORT=${PSP_PORT:-18195}
 JWKS_PORT=${JWKS_PORT:-18196}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
-while IFS='=' read -r key value; do
-  case $key in ''|\#*) continue ;; esac
-  [ -n "${!key:-}" ] || export "$key=$value"
-done < "$ROOT/deploy/ports.env"
-
-log() { echo "[bench] $*" >&2; }
-mysql_() { mariadb -h "$STORE_HOST" -P "$STORE_MARIADB_PORT" -u "$STORE_MARIADB_USER" -p"$STORE_MARIADB_PASSWORD" "$@"; }
+. "$ROOT/bench/lib/common.sh"
 
 build_tools() {
   [[ -x $PAYMENT && -x $DRIVER ]] && return
@@ -55,12 +49,6 @@ cleanup() {
   [[ -n ${WORK:-} && -z ${KEEP_WORK:-} ]] && rm -rf "$WORK"
 }
 
-wait_ready() {
-  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return; sleep 0.1; done
-  log "server at $1 did not come up"
-  exit 1
-}
-
 main() {
   command -v jq >/dev/null || { log "jq is required"; exit 1; }
   build_tools
@@ -71,23 +59,9 @@ main() {
   mysql_ -e "CREATE DATABASE \`$DB\`; CREATE DATABASE \`${DB}_ref\`"
 
   # The service's JWKS as a static file (the driver signs the `service` token).
-  mkdir -p "$WORK/jwks/www" "$WORK/jwks/logs"
+  mkdir -p "$WORK/jwks/www"
   "$DRIVER" keys --dir "$WORK/jwks/www"
-  cat >"$WORK/jwks/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-user root;
-pid $WORK/jwks/nginx.pid;
-error_log $WORK/jwks/logs/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  server { listen 127.0.0.1:$JWKS_PORT; root $WORK/jwks/www; location = /jwks.json { default_type application/json; } }
-}
-CONF
-  taskset -c "$SERVER_CPU" "$NGINX" -p "$WORK/jwks" -c "$WORK/jwks/nginx.conf" &
-  NGINX_PID=$!
-  wait_ready "http://127.0.0.1:$JWKS_PORT/jwks.json"
+  static_nginx "$WORK/jwks" "$JWKS_PORT" jwks.json
 
   env PSP_PORT="$PSP_PORT" PSP_HOST=127.0.0.1 PSP_STATE_DIR="$WORK/psp" \
     PSP_WEBHOOK_URL="http://127.0.0.1:$PAYMENT_PORT/v1/payments/webhooks/sandbox" PSP_WEBHOOK_DELAY_MS=0 \
