@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <set>
 #include <thread>
 
 #include "store/cache/cache.hpp"
@@ -94,7 +95,6 @@ TEST(Cache, PipelineOfAThousandIncrsAnswersEachInOrder) {
   ASSERT_EQ(replies->size(), 1000u);
   for (std::size_t i = 0; i < replies->size(); ++i) ASSERT_EQ((*replies)[i].integer, static_cast<std::int64_t>(i + 1));
   EXPECT_EQ(*RunAwaitable(cache.Get(ks.Key("counter"))), std::optional<std::string>("1000"));
-  EXPECT_EQ(cache.Stats().opened_total, 1u);
 }
 
 TEST(Cache, PipelineKeepsAnErrorReplyInPlaceAndTheRestSucceed) {
@@ -113,19 +113,84 @@ TEST(Cache, PipelineKeepsAnErrorReplyInPlaceAndTheRestSucceed) {
   EXPECT_EQ(single.error().code, Errc::internal);
 }
 
-TEST(Cache, ServesManyParallelCoroutinesWithASmallerPool) {
+// Every coroutine of one io_context shares one pipelined connection, whatever their number.
+TEST(Cache, ServesManyParallelCoroutinesOnOneConnectionPerIoContext) {
+  store::testing::TempKeyspace ks;
+  Cache cache(ks.options());
+  asio::io_context ioc;
+  std::vector<std::future<store::core::Result<std::int64_t>>> incrs;
+  std::vector<std::future<store::core::Result<store::cache::Reply>>> ids;
+  for (int i = 0; i < 50; ++i) {
+    incrs.push_back(asio::co_spawn(ioc, cache.Incr(ks.Key("parallel")), asio::use_future));
+    ids.push_back(asio::co_spawn(ioc, cache.Run({"CLIENT", "ID"}), asio::use_future));
+  }
+  ioc.run();
+  std::set<std::int64_t> connections;
+  for (auto& f : incrs) EXPECT_TRUE(f.get());
+  for (auto& f : ids) {
+    auto id = f.get();
+    ASSERT_TRUE(id) << id.error().message;
+    connections.insert(id->integer);
+  }
+  EXPECT_EQ(connections.size(), 1u);
+  EXPECT_EQ(*RunAwaitable(cache.Get(ks.Key("parallel"))), std::optional<std::string>("50"));
+  // Another io_context has its own connection.
+  auto other = RunAwaitable(cache.Run({"CLIENT", "ID"}));
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(connections.contains(other->integer));
+}
+
+// An idle connection holds no work: an io_context run to completion returns at once, and the
+// next call on it reuses the connection.
+TEST(Cache, AnIdleConnectionKeepsNoIoContextRunning) {
   store::testing::TempKeyspace ks;
   auto options = ks.options();
-  options.pool_size = 2;
+  options.command_timeout = 5s;
   Cache cache(options);
   asio::io_context ioc;
-  std::vector<std::future<store::core::Result<std::int64_t>>> futures;
-  for (int i = 0; i < 50; ++i)
-    futures.push_back(asio::co_spawn(ioc, cache.Incr(ks.Key("parallel")), asio::use_future));
-  ioc.run();
-  for (auto& f : futures) EXPECT_TRUE(f.get());
-  EXPECT_EQ(*RunAwaitable(cache.Get(ks.Key("parallel"))), std::optional<std::string>("50"));
-  EXPECT_LE(cache.Stats().opened_total, 2u);
+  const auto started = std::chrono::steady_clock::now();
+  auto first = RunAwaitable(ioc, cache.Run({"CLIENT", "ID"}));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  auto second = RunAwaitable(ioc, cache.Run({"CLIENT", "ID"}));
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->integer, second->integer);
+}
+
+// A reply slower than command_timeout loses the connection: the caller gets 503-class
+// unavailable, and the next call works on a fresh connection.
+TEST(Cache, AReplySlowerThanTheCommandTimeoutIsUnavailable) {
+  store::testing::TempKeyspace ks;
+  auto options = ks.options();
+  options.command_timeout = 100ms;
+  Cache cache(options);
+  asio::io_context ioc;
+  auto before = RunAwaitable(ioc, cache.Run({"CLIENT", "ID"}));
+  ASSERT_TRUE(before);
+  const auto started = std::chrono::steady_clock::now();
+  auto blocked = RunAwaitable(ioc, cache.Run({"BLPOP", ks.Key("never"), "2"}));  // Redis answers after 2 s
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code, Errc::unavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  auto after = RunAwaitable(ioc, cache.Run({"CLIENT", "ID"}));
+  ASSERT_TRUE(after) << after.error().message;
+  EXPECT_NE(after->integer, before->integer);
+}
+
+// The server closed the idle connection: the next call notices before sending and reconnects.
+TEST(Cache, AnAwaitableCallReplacesAnIdleConnectionKilledByTheServer) {
+  store::testing::TempKeyspace ks;
+  Cache cache(ks.options());
+  asio::io_context ioc;
+  auto id = RunAwaitable(ioc, cache.Run({"CLIENT", "ID"}));
+  ASSERT_TRUE(id) << id.error().message;
+  auto admin = store::cache::Connection::Open(ks.options());
+  ASSERT_TRUE(admin);
+  auto killed = (*admin)->Run({"CLIENT", "KILL", "ID", std::to_string(id->integer)});
+  ASSERT_TRUE(killed && killed->integer == 1);
+  std::this_thread::sleep_for(50ms);  // the FIN arrives
+  auto after = RunAwaitable(ioc, cache.Run({"CLIENT", "ID"}));
+  ASSERT_TRUE(after) << after.error().message;
+  EXPECT_NE(after->integer, id->integer);
 }
 
 TEST(Cache, ReplacesAConnectionKilledByTheServer) {

@@ -1,15 +1,16 @@
-// store::cache — Redis through hiredis: a bounded pool of connections whose blocking calls run on
-// the cache's own BlockingPool behind awaitable functions, plus synchronous twins for plain
-// threads.
+// store::cache — Redis. The awaitable functions share one pipelined connection per execution
+// context (io_context) the cache is used on: commands are written from the calling thread as
+// they come and their replies, in order, resume the callers — no thread hop. The *Sync twins,
+// for plain threads, use a bounded pool of blocking hiredis connections.
 //
 //   store::cache::Cache cache(store::cache::Options::Declare(cfg));
 //   CO_TRY_STATUS(co_await cache.Set("product:42", json, std::chrono::seconds(60)));
 //   CO_TRY(hit, co_await cache.Get("product:42"));          // std::optional<std::string>
 //   CO_TRY(replies, co_await cache.Pipeline({{"INCR", "a"}, {"EXPIRE", "a", "60"}}));
 //
-// Errors: a refused or lost connection, or a command timeout -> Errc::unavailable (the broken
-// connection is discarded; later calls open a fresh one, so a restarted Redis is survived);
-// pool exhausted -> Errc::unavailable; an error reply to a single command (WRONGTYPE, ...) ->
+// Errors: a refused or lost connection, or a command timeout -> Errc::unavailable (every reply
+// still owed on that connection is lost with it; later calls open a fresh one, so a restarted
+// Redis is survived); pool exhausted (*Sync) -> Errc::unavailable; an error reply to a single command (WRONGTYPE, ...) ->
 // Errc::internal. In a pipeline, error replies stay in the returned replies (Reply::is_error).
 #pragma once
 
@@ -22,7 +23,6 @@
 #include <string_view>
 #include <vector>
 
-#include "store/core/blocking_pool.hpp"
 #include "store/core/connection_pool.hpp"
 #include "store/core/result.hpp"
 
@@ -42,7 +42,7 @@ struct Options {
   std::uint16_t port = 6379;
   std::string password;  // AUTH after connect when set
   int database = 0;      // SELECT after connect when not 0
-  std::size_t pool_size = 4;  // connections, and threads of the BlockingPool
+  std::size_t pool_size = 4;  // connections of the *Sync calls' pool
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds command_timeout{2000};  // a reply slower than this = lost connection
   std::chrono::milliseconds acquire_timeout{2000};
@@ -93,8 +93,8 @@ class Connection {
 
 using PoolStats = core::PoolStats;
 
-// The pool and its awaitable front door. Thread-safe; must outlive every call on it.
-// The *Sync functions block the calling thread: plain threads only, never an I/O thread.
+// Thread-safe; must outlive every call on it. The *Sync functions block the calling thread:
+// plain threads only, never an I/O thread.
 class Cache {
  public:
   explicit Cache(Options options);
@@ -124,12 +124,15 @@ class Cache {
   Result<Reply> RunSync(const Command& command);
   Result<std::vector<Reply>> PipelineSync(const std::vector<Command>& commands);
 
-  PoolStats Stats() const;
+  PoolStats Stats() const;  // of the *Sync calls' pool
 
  private:
+  boost::asio::awaitable<Result<std::vector<Reply>>> Exec(std::vector<Command> commands);
+
+  struct Links;
   Options options_;
   std::unique_ptr<core::ConnectionPool<Connection>> pool_;
-  std::unique_ptr<store::core::BlockingPool> blocking_;
+  std::unique_ptr<Links> links_;
 };
 
 }  // namespace store::cache
