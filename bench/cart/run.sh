@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Cart benchmark (issue #11): add to cart and cart review through store_cart, each next to its
 # local reference measured in the same run:
-#   - add to cart (POST /v1/cart/items, the guest carts taken in turn, 1,000 of them, a cart
-#     cookie per request) next to the same write sent straight to the store (a versioned update of a cart
-#     document through libs/docstore, closed loop: store_bench_cart_store --op save);
+#   - add to cart (POST /v1/cart/items, a cart cookie per request) next to the same write sent
+#     straight to the store (a versioned update of a cart document through libs/docstore, closed
+#     loop: store_bench_cart_store --op save). Shoppers fill their carts: ADDS_PER_CART adds to
+#     each cart (interleaved in blocks of SESSION_BLOCK carts), then the cart stays idle and the
+#     relay drops its published events after relay.drop_delay (DROP_DELAY, short so that the drops
+#     of a step's carts land in that step) — a store write per cart, which the add pays for. The
+#     worst case, one add per cart (every add followed by its cart's drop), is measured too;
 #   - cart review with a cache hit (GET /v1/cart, the carts in Redis after their adds) next to
 #     nginx serving a static file with the same bytes as one review.
 # Open model with store_loadgen (requests due at fixed times, latency from the due time), offered
@@ -28,7 +32,10 @@ CATALOG=$BUILD_DIR/services/catalog/store_catalog
 LOADGEN=$BUILD_DIR/bench/loadgen/store_loadgen
 DIRECT=$BUILD_DIR/bench/cart/store_bench_cart_store
 NGINX=${NGINX_BIN:-/usr/sbin/nginx}
-ADD_RATES=${ADD_RATES:-"10 20 30 40 50 60 80 100 150 200 300 500"}
+ADD_RATES=${ADD_RATES:-"50 100 150 200 250 300 350 400 500 600 800"}
+ADDS_PER_CART=${ADDS_PER_CART:-4}
+SESSION_BLOCK=${SESSION_BLOCK:-50}
+DROP_DELAY=${DROP_DELAY:-2s}
 REVIEW_RATES=${REVIEW_RATES:-"1000 2000 3000 4000 5000 6000 8000 10000 12000 15000 20000 25000 30000"}
 NGINX_RATES=${NGINX_RATES:-"5000 10000 20000 30000 40000 60000 80000 100000 120000"}
 STEP_SECONDS=${STEP_SECONDS:-6}
@@ -36,7 +43,7 @@ DRAIN_SECONDS=${DRAIN_SECONDS:-15}
 WARMUP_SECONDS=${WARMUP_SECONDS:-1}
 CONNECTIONS=${CONNECTIONS:-64}
 CARTS=${CARTS:-1000}
-FILL_RATE=${FILL_RATE:-30}
+FILL_RATE=${FILL_RATE:-200}
 NGINX_PORT=${NGINX_PORT:-18191}
 CATALOG_PORT=${CATALOG_PORT:-18192}
 CART_PORT=${CART_PORT:-18193}
@@ -60,6 +67,18 @@ cleanup() {
   [[ -n ${PREFIX:-} ]] && redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" --scan --pattern "$PREFIX*" 2>/dev/null |
     xargs -r redis-cli -h "$STORE_HOST" -p "$STORE_REDIS_PORT" del >/dev/null 2>&1 || true
   [[ -n ${WORK:-} ]] && rm -rf "$WORK"
+}
+
+# Waits (up to 5 minutes) until the relay has dropped every cart's published events, so that a
+# sweep does not pay for the writes of the one before.
+drops_done() {
+  local left
+  for _ in $(seq 1 300); do
+    left=$(curl -fsS "http://127.0.0.1:$CART_PORT/metrics" | awk '$1 == "cart_carts_awaiting_drop" { print $2 }')
+    [[ $left == 0 ]] && return
+    sleep 1
+  done
+  log "the relay still holds $left carts' published events"
 }
 
 main() {
@@ -95,6 +114,7 @@ main() {
     CART_CACHE_PREFIX="${PREFIX}cart:" CART_CATALOG_URL="http://127.0.0.1:$CATALOG_PORT" \
     CART_KAFKA_BOOTSTRAP="$STORE_HOST:$STORE_KAFKA_PORT" CART_EVENTS_TOPIC_PREFIX=bench. CART_CONSUMER_ENABLED=false \
     CART_LIMITS_MAX_PER_LINE=10000 CART_AUTH_JWKS_URL= CART_COOKIE_SECURE=false CART_LOG_LEVEL=warn \
+    CART_RELAY_DROP_DELAY="$DROP_DELAY" \
     taskset -c "$SERVER_CPU" "$CART" >"$WORK/cart.log" 2>&1 &
   CART_PID=$!
   wait_ready "http://127.0.0.1:$CART_PORT/readyz"
@@ -111,12 +131,21 @@ main() {
     --duration "$(awk -v n="$CARTS" -v r="$FILL_RATE" 'BEGIN { printf "%.3f", n / r }')" --warmup 0 --connections 8 --json \
     --method POST --header 'Content-Type: application/json' --body "$body" --header-cycle "$WORK/cookies" >"$WORK/fill.json"
   jq -e '.ok == .requests' "$WORK/fill.json" >/dev/null || { log "filling the carts failed: $(cat "$WORK/fill.json")"; exit 1; }
-  sleep "$DRAIN_SECONDS"
+  drops_done
   log "${STEP_SECONDS}s per step, $CONNECTIONS connections"
 
-  local add review nginx add_best add_sustained review_best review_sustained nginx_best
+  # Shopper sessions: blocks of SESSION_BLOCK carts, each cart ADDS_PER_CART times in the block.
+  awk -v block="$SESSION_BLOCK" -v adds="$ADDS_PER_CART" '
+    { c[n++] = $0 }
+    END { for (b = 0; b < n; b += block) for (a = 0; a < adds; a++) for (i = b; i < b + block && i < n; i++) print c[i] }' \
+    "$WORK/cookies" >"$WORK/sessions"
+  local add add1 review nginx add_best add_sustained add1_sustained review_best review_sustained nginx_best
   add=$(sweep add "http://127.0.0.1:$CART_PORT/v1/cart/items" "$CART_PID" "$ADD_RATES" \
+    --method POST --header 'Content-Type: application/json' --body "$body" --header-cycle "$WORK/sessions")
+  drops_done
+  add1=$(sweep add1 "http://127.0.0.1:$CART_PORT/v1/cart/items" "$CART_PID" "$ADD_RATES" \
     --method POST --header 'Content-Type: application/json' --body "$body" --header-cycle "$WORK/cookies")
+  drops_done
   # The add sweep wrote every cart through to Redis: reviews hit the cache.
   review=$(sweep review "http://127.0.0.1:$CART_PORT/v1/cart" "$CART_PID" "$REVIEW_RATES" --header-cycle "$WORK/cookies")
 
@@ -126,6 +155,7 @@ main() {
   static_nginx "$WORK/nginx" "$NGINX_PORT" cart.json
   nginx=$(sweep nginx "http://127.0.0.1:$NGINX_PORT/cart.json" "$NGINX_WORKER" "$NGINX_RATES")
   read -r add_best add_sustained <<<"$add"
+  read -r _ add1_sustained <<<"$add1"
   read -r review_best review_sustained <<<"$review"
   read -r nginx_best _ <<<"$nginx"
 
@@ -138,22 +168,22 @@ main() {
   local cart_rss; cart_rss=$(awk '/VmHWM/ {print $2}' "/proc/$CART_PID/status")
 
   echo
-  echo "One SKU, $CARTS guest carts (taken in turn, one per request), $(nproc) CPUs, $(date -u +%Y-%m-%d); review of one cart: $bytes bytes."
+  echo "One SKU, $CARTS guest carts, $(nproc) CPUs, $(date -u +%Y-%m-%d); add: $ADDS_PER_CART adds per cart (blocks of $SESSION_BLOCK carts), add1: one add per cart, relay.drop_delay $DROP_DELAY; review: the carts in turn, $bytes bytes each."
   echo
   echo "| server | offered req/s | achieved req/s | errors | unfinished | p50 ms | p90 ms | p99 ms | max ms | server CPU % | step |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
-  for name in add review nginx; do sed "s/^/| $name | /; s/\t/ | /g; s/\$/ |/" "$WORK/$name.rows"; done
+  for name in add add1 review nginx; do sed "s/^/| $name | /; s/\t/ | /g; s/\$/ |/" "$WORK/$name.rows"; done
   echo
   echo "Store reference (store_bench_cart_store: libs/docstore straight to FerretDB, closed loop, 5 s):"
   jq -r '"  \(.op), \(.threads) thread(s): \(.qps) calls/s, p50 \(.latency_ms.p50) ms, p90 \(.latency_ms.p90) ms, p99 \(.latency_ms.p99) ms"' \
     "$WORK/save1.json" "$WORK/save8.json" "$WORK/read8.json"
   echo
   echo "saturation (achieved >= 99% of offered, 0 errors, 0 unfinished, p99 < ${P99_LIMIT_MS} ms); sustained (the same but any p99):"
-  echo "  add to cart:              $add_best req/s; sustained $add_sustained req/s"
+  echo "  add to cart:              $add_best req/s; sustained $add_sustained req/s ($ADDS_PER_CART per cart); $add1_sustained req/s (one per cart)"
   echo "  cart review (cache hit):  $review_best req/s; sustained $review_sustained req/s"
   echo "  nginx static file:        $nginx_best req/s"
   echo "  direct store write (8 threads, closed loop): $write_qps calls/s"
-  echo "  ratio add (sustained)/direct write: $(awk -v a="$add_sustained" -v b="$write_qps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.70)"
+  echo "  ratio add (sustained)/direct write: $(awk -v a="$add_sustained" -v b="$write_qps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.70); one add per cart: $(awk -v a="$add1_sustained" -v b="$write_qps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   echo "  ratio review/nginx:       $(awk -v a="$review_best" -v b="$nginx_best" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.50)"
   echo "  store_cart peak RSS:      $((cart_rss / 1024)) MiB"
 }

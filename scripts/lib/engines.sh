@@ -94,7 +94,7 @@ ready_opensearch() { curl -sf "http://127.0.0.1:$STORE_OPENSEARCH_PORT/_cluster/
 start_ferretdb() {
   local d=$STORE_DATA/ferretdb log=$STORE_LOGS/ferretdb.log
   mkdir -p "$d/sqlite"
-  start_process ferretdb "$log" "$STORE_OPT/bin/ferretdb-$FERRETDB_VERSION" --handler=sqlite \
+  start_process ferretdb "$log" "$(ferretdb_bin)" --handler=sqlite \
       --sqlite-url="file:$d/sqlite/" --state-dir="$d" --listen-addr="127.0.0.1:$STORE_FERRETDB_PORT" \
       --debug-addr="127.0.0.1:$STORE_FERRETDB_DEBUG_PORT" --telemetry=disable --log-level=warn
   wait_until ferretdb 30 "$log" "MongoDB wire protocol on 127.0.0.1:$STORE_FERRETDB_PORT" ready_ferretdb

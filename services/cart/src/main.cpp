@@ -92,6 +92,8 @@ struct Cart {
     cart::AddRoutes(ctx.router(), api);
     ctx.registry().SetGauge("cart_events_published_total", "Cart events acknowledged by Kafka and dropped from their outbox",
                             {}, [this] { return double(relay.stats().published); });
+    ctx.registry().SetGauge("cart_carts_awaiting_drop", "Carts whose published events are still in their documents (dropped by their next change or after relay.drop_delay)",
+                            {}, [this] { return double(carts.published().carts()); });
     // Ready when the store answers; Redis and the catalog are not needed to serve (without Redis
     // the carts come from the store alone; a customer's token cannot be checked against the
     // revocation list: 503 for those).

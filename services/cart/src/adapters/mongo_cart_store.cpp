@@ -232,16 +232,23 @@ Task<std::vector<CartKey>> MongoCartStore::WithPendingEvents(std::int64_t limit)
 
 Task<core::Status> MongoCartStore::DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) {
   docstore::Document by_id{{"_id", CartId(key)}};
-  CO_TRY(doc, co_await carts_.FindOne(std::move(by_id)));
+  CO_TRY(doc, co_await carts_.FindOne(by_id));
   if (!doc) co_return core::Status{};
+  CO_TRY(stored, Int(*doc, "version"));
+  if (stored != version) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
   CO_TRY(outbox, ReadOutbox(*doc));
   std::erase_if(outbox, [&](const PendingEvent& e) {
     return std::find(event_ids.begin(), event_ids.end(), e.event_id) != event_ids.end();
   });
   const bool pending = !outbox.empty();
   docstore::Document update{{"$set", json::object{{"outbox", OutboxArray(outbox)}, {"pending", pending}}}};
-  CO_TRY(updated, co_await UpdateIfVersion(CartId(key), version, std::move(update)));
-  if (!updated) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
+  // The version was just read (and the cart's lock is held): on FerretDB, whose conditional
+  // updates are not atomic anyway (see Concurrency), the update goes by _id alone — one read and
+  // one write per drop; MongoDB checks the version atomically.
+  CO_TRY(ferret, co_await Ferret());
+  docstore::Document filter = ferret ? by_id : docstore::Document{{"_id", CartId(key)}, {"version", version}};
+  CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
+  if (updated.matched != 1) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
   co_return core::Status{};
 }
 

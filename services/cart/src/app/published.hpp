@@ -54,6 +54,11 @@ class PublishedEvents {
     std::lock_guard lock(mu_);
     carts_.erase(cart);
   }
+  // Carts whose published events are still in their documents.
+  std::size_t carts() const {
+    std::lock_guard lock(mu_);
+    return carts_.size();
+  }
   // Carts holding published events since before `before`.
   std::vector<std::string> Due(TimePoint before) const {
     std::vector<std::string> due;
