@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     pool.emplace_back([&] {
       store::notification::SmtpSender sender(o);
       for (long i = next++; i < count; i = next++) {
-        if (sender.Send(emails[static_cast<std::size_t>(i)], {})) ++sent;
+        if (sender.Send(emails[static_cast<std::size_t>(i)])) ++sent;
         else ++failed;
       }
     });

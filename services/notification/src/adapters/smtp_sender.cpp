@@ -64,47 +64,9 @@ struct Transfer {
   }
 };
 
-// The HTML part's data, read by libcurl through a callback: its end is the hand-over point.
-// The size is given to libcurl as unknown so that it asks once more after the last byte and
-// so reaches the hand-over before it finishes the body and sends the end-of-data mark.
-struct StreamedPart {
-  const std::string& data;
-  const HandOver& hand_over;
-  std::size_t pos = 0;
-  bool handed_over = false;
-  std::optional<core::Error> refused;
-
-  static size_t Read(char* buffer, size_t size, size_t count, void* arg) {
-    auto* self = static_cast<StreamedPart*>(arg);
-    const std::size_t room = size * count;
-    const std::size_t left = self->data.size() - self->pos;
-    if (left > 0) {
-      const std::size_t n = std::min(room, left);
-      std::memcpy(buffer, self->data.data() + self->pos, n);
-      self->pos += n;
-      return n;
-    }
-    if (!self->handed_over && self->hand_over) {
-      self->handed_over = true;
-      if (auto st = self->hand_over(); !st) {
-        self->refused = st.error();
-        return CURL_READFUNC_ABORT;  // the server never sees the end of the message
-      }
-    }
-    return 0;
-  }
-  static int Seek(void* arg, curl_off_t offset, int origin) {
-    auto* self = static_cast<StreamedPart*>(arg);
-    if (origin != SEEK_SET || offset < 0 || static_cast<std::size_t>(offset) > self->data.size() || self->handed_over)
-      return CURL_SEEKFUNC_CANTSEEK;
-    self->pos = static_cast<std::size_t>(offset);
-    return CURL_SEEKFUNC_OK;
-  }
-};
-
 }  // namespace
 
-core::Status SmtpSender::Send(const Email& email, const HandOver& hand_over) {
+core::Status SmtpSender::Send(const Email& email) {
   if (!IsValidEmail(email.to)) return core::Fail(Errc::unprocessable, "invalid recipient address");
   CURL* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);  // keeps the connection cache
@@ -133,8 +95,7 @@ core::Status SmtpSender::Send(const Email& email, const HandOver& hand_over) {
   curl_mime_type(part, "text/plain; charset=utf-8");
   curl_mime_encoder(part, "quoted-printable");
   part = curl_mime_addpart(alt);
-  StreamedPart html{email.html, hand_over, 0, false, std::nullopt};
-  curl_mime_data_cb(part, -1, &StreamedPart::Read, &StreamedPart::Seek, nullptr, &html);
+  curl_mime_data(part, email.html.data(), email.html.size());
   curl_mime_type(part, "text/html; charset=utf-8");
   curl_mime_encoder(part, "quoted-printable");
   part = curl_mime_addpart(t.mime);
@@ -163,11 +124,6 @@ core::Status SmtpSender::Send(const Email& email, const HandOver& hand_over) {
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 
   CURLcode rc = curl_easy_perform(curl);
-  if (html.refused) {
-    // Not accepted: the transfer stopped before the end-of-data mark. Send again later.
-    curl_easy_reset(curl);
-    return core::Fail(Errc::unavailable, "smtp: aborted before the end of the message: " + html.refused->message);
-  }
   if (rc == CURLE_OK) return {};
   long reply = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply);

@@ -2,8 +2,6 @@
 // password, a multipart/alternative body (text/plain + text/html, quoted-printable, UTF-8) built
 // with curl_mime, and the headers Date, From, To, Reply-To, Subject (RFC 2047 when not ASCII)
 // and Message-ID. The easy handle is kept between messages, so its SMTP connection is reused.
-// The HTML part (the last one) is streamed through a read callback so that the hand-over point
-// (ports.hpp) runs after the whole body was read and before the end-of-data mark is sent.
 //
 // Reply classification: any 4xx reply (421, 450, 451, 452 ...) and connection problems
 // (refused, timeout, reset) are transient (Errc::unavailable / timeout); a 5xx reply (550, 553,
@@ -40,9 +38,7 @@ class SmtpSender final : public EmailSender {
  public:
   explicit SmtpSender(SmtpOptions options);
   ~SmtpSender() override;
-  // hand_over runs when libcurl has read the whole body (it then sends the rest of what it
-  // buffered and the end-of-data "CRLF.CRLF" — only after hand_over returned).
-  core::Status Send(const Email& email, const HandOver& hand_over) override;
+  core::Status Send(const Email& email) override;
 
  private:
   SmtpOptions options_;

@@ -144,8 +144,8 @@ void Dispatcher::PollLoop() {
       if (stopping_) return;
       if (queue_.size() >= options_.queue_limit) continue;  // busy: claim nothing now
     }
-    // Rows whose sender died after handing the message over were (probably) accepted: settle
-    // them as sent rather than send them twice.
+    // Rows whose sender died after the SMTP server accepted the message: settle them as sent
+    // rather than send them twice.
     auto settled = log_.SettleHandedOver(options_.claim_batch);
     if (!settled) log::Warn("settling handed-over deliveries failed", {{"error", settled.error().message}});
     else if (*settled > 0)
@@ -164,7 +164,8 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
                          SmsSender* sms) {
   std::vector<Finished> done;
   // One session (connection) for the group: the rows not in hand are loaded at once, each
-  // message's hand-over point is pipelined on it, and the outcomes are recorded in one transaction.
+  // message's hand-over mark (accepted by the server) is pipelined on it, and the outcomes are
+  // recorded in one transaction.
   auto recorded = log_.WithSession([&](SendSession& session) -> core::Status {
     if (rows.size() < ids.size()) {
       std::vector<std::uint64_t> missing;
@@ -191,15 +192,17 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
       a.attempt = a.d.attempts + 1;
       core::Status st;
       if (a.d.channel == kEmail) {
-        // The hand-over mark is sent right before the end-of-data mark; its answer is read
-        // later (above), so it costs no round trip between the two.
-        HandOver hand_over = [&]() -> core::Status {
+        st = email.Send(Email{a.d.recipient, a.d.subject, a.d.text, a.d.html});
+        // Accepted by the SMTP server: the hand-over mark goes out at once, its answer is read
+        // later (above). A crash before it is out sends the message again (never loses it).
+        if (st) {
           read_mark();
-          TRY_STATUS(session.BeginHandOver(a.d.id, a.attempt));
-          unanswered = a.d.id;
-          return {};
-        };
-        st = email.Send(Email{a.d.recipient, a.d.subject, a.d.text, a.d.html}, hand_over);
+          if (auto marked = session.BeginHandOver(a.d.id, a.attempt); marked)
+            unanswered = a.d.id;
+          else
+            log::Warn("the hand-over point was not recorded (a crash now would send the message again)",
+                      {{"delivery_id", a.d.id}, {"error", marked.error().message}});
+        }
       } else if (a.d.channel == kSms && sms) {
         st = sms->Send(a.d.recipient, a.d.text);
       } else {

@@ -8,10 +8,12 @@
 // taken). `workers` threads each own one EmailSender (an SMTP connection kept open) and one
 // SmsSender and:
 //   take up to send_group queued rows -> load those known by id only (one query) -> send them one after the
-//   other (outside any transaction; right before each SMTP end-of-data mark the attempt's
-//   hand-over point is written, see SendSession in ports.hpp) -> ONE transaction for the group:
+//   other (outside any transaction; right after the SMTP server accepted a message, its
+//   hand-over mark is written, see SendSession in ports.hpp) -> ONE transaction for the group:
 //   attempt rows + new statuses + notification.sent.v1 / notification.failed.v1 in the outbox.
-// The poller also settles rows whose sender died past the hand-over point (as sent: never twice).
+// The poller also settles rows whose sender died past the hand-over point (as sent: not twice).
+// A crash between the server's acceptance and the mark sends that message again: never lost,
+// at worst one message per worker twice.
 // A transient failure schedules the next attempt with RetryPolicy's backoff; when the budget is
 // spent, or on a permanent failure, the row is failed and the original Kafka record is copied
 // to `<source topic>.dlq` (the dead-letter headers of libs/messaging). A retry never blocks the

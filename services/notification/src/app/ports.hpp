@@ -36,9 +36,10 @@ using Task = boost::asio::awaitable<core::Result<T>>;
 // or running), retrying (the last attempt failed transiently; next_attempt_at is the due time),
 // sent, failed (permanent failure or retry budget spent). While an attempt runs, next_attempt_at
 // holds the end of its lease: if the process dies in the middle, the row is due again after the
-// lease. Then the attempt's hand-over mark decides: none (the SMTP server never got the end of
-// the message) -> sent again; present (the end of the message was on its way) -> settled as
-// sent, so no email goes out twice.
+// lease. Then the attempt's hand-over mark decides: none (the SMTP server did not accept the
+// message, or the process died before the mark went out) -> sent again; present (the server
+// accepted it) -> settled as sent. So no email is lost, and one is sent twice only when the
+// process dies in the microseconds between the server's acceptance and the mark.
 
 // The Kafka record an event came from.
 struct Source {
@@ -103,8 +104,8 @@ class SendSession {
   // The rows of `ids` that exist, in id order.
   virtual core::Result<std::vector<Delivery>> Load(const std::vector<std::uint64_t>& ids) = 0;
   // The hand-over point of attempt `attempt` of delivery `id`: BeginHandOver sends the mark
-  // without waiting (right before the SMTP end-of-data mark, so it costs no round trip; once
-  // sent, the server applies it even if this process dies a microsecond later), EndHandOver
+  // without waiting (right after the SMTP server accepted the message, so it costs no round
+  // trip; once sent, MariaDB applies it even if this process dies a microsecond later), EndHandOver
   // reads its answer (before any other call on the session; the dispatcher reads it when the
   // next mark is due). An error from EndHandOver means the mark may be missing.
   virtual core::Status BeginHandOver(std::uint64_t id, int attempt) = 0;
@@ -162,18 +163,11 @@ struct Email {
   std::string html;
 };
 
-// Called by an EmailSender once the whole message went to the server except its end-of-data
-// mark: the last moment at which the server has not accepted the message yet. The dispatcher
-// records the hand-over there, so a crash on either side of that point is told apart after a
-// restart (before: never accepted, send again; after: accepted, do not send twice). An error
-// aborts the transfer (the server discards the message; Send fails transiently).
-using HandOver = std::function<core::Status()>;
-
 class EmailSender {
  public:
   virtual ~EmailSender() = default;
-  // hand_over may be empty (no hand-over point wanted).
-  virtual core::Status Send(const Email& email, const HandOver& hand_over) = 0;
+  // OK once the server accepted the message (its 250 to the end of data).
+  virtual core::Status Send(const Email& email) = 0;
 };
 
 class SmsSender {

@@ -980,11 +980,16 @@ TEST_F(NotificationTest, TheExecutableServesConsumesAndStopsGracefully) {
 
 // store_notification is SIGKILLed while it consumes and sends a burst (batches being recorded,
 // messages on their way to the SMTP server, rows queued in memory), then restarted: every event
-// still produces exactly one email. What makes it hold: a batch's delivery rows commit before any
-// of its messages is sent and before its offsets are committed (a redelivered event finds its row);
-// a row whose sender died before the hand-over point is sent again after its lease (the SMTP
-// server discarded the unfinished message); a row past it is settled as sent, never sent twice.
-TEST_F(NotificationTest, NoEmailIsSentTwiceOrLostAcrossAKill9OfTheServiceMidBurst) {
+// still produces its email, and at most the messages in flight at the kill (one per sender
+// worker) a second time. What makes it hold: a batch's delivery rows commit before any of its
+// messages is sent and before its offsets are committed (a redelivered event finds its row); a
+// row without a hand-over mark is sent again after its lease (the SMTP server discarded an
+// unfinished message); a row with one (the server accepted it) is settled as sent. Only a kill
+// between the server's acceptance and the mark — microseconds — sends a message twice. (The mark
+// used to go out before the end of data, which made a kill in that window lose the message: seen
+// once here, 599 of 600.)
+TEST_F(NotificationTest, NoEmailIsLostAndNoneSentTwiceBeyondThoseInFlightAcrossAKill9OfTheServiceMidBurst) {
+  constexpr int kWorkers = 4;
   constexpr int kEvents = 600;
   const int smtp = FreePort(), web = FreePort();
   ChildProcess maildev({"node", STORE_MAILDEV_BIN, "--smtp", std::to_string(smtp), "--web", std::to_string(web), "--ip",
@@ -1003,7 +1008,7 @@ TEST_F(NotificationTest, NoEmailIsSentTwiceOrLostAcrossAKill9OfTheServiceMidBurs
       {"NOTIFICATION_CONSUMER_BATCH_MAX", "50"},
       {"NOTIFICATION_SMTP_URL", "smtp://127.0.0.1:" + std::to_string(smtp)},
       {"NOTIFICATION_SMTP_TLS", "none"},
-      {"NOTIFICATION_SENDER_WORKERS", "4"},
+      {"NOTIFICATION_SENDER_WORKERS", std::to_string(kWorkers)},
       {"NOTIFICATION_SENDER_LEASE", "3s"},  // what the killed process held comes back quickly
       {"NOTIFICATION_RETRY_POLL_INTERVAL", "200ms"},
       {"NOTIFICATION_AUTH_JWKS_URL", "http://127.0.0.1:1/.well-known/jwks.json"},
@@ -1061,9 +1066,9 @@ TEST_F(NotificationTest, NoEmailIsSentTwiceOrLostAcrossAKill9OfTheServiceMidBurs
               "settled_after_hand_over=%lld\n",
               kEvents, static_cast<long long>(recorded_at_kill), static_cast<long long>(sent_at_kill), total, missing,
               doubled, static_cast<long long>(settled));
-  EXPECT_EQ(doubled, 0u);
   EXPECT_EQ(missing, 0u);
-  EXPECT_EQ(total, static_cast<std::size_t>(kEvents));
+  EXPECT_LE(doubled, static_cast<std::size_t>(kWorkers));
+  EXPECT_EQ(total, static_cast<std::size_t>(kEvents) + doubled);
   EXPECT_EQ(svc->Stop(30s), 0) << svc->LogTail();
   std::remove(log.c_str());
 }

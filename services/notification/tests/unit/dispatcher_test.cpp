@@ -1,6 +1,6 @@
 // The sender workers' rules on in-memory fakes of the delivery log and the email sender: the
-// hand-over mark goes out right before each end-of-data mark, a group's outcomes are recorded
-// together, and failures become retries or give-ups by the retry policy.
+// hand-over mark goes out right after the server accepted each message, a group's outcomes are
+// recorded together, and failures become retries or give-ups by the retry policy.
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -97,15 +97,14 @@ class FakeLog final : public n::DeliveryLog {
   Journal& j_;
 };
 
-// Fails the recipients it is told to (before the end of the message), sends the others.
+// Fails the recipients it is told to (the server refuses the message), sends the others.
 class FakeEmail final : public n::EmailSender {
  public:
   FakeEmail(Journal& j, std::map<std::string, Errc> failures) : j_(j), failures_(std::move(failures)) {}
-  store::core::Status Send(const n::Email& email, const n::HandOver& hand_over) override {
+  store::core::Status Send(const n::Email& email) override {
     j_.Add("data " + email.to);
     if (auto f = failures_.find(email.to); f != failures_.end()) return store::core::Fail(f->second, "refused");
-    if (hand_over) TRY_STATUS(hand_over());
-    j_.Add("end-of-data " + email.to);
+    j_.Add("accepted " + email.to);
     return {};
   }
 
@@ -148,18 +147,21 @@ struct Senders {
 
 }  // namespace
 
-TEST(Dispatcher, MarksEachHandOverRightBeforeItsEndOfDataReadsItsAnswerLaterAndRecordsTheGroupOnce) {
+TEST(Dispatcher, MarksEachHandOverRightAfterTheServerAcceptedReadsItsAnswerLaterAndRecordsTheGroupOnce) {
   Senders run;
-  run.log.rows = {{1, Row(1, "a@x.test")}, {2, Row(2, "b@x.test", "retrying", 2)}};
-  run.Send({1, 2}, 2);
-  // Each mark's answer is read when the next mark is due, or before the outcomes are recorded.
-  std::vector<std::string> want = {"load 1 2",      "data a@x.test",        "mark 1/1",      "end-of-data a@x.test",
-                                   "data b@x.test", "mark answered",        "mark 2/3",      "end-of-data b@x.test",
-                                   "mark answered", "finish 2"};
+  run.log.rows = {{1, Row(1, "a@x.test")}, {2, Row(2, "b@x.test", "retrying", 2)}, {3, Row(3, "refused@x.test")}};
+  run.failures = {{"refused@x.test", Errc::unavailable}};
+  run.Send({1, 2, 3}, 3);
+  // Each mark's answer is read when the next mark is due, or before the outcomes are recorded;
+  // a message the server did not accept gets no mark (it is sent again).
+  std::vector<std::string> want = {"load 1 2 3",     "data a@x.test",         "accepted a@x.test", "mark 1/1",
+                                   "data b@x.test",  "accepted b@x.test",     "mark answered",     "mark 2/3",
+                                   "data refused@x.test", "mark answered",    "finish 3"};
   EXPECT_EQ(run.journal.lines, want);
-  ASSERT_EQ(run.journal.finished.size(), 2u);
+  ASSERT_EQ(run.journal.finished.size(), 3u);
   EXPECT_EQ(run.journal.finished[0].outcome, n::Outcome::sent);
   EXPECT_EQ(run.journal.finished[1].attempt, 3);
+  EXPECT_EQ(run.journal.finished[2].outcome, n::Outcome::transient);
 }
 
 TEST(Dispatcher, SendsRecordedRowsAsTheyAreAndLoadsOnlyClaimedOnes) {
