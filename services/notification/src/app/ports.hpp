@@ -39,7 +39,7 @@ using Task = boost::asio::awaitable<core::Result<T>>;
 // lease. Then the attempt's hand-over mark decides: none (the SMTP server did not accept the
 // message, or the process died before the mark went out) -> sent again; present (the server
 // accepted it) -> settled as sent. So no email is lost, and one is sent twice only when the
-// process dies in the microseconds between the server's acceptance and the mark.
+// process dies between the server's acceptance and the mark (the server's reply on its way back).
 
 // The Kafka record an event came from.
 struct Source {

@@ -985,7 +985,7 @@ TEST_F(NotificationTest, TheExecutableServesConsumesAndStopsGracefully) {
 // messages is sent and before its offsets are committed (a redelivered event finds its row); a
 // row without a hand-over mark is sent again after its lease (the SMTP server discarded an
 // unfinished message); a row with one (the server accepted it) is settled as sent. Only a kill
-// between the server's acceptance and the mark — microseconds — sends a message twice. (The mark
+// between the server's acceptance and the mark (its reply on the way back) sends a message twice. (The mark
 // used to go out before the end of data, which made a kill in that window lose the message: seen
 // once here, 599 of 600.)
 TEST_F(NotificationTest, NoEmailIsLostAndNoneSentTwiceBeyondThoseInFlightAcrossAKill9OfTheServiceMidBurst) {
