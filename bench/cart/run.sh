@@ -2,8 +2,9 @@
 # Cart benchmark (issue #11): add to cart and cart review through store_cart, each next to its
 # local reference measured in the same run:
 #   - add to cart (POST /v1/cart/items, a cart cookie per request) next to the same write sent
-#     straight to the store (a versioned update of a cart document through libs/docstore, closed
-#     loop: store_bench_cart_store --op save). Shoppers fill their carts: ADDS_PER_CART adds to
+#     straight to the store (a versioned update of a cart document with its event in the outbox,
+#     as an add writes it, through libs/docstore, closed loop: store_bench_cart_store --op save;
+#     the same without the event is shown too). Shoppers fill their carts: ADDS_PER_CART adds to
 #     each cart (interleaved in blocks of SESSION_BLOCK carts), then the cart stays idle and the
 #     relay drops its published events after relay.drop_delay (DROP_DELAY, short so that the drops
 #     of a step's carts land in that step) — a store write per cart, which the add pays for. The
@@ -163,6 +164,7 @@ main() {
   local direct_db=${DB}_direct
   taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --threads 1 --duration 5 >"$WORK/save1.json"
   taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --threads 8 --duration 5 >"$WORK/save8.json"
+  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --events 0 --threads 8 --duration 5 >"$WORK/bare8.json"
   taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op read --threads 8 --duration 5 >"$WORK/read8.json"
   local write_qps; write_qps=$(jq -r '.qps' "$WORK/save8.json")
   local cart_rss; cart_rss=$(awk '/VmHWM/ {print $2}' "/proc/$CART_PID/status")
@@ -177,12 +179,13 @@ main() {
   echo "Store reference (store_bench_cart_store: libs/docstore straight to FerretDB, closed loop, 5 s):"
   jq -r '"  \(.op), \(.threads) thread(s): \(.qps) calls/s, p50 \(.latency_ms.p50) ms, p90 \(.latency_ms.p90) ms, p99 \(.latency_ms.p99) ms"' \
     "$WORK/save1.json" "$WORK/save8.json" "$WORK/read8.json"
+  jq -r '"  save of a bare document (no event in its outbox), \(.threads) thread(s): \(.qps) calls/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms"' "$WORK/bare8.json"
   echo
   echo "saturation (achieved >= 99% of offered, 0 errors, 0 unfinished, p99 < ${P99_LIMIT_MS} ms); sustained (the same but any p99):"
   echo "  add to cart:              $add_best req/s; sustained $add_sustained req/s ($ADDS_PER_CART per cart); $add1_sustained req/s (one per cart)"
   echo "  cart review (cache hit):  $review_best req/s; sustained $review_sustained req/s"
   echo "  nginx static file:        $nginx_best req/s"
-  echo "  direct store write (8 threads, closed loop): $write_qps calls/s"
+  echo "  direct store write (8 threads, closed loop; the document an add writes, its event in the outbox): $write_qps calls/s; a bare document: $(jq -r .qps "$WORK/bare8.json") calls/s"
   echo "  ratio add (sustained)/direct write: $(awk -v a="$add_sustained" -v b="$write_qps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.70); one add per cart: $(awk -v a="$add1_sustained" -v b="$write_qps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   echo "  ratio review/nginx:       $(awk -v a="$review_best" -v b="$nginx_best" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.50)"
   echo "  store_cart peak RSS:      $((cart_rss / 1024)) MiB"

@@ -4,7 +4,9 @@
 //   --op save    the add-to-cart save: a versioned update of one cart document ($set of lines /
 //                version / outbox / updated_at), as MongoCartStore::Save makes it: {_id, version}
 //                as the filter on MongoDB; on FerretDB a point read of {_id}, then the update by
-//                {_id} (FerretDB pushes down a lone _id only); each thread on its own carts
+//                {_id} (FerretDB pushes down a lone _id only); each thread on its own carts.
+//                --events N: the outbox written holds N events (default 1: the change's own
+//                cart.item_added.v1, as an add writes it; 0: a bare document)
 //   --op read    the cart review's store read: FindOne by _id
 //   --op drop    drop the database and exit (the benchmark's cleanup)
 // Prints JSON with the rate and the latency percentiles of one call.
@@ -47,11 +49,29 @@ json::object Line(int quantity) {
   return {{"sku", "BENCH-1"}, {"quantity", quantity}, {"seen_price", json::object{{"minor", 1999}, {"currency", "EUR"}}}};
 }
 
+// The outbox of a save: `n` events shaped as the cart service stores them (services/cart
+// adapters/event_json.cpp, libs/messaging EncodeEvent): the envelope of cart.item_added.v1,
+// encoded, with its topic and key.
+json::array Outbox(int n, const std::string& cart, std::int64_t version) {
+  json::array out;
+  for (int i = 0; i < n; ++i) {
+    const std::string event_id = "0b7e6a52-3f4c-4c1e-9d7a-" + std::to_string(100000000000 + version * 10 + i);
+    json::object data{{"cart_id", cart},      {"customer_id", nullptr}, {"cart_version", version},
+                      {"sku", "BENCH-1"},     {"quantity", 1},          {"line_quantity", static_cast<int>(version % 99) + 1},
+                      {"unit_price", json::object{{"minor", 1999}, {"currency", "EUR"}}}};
+    json::object envelope{{"event_id", event_id}, {"type", "cart.item_added.v1"},
+                          {"occurred_at", "2026-12-07T05:00:00.000Z"}, {"data", std::move(data)}};
+    out.push_back(json::object{{"event_id", event_id}, {"topic", "cart.item_added.v1"}, {"key", cart},
+                               {"value", json::serialize(envelope)}});
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string uri = "mongodb://127.0.0.1:27018/", database, op = "save";
-  int threads = 4, carts = 1000;
+  int threads = 4, carts = 1000, events = 1;
   double duration = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -61,9 +81,10 @@ int main(int argc, char** argv) {
     else if (a == "--threads") threads = std::atoi(argv[i + 1]);
     else if (a == "--duration") duration = std::atof(argv[i + 1]);
     else if (a == "--carts") carts = std::atoi(argv[i + 1]);
+    else if (a == "--events") events = std::atoi(argv[i + 1]);
   }
   if (database.empty() || threads < 1 || carts < threads || (op != "save" && op != "read" && op != "drop")) {
-    std::fprintf(stderr, "usage: store_bench_cart_store --database DB --op save|read|drop [--uri U] [--threads N] [--duration S] [--carts N]\n");
+    std::fprintf(stderr, "usage: store_bench_cart_store --database DB --op save|read|drop [--uri U] [--threads N] [--duration S] [--carts N] [--events N]\n");
     return 2;
   }
   store::docstore::Options o;
@@ -116,8 +137,8 @@ int main(int argc, char** argv) {
           else if (auto doc = RunAwaitable(ioc, coll.FindOne(json::object{{"_id", id}})); !doc || !*doc) failed = true;
           json::object fields{{"lines", json::array{Line(static_cast<int>(v % 99) + 1)}},
                               {"version", v + 1},
-                              {"outbox", json::array()},
-                              {"pending", false},
+                              {"outbox", Outbox(events, id, v + 1)},
+                              {"pending", events > 0},
                               {"updated_at", json::object{{"$date", json::object{{"$numberLong", "1"}}}}}};
           json::object update{{"$set", std::move(fields)}};
           auto r = RunAwaitable(ioc, coll.UpdateOne(std::move(filter), std::move(update)));

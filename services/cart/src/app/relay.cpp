@@ -17,28 +17,15 @@ void OutboxRelay::Wake(const CartKey& key) {
   cv_.notify_one();
 }
 
-Task<std::size_t> OutboxRelay::Relay(CartKey key) {
+Task<std::vector<PendingEvent>> OutboxRelay::Unpublished(CartKey key) {
   const std::string id = CartId(key);
   std::vector<PendingEvent> pending;
-  {
-    auto held = co_await locks_.Lock(id);
-    CO_TRY(found, co_await store_.Load(key));
-    if (!found) co_return std::size_t{0};
-    for (auto& e : found->outbox)
-      if (!published_.Contains(id, e.event_id)) pending.push_back(std::move(e));
-  }
-  if (pending.empty()) co_return std::size_t{0};
-  // Not under the lock: a broker that is slow or away must not hold up the shopper's changes.
-  CO_TRY_STATUS(publisher_.Publish(pending));
-  std::vector<std::string> ids;
-  for (const auto& e : pending) ids.push_back(e.event_id);
-  published_.Add(id, ids, clock_.Now());
-  {
-    std::lock_guard lock(mu_);
-    stats_.published += pending.size();
-  }
-  if (drop_delay_.count() == 0) CO_TRY_STATUS(co_await DropPublished(key));
-  co_return pending.size();
+  auto held = co_await locks_.Lock(id);
+  CO_TRY(found, co_await store_.Load(key));
+  if (!found) co_return pending;
+  for (auto& e : found->outbox)
+    if (!published_.Contains(id, e.event_id)) pending.push_back(std::move(e));
+  co_return pending;
 }
 
 Task<core::Status> OutboxRelay::DropPublished(CartKey key) {
@@ -67,25 +54,53 @@ Task<std::size_t> OutboxRelay::RunOnce() {
     CO_TRY(found, co_await store_.WithPendingEvents(scan_batch_));
     keys.assign(found.begin(), found.end());
   }
-  std::size_t published = 0;
   std::set<std::string> done;  // a cart woken by several changes is relayed once a round
   // Carts not changed since their events went out: the relay drops those events itself.
   for (const auto& id : published_.Due(clock_.Now() - drop_delay_))
     if (auto key = CartKeyOf(id))
       if (auto dropped = co_await DropPublished(*key); !dropped)
         log::Warn("dropping a cart's published events failed (retried later)", {{"cart", id}, {"error", dropped.error().message}});
+  // Every cart's unpublished events, then ONE acknowledged batch for them all: the producer's
+  // linger and Kafka's acknowledgement are waited for once a round, not once a cart (a cart's
+  // events stay in order: one key, one partition, one idempotent producer).
+  std::vector<PendingEvent> batch;
+  std::vector<std::pair<CartKey, std::vector<std::string>>> relayed;
   for (auto& key : keys) {
     if (!done.insert(CartId(key)).second) continue;
-    auto n = co_await Relay(key);
-    if (n) {
-      published += *n;
+    auto pending = co_await Unpublished(key);
+    if (!pending) {
+      log::Warn("reading a cart's events failed (retried later)", {{"cart", CartId(key)}, {"error", pending.error().message}});
+      std::lock_guard lock(mu_);
+      ++stats_.failures;
       continue;
     }
-    log::Warn("relaying a cart's events failed (retried later)", {{"cart", CartId(key)}, {"error", n.error().message}});
-    std::lock_guard lock(mu_);
-    ++stats_.failures;
+    if (pending->empty()) continue;
+    std::vector<std::string> ids;
+    for (auto& e : *pending) {
+      ids.push_back(e.event_id);
+      batch.push_back(std::move(e));
+    }
+    relayed.emplace_back(std::move(key), std::move(ids));
   }
-  co_return published;
+  if (batch.empty()) co_return std::size_t{0};
+  // Not under any cart's lock: a broker that is slow or away must not hold up the shopper's changes.
+  if (auto sent = publisher_.Publish(batch); !sent) {
+    log::Warn("publishing the carts' events failed (retried later)",
+              {{"carts", static_cast<std::int64_t>(relayed.size())}, {"error", sent.error().message}});
+    std::lock_guard lock(mu_);
+    stats_.failures += relayed.size();
+    co_return std::size_t{0};
+  }
+  for (const auto& [key, ids] : relayed) published_.Add(CartId(key), ids, clock_.Now());
+  {
+    std::lock_guard lock(mu_);
+    stats_.published += batch.size();
+  }
+  if (drop_delay_.count() == 0)
+    for (const auto& [key, ids] : relayed)
+      if (auto dropped = co_await DropPublished(key); !dropped)
+        log::Warn("dropping a cart's published events failed (retried later)", {{"cart", CartId(key)}, {"error", dropped.error().message}});
+  co_return batch.size();
 }
 
 void OutboxRelay::Run() {

@@ -33,7 +33,7 @@ namespace store::cart {
 
 struct RelayStats {
   std::uint64_t published = 0;  // events acknowledged by Kafka and dropped from their carts
-  std::uint64_t failures = 0;   // rounds of a cart that failed (retried later)
+  std::uint64_t failures = 0;   // carts whose round failed (retried later)
 };
 
 class OutboxRelay {
@@ -48,10 +48,8 @@ class OutboxRelay {
   // A cart wrote events: relay it soon.
   void Wake(const CartKey& key);
   // Relays every cart woken so far, or (none woken) the carts the store finds with pending
-  // events. Returns how many events were published.
+  // events, in one acknowledged batch. Returns how many events were published.
   Task<std::size_t> RunOnce();
-  // Publishes one cart's pending events not published yet.
-  Task<std::size_t> Relay(CartKey key);
   // Drops from the cart's document the events published before that are still there.
   Task<core::Status> DropPublished(CartKey key);
   // Runs rounds until Stop(): woken carts at once, a scan every scan_interval.
@@ -68,6 +66,9 @@ class OutboxRelay {
   std::chrono::milliseconds drop_delay_;
   std::chrono::milliseconds scan_interval_;
   std::int64_t scan_batch_;
+
+  // The cart's events not published yet (read under its lock).
+  Task<std::vector<PendingEvent>> Unpublished(CartKey key);
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<CartKey> woken_;
