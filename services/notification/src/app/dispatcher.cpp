@@ -176,7 +176,8 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
     }
     // The answer to the last hand-over mark is read before the next message is sent (or before
     // the outcomes are recorded): by then it has long arrived, so waiting for MariaDB is never
-    // on the SMTP exchange's path, nor between a server's acceptance and its mark. Until it is read, a failed mark is only logged later.
+    // on the SMTP exchange's path, nor between a server's acceptance and its mark. Until it is
+    // read, a failed mark is only logged later.
     std::optional<std::uint64_t> unanswered;
     auto read_mark = [&] {
       if (!unanswered) return;
