@@ -174,10 +174,10 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
       TRY(loaded, session.Load(missing));
       std::move(loaded.begin(), loaded.end(), std::back_inserter(rows));
     }
-    // The answer to the last hand-over mark is read before the next message is sent (or before
-    // the outcomes are recorded): by then it has long arrived, so waiting for MariaDB is never
-    // on the SMTP exchange's path, nor between a server's acceptance and its mark. Until it is
-    // read, a failed mark is only logged later.
+    // The answer to the last hand-over mark is read when the next mark is due (or before the
+    // outcomes are recorded): by then a whole SMTP exchange has passed and it has long arrived,
+    // so waiting for MariaDB is never on the worker's path. Until it is read, a failed mark is
+    // only logged later.
     std::optional<std::uint64_t> unanswered;
     auto read_mark = [&] {
       if (!unanswered) return;
@@ -193,11 +193,12 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
       a.attempt = a.d.attempts + 1;
       core::Status st;
       if (a.d.channel == kEmail) {
-        read_mark();  // the last mark's answer, long arrived: nothing to wait for between the two below
         st = email.Send(Email{a.d.recipient, a.d.subject, a.d.text, a.d.html});
-        // Accepted by the SMTP server: the hand-over mark goes out at once, its answer is read
-        // later. A crash before it is out sends the message again (never loses it).
+        // Accepted by the SMTP server: the hand-over mark goes out at once (the last mark's
+        // answer, which arrived during this SMTP exchange, is only taken from the socket first);
+        // its own answer is read later. A crash before it is out sends the message again.
         if (st) {
+          read_mark();
           if (auto marked = session.BeginHandOver(a.d.id, a.attempt); marked)
             unanswered = a.d.id;
           else

@@ -152,11 +152,11 @@ TEST(Dispatcher, MarksEachHandOverRightAfterTheServerAcceptedReadsItsAnswerLater
   run.log.rows = {{1, Row(1, "a@x.test")}, {2, Row(2, "b@x.test", "retrying", 2)}, {3, Row(3, "refused@x.test")}};
   run.failures = {{"refused@x.test", Errc::unavailable}};
   run.Send({1, 2, 3}, 3);
-  // Each mark's answer is read before the next message goes out, or before the outcomes are recorded;
+  // Each mark's answer is read when the next mark is due, or before the outcomes are recorded;
   // a message the server did not accept gets no mark (it is sent again).
-  std::vector<std::string> want = {"load 1 2 3",    "data a@x.test", "accepted a@x.test",   "mark 1/1",
-                                   "mark answered", "data b@x.test", "accepted b@x.test",   "mark 2/3",
-                                   "mark answered", "data refused@x.test",                  "finish 3"};
+  std::vector<std::string> want = {"load 1 2 3",          "data a@x.test", "accepted a@x.test", "mark 1/1",
+                                   "data b@x.test",       "accepted b@x.test", "mark answered", "mark 2/3",
+                                   "data refused@x.test", "mark answered",     "finish 3"};
   EXPECT_EQ(run.journal.lines, want);
   ASSERT_EQ(run.journal.finished.size(), 3u);
   EXPECT_EQ(run.journal.finished[0].outcome, n::Outcome::sent);
