@@ -9,7 +9,6 @@
 #include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -291,10 +290,13 @@ class LinkService : public asio::execution_context::service {
   inline static asio::execution_context::id id;
   explicit LinkService(asio::execution_context& ctx) : asio::execution_context::service(ctx) {}
 
-  std::shared_ptr<Link> Get(std::uint64_t cache, const std::shared_ptr<const Options>& options, const asio::any_io_executor& ex) {
+  // The cache's link on this context; `created` tells whether this call opened it.
+  std::shared_ptr<Link> Get(std::uint64_t cache, const std::shared_ptr<const Options>& options, const asio::any_io_executor& ex,
+                            bool& created) {
     std::lock_guard lock(mu_);
     auto& link = links_[cache];
-    if (!link) link = std::make_shared<Link>(ex, options);
+    created = !link;
+    if (created) link = std::make_shared<Link>(ex, options);
     return link;
   }
   void Forget(std::uint64_t cache) {
@@ -447,11 +449,13 @@ struct Cache::Links {
 
   std::shared_ptr<Link> For(const asio::any_io_executor& ex) {
     auto& service = asio::use_service<LinkService>(asio::query(ex, asio::execution::context));
-    auto link = service.Get(id, options, ex);
-    std::lock_guard lock(mu);
-    std::erase_if(opened, [](const auto& o) { return o.first.expired(); });
-    if (std::none_of(opened.begin(), opened.end(), [&](const auto& o) { return o.second == &service; }))
+    bool created = false;
+    auto link = service.Get(id, options, ex, created);
+    if (created) {  // once per context: the common call takes no lock here
+      std::lock_guard lock(mu);
+      std::erase_if(opened, [](const auto& o) { return o.first.expired(); });
       opened.emplace_back(link, &service);
+    }
     return link;
   }
   // A link still alive means its context (and service) is too: it leaves the service's table
@@ -491,7 +495,7 @@ Result<std::vector<Reply>> Cache::PipelineSync(const std::vector<Command>& comma
   return replies;
 }
 
-boost::asio::awaitable<Result<std::vector<Reply>>> Cache::Exec(std::vector<Command> commands) {
+boost::asio::awaitable<Result<std::vector<Reply>>> Cache::Exec(const std::vector<Command>& commands) {
   // Checked before anything is sent: a half-encoded pipeline would corrupt the connection.
   for (const auto& command : commands)
     if (command.empty()) co_return std::unexpected(Error::Internal("empty redis command"));
@@ -504,17 +508,16 @@ boost::asio::awaitable<Result<std::vector<Reply>>> Cache::Exec(std::vector<Comma
 }
 
 boost::asio::awaitable<Result<Reply>> Cache::Run(Command command) {
-  const std::string name = command.empty() ? "" : command.front();
   std::vector<Command> one{std::move(command)};
-  CO_TRY(replies, co_await Exec(std::move(one)));
+  CO_TRY(replies, co_await Exec(one));
   Reply reply = std::move(replies.front());
   if (reply.is_error())
-    co_return std::unexpected(Error::Internal(fmt::format("redis {}: {}", name, reply.str)));
+    co_return std::unexpected(Error::Internal(fmt::format("redis {}: {}", one.front().front(), reply.str)));
   co_return reply;
 }
 
 boost::asio::awaitable<Result<std::vector<Reply>>> Cache::Pipeline(std::vector<Command> commands) {
-  co_return co_await Exec(std::move(commands));
+  co_return co_await Exec(commands);
 }
 
 // The commands below are built in a named variable first: g++ 12 miscompiles a braced

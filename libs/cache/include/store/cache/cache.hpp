@@ -127,7 +127,8 @@ class Cache {
   PoolStats Stats() const;  // of the *Sync calls' pool
 
  private:
-  boost::asio::awaitable<Result<std::vector<Reply>>> Exec(std::vector<Command> commands);
+  // `commands` must outlive the call (it is read before the first suspension).
+  boost::asio::awaitable<Result<std::vector<Reply>>> Exec(const std::vector<Command>& commands);
 
   struct Links;
   Options options_;
