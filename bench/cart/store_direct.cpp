@@ -2,9 +2,8 @@
 // for D seconds, the same store call the cart service makes for one request, straight to the
 // Mongo-wire store through libs/docstore (the driver path the service uses):
 //   --op save    the add-to-cart save: a versioned update of one cart document ($set of lines /
-//                version / outbox / updated_at), as MongoCartStore::Save makes it: {_id, version}
-//                as the filter on MongoDB; on FerretDB a point read of {_id}, then the update by
-//                {_id} (FerretDB pushes down a lone _id only); each thread on its own carts.
+//                version / outbox / updated_at) filtered by {_id, version}, as MongoCartStore::Save
+//                makes it; each thread on its own carts.
 //                --events N: the outbox written holds N events (default 1: the change's own
 //                cart.item_added.v1, as an add writes it; 0: a bare document)
 //   --op read    the cart review's store read: FindOne by _id
@@ -105,12 +104,6 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  const auto is_ferret = RunAwaitable(docs.IsFerretDb());
-  if (!is_ferret) {
-    std::fprintf(stderr, "buildInfo failed: %s\n", is_ferret.error().message.c_str());
-    return 1;
-  }
-  const bool ferret = *is_ferret;
   std::atomic<bool> stop{false}, failed{false};
   std::vector<std::vector<double>> lat(static_cast<std::size_t>(threads));
   std::vector<std::thread> ts;
@@ -130,11 +123,7 @@ int main(int argc, char** argv) {
           if (!r || !*r) failed = true;
         } else {
           auto& v = version[static_cast<std::size_t>(c)];
-          // As MongoCartStore::Save: {_id, version} on MongoDB; on FerretDB a point read of the
-          // version, then the write by {_id} alone (FerretDB pushes down nothing else).
-          json::object filter{{"_id", id}};
-          if (!ferret) filter["version"] = v;
-          else if (auto doc = RunAwaitable(ioc, coll.FindOne(json::object{{"_id", id}})); !doc || !*doc) failed = true;
+          json::object filter{{"_id", id}, {"version", v}};
           json::object fields{{"lines", json::array{Line(static_cast<int>(v % 99) + 1)}},
                               {"version", v + 1},
                               {"outbox", Outbox(events, id, v + 1)},

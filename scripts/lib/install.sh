@@ -49,7 +49,11 @@ install_maven_engine() {
 # delete by _id scanned the whole collection and parsed each document's JSON (EXPLAIN QUERY PLAN:
 # SCAN, not SEARCH USING INDEX): 25 ms per cart update at 1,000 carts, growing with the
 # collection. The lookups are made with the index's own expression (the same JSON value).
-FERRETDB_PATCH=sqlite-id-index
+# And it pushed an `_id` lookup down to SQLite only when the filter was `{_id}` alone: a
+# conditional update such as `{_id, version}` (optimistic concurrency) read and decoded every
+# document. The `_id` is now pushed down whenever the filter names it (top-level keys are ANDed;
+# FerretDB still applies the whole filter to what SQLite returns).
+FERRETDB_PATCH=sqlite-id-pushdown
 ferretdb_bin() { echo "$STORE_OPT/bin/ferretdb-$FERRETDB_VERSION-$FERRETDB_PATCH"; }
 install_ferretdb() {
   local bin; bin=$(ferretdb_bin)
@@ -65,6 +69,9 @@ install_ferretdb() {
   grep -q "IDColumn = DefaultColumn + \"->'\$._id'\"" "$metadata" || die "FerretDB $FERRETDB_VERSION: the _id lookup to patch is not where expected"
   sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->\\\\\"_id\\\\\"\"|" "$metadata"
   grep -q 'IDColumn = DefaultColumn + "->\\"_id\\""' "$metadata" || die "FerretDB: patching the _id lookup failed"
+  local collection=$src/internal/backends/sqlite/collection.go
+  [ "$(grep -c 'if params.Filter.Len() == 1 {' "$collection")" = 2 ] || die "FerretDB $FERRETDB_VERSION: the _id pushdown to patch is not where expected"
+  sed -i 's|if params.Filter.Len() == 1 {|if params.Filter.Len() >= 1 {|' "$collection"
   mkdir -p "$STORE_OPT/bin"
   (cd "$src" && go build -trimpath -o "$bin" ./cmd/ferretdb) || die "FerretDB build failed"
   rm -rf "$src"

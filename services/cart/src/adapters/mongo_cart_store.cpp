@@ -1,6 +1,5 @@
 #include "adapters/mongo_cart_store.hpp"
 
-#include <algorithm>
 #include <boost/json.hpp>
 
 #include "adapters/event_json.hpp"
@@ -113,43 +112,10 @@ core::Result<StoredCart> FromDocument(const json::object& doc) {
   return StoredCart{Cart(std::move(lines)), version, *updated, std::move(merged), std::move(applied), std::move(outbox)};
 }
 
-Task<bool> MongoCartStore::Ferret() {
-  if (int known = ferret_.load(); known >= 0) co_return known == 1;
-  CO_TRY(ferret, co_await docs_.IsFerretDb());
-  ferret_ = ferret ? 1 : 0;
-  co_return ferret;
-}
-
 Task<bool> MongoCartStore::UpdateIfVersion(const std::string& id, std::int64_t version, docstore::Document update) {
-  CO_TRY(ferret, co_await Ferret());
-  if (!ferret) {
-    docstore::Document filter{{"_id", id}, {"version", version}};
-    CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
-    co_return updated.matched == 1;
-  }
-  docstore::Document by_id{{"_id", id}};
-  CO_TRY(doc, co_await carts_.FindOne(by_id));
-  if (!doc) co_return false;
-  CO_TRY(stored, Int(*doc, "version"));
-  if (stored != version) co_return false;
-  CO_TRY(updated, co_await carts_.UpdateOne(std::move(by_id), std::move(update)));
+  docstore::Document filter{{"_id", id}, {"version", version}};
+  CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
   co_return updated.matched == 1;
-}
-
-Task<bool> MongoCartStore::DeleteIfVersion(const std::string& id, std::int64_t version) {
-  CO_TRY(ferret, co_await Ferret());
-  if (!ferret) {
-    docstore::Document filter{{"_id", id}, {"version", version}};
-    CO_TRY(deleted, co_await carts_.DeleteOne(std::move(filter)));
-    co_return deleted == 1;
-  }
-  docstore::Document by_id{{"_id", id}};
-  CO_TRY(doc, co_await carts_.FindOne(by_id));
-  if (!doc) co_return false;
-  CO_TRY(stored, Int(*doc, "version"));
-  if (stored != version) co_return false;
-  CO_TRY(deleted, co_await carts_.DeleteOne(std::move(by_id)));
-  co_return deleted == 1;
 }
 
 Task<std::optional<StoredCart>> MongoCartStore::Load(CartKey key) {
@@ -209,8 +175,9 @@ Task<StoredCart> MongoCartStore::Save(CartKey key, StoredCart next, TimePoint no
 }
 
 Task<bool> MongoCartStore::Delete(CartKey key, std::int64_t expected) {
-  CO_TRY(deleted, co_await DeleteIfVersion(CartId(key), expected));
-  if (deleted) co_return true;
+  docstore::Document filter{{"_id", CartId(key)}, {"version", expected}};
+  CO_TRY(deleted, co_await carts_.DeleteOne(std::move(filter)));
+  if (deleted == 1) co_return true;
   docstore::Document any{{"_id", CartId(key)}};
   CO_TRY(still, co_await carts_.FindOne(std::move(any)));
   if (still) co_return core::Fail(Errc::conflict, "the cart was changed by another request meanwhile");
@@ -230,25 +197,11 @@ Task<std::vector<CartKey>> MongoCartStore::WithPendingEvents(std::int64_t limit)
   co_return keys;
 }
 
-Task<core::Status> MongoCartStore::DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) {
-  docstore::Document by_id{{"_id", CartId(key)}};
-  CO_TRY(doc, co_await carts_.FindOne(by_id));
-  if (!doc) co_return core::Status{};
-  CO_TRY(stored, Int(*doc, "version"));
-  if (stored != version) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
-  CO_TRY(outbox, ReadOutbox(*doc));
-  std::erase_if(outbox, [&](const PendingEvent& e) {
-    return std::find(event_ids.begin(), event_ids.end(), e.event_id) != event_ids.end();
-  });
-  const bool pending = !outbox.empty();
-  docstore::Document update{{"$set", json::object{{"outbox", OutboxArray(outbox)}, {"pending", pending}}}};
-  // The version was just read (and the cart's lock is held): on FerretDB, whose conditional
-  // updates are not atomic anyway (see Concurrency), the update goes by _id alone — one read and
-  // one write per drop; MongoDB checks the version atomically.
-  CO_TRY(ferret, co_await Ferret());
-  docstore::Document filter = ferret ? by_id : docstore::Document{{"_id", CartId(key)}, {"version", version}};
-  CO_TRY(updated, co_await carts_.UpdateOne(std::move(filter), std::move(update)));
-  if (updated.matched != 1) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
+Task<core::Status> MongoCartStore::DropPublished(CartKey key, std::int64_t version, std::vector<PendingEvent> remaining) {
+  const bool pending = !remaining.empty();
+  docstore::Document update{{"$set", json::object{{"outbox", OutboxArray(remaining)}, {"pending", pending}}}};
+  CO_TRY(updated, co_await UpdateIfVersion(CartId(key), version, std::move(update)));
+  if (!updated) co_return core::Fail(Errc::conflict, "the cart was changed meanwhile");
   co_return core::Status{};
 }
 

@@ -16,7 +16,6 @@
 // save inserts (a duplicate _id is the same race lost).
 #pragma once
 
-#include <atomic>
 #include <chrono>
 
 #include "app/ports.hpp"
@@ -35,30 +34,24 @@ class MongoCartStore final : public CartStore {
  public:
   // topic_prefix: put before the events' topics (events.topic_prefix; "" for the shop's topics).
   MongoCartStore(docstore::DocStore& store, std::chrono::seconds guest_ttl, std::string topic_prefix = "")
-      : docs_(store), carts_(store.collection("carts")), guest_ttl_(guest_ttl), topic_prefix_(std::move(topic_prefix)) {}
+      : carts_(store.collection("carts")), guest_ttl_(guest_ttl), topic_prefix_(std::move(topic_prefix)) {}
 
   Task<std::optional<StoredCart>> Load(CartKey key) override;
   Task<StoredCart> Save(CartKey key, StoredCart next, TimePoint now) override;
   Task<bool> Delete(CartKey key, std::int64_t expected) override;
   Task<std::vector<std::pair<CartKey, std::int64_t>>> ExpiredGuests(TimePoint now, std::int64_t limit) override;
   Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) override;
-  Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) override;
+  Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<PendingEvent> remaining) override;
 
  private:
-  // The versioned write and delete: {_id, version} as one filter on MongoDB (atomic there); on
-  // FerretDB a point read of {_id} and a write by {_id} alone — what FerretDB does inside for the
-  // two-field filter anyway (not atomic: app/cart_locks.hpp), but without reading and decoding
-  // every document of the collection (FerretDB pushes down only a lone _id). False: the stored
-  // version was not `version` (or the cart is gone).
+  // The versioned write: one update filtered by {_id, version} (atomic on MongoDB; on FerretDB a
+  // lookup by _id, then a write: app/cart_locks.hpp). False: the stored version was not
+  // `version`, or the cart is gone.
   Task<bool> UpdateIfVersion(const std::string& id, std::int64_t version, docstore::Document update);
-  Task<bool> DeleteIfVersion(const std::string& id, std::int64_t version);
-  Task<bool> Ferret();
 
-  docstore::DocStore& docs_;
   docstore::Collection carts_;
   std::chrono::seconds guest_ttl_;
   std::string topic_prefix_;
-  std::atomic<int> ferret_{-1};  // -1: not asked yet
 };
 
 }  // namespace store::cart

@@ -1,6 +1,5 @@
 #include "adapters/redis_cart_cache.hpp"
 
-#include <algorithm>
 #include <boost/json.hpp>
 
 #include "adapters/mongo_cart_store.hpp"
@@ -106,8 +105,8 @@ Task<std::vector<CartKey>> RedisCartCache::WithPendingEvents(std::int64_t limit)
   co_return co_await store_.WithPendingEvents(limit);
 }
 
-Task<core::Status> RedisCartCache::DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) {
-  auto dropped = co_await store_.DropPublished(key, version, event_ids);
+Task<core::Status> RedisCartCache::DropPublished(CartKey key, std::int64_t version, std::vector<PendingEvent> remaining) {
+  auto dropped = co_await store_.DropPublished(key, version, remaining);
   // The entry loses the same events (the version stays): reviews keep hitting the cache. Any
   // doubt (an error, another version cached): the entry is dropped.
   std::optional<StoredCart> cached;
@@ -117,9 +116,7 @@ Task<core::Status> RedisCartCache::DropPublished(CartKey key, std::int64_t versi
     co_await Drop(key);
     co_return dropped;
   }
-  std::erase_if(cached->outbox, [&](const PendingEvent& e) {
-    return std::find(event_ids.begin(), event_ids.end(), e.event_id) != event_ids.end();
-  });
+  cached->outbox = std::move(remaining);
   co_await Put(key, *cached, kReplaceSameVersion);
   co_return dropped;
 }

@@ -4,7 +4,7 @@
 //          the store does not have is cached as absent, version 0: any save replaces it).
 //   Save   the store, then the cache gets the cart as stored (write-through).
 //   Delete   the store, then the cache entry is dropped.
-//   DropPublished   the store, then the entry loses the same events if it holds that version.
+//   DropPublished   the store, then the entry gets the same outbox if it holds that version.
 //
 // Never older than a 2xx: every entry carries the cart's version and a Lua script writes an
 // entry only when it is newer than the one cached (a fill that read the store before a
@@ -32,7 +32,7 @@ class RedisCartCache final : public CartStore {
   Task<bool> Delete(CartKey key, std::int64_t expected) override;
   Task<std::vector<std::pair<CartKey, std::int64_t>>> ExpiredGuests(TimePoint now, std::int64_t limit) override;
   Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) override;
-  Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) override;
+  Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<PendingEvent> remaining) override;
 
  private:
   // The cache's word: nullopt when it has none (a miss, Redis away, an entry this code cannot

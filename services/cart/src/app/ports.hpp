@@ -79,10 +79,11 @@ class CartStore {
 
   // Carts whose outbox holds events (up to `limit`): what the relay finds after a restart.
   virtual Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) = 0;
-  // Drops the published events (by event id) from the outbox of the cart if its version is
-  // still `version` (the relay does not change the version); conflict when a change came first
-  // (the relay tries again: the events go out twice, which consumers' inboxes absorb).
-  virtual Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<std::string> event_ids) = 0;
+  // Replaces the outbox of the cart whose version is still `version` with `remaining`: the
+  // outbox the relay read at that version less the events it published (the version stays).
+  // conflict when a change came first, or the cart is gone (the relay tries again; the next save
+  // leaves the published events out anyway).
+  virtual Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<PendingEvent> remaining) = 0;
 };
 
 }  // namespace store::cart

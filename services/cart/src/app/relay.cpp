@@ -36,10 +36,15 @@ Task<core::Status> OutboxRelay::DropPublished(CartKey key) {
     published_.ForgetCart(id);
     co_return core::Status{};
   }
-  std::vector<std::string> ids;
-  for (const auto& e : found->outbox)
-    if (published_.Contains(id, e.event_id)) ids.push_back(e.event_id);
-  if (!ids.empty()) CO_TRY_STATUS(co_await store_.DropPublished(key, found->version, ids));
+  std::vector<PendingEvent> remaining;
+  bool published = false;
+  for (auto& e : found->outbox) {
+    if (published_.Contains(id, e.event_id))
+      published = true;
+    else
+      remaining.push_back(std::move(e));
+  }
+  if (published) CO_TRY_STATUS(co_await store_.DropPublished(key, found->version, std::move(remaining)));
   published_.ForgetCart(id);  // what was published is out of the document now (or was already)
   co_return core::Status{};
 }

@@ -56,11 +56,10 @@ class FakeStore final : public c::CartStore {
       if (!cart.outbox.empty()) keys.push_back(k[0] == 'g' ? c::CartKey::Guest(k.substr(2)) : c::CartKey::Customer(k.substr(2)));
     co_return keys;
   }
-  c::Task<store::core::Status> DropPublished(c::CartKey key, std::int64_t version, std::vector<std::string> ids) override {
+  c::Task<store::core::Status> DropPublished(c::CartKey key, std::int64_t version, std::vector<c::PendingEvent> remaining) override {
     auto it = carts.find(Key(key));
-    if (it == carts.end()) co_return store::core::Status{};
-    if (it->second.version != version) co_return store::core::Fail(Errc::conflict, "changed meanwhile");
-    std::erase_if(it->second.outbox, [&](const c::PendingEvent& e) { return std::find(ids.begin(), ids.end(), e.event_id) != ids.end(); });
+    if (it == carts.end() || it->second.version != version) co_return store::core::Fail(Errc::conflict, "changed meanwhile");
+    it->second.outbox = std::move(remaining);
     co_return store::core::Status{};
   }
   c::Task<std::vector<std::pair<c::CartKey, std::int64_t>>> ExpiredGuests(c::TimePoint, std::int64_t) override {

@@ -111,8 +111,9 @@ class DocStore {
   boost::asio::awaitable<Status> Ping();
   // True when the server is FerretDB (its buildInfo names a ferretdbVersion). FerretDB 1.x differs
   // where it matters: an update or delete is a query, then a write by _id, so a filter beyond
-  // {_id} is neither atomic nor pushed down to its backend (every document of the collection is
-  // read and decoded); only {"_id": <string or ObjectId>} alone is a point lookup.
+  // {_id} is not atomic. (As released it also pushed an _id down to SQLite only when the filter
+  // was {_id} alone; the install step's build pushes it down whenever the filter names one:
+  // scripts/lib/install.sh.)
   boost::asio::awaitable<Result<bool>> IsFerretDb();
   // Drops the whole database (tests and tools).
   boost::asio::awaitable<Status> DropDatabase();
