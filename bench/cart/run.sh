@@ -3,16 +3,15 @@
 # local reference measured in the same run:
 #   - add to cart (POST /v1/cart/items, a cart cookie per request) next to the same write sent
 #     straight to the store (a versioned update of a cart document with its event in the outbox,
-#     as an add writes it, through libs/docstore, closed loop: store_bench_cart_store --op save;
-#     the same without the event is shown too). Shoppers fill their carts: ADDS_PER_CART adds to
+#     as an add writes it, through libs/docstore: store_bench_cart_store --op save, open model
+#     like store_loadgen and swept the same way, on 1 and on 4 connections; the best counts). Shoppers fill their carts: ADDS_PER_CART adds to
 #     each cart (interleaved in blocks of SESSION_BLOCK carts), then the cart stays idle and the
 #     relay drops its published events after relay.drop_delay (DROP_DELAY, short so that the drops
 #     of a step's carts land in that step) — a store write per cart, which the add pays for. The
 #     worst case, one add per cart (every add followed by its cart's drop), is measured too;
 #   - cart review with a cache hit (GET /v1/cart, the carts in Redis after their adds) next to
 #     nginx serving a static file with the same bytes as one review.
-# Open model with store_loadgen (requests due at fixed times, latency from the due time), offered
-# rate stepping up; a step passes when achieved >= 99% of offered, no errors, nothing unanswered
+# Open model (requests due at fixed times, latency from the due time), offered rate stepping up; a step passes when achieved >= 99% of offered, no errors, nothing unanswered
 # and p99 < 10 ms. Saturation = the highest passing rate (a sweep stops after two failing steps).
 # Targets (issue #11): add >= 0.7 x the direct store write; review (cache hit) >= 0.5 x nginx static.
 #
@@ -39,6 +38,7 @@ SESSION_BLOCK=${SESSION_BLOCK:-50}
 DROP_DELAY=${DROP_DELAY:-2s}
 REVIEW_RATES=${REVIEW_RATES:-"1000 2000 3000 4000 5000 6000 8000 10000 12000 15000 20000 25000 30000"}
 NGINX_RATES=${NGINX_RATES:-"5000 10000 20000 30000 40000 60000 80000 100000 120000"}
+STORE_RATES=${STORE_RATES:-"100 200 300 350 400 450 500 600 800"}
 STEP_SECONDS=${STEP_SECONDS:-6}
 DRAIN_SECONDS=${DRAIN_SECONDS:-15}
 WARMUP_SECONDS=${WARMUP_SECONDS:-1}
@@ -160,33 +160,39 @@ main() {
   read -r review_best review_sustained <<<"$review"
   read -r nginx_best _ <<<"$nginx"
 
-  log "store reference: the same write and read straight to FerretDB (libs/docstore, closed loop)"
-  local direct_db=${DB}_direct
-  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --threads 1 --duration 5 >"$WORK/save1.json"
-  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --threads 8 --duration 5 >"$WORK/save8.json"
-  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --events 0 --threads 8 --duration 5 >"$WORK/bare8.json"
-  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op read --threads 8 --duration 5 >"$WORK/read8.json"
-  local write_qps; write_qps=$(jq -r '.qps' "$WORK/save8.json")
+  # The services stopped first: an idle cart service still scans FerretDB (the relay, the guest
+  # sweep), which would slow the reference down.
   local cart_rss; cart_rss=$(awk '/VmHWM/ {print $2}' "/proc/$CART_PID/status")
+  kill "$CART_PID" "$CATALOG_PID" && wait "$CART_PID" "$CATALOG_PID" 2>/dev/null || true
+  CART_PID= CATALOG_PID=
+  log "store reference: the add's write straight to FerretDB (libs/docstore), the same open model and sweep"
+  local direct_db=${DB}_direct ferret_pid store1 store4 store_best store_sustained
+  ferret_pid=$(pgrep -o -f "ferretdb.*--listen-addr=127.0.0.1:$STORE_FERRETDB_PORT")
+  store1=$(LOADGEN=$DIRECT CONNECTIONS=1 DRAIN_SECONDS=0 sweep store1 "$MONGO_URI" "$ferret_pid" "$STORE_RATES" --database "$direct_db" --op save)
+  store4=$(LOADGEN=$DIRECT CONNECTIONS=4 DRAIN_SECONDS=0 sweep store4 "$MONGO_URI" "$ferret_pid" "$STORE_RATES" --database "$direct_db" --op save)
+  read -r store_best store_sustained <<<"$(echo "$store1 $store4" | awk '{ print ($1 > $3 ? $1 : $3), ($2 > $4 ? $2 : $4) }')"
+  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op save --threads 1 --duration 5 >"$WORK/save1.json"
+  taskset -c "$LOAD_CPU" "$DIRECT" --uri "$MONGO_URI" --database "$direct_db" --op read --threads 4 --duration 5 >"$WORK/read4.json"
 
   echo
   echo "One SKU, $CARTS guest carts, $(nproc) CPUs, $(date -u +%Y-%m-%d); add: $ADDS_PER_CART adds per cart (blocks of $SESSION_BLOCK carts), add1: one add per cart, relay.drop_delay $DROP_DELAY; review: the carts in turn, $bytes bytes each."
   echo
   echo "| server | offered req/s | achieved req/s | errors | unfinished | p50 ms | p90 ms | p99 ms | max ms | server CPU % | step |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
-  for name in add add1 review nginx; do sed "s/^/| $name | /; s/\t/ | /g; s/\$/ |/" "$WORK/$name.rows"; done
+  for name in add add1 review nginx store1 store4; do sed "s/^/| $name | /; s/\t/ | /g; s/\$/ |/" "$WORK/$name.rows"; done
   echo
-  echo "Store reference (store_bench_cart_store: libs/docstore straight to FerretDB, closed loop, 5 s):"
-  jq -r '"  \(.op), \(.threads) thread(s): \(.qps) calls/s, p50 \(.latency_ms.p50) ms, p90 \(.latency_ms.p90) ms, p99 \(.latency_ms.p99) ms"' \
-    "$WORK/save1.json" "$WORK/save8.json" "$WORK/read8.json"
-  jq -r '"  save of a bare document (no event in its outbox), \(.threads) thread(s): \(.qps) calls/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms"' "$WORK/bare8.json"
+  echo "store1, store4: the add's write straight to FerretDB (store_bench_cart_store --op save, its event in the outbox) on 1 and 4 connections; server CPU = FerretDB's."
+  echo
+  echo "Closed loop, 5 s (store_bench_cart_store: libs/docstore straight to FerretDB, a call as soon as the last one answered):"
+  jq -r '"  \(.op), \(.threads) connection(s): \(.qps) calls/s, p50 \(.latency_ms.p50) ms, p90 \(.latency_ms.p90) ms, p99 \(.latency_ms.p99) ms"' \
+    "$WORK/save1.json" "$WORK/read4.json"
   echo
   echo "saturation (achieved >= 99% of offered, 0 errors, 0 unfinished, p99 < ${P99_LIMIT_MS} ms); sustained (the same but any p99):"
-  echo "  add to cart:              $add_best req/s; sustained $add_sustained req/s ($ADDS_PER_CART per cart); $add1_sustained req/s (one per cart)"
+  echo "  add to cart:              $add_best req/s; sustained $add_sustained req/s ($ADDS_PER_CART per cart); one add per cart: sustained $add1_sustained req/s"
+  echo "  direct store write:       $store_best writes/s; sustained $store_sustained writes/s (the better of 1 and 4 connections)"
   echo "  cart review (cache hit):  $review_best req/s; sustained $review_sustained req/s"
   echo "  nginx static file:        $nginx_best req/s"
-  echo "  direct store write (8 threads, closed loop; the document an add writes, its event in the outbox): $write_qps calls/s; a bare document: $(jq -r .qps "$WORK/bare8.json") calls/s"
-  echo "  ratio add (sustained)/direct write: $(awk -v a="$add_sustained" -v b="$write_qps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.70); one add per cart: $(awk -v a="$add1_sustained" -v b="$write_qps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+  echo "  ratio add/direct write:   $(awk -v a="$add_best" -v b="$store_best" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.70); sustained: $(awk -v a="$add_sustained" -v b="$store_sustained" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   echo "  ratio review/nginx:       $(awk -v a="$review_best" -v b="$nginx_best" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (target >= 0.50)"
   echo "  store_cart peak RSS:      $((cart_rss / 1024)) MiB"
 }
