@@ -229,8 +229,9 @@ burst of $BURST \`user.registered.v1\` events is published at once (pipelined, a
 consumer.batch_max ${BATCH_MAX}, $SENDERS sender workers, each with one SMTP connection) consumes them, records
 a batch of events in the delivery log with ONE MariaDB transaction (committed before any of its
 messages is sent), renders the welcome email (text + HTML) and sends it; right after the SMTP
-server accepted a message the worker writes the attempt's hand-over point (one autocommit INSERT
-into a MEMORY table, pipelined); a worker takes up to sender.group (default 64) queued messages at once
+server accepted a message the worker hands the attempt's hand-over point to the delivery log's one
+writer (autocommit INSERTs into a MEMORY table, the marks queued meanwhile by the other workers in
+the same statement); a worker takes up to sender.group (default 64) queued messages at once
 and records their outcomes (attempt rows, statuses, \`notification.sent.v1\` in the outbox: one
 statement each) in one transaction. "End to end" = the publisher's first produce call to the
 recording of the last message accepted by the SMTP server (its \`sent_at\`), both exact. The reference is a direct libcurl SMTP send loop
@@ -253,8 +254,9 @@ waited in Kafka behind the burst.
 
 - The reference loop shows what the SMTP server alone can take; the service's rate shows what
   durability costs on top: per batch of events one MariaDB commit (the delivery rows, before
-  any send) and one asynchronous offset commit; per message one pipelined autocommit write to a
-  MEMORY table (its hand-over point, so an accepted email is not sent again after a crash; no log flush); per
+  any send) and one asynchronous offset commit; per message its hand-over point (so an accepted
+  email is not sent again after a crash), an autocommit write to a MEMORY table (no log flush)
+  shared with the marks other workers queued meanwhile; per
   group of up to sender.group messages of a worker one commit (outcomes +
   \`notification.sent.v1\`).
 - If "recorded" runs ahead of "sent" by about \`sender.queue_limit\`, the senders are the limit

@@ -247,11 +247,11 @@ core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, 
 }
 
 // Autocommit; MEMORY table (no log flush).
-std::string HandOverSql(std::uint64_t id, int attempt) {
-  return fmt::format(
-      "INSERT INTO delivery_handovers (delivery_id, attempt, handed_over_at) VALUES ({}, {}, NOW(3)) "
-      "ON DUPLICATE KEY UPDATE attempt = VALUES(attempt), handed_over_at = VALUES(handed_over_at)",
-      id, attempt);
+std::string HandOverSql(std::span<const std::pair<std::uint64_t, int>> marks) {
+  std::string values;
+  for (const auto& [id, attempt] : marks) values += fmt::format("{}({}, {}, NOW(3))", values.empty() ? "" : ",", id, attempt);
+  return "INSERT INTO delivery_handovers (delivery_id, attempt, handed_over_at) VALUES " + values +
+         " ON DUPLICATE KEY UPDATE attempt = VALUES(attempt), handed_over_at = VALUES(handed_over_at)";
 }
 
 // Removes these marks (once their attempts are recorded; a newer attempt's mark stays).
@@ -444,21 +444,20 @@ namespace {
 
 class MariaDbSendSession final : public SendSession {
  public:
-  explicit MariaDbSendSession(db::Connection& c) : c_(c) {}
+  MariaDbSendSession(db::Connection& c, HandOverWriter& writer) : c_(c), writer_(writer) {}
 
   core::Result<std::vector<Delivery>> Load(const std::vector<std::uint64_t>& ids) override { return LoadMany(c_, ids); }
 
   core::Status BeginHandOver(std::uint64_t id, int attempt) override {
-    TRY_STATUS(c_.SendText(HandOverSql(id, attempt)));
-    pending_ = HandOverMark{id, attempt};
+    pending_ = std::pair{HandOverMark{id, attempt}, writer_.Add(id, attempt)};
     return {};
   }
 
   core::Status EndHandOver() override {
     if (!pending_) return core::Fail(Errc::internal, "no hand-over mark in flight");
-    const HandOverMark mark = *pending_;
+    const auto [mark, ticket] = *pending_;
     pending_.reset();
-    TRY_STATUS(c_.ReadSent());
+    TRY_STATUS(writer_.Wait(ticket));
     marks_.push_back(mark);
     return {};
   }
@@ -481,11 +480,66 @@ class MariaDbSendSession final : public SendSession {
 
  private:
   db::Connection& c_;
-  std::optional<HandOverMark> pending_;
+  HandOverWriter& writer_;
+  std::optional<std::pair<HandOverMark, std::uint64_t>> pending_;  // the mark in flight, its ticket
   std::vector<HandOverMark> marks_;
 };
 
 }  // namespace
+
+HandOverWriter::~HandOverWriter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  queued_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t HandOverWriter::Add(std::uint64_t id, int attempt) {
+  std::uint64_t ticket;
+  {
+    std::lock_guard lock(mu_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+    queued_.emplace_back(id, attempt);
+    ticket = next_ticket_++;
+  }
+  queued_cv_.notify_one();
+  return ticket;
+}
+
+core::Status HandOverWriter::Wait(std::uint64_t ticket) {
+  std::unique_lock lock(mu_);
+  written_cv_.wait(lock, [&] { return answered_ >= ticket || stopping_; });
+  if (answered_ < ticket) return core::Fail(Errc::unavailable, "the hand-over writer stopped");
+  for (const auto& [first, last, error] : failed_)
+    if (first <= ticket && ticket <= last) return std::unexpected(error);
+  return {};
+}
+
+void HandOverWriter::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    queued_cv_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+    if (queued_.empty()) return;  // stopping, nothing left to write
+    std::vector<std::pair<std::uint64_t, int>> batch;
+    batch.swap(queued_);
+    const std::uint64_t last = next_ticket_ - 1, first = last + 1 - batch.size();
+    lock.unlock();
+    auto written = db_.RunSync([&](db::Connection& c) -> core::Status {
+      TRY_STATUS(c.SendText(HandOverSql(batch)));
+      TRY_STATUS(c.ReadSent());
+      return {};
+    });
+    lock.lock();
+    if (!written) {
+      failed_.emplace_back(first, last, written.error());
+      if (failed_.size() > 16) failed_.erase(failed_.begin());
+    }
+    answered_ = last;
+    written_cv_.notify_all();
+  }
+}
 
 core::Result<std::vector<Delivery>> MariaDbDeliveryLog::Record(std::span<const Recording> events,
                                                                std::chrono::milliseconds lease) {
@@ -504,7 +558,7 @@ core::Status MariaDbDeliveryLog::RecordUndeliverable(const Source& source, const
 
 core::Status MariaDbDeliveryLog::WithSession(const std::function<core::Status(SendSession&)>& work) {
   return db_.RunSync([&](db::Connection& c) {
-    MariaDbSendSession session(c);
+    MariaDbSendSession session(c, marks_);
     return work(session);
   });
 }

@@ -6,14 +6,47 @@
 // awaits it (Database::Run, on the Database's blocking pool).
 #pragma once
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <tuple>
+
 #include "app/ports.hpp"
 #include "store/db/db.hpp"
 
 namespace store::notification {
 
+// The sender workers' hand-over marks, written by one thread on one pooled connection at a time:
+// the marks queued while a statement is on its way go together in the next one (one multi-row
+// INSERT), so MariaDB takes a statement per group of marks rather than one per message. Started
+// with the first mark; stopped by the destructor. Thread-safe.
+class HandOverWriter {
+ public:
+  explicit HandOverWriter(db::Database& db) : db_(db) {}
+  ~HandOverWriter();
+  // Queues the mark of attempt `attempt` of delivery `id`; returns its ticket.
+  std::uint64_t Add(std::uint64_t id, int attempt);
+  // Until the statement carrying `ticket` was answered: its outcome.
+  core::Status Wait(std::uint64_t ticket);
+
+ private:
+  void Run();
+
+  db::Database& db_;
+  std::mutex mu_;
+  std::condition_variable queued_cv_, written_cv_;
+  std::vector<std::pair<std::uint64_t, int>> queued_;
+  std::uint64_t next_ticket_ = 1;
+  std::uint64_t answered_ = 0;  // tickets up to this one are answered
+  // The recent failed statements: [first, last] ticket and why (a handful kept).
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, core::Error>> failed_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 class MariaDbDeliveryLog final : public DeliveryLog {
  public:
-  explicit MariaDbDeliveryLog(db::Database& db) : db_(db) {}
+  explicit MariaDbDeliveryLog(db::Database& db) : db_(db), marks_(db) {}
 
   core::Result<std::vector<Delivery>> Record(std::span<const Recording> events,
                                              std::chrono::milliseconds lease) override;
@@ -29,6 +62,7 @@ class MariaDbDeliveryLog final : public DeliveryLog {
 
  private:
   db::Database& db_;
+  HandOverWriter marks_;
 };
 
 }  // namespace store::notification

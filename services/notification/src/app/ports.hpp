@@ -103,11 +103,12 @@ class SendSession {
   virtual ~SendSession() = default;
   // The rows of `ids` that exist, in id order.
   virtual core::Result<std::vector<Delivery>> Load(const std::vector<std::uint64_t>& ids) = 0;
-  // The hand-over point of attempt `attempt` of delivery `id`: BeginHandOver sends the mark
-  // without waiting (right after the SMTP server accepted the message, so it costs no round
-  // trip; once sent, MariaDB applies it even if this process dies a microsecond later), EndHandOver
-  // reads its answer (before any other call on the session; the dispatcher reads it when the
-  // next mark is due). An error from EndHandOver means the mark may be missing.
+  // The hand-over point of attempt `attempt` of delivery `id`: BeginHandOver hands the mark to be
+  // written without waiting (right after the SMTP server accepted the message, so it costs the
+  // worker no round trip; the MariaDB adapter's one writer sends it at once, or with the other
+  // workers' marks queued meanwhile), EndHandOver waits for its answer (the dispatcher calls it
+  // when the next mark is due, a whole SMTP exchange later, and before Finish). One mark in flight
+  // per session. An error from EndHandOver means the mark may be missing.
   virtual core::Status BeginHandOver(std::uint64_t id, int attempt) = 0;
   virtual core::Status EndHandOver() = 0;
   // Ends the attempts in one transaction (attempt rows, new statuses: sent; retrying due after
