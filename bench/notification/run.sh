@@ -255,7 +255,7 @@ waited in Kafka behind the burst.
 - The reference loop shows what the SMTP server alone can take; the service's rate shows what
   durability costs on top: per batch of events one MariaDB commit (the delivery rows, before
   any send) and one asynchronous offset commit; per message its hand-over point (so an accepted
-  email is not sent again after a crash), an autocommit write to a MEMORY table (no log flush)
+  email is not sent again after a crash), an autocommit INSERT into a MEMORY table (no log flush)
   shared with the marks other workers queued meanwhile; per
   group of up to sender.group messages of a worker one commit (outcomes +
   \`notification.sent.v1\`).
