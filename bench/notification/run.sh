@@ -45,8 +45,6 @@ free_port() {
   done
 }
 calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
-# metric PORT NAME -> the value of an unlabelled metric of the service's /metrics (0 when absent)
-metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n {v=$2} END {print v+0}'; }
 # read_counters PORT: one GET /metrics with bash builtins alone (no process started: the samples
 # are taken while the service runs, and a curl, an awk and a date per sample took ~6 % of the two
 # cores, unpinned, from the service under test); sets m_lag m_sent m_recorded.
@@ -156,7 +154,8 @@ run_case() {
   # partitions assigned and fetched, every sender's SMTP connection open).
   "$BIN/store_notification_publish" "$KAFKA" publish "$topic" "$WARMUP" >/dev/null
   for _ in $(seq 1 300); do
-    (( $(metric "$port" notification_sent_total) >= WARMUP )) && break
+    read_counters "$port"
+    (( m_sent >= WARMUP )) && break
     sleep 0.1
   done
 

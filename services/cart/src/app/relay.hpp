@@ -32,7 +32,7 @@
 namespace store::cart {
 
 struct RelayStats {
-  std::uint64_t published = 0;  // events acknowledged by Kafka and dropped from their carts
+  std::uint64_t published = 0;  // events acknowledged by Kafka
   std::uint64_t failures = 0;   // carts whose round failed (retried later)
 };
 

@@ -56,10 +56,6 @@ Delivery FromRow(const db::Row& r) {
 
 std::int64_t Micros(std::chrono::milliseconds d) { return d.count() * 1000; }
 
-struct HandOverMark {
-  std::uint64_t delivery_id = 0;
-  int attempt = 0;
-};
 
 core::Status Finish(db::Connection& c, std::span<const Finished> done);
 
@@ -247,9 +243,9 @@ core::Result<std::vector<std::uint64_t>> ClaimDue(db::Connection& c, int limit, 
 }
 
 // Autocommit; MEMORY table (no log flush).
-std::string HandOverSql(std::span<const std::pair<std::uint64_t, int>> marks) {
+std::string HandOverSql(std::span<const HandOverMark> marks) {
   std::string values;
-  for (const auto& [id, attempt] : marks) values += fmt::format("{}({}, {}, NOW(3))", values.empty() ? "" : ",", id, attempt);
+  for (const auto& m : marks) values += fmt::format("{}({}, {}, NOW(3))", values.empty() ? "" : ",", m.delivery_id, m.attempt);
   return "INSERT INTO delivery_handovers (delivery_id, attempt, handed_over_at) VALUES " + values +
          " ON DUPLICATE KEY UPDATE attempt = VALUES(attempt), handed_over_at = VALUES(handed_over_at)";
 }
@@ -449,7 +445,8 @@ class MariaDbSendSession final : public SendSession {
   core::Result<std::vector<Delivery>> Load(const std::vector<std::uint64_t>& ids) override { return LoadMany(c_, ids); }
 
   core::Status BeginHandOver(std::uint64_t id, int attempt) override {
-    pending_ = std::pair{HandOverMark{id, attempt}, writer_.Add(id, attempt)};
+    const HandOverMark mark{id, attempt};
+    pending_ = std::pair{mark, writer_.Add(mark)};
     return {};
   }
 
@@ -496,12 +493,12 @@ HandOverWriter::~HandOverWriter() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::uint64_t HandOverWriter::Add(std::uint64_t id, int attempt) {
+std::uint64_t HandOverWriter::Add(HandOverMark mark) {
   std::uint64_t ticket;
   {
     std::lock_guard lock(mu_);
     if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
-    queued_.emplace_back(id, attempt);
+    queued_.push_back(mark);
     ticket = next_ticket_++;
   }
   queued_cv_.notify_one();
@@ -522,7 +519,7 @@ void HandOverWriter::Run() {
   while (true) {
     queued_cv_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
     if (queued_.empty()) return;  // stopping, nothing left to write
-    std::vector<std::pair<std::uint64_t, int>> batch;
+    std::vector<HandOverMark> batch;
     batch.swap(queued_);
     const std::uint64_t last = next_ticket_ - 1, first = last + 1 - batch.size();
     lock.unlock();

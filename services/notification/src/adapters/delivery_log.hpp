@@ -16,6 +16,12 @@
 
 namespace store::notification {
 
+// A hand-over mark: attempt `attempt` of delivery `delivery_id` was accepted by the server.
+struct HandOverMark {
+  std::uint64_t delivery_id = 0;
+  int attempt = 0;
+};
+
 // The sender workers' hand-over marks, written by one thread on one pooled connection at a time:
 // the marks queued while a statement is on its way go together in the next one (one multi-row
 // INSERT), so MariaDB takes a statement per group of marks rather than one per message. Started
@@ -24,8 +30,8 @@ class HandOverWriter {
  public:
   explicit HandOverWriter(db::Database& db) : db_(db) {}
   ~HandOverWriter();
-  // Queues the mark of attempt `attempt` of delivery `id`; returns its ticket.
-  std::uint64_t Add(std::uint64_t id, int attempt);
+  // Queues the mark; returns its ticket.
+  std::uint64_t Add(HandOverMark mark);
   // Until the statement carrying `ticket` was answered: its outcome.
   core::Status Wait(std::uint64_t ticket);
 
@@ -35,7 +41,7 @@ class HandOverWriter {
   db::Database& db_;
   std::mutex mu_;
   std::condition_variable queued_cv_, written_cv_;
-  std::vector<std::pair<std::uint64_t, int>> queued_;
+  std::vector<HandOverMark> queued_;
   std::uint64_t next_ticket_ = 1;
   std::uint64_t answered_ = 0;  // tickets up to this one are answered
   // The recent failed statements: [first, last] ticket and why (a handful kept).

@@ -164,8 +164,8 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
                          SmsSender* sms) {
   std::vector<Finished> done;
   // One session (connection) for the group: the rows not in hand are loaded at once, each
-  // message's hand-over mark (accepted by the server) is pipelined on it, and the outcomes are
-  // recorded in one transaction.
+  // message's hand-over mark (accepted by the server) is handed to the log's writer, and the
+  // outcomes are recorded in one transaction.
   auto recorded = log_.WithSession([&](SendSession& session) -> core::Status {
     if (rows.size() < ids.size()) {
       std::vector<std::uint64_t> missing;
@@ -195,7 +195,7 @@ void Dispatcher::Process(const std::vector<std::uint64_t>& ids, std::vector<Deli
       if (a.d.channel == kEmail) {
         st = email.Send(Email{a.d.recipient, a.d.subject, a.d.text, a.d.html});
         // Accepted by the SMTP server: the hand-over mark goes out at once (the last mark's
-        // answer, which arrived during this SMTP exchange, is only taken from the socket first);
+        // answer, which arrived during this SMTP exchange, is taken first: one mark in flight);
         // its own answer is read later. A crash before it is out sends the message again.
         if (st) {
           read_mark();

@@ -182,11 +182,10 @@ class Connection {
   // are discarded. Stops at the first failing statement.
   Status ExecuteScript(std::string_view sql);
 
-  // Pipelining, for a write that must be on its way to the server BEFORE something irreversible
-  // happens elsewhere, without waiting a round trip in between (notification marks a message
-  // "handed over" in the delivery log right before the SMTP end-of-data): SendText writes one
-  // statement (text protocol: no parameters, so only server-generated or integer values in it)
-  // and returns without reading the answer; ReadSent() reads it. Nothing else may run on the
+  // One text-protocol statement in one round trip, split in two so that the answer can be read
+  // later (notification writes its hand-over marks this way): SendText writes one statement
+  // (no parameters, so only server-generated or integer values in it) and returns without
+  // reading the answer; ReadSent() reads it. Nothing else may run on the
   // connection in between (a connection left with an unread answer counts as broken). Outside
   // a transaction the statement commits by itself (autocommit).
   Status SendText(std::string_view sql);
