@@ -39,12 +39,12 @@ cmd_up() {
   psp_up
   services_up "$preset"
   demo_data_up "$preset"
-  gateway_up
+  gateway_up "$preset"
   echo
   say "the shop is up in $(( ($(now_ms) - t0) / 1000 ))s"
   show_status
   echo
-  echo "  The shop (API gateway): http://127.0.0.1:$STORE_GATEWAY_PORT  (APIs under /api/<service>/)"
+  echo "  The shop:       http://127.0.0.1:$STORE_GATEWAY_PORT  (the storefront; APIs under /api/<service>/)"
   echo "  MailDev inbox:  http://127.0.0.1:$STORE_MAILDEV_WEB_PORT"
   echo "  OpenID provider (dev): http://127.0.0.1:$STORE_OIDC_PORT"
   echo "  Payment provider sandbox (dev): http://127.0.0.1:$STORE_PSP_PORT"

@@ -96,15 +96,21 @@ install_stripe_mock() {
   ok "stripe-mock installed in $bin"
 }
 
+# npm packages, each directory from its own lockfile: the dev engines (MailDev, the OpenID
+# provider, the payment sandbox) and the storefront's build and browser-test tools.
+NPM_DIRS="deploy/node web/storefront"
 install_npm() {
-  local dir=$STORE_ROOT/deploy/node
-  if [ -f "$dir/node_modules/.package-lock.json" ] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.store-lock"; then
-    ok "npm packages present"; return
-  fi
-  say "installing npm packages (lockfile)"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $dir"
-  cp "$dir/package-lock.json" "$dir/node_modules/.store-lock"
-  ok "npm packages installed"
+  local rel dir
+  for rel in $NPM_DIRS; do
+    dir=$STORE_ROOT/$rel
+    if [ -f "$dir/node_modules/.package-lock.json" ] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.store-lock"; then
+      ok "npm packages of $rel present"; continue
+    fi
+    say "installing the npm packages of $rel (lockfile)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $dir"
+    cp "$dir/package-lock.json" "$dir/node_modules/.store-lock"
+    ok "npm packages of $rel installed"
+  done
 }
 
 install_all() {

@@ -232,10 +232,16 @@ void ExpectProblem(const HttpResponse& r, int status) {
   EXPECT_EQ(json::value_to<std::string>(o.at("request_id")), r.Header("x-request-id").value_or("?"));
 }
 
-void ExpectSecurityHeaders(const HttpResponse& r) {
+// The APIs' policy only refuses framing; the storefront's pages may load nothing but their own files.
+constexpr const char* kApiPolicy = "frame-ancestors 'none'";
+constexpr const char* kStorefrontPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+void ExpectSecurityHeaders(const HttpResponse& r, const std::string& policy = kApiPolicy) {
   EXPECT_EQ(r.Header("x-content-type-options").value_or(""), "nosniff") << r.status;
   EXPECT_EQ(r.Header("x-frame-options").value_or(""), "DENY") << r.status;
-  EXPECT_EQ(r.Header("content-security-policy").value_or(""), "frame-ancestors 'none'") << r.status;
+  EXPECT_EQ(r.Header("content-security-policy").value_or(""), policy) << r.status;
   EXPECT_EQ(r.Header("referrer-policy").value_or(""), "strict-origin-when-cross-origin") << r.status;
   EXPECT_EQ(r.Header("server").value_or(""), "nginx") << "no version in Server (server_tokens off)";
   EXPECT_EQ(r.Header("x-request-id").value_or("").size(), 32u) << r.status;
@@ -648,23 +654,36 @@ TEST_F(GatewayTest, AServiceThatIsDownIs502ProblemJson) {
 
 TEST_F(GatewayTest, ServesTheStorefrontAndMediaFiles) {
   std::filesystem::create_directories(gateway_->media_dir() + "/products/p1");
+  std::filesystem::create_directories(gateway_->static_dir() + "/assets");
   std::ofstream(gateway_->static_dir() + "/index.html") << "<!doctype html><title>shop</title>";
+  const std::string script(4096, 'x');
+  std::ofstream(gateway_->static_dir() + "/assets/index-AbCd1234.js") << script;
   std::ofstream(gateway_->media_dir() + "/products/p1/front.jpg") << "JPEGDATA";
   HttpClient c(e2e::NextLoopbackIp());
   auto root = c.Get(Url("/"));
   EXPECT_EQ(root.status, 200);
   EXPECT_EQ(root.body, "<!doctype html><title>shop</title>");
   EXPECT_EQ(root.Header("content-type").value_or(""), "text/html");
-  ExpectSecurityHeaders(root);
+  EXPECT_EQ(root.Header("cache-control").value_or(""), "no-cache") << "a page is revalidated: a deploy is seen at once";
+  ExpectSecurityHeaders(root, kStorefrontPolicy);
   auto spa = c.Get(Url("/products/p1"));
   EXPECT_EQ(spa.status, 200) << "client-side routes get the storefront's index.html";
   EXPECT_EQ(spa.body, root.body);
+  ExpectSecurityHeaders(spa, kStorefrontPolicy);
+  auto js = c.Send({.url = Url("/assets/index-AbCd1234.js"), .headers = {"Accept-Encoding: gzip"}});
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.Header("content-type").value_or(""), "application/javascript");
+  EXPECT_EQ(js.Header("content-encoding").value_or(""), "gzip");
+  EXPECT_LT(js.body.size(), script.size()) << "sent compressed";
+  EXPECT_EQ(js.Header("cache-control").value_or(""), "public, max-age=31536000, immutable");
+  ExpectSecurityHeaders(js, kStorefrontPolicy);
+  ExpectProblem(c.Get(Url("/assets/index-Missing0.js")), 404);  // never the index.html of a missing asset
   auto img = c.Get(Url("/media/products/p1/front.jpg"));
   EXPECT_EQ(img.status, 200);
   EXPECT_EQ(img.body, "JPEGDATA");
   EXPECT_EQ(img.Header("content-type").value_or(""), "image/jpeg");
   EXPECT_EQ(img.Header("cache-control").value_or(""), "max-age=604800");
-  ExpectSecurityHeaders(img);
+  ExpectSecurityHeaders(img, kStorefrontPolicy);
   ExpectProblem(c.Get(Url("/media/products/p1/missing.jpg")), 404);
   auto escape = c.Get(Url("/media/../conf/nginx.conf"));
   EXPECT_NE(escape.body.find("worker_processes"), 0u);

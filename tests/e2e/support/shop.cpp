@@ -1,0 +1,142 @@
+#include "support/shop.hpp"
+
+#include <boost/json.hpp>
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "store/db/db.hpp"
+#include "store/messaging/envelope.hpp"
+#include "store/messaging/producer.hpp"
+#include "store/testing/engines.hpp"
+#include "support/http.hpp"
+
+namespace e2e {
+namespace {
+
+namespace json = boost::json;
+
+json::object Money(std::int64_t minor) { return {{"minor", minor}, {"currency", "EUR"}}; }
+
+// product.upserted.v1 as the catalog publishes it (contracts/events/product.upserted.v1.schema.json).
+json::object Upserted(const ShopProduct& p) {
+  json::array variants;
+  std::int64_t low = p.variants.front().price, high = low;
+  for (const auto& v : p.variants) {
+    json::object options;
+    for (const auto& [k, value] : v.options) options[k] = value;
+    variants.push_back(json::object{{"sku", v.sku}, {"options", options}, {"price", Money(v.price)}, {"available", v.on_hand}});
+    low = std::min(low, v.price);
+    high = std::max(high, v.price);
+  }
+  json::object category{{"id", 1}, {"slug", "gadgets"}, {"name", "Gadgets"},
+                        {"path", json::array{json::object{{"id", 1}, {"slug", "gadgets"}, {"name", "Gadgets"}}}}};
+  return {{"product_id", p.id}, {"slug", p.slug}, {"title", p.title}, {"description", p.title + " for the journey"},
+          {"product_type", "gadget"}, {"category", category}, {"category_ids", json::array{1}}, {"specs", json::array()},
+          {"variants", variants}, {"price_min", Money(low)}, {"price_max", Money(high)}, {"in_stock", true},
+          {"image_url", nullptr}, {"brand", nullptr}, {"status", "active"}, {"created_at", "2026-01-01T00:00:00.000Z"},
+          {"updated_at", "2026-01-01T00:00:00.000Z"}, {"version", 1}};
+}
+
+}  // namespace
+
+const std::vector<ShopProduct>& ShopProducts() {
+  static const std::vector<ShopProduct> products = {
+      {"aaaaaaaa-1111-4111-8111-111111111111", "aurora-phone", "Aurora Phone",
+       {{"AUR-128", {{"storage", "128GB"}}, 49900, 10}, {"AUR-256", {{"storage", "256GB"}}, 59900, 10}}},
+      {"bbbbbbbb-2222-4222-8222-222222222222", "borealis-headphones", "Borealis Headphones", {{"BOR-1", {}, 12900, 10}}}};
+  return products;
+}
+
+Shop::Shop(std::string static_root)
+    : dir_("store-e2e-shop"), products_topic_("e2e_products", 1), alias_(store::testing::UniqueName("e2e-shop-products")) {
+  for (char& c : alias_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto e = store::testing::Engines::FromEnv();
+  const std::string key_file = dir_.path() + "/signing-key.pem";
+  user_ = ChildProcess("user", {STORE_USER_BIN, "--config", SourceDir() + "/services/user/config/defaults.conf"},
+                       ServiceEnv("USER", user_port_, user_db_.name(),
+                                  {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", key_file},
+                                   {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"}, {"USER_OIDC_PROVIDERS", ""}}),
+                       dir_.path() + "/user.log");
+  catalog_ = ChildProcess("catalog", {STORE_CATALOG_BIN},
+                          ServiceEnv("CATALOG", catalog_port_, catalog_db_.name(),
+                                     {{"CATALOG_CACHE_PREFIX", keys_.prefix() + "catalog:"}, {"CATALOG_CONSUMER_ENABLED", "false"},
+                                      {"CATALOG_MEDIA_DIR", dir_.path() + "/media"}, {"CATALOG_AUTH_JWKS_URL", ""}}),
+                          dir_.path() + "/catalog.log");
+  search_ = ChildProcess(
+      "search", {STORE_SEARCH_BIN},
+      {{"SEARCH_HTTP_PORT", std::to_string(search_port_)}, {"SEARCH_HTTP_HOST", "127.0.0.1"},
+       {"SEARCH_OPENSEARCH_URL", "http://" + e.host + ":" + std::to_string(e.opensearch_port)},
+       {"SEARCH_INDEX_ALIAS", alias_}, {"SEARCH_INDEXER_TOPICS", products_topic_.name()},
+       {"SEARCH_INDEXER_GROUP", store::testing::UniqueName("e2e-shop-indexer")},
+       {"SEARCH_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"SEARCH_CACHE_HOST", e.host},
+       {"SEARCH_CACHE_PORT", std::to_string(e.redis_port)}, {"SEARCH_ZERO_RESULTS_KEY", keys_.prefix() + "zero"},
+       {"SEARCH_LOG_LEVEL", "warn"}},
+      dir_.path() + "/search.log");
+  cart_ = ChildProcess("cart", {STORE_CART_BIN},
+                       ServiceEnv("CART", cart_port_, "",
+                                  {{"CART_DOCSTORE_URI", cart_db_.options().uri}, {"CART_DOCSTORE_DATABASE", cart_db_.name()},
+                                   {"CART_CACHE_PREFIX", keys_.prefix() + "cart:"}, {"CART_CATALOG_URL", Url(catalog_port_, "")},
+                                   {"CART_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
+                                   {"CART_EVENTS_TOPIC_PREFIX", "e2e."}, {"CART_CONSUMER_ENABLED", "false"},
+                                   // The gateway is plain http on 127.0.0.1 here: a Secure cookie would not come back.
+                                   {"CART_COOKIE_SECURE", "false"}}),
+                       dir_.path() + "/cart.log");
+  HttpClient probe;
+  for (int port : {user_port_, catalog_port_, search_port_, cart_port_})
+    if (!WaitUntil([&] { return probe.Get(Url(port, "/readyz")).status == 200; }, std::chrono::seconds(90)))
+      throw std::runtime_error("a service did not become ready (port " + std::to_string(port) + "):\n" + Logs());
+  GatewayOptions gw{.user_port = user_port_, .catalog_port = catalog_port_, .search_port = search_port_, .cart_port = cart_port_};
+  if (!static_root.empty()) gw.extra_env["GATEWAY_STATIC_ROOT"] = static_root;
+  gateway_ = std::make_unique<Gateway>(gw);
+
+  // The products: in the catalog's schema (what the cart asks for prices and stock) and announced
+  // to search as the catalog announces them.
+  store::db::Database sql(catalog_db_.options());
+  auto run = [&](const std::string& statement) {
+    auto r = sql.RunSync([&](store::db::Connection& conn) { return conn.Execute(statement); });
+    if (!r) throw std::runtime_error(statement + ": " + r.error().message);
+  };
+  run("INSERT INTO categories (id, slug, name, path) VALUES (1, 'gadgets', 'Gadgets', '/1/')");
+  run("INSERT INTO product_types (id, code, name) VALUES (1, 'gadget', 'Gadget')");
+  auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
+  if (!producer) throw std::runtime_error(producer.error().message);
+  for (const auto& p : ShopProducts()) {
+    std::int64_t low = p.variants.front().price, high = low;
+    for (const auto& v : p.variants) low = std::min(low, v.price), high = std::max(high, v.price);
+    run("INSERT INTO products (id, slug, title, description_md, description_html, description_text, product_type_id, "
+        "category_id, status, currency, price_min_minor, price_max_minor, available_skus) VALUES ('" + p.id + "', '" + p.slug +
+        "', '" + p.title + "', '', '<p>" + p.title + " for the journey</p>', '', 1, 1, 'active', 'EUR', " + std::to_string(low) +
+        ", " + std::to_string(high) + ", " + std::to_string(p.variants.size()) + ")");
+    int position = 0;
+    for (const auto& v : p.variants) {
+      json::object options;
+      for (const auto& [k, value] : v.options) options[k] = value;
+      run("INSERT INTO variants (sku, product_id, options, price_minor, currency, position) VALUES ('" + v.sku + "', '" + p.id +
+          "', '" + json::serialize(options) + "', " + std::to_string(v.price) + ", 'EUR', " + std::to_string(position++) + ")");
+      run("INSERT INTO stock (sku, product_id, on_hand, reserved) VALUES ('" + v.sku + "', '" + p.id + "', " +
+          std::to_string(v.on_hand) + ", 0)");
+    }
+    auto event = store::messaging::NewEvent("product.upserted.v1", Upserted(p));
+    if (auto st = (*producer)->Produce(store::messaging::EventMessage(products_topic_.name(), p.id, event)); !st)
+      throw std::runtime_error(st.error().message);
+  }
+}
+
+Shop::~Shop() {
+  gateway_.reset();
+  cart_.Stop();
+  search_.Stop();
+  catalog_.Stop();
+  user_.Stop();
+  HttpClient os;
+  auto e = store::testing::Engines::FromEnv();
+  os.Send({.method = "DELETE", .url = "http://" + e.host + ":" + std::to_string(e.opensearch_port) + "/" + alias_ + "*"});
+}
+
+std::string Shop::Logs() {
+  return "user: " + user_.LogTail(1500) + "\ncatalog: " + catalog_.LogTail(1500) + "\nsearch: " + search_.LogTail(1500) +
+         "\ncart: " + cart_.LogTail(3000);
+}
+
+}  // namespace e2e

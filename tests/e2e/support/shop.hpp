@@ -1,0 +1,62 @@
+// A small shop through its front door for the end-to-end journeys: store_user (email verification
+// off, so a new account logs in at once), store_catalog (the products below written into its fresh
+// schema), the search service on an alias of its own, fed from a topic of its own with the
+// products' product.upserted events as the catalog publishes them (the catalog's outbox relay writes
+// the shop's topics, which a test must not touch), store_cart, and nginx with deploy/nginx serving
+// `static_root` (the storefront's build) at /. Each on free ports, with its own databases, Redis
+// prefix and OpenSearch alias, all removed when the object dies.
+// Paths of the service binaries come from compile definitions (STORE_*_BIN).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/testing/cache.hpp"
+#include "store/testing/db.hpp"
+#include "store/testing/docstore.hpp"
+#include "store/testing/kafka.hpp"
+#include "support/process.hpp"
+#include "support/stack.hpp"
+
+namespace e2e {
+
+struct ShopVariant {
+  std::string sku;
+  std::map<std::string, std::string> options;
+  std::int64_t price;  // EUR minor units
+  int on_hand;
+};
+struct ShopProduct {
+  std::string id, slug, title;
+  std::vector<ShopVariant> variants;
+};
+// Aurora Phone (AUR-128 128GB 499.00, AUR-256 256GB 599.00) and Borealis Headphones (BOR-1,
+// 129.00), ten of each in stock, in the category Gadgets (slug gadgets).
+const std::vector<ShopProduct>& ShopProducts();
+
+class Shop {
+ public:
+  explicit Shop(std::string static_root = "");
+  ~Shop();
+  std::string Gw(const std::string& path) const { return gateway_->Url(path); }
+  std::string Logs();
+
+ private:
+  static std::string Url(int port, const std::string& path) { return "http://127.0.0.1:" + std::to_string(port) + path; }
+
+  TempDir dir_;
+  store::testing::TempDatabase user_db_{"e2e_shop_user"};
+  store::testing::TempDatabase catalog_db_{"e2e_shop_catalog"};
+  store::testing::TempDocDatabase cart_db_;
+  store::testing::TempKeyspace keys_;
+  store::testing::TempTopic products_topic_;
+  std::string alias_;
+  int user_port_ = FreePort(), catalog_port_ = FreePort(), search_port_ = FreePort(), cart_port_ = FreePort();
+  ChildProcess user_, catalog_, search_, cart_;
+  std::unique_ptr<Gateway> gateway_;
+};
+
+}  // namespace e2e

@@ -1,0 +1,71 @@
+// One way to call the shop's APIs: same origin, JSON in and out, errors as the problem+json the
+// services answer (RFC 9457), the access token (memory only) on every call when signed in.
+
+export type Money = { minor: number; currency: string };
+
+export type Problem = {
+  status: number;
+  title?: string;
+  detail?: string;
+  code?: string;
+  errors?: { field: string; message: string }[];
+};
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title || `HTTP ${problem.status}`);
+    this.status = problem.status;
+    this.problem = problem;
+  }
+  /** The message a person reads: the service's detail, or what the status means. */
+  get userMessage(): string {
+    if (this.status === 0) return "You seem to be offline. Check your connection and try again.";
+    if (this.status === 429) return "Too many attempts. Please wait a moment and try again.";
+    if (this.status >= 500) return "Something went wrong on our side. Please try again in a moment.";
+    return this.problem.detail || this.problem.title || "That did not work.";
+  }
+  fieldError(field: string): string | undefined {
+    return this.problem.errors?.find((e) => e.field === field)?.message;
+  }
+}
+
+let accessToken: string | null = null;
+export function setAccessToken(token: string | null) {
+  accessToken = token;
+}
+
+type Options = { method?: string; json?: unknown; signal?: AbortSignal };
+
+export async function api<T>(path: string, options: Options = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.json !== undefined) headers["Content-Type"] = "application/json";
+  if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, {
+      method: options.method ?? (options.json !== undefined ? "POST" : "GET"),
+      headers,
+      body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
+      credentials: "same-origin",
+      signal: options.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === "AbortError") throw e;
+    throw new ApiError({ status: 0, title: "offline" });
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get("Content-Type") ?? "";
+  const body = type.includes("json") ? await res.json().catch(() => null) : null;
+  if (!res.ok) throw new ApiError({ status: res.status, ...(body ?? { title: res.statusText }) });
+  return body as T;
+}
+
+/** Formats integer minor units in their currency (EUR 121599 -> "€1,215.99"). */
+export function money(m: Money | null | undefined): string {
+  if (!m) return "";
+  const fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: m.currency });
+  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
+  return fmt.format(m.minor / 10 ** digits);
+}

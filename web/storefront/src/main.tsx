@@ -1,0 +1,51 @@
+import { render } from "preact";
+import { ErrorBoundary, LocationProvider, Route, Router, lazy } from "preact-iso";
+import { Header } from "./components/Header";
+import { Footer } from "./components/Footer";
+import { Home } from "./pages/Home";
+import "./styles.css";
+
+// Every page but the home page is its own chunk, loaded when first visited.
+const Search = lazy(() => import("./pages/Search").then((m) => m.SearchPage));
+const Category = lazy(() => import("./pages/Search").then((m) => m.CategoryPage));
+const Product = lazy(() => import("./pages/Product").then((m) => m.ProductPage));
+const CartPage = lazy(() => import("./pages/Cart").then((m) => m.CartPage));
+const Login = lazy(() => import("./pages/Account").then((m) => m.LoginPage));
+const Register = lazy(() => import("./pages/Account").then((m) => m.RegisterPage));
+const VerifyEmail = lazy(() => import("./pages/Account").then((m) => m.VerifyEmailPage));
+const ForgotPassword = lazy(() => import("./pages/Account").then((m) => m.ForgotPasswordPage));
+const ResetPassword = lazy(() => import("./pages/Account").then((m) => m.ResetPasswordPage));
+const AccountPage = lazy(() => import("./pages/Account").then((m) => m.AccountPage));
+const NotFound = lazy(() => import("./pages/NotFound").then((m) => m.NotFound));
+
+export function App() {
+  return (
+    <LocationProvider>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <ErrorBoundary>
+          <Router>
+            <Route path="/" component={Home} />
+            <Route path="/search" component={Search} />
+            <Route path="/c/:slug" component={Category} />
+            <Route path="/p/:slug" component={Product} />
+            <Route path="/cart" component={CartPage} />
+            <Route path="/login" component={Login} />
+            <Route path="/register" component={Register} />
+            <Route path="/verify-email" component={VerifyEmail} />
+            <Route path="/forgot-password" component={ForgotPassword} />
+            <Route path="/reset-password" component={ResetPassword} />
+            <Route path="/account" component={AccountPage} />
+            <Route default component={NotFound} />
+          </Router>
+        </ErrorBoundary>
+      </main>
+      <Footer />
+    </LocationProvider>
+  );
+}
+
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,310 @@
+// Accounts: sign in (then the guest cart merges into the account's), register with the password
+// rules shown as you type, the email links' landing pages (verify, reset) and the account page.
+import { useEffect, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { api, ApiError } from "../api";
+import { loadCart, mergeAfterLogin, MergeReport } from "../cart";
+import { signIn, signOut, Tokens, useUser } from "../session";
+import { useApi, useTitle } from "../useApi";
+import { ErrorNote, Loading } from "../components/Status";
+
+const MIN_PASSWORD = 8;
+
+function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const submit = (f: () => Promise<void>) => async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await f();
+    } catch (err) {
+      if (err instanceof ApiError) setError(err);
+      else throw err;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit };
+}
+
+function Field(props: {
+  label: string;
+  name: string;
+  type?: "text" | "email" | "password";
+  value: string;
+  set: (v: string) => void;
+  autoComplete?: string;
+  error?: string;
+  describedBy?: string;
+}) {
+  const id = `f-${props.name}`;
+  return (
+    <p class="field">
+      <label for={id}>{props.label}</label>
+      {/* Preact's typings split <input> by type into a union no variable `type` satisfies. */}
+      <input {...({ type: props.type ?? "text" } as object)}
+        id={id}
+        name={props.name}
+        value={props.value}
+        required
+        autoComplete={props.autoComplete}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={[props.error ? `${id}-error` : "", props.describedBy ?? ""].join(" ").trim() || undefined}
+        onInput={(e) => props.set(e.currentTarget.value)}
+      />
+      {props.error && (
+        <span id={`${id}-error`} class="field-error">
+          {props.error}
+        </span>
+      )}
+    </p>
+  );
+}
+
+export function LoginPage() {
+  useTitle("Sign in");
+  const { route } = useLocation();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [remember, setRemember] = useState(false);
+  const [merged, setMerged] = useState<MergeReport[] | null>(null);
+  const { busy, error, submit } = useSubmit();
+  const onSubmit = submit(async () => {
+    signIn(await api<Tokens>("/user/v1/auth/login", { json: { email, password, remember_me: remember } }));
+    const report = await mergeAfterLogin().catch(() => []);
+    const notable = report.filter((r) => r.outcome === "capped" || r.outcome === "dropped");
+    if (notable.length) setMerged(notable);
+    else route("/account");
+  });
+  if (merged)
+    return (
+      <div class="wrap narrow">
+        <h1>Welcome back</h1>
+        <div class="notice" role="status">
+          <p>We moved your guest cart into your account. Some lines changed:</p>
+          <ul>
+            {merged.map((m) => (
+              <li key={m.sku}>
+                {m.sku}: {m.outcome === "capped" ? `you asked for ${m.requested}, the cart now holds ${m.quantity}` : "removed"}
+                {m.reason ? ` (${m.reason})` : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+        <a class="button primary" href="/cart">
+          Go to your cart
+        </a>
+      </div>
+    );
+  return (
+    <div class="wrap narrow">
+      <h1>Sign in</h1>
+      <form onSubmit={onSubmit} class="form">
+        <Field label="Email" name="email" type="email" value={email} set={setEmail} autoComplete="email" />
+        <Field label="Password" name="password" type="password" value={password} set={setPassword} autoComplete="current-password" />
+        <p class="field inline">
+          <input id="remember" type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
+          <label for="remember">Keep me signed in</label>
+        </p>
+        <ErrorNote error={error} />
+        <button class="primary" type="submit" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+      <p>
+        <a href="/forgot-password">Forgot your password?</a> · New here? <a href="/register">Create an account</a>
+      </p>
+    </div>
+  );
+}
+
+export function RegisterPage() {
+  useTitle("Create an account");
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [done, setDone] = useState(false);
+  const { busy, error, submit } = useSubmit();
+  const length = [...password].length;
+  const onSubmit = submit(async () => {
+    await api("/user/v1/auth/register", { json: { name, email, password } });
+    setDone(true);
+  });
+  if (done)
+    return (
+      <div class="wrap narrow">
+        <h1>Check your inbox</h1>
+        <p role="status">
+          We sent a link to <strong>{email}</strong>. Open it to verify your address, then sign in.
+        </p>
+      </div>
+    );
+  return (
+    <div class="wrap narrow">
+      <h1>Create an account</h1>
+      <form onSubmit={onSubmit} class="form">
+        <Field label="Name" name="name" value={name} set={setName} autoComplete="name" error={error?.fieldError("name")} />
+        <Field label="Email" name="email" type="email" value={email} set={setEmail} autoComplete="email" error={error?.fieldError("email")} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          value={password}
+          set={setPassword}
+          autoComplete="new-password"
+          error={error?.fieldError("password")}
+          describedBy="password-rules"
+        />
+        <ul id="password-rules" class="rules" aria-live="polite">
+          <li class={length >= MIN_PASSWORD ? "met" : undefined}>
+            At least {MIN_PASSWORD} characters {length >= MIN_PASSWORD ? "✓" : `(${length} so far)`}
+          </li>
+          <li>Not a commonly used password (we check when you submit)</li>
+          <li>Long passphrases are welcome: spaces and any characters are allowed</li>
+        </ul>
+        <ErrorNote error={error} />
+        <button class="primary" type="submit" disabled={busy || length < MIN_PASSWORD}>
+          Create account
+        </button>
+      </form>
+      <p>
+        Already have an account? <a href="/login">Sign in</a>
+      </p>
+    </div>
+  );
+}
+
+export function VerifyEmailPage() {
+  useTitle("Verify your email");
+  const { query } = useLocation();
+  const [state, setState] = useState<{ email?: string; error?: ApiError } | null>(null);
+  useEffect(() => {
+    if (!query.token) return;
+    api<{ email: string }>("/user/v1/auth/verify-email", { json: { token: query.token } })
+      .then((r) => setState({ email: r.email }))
+      .catch((e) => setState({ error: e as ApiError }));
+  }, [query.token]);
+  return (
+    <div class="wrap narrow">
+      <h1>Verify your email</h1>
+      {!query.token && <p class="error">This link is incomplete. Open the link from the email again.</p>}
+      {query.token && !state && <Loading />}
+      {state?.email && (
+        <p role="status">
+          Thank you: <strong>{state.email}</strong> is verified. <a href="/login">Sign in</a>
+        </p>
+      )}
+      {state?.error && (
+        <p class="error" role="alert">
+          This link is no longer valid (it may have been used already or expired). <a href="/login">Sign in</a>, or
+          register again to get a new link.
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function ForgotPasswordPage() {
+  useTitle("Reset your password");
+  const [email, setEmail] = useState("");
+  const [done, setDone] = useState(false);
+  const { busy, error, submit } = useSubmit();
+  const onSubmit = submit(async () => {
+    await api("/user/v1/auth/password-reset/request", { json: { email } });
+    setDone(true);
+  });
+  return (
+    <div class="wrap narrow">
+      <h1>Reset your password</h1>
+      {done ? (
+        <p role="status">If an account uses {email}, we sent it a link to choose a new password.</p>
+      ) : (
+        <form onSubmit={onSubmit} class="form">
+          <Field label="Email" name="email" type="email" value={email} set={setEmail} autoComplete="email" />
+          <ErrorNote error={error} />
+          <button class="primary" type="submit" disabled={busy}>
+            Send the link
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+export function ResetPasswordPage() {
+  useTitle("Choose a new password");
+  const { query } = useLocation();
+  const [password, setPassword] = useState("");
+  const [done, setDone] = useState(false);
+  const { busy, error, submit } = useSubmit();
+  const onSubmit = submit(async () => {
+    await api("/user/v1/auth/password-reset/confirm", { json: { token: query.token ?? "", password } });
+    setDone(true);
+  });
+  return (
+    <div class="wrap narrow">
+      <h1>Choose a new password</h1>
+      {done ? (
+        <p role="status">
+          Your password is changed and every session was signed out. <a href="/login">Sign in</a>
+        </p>
+      ) : (
+        <form onSubmit={onSubmit} class="form">
+          <Field
+            label="New password"
+            name="password"
+            type="password"
+            value={password}
+            set={setPassword}
+            autoComplete="new-password"
+            error={error?.fieldError("password")}
+          />
+          <p class="muted">At least {MIN_PASSWORD} characters, not a commonly used password.</p>
+          <ErrorNote error={error} />
+          <button class="primary" type="submit" disabled={busy || [...password].length < MIN_PASSWORD}>
+            Save password
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+type Session = { id: string; created_at: string; last_used_at: string; user_agent: string; ip: string; current: boolean };
+
+export function AccountPage() {
+  useTitle("Your account");
+  const user = useUser();
+  const { route } = useLocation();
+  const sessions = useApi<{ sessions: Session[] }>(user ? "/user/v1/me/sessions" : null);
+  useEffect(() => {
+    if (!user) route("/login", true);
+  }, [user]);
+  if (!user) return null;
+  return (
+    <div class="wrap narrow">
+      <h1>Hello{user.name ? `, ${user.name}` : ""}</h1>
+      <p>Signed in as {user.email}.</p>
+      <h2>Where you are signed in</h2>
+      <ErrorNote error={sessions.error} />
+      <ul class="sessions">
+        {sessions.data?.sessions.map((s) => (
+          <li key={s.id}>
+            {s.user_agent || "Unknown device"} · {s.ip} · last used {new Date(s.last_used_at).toLocaleString()}
+            {s.current && <strong> (this browser)</strong>}
+          </li>
+        ))}
+      </ul>
+      <p class="actions">
+        <button type="button" onClick={() => signOut(false).finally(loadCart)}>
+          Sign out
+        </button>
+        <button type="button" onClick={() => signOut(true).finally(loadCart)}>
+          Sign out everywhere
+        </button>
+      </p>
+    </div>
+  );
+}

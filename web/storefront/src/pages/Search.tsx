@@ -1,0 +1,243 @@
+// Search results and category pages: one product grid with facets that combine, a sort and pages,
+// every state a real URL (the back button and a shared link restore the same results).
+import { useLocation, useRoute } from "preact-iso";
+import { Money } from "../api";
+import { useApi, useTitle } from "../useApi";
+import { Item, ProductCard } from "../components/ProductCard";
+import { ErrorNote, Loading } from "../components/Status";
+
+type Bucket = { key: string; count: number; selected: boolean };
+type Result = {
+  query: string;
+  total: number;
+  page: number;
+  pages: number;
+  sort: string;
+  items: (Item & { price_min: Money })[];
+  did_you_mean: string | null;
+  facets: {
+    category: { id: number; slug: string; name: string; depth: number; count: number; parent_id: number | null }[];
+    brand: { slug: string; name: string; count: number; selected: boolean }[];
+    price: (Bucket & { from: number; to?: number })[];
+    in_stock: { value: boolean; count: number }[];
+    specs: { key: string; name: string; values: { value: string; count: number }[] }[];
+  };
+};
+type CategoryInfo = { id: number; slug: string; name: string; breadcrumbs: { slug: string; name: string }[] };
+
+const PARAMS = /^(q|brand|price|in_stock|sort|page|spec\.[a-z0-9_]+)$/;
+
+/** The query string of the page's own state: only the keys the search understands. */
+function own(query: Record<string, string>): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (PARAMS.test(k) && v) p.set(k, v);
+  return p;
+}
+
+export function SearchPage() {
+  const { query } = useLocation();
+  const params = own(query);
+  const q = params.get("q") ?? "";
+  useTitle(q ? `“${q}”` : "All products");
+  return <Results base="/search" params={params} heading={q ? `Results for “${q}”` : "All products"} />;
+}
+
+export function CategoryPage() {
+  const { params: route } = useRoute();
+  const { query } = useLocation();
+  const info = useApi<CategoryInfo>(`/catalog/v1/categories/${encodeURIComponent(route.slug)}`);
+  const c = info.data;
+  useTitle(c?.name);
+  if (info.error) return <div class="wrap"><ErrorNote error={info.error} /></div>;
+  if (!c) return <div class="wrap"><Loading /></div>;
+  return (
+    <Results
+      base={`/c/${c.slug}`}
+      params={own(query)}
+      category={c.id}
+      heading={c.name}
+      crumbs={c.breadcrumbs.slice(0, -1)}
+    />
+  );
+}
+
+function Results(props: {
+  base: string;
+  params: URLSearchParams;
+  heading: string;
+  category?: number;
+  crumbs?: { slug: string; name: string }[];
+}) {
+  const { base, params } = props;
+  const api = new URLSearchParams(params);
+  if (props.category) api.set("category", String(props.category));
+  api.set("size", "24");
+  const res = useApi<Result>(`/catalog/v1/search?${api}`);
+  const { route } = useLocation();
+  const r = res.data;
+
+  /** The URL with `key` toggled to include/exclude `value` (comma-separated lists), back on page 1. */
+  const toggle = (key: string, value: string) => {
+    const p = new URLSearchParams(params);
+    const list = (p.get(key) ?? "").split(",").filter(Boolean);
+    const next = list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
+    next.length ? p.set(key, next.join(",")) : p.delete(key);
+    p.delete("page");
+    return link(base, p);
+  };
+  const has = (key: string, value: string) => (params.get(key) ?? "").split(",").includes(value);
+  const withParam = (key: string, value: string | null) => {
+    const p = new URLSearchParams(params);
+    value === null ? p.delete(key) : p.set(key, value);
+    if (key !== "page") p.delete("page");
+    return link(base, p);
+  };
+
+  return (
+    <div class="wrap">
+      {props.crumbs && (
+        <nav aria-label="Breadcrumb" class="crumbs">
+          <a href="/">Home</a>
+          {props.crumbs.map((b) => (
+            <span key={b.slug}>
+              {" › "}
+              <a href={`/c/${b.slug}`}>{b.name}</a>
+            </span>
+          ))}
+        </nav>
+      )}
+      <div class="results-head">
+        <h1>{props.heading}</h1>
+        {r && (
+          <p class="count" role="status">
+            {r.total.toLocaleString()} {r.total === 1 ? "product" : "products"}
+          </p>
+        )}
+        <form class="sort" onSubmit={(e) => e.preventDefault()}>
+          <label for="sort">Sort by</label>
+          <select
+            id="sort"
+            value={params.get("sort") ?? "relevance"}
+            onChange={(e) => route(withParam("sort", e.currentTarget.value))}
+          >
+            <option value="relevance">Relevance</option>
+            <option value="price_asc">Price: low to high</option>
+            <option value="price_desc">Price: high to low</option>
+            <option value="newest">Newest</option>
+          </select>
+        </form>
+      </div>
+      <ErrorNote error={res.error} />
+      {r && r.total === 0 && (
+        <div class="empty">
+          <p>No products match{params.get("q") ? ` “${params.get("q")}”` : ""}.</p>
+          {r.did_you_mean && (
+            <p>
+              Did you mean <a href={withParam("q", r.did_you_mean)}>{r.did_you_mean}</a>?
+            </p>
+          )}
+        </div>
+      )}
+      {r && (
+        <div class="results">
+          <aside class="facets" aria-label="Filters">
+            {r.facets.category.length > 0 && (
+              <Facet title="Category">
+                {r.facets.category
+                  .filter((c) => c.id !== props.category)
+                  .map((c) => (
+                    <li key={c.id} class={`depth-${Math.min(c.depth, 3)}`}>
+                      <a href={withParam("page", null).replace(base, `/c/${c.slug}`)}>
+                        {c.name} <span class="n">{c.count}</span>
+                      </a>
+                    </li>
+                  ))}
+              </Facet>
+            )}
+            <Facet title="Brand">
+              {r.facets.brand.map((b) => (
+                <Check key={b.slug} href={toggle("brand", b.slug)} on={has("brand", b.slug)} label={b.name} n={b.count} />
+              ))}
+            </Facet>
+            <Facet title="Price">
+              {r.facets.price
+                .filter((p) => p.count > 0 || p.selected)
+                .map((p) => (
+                  <Check key={p.key} href={toggle("price", p.key)} on={has("price", p.key)} label={priceLabel(p, r)} n={p.count} />
+                ))}
+            </Facet>
+            <Facet title="Availability">
+              <Check
+                href={withParam("in_stock", params.get("in_stock") ? null : "true")}
+                on={params.get("in_stock") === "true"}
+                label="In stock only"
+                n={r.facets.in_stock.find((s) => s.value)?.count ?? 0}
+              />
+            </Facet>
+            {r.facets.specs.map((s) => (
+              <Facet key={s.key} title={s.name}>
+                {s.values.slice(0, 12).map((v) => (
+                  <Check
+                    key={v.value}
+                    href={toggle(`spec.${s.key}`, v.value)}
+                    on={has(`spec.${s.key}`, v.value)}
+                    label={v.value}
+                    n={v.count}
+                  />
+                ))}
+              </Facet>
+            ))}
+          </aside>
+          <section aria-label="Products">
+            <ul class="grid">
+              {r.items.map((i, n) => (
+                <ProductCard key={i.slug} item={i} eager={n < 4} />
+              ))}
+            </ul>
+            {r.pages > 1 && (
+              <nav class="pages" aria-label="Pages">
+                {r.page > 1 && <a href={withParam("page", String(r.page - 1))}>← Previous</a>}
+                <span>
+                  Page {r.page} of {r.pages}
+                </span>
+                {r.page < r.pages && <a href={withParam("page", String(r.page + 1))}>Next →</a>}
+              </nav>
+            )}
+          </section>
+        </div>
+      )}
+      {!r && !res.error && <Loading />}
+    </div>
+  );
+}
+
+function link(base: string, p: URLSearchParams) {
+  const s = p.toString();
+  return s ? `${base}?${s}` : base;
+}
+
+function priceLabel(p: { from: number; to?: number }, r: Result) {
+  const currency = r.items[0]?.price_min.currency ?? "EUR";
+  const f = (minor: number) =>
+    new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: 0 }).format(minor / 100);
+  return p.to === undefined ? `${f(p.from)} and up` : `${f(p.from)} – ${f(p.to)}`;
+}
+
+function Facet({ title, children }: { title: string; children: preact.ComponentChildren }) {
+  return (
+    <details open class="facet">
+      <summary>{title}</summary>
+      <ul>{children}</ul>
+    </details>
+  );
+}
+
+function Check({ href, on, label, n }: { href: string; on: boolean; label: string; n: number }) {
+  return (
+    <li>
+      <a href={href} class={on ? "check on" : "check"} role="checkbox" aria-checked={on}>
+        {label} <span class="n">{n}</span>
+      </a>
+    </li>
+  );
+}

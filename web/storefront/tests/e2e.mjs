@@ -1,0 +1,188 @@
+// The storefront's journeys in a real browser: Debian's chromium (CHROMIUM) driven by
+// playwright-core against a running shop (STORE_URL: its gateway, which serves this build at / and
+// the APIs under /api). Run by tests/e2e/storefront_test.cpp against a shop of its own (two
+// products: Aurora Phone in 128GB/256GB and Borealis Headphones), or by hand:
+//   STORE_URL=http://127.0.0.1:18080 CHROMIUM=/usr/bin/chromium node tests/e2e.mjs
+// Prints a line per step; exits 1 at the first failed check (with a screenshot in
+// STORE_E2E_ARTIFACTS when set), 0 when every journey passed.
+import { chromium } from "playwright-core";
+import { join } from "node:path";
+
+const base = (process.env.STORE_URL ?? "").replace(/\/$/, "");
+if (!base) {
+  console.error("STORE_URL is required");
+  process.exit(2);
+}
+const artifacts = process.env.STORE_E2E_ARTIFACTS;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+context.setDefaultTimeout(15000);
+const page = await context.newPage();
+const problems = [];
+page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+page.on("console", (m) => {
+  if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 40[14]/.test(m.text()))
+    problems.push(`console error: ${m.text()}`);
+});
+
+let step = 0;
+async function check(name, f) {
+  step++;
+  const t0 = Date.now();
+  try {
+    await f();
+    if (problems.length) throw new Error(problems.join("\n"));
+    console.log(`ok ${step} - ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    console.log(`not ok ${step} - ${name}\n  ${String(e.message ?? e).split("\n").join("\n  ")}\n  at ${page.url()}`);
+    if (artifacts) await page.screenshot({ path: join(artifacts, `failed-step-${step}.png`), fullPage: true }).catch(() => {});
+    await browser.close();
+    process.exit(1);
+  }
+}
+const expectText = async (locator, text) => {
+  await locator.filter({ hasText: text }).first().waitFor();
+};
+const expectUrl = async (re) => {
+  await page.waitForURL(re);
+};
+
+await check("the home page shows the categories and new products, with the storefront's CSP", async () => {
+  const res = await page.goto(base + "/");
+  if (!res.ok()) throw new Error(`GET / answered ${res.status()}`);
+  const csp = res.headers()["content-security-policy"] ?? "";
+  if (!csp.includes("script-src 'self'") || csp.includes("unsafe-inline")) throw new Error(`CSP: ${csp}`);
+  await expectText(page.locator(".category-tile"), "Gadgets");
+  // Search indexes the products from Kafka: the first visit may come before they are in.
+  for (let i = 0; i < 60 && (await page.locator(".card").count()) < 2; i++) {
+    await page.waitForTimeout(1000);
+    await page.reload();
+  }
+  await expectText(page.locator(".card"), "Aurora Phone");
+});
+
+await check("a search with a typo finds the product, by keyboard only", async () => {
+  const box = page.getByRole("combobox", { name: "Search the shop" });
+  await box.focus();
+  await page.keyboard.type("auroa");
+  await page.keyboard.press("Enter");
+  await expectUrl(/\/search\?q=auroa$/);
+  await expectText(page.locator(".card"), "Aurora Phone");
+  await expectText(page.locator("h1"), "Results for “auroa”");
+});
+
+await check("a category page's facet filters the results; the URL holds it; back and a shared link restore them", async () => {
+  await page.goto(base + "/c/gadgets");
+  await expectText(page.locator("h1"), "Gadgets");
+  await expectText(page.locator(".card"), "Borealis Headphones");
+  await page.getByRole("checkbox", { name: /€250 – €500/ }).click();
+  await expectUrl(/\/c\/gadgets\?price=25000-50000$/);
+  await page.locator(".card").filter({ hasText: "Borealis" }).waitFor({ state: "detached" });
+  await expectText(page.locator(".card"), "Aurora Phone");
+  const filtered = page.url();
+  await page.goBack();
+  await expectUrl(/\/c\/gadgets$/);
+  await expectText(page.locator(".card"), "Borealis Headphones");
+  await page.goto(filtered);
+  await expectText(page.locator(".card"), "Aurora Phone");
+  if ((await page.locator(".card").count()) !== 1) throw new Error("the shared link shows other results");
+  await page.goBack();
+});
+
+await check("the product page: a variant choice moves the price and the SKU", async () => {
+  await page.goto(base + "/search?q=auroa");
+  await page.locator(".card a").filter({ hasText: "Aurora Phone" }).click();
+  await expectUrl(/\/p\/aurora-phone$/);
+  await expectText(page.locator("h1"), "Aurora Phone");
+  await expectText(page.getByTestId("price"), "€499.00");
+  await page.getByRole("radio", { name: "256GB" }).check();
+  await expectText(page.getByTestId("price"), "€599.00");
+  await expectText(page.locator(".availability"), "AUR-256");
+  if ((await page.title()) !== "Aurora Phone · Store") throw new Error(`title: ${await page.title()}`);
+});
+
+await check("add to cart: the header counts it, the cart shows the line and the subtotal", async () => {
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expectText(page.locator(".ok"), "Added 1 × Aurora Phone");
+  await expectText(page.getByTestId("cart-count"), "1");
+  await page.getByRole("link", { name: /^Cart/ }).click();
+  await expectUrl(/\/cart$/);
+  await expectText(page.locator(".cart-line"), "Aurora Phone");
+  await expectText(page.getByTestId("subtotal"), "€599.00");
+});
+
+await check("changing a quantity in the cart updates the totals", async () => {
+  await page.getByLabel("Quantity of Aurora Phone").fill("2");
+  await page.getByLabel("Quantity of Aurora Phone").press("Tab");
+  await expectText(page.getByTestId("subtotal"), "€1,198.00");
+  await expectText(page.getByTestId("cart-count"), "2");
+});
+
+await check("the autocomplete opens a product with the arrow keys and Enter", async () => {
+  const box = page.getByRole("combobox", { name: "Search the shop" });
+  await box.fill("");
+  await box.focus();
+  await page.keyboard.type("borea");
+  await page.getByRole("option", { name: /Borealis Headphones/ }).waitFor();
+  await page.keyboard.press("ArrowDown");
+  const active = await box.getAttribute("aria-activedescendant");
+  if (!active) throw new Error("no active option after ArrowDown");
+  await page.keyboard.press("Enter");
+  await expectUrl(/\/p\/borealis-headphones$/);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expectText(page.getByTestId("cart-count"), "3");
+});
+
+const email = `shopper-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+const password = "a long browser journey 42";
+
+await check("register: the password rules follow the typing; the account is created", async () => {
+  await page.goto(base + "/register");
+  await page.getByLabel("Name").fill("Browser Shopper");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("short");
+  await expectText(page.locator("#password-rules"), "(5 so far)");
+  if (await page.getByRole("button", { name: "Create account" }).isEnabled()) throw new Error("a short password can be sent");
+  await page.getByLabel("Password").fill(password);
+  await expectText(page.locator("#password-rules .met"), "At least 8 characters");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expectText(page.locator("h1"), "Check your inbox");
+});
+
+await check("sign in: the guest cart merges into the account's, which shows both lines", async () => {
+  await page.goto(base + "/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectUrl(/\/account$/);
+  await expectText(page.locator("h1"), "Hello, Browser Shopper");
+  await expectText(page.locator(".sessions"), "this browser");
+  await page.getByRole("link", { name: /^Cart/ }).click();
+  await expectText(page.locator(".cart-line"), "Aurora Phone");
+  await expectText(page.locator(".cart-line"), "Borealis Headphones");
+  await expectText(page.getByTestId("subtotal"), "€1,327.00");
+});
+
+await check("a wrong password is told plainly, without a raw error", async () => {
+  await page.getByRole("link", { name: "Browser Shopper" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectUrl(/\/login$/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not the password at all");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  const text = await alert.innerText();
+  if (text.includes("{") || text.length < 5) throw new Error(`the message: ${text}`);
+});
+
+await check("an unknown page says so, in words", async () => {
+  await page.goto(base + "/p/no-such-product");
+  await expectText(page.locator("h1"), "We could not find that page");
+});
+
+await browser.close();
+console.log(`${step} passed, 0 failed`);
