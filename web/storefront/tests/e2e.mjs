@@ -6,6 +6,7 @@
 // Prints a line per step; exits 1 at the first failed check (with a screenshot in
 // STORE_E2E_ARTIFACTS when set), 0 when every journey passed.
 import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 import { join } from "node:path";
 
 const base = (process.env.STORE_URL ?? "").replace(/\/$/, "");
@@ -49,6 +50,18 @@ const expectText = async (locator, text) => {
 const expectUrl = async (re) => {
   await page.waitForURL(re);
 };
+// axe-core on the page as it is now: no serious or critical WCAG 2.1 A/AA violation.
+const audited = [];
+async function accessible(name) {
+  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (bad.length)
+    throw new Error(
+      `axe on ${name}: ` +
+        bad.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`).join("; "),
+    );
+  audited.push(name);
+}
 
 await check("the home page shows the categories and new products, with the storefront's CSP", async () => {
   const res = await page.goto(base + "/");
@@ -62,6 +75,7 @@ await check("the home page shows the categories and new products, with the store
     await page.reload();
   }
   await expectText(page.locator(".card"), "Aurora Phone");
+  await accessible("home");
 });
 
 await check("a search with a typo finds the product, by keyboard only", async () => {
@@ -72,12 +86,14 @@ await check("a search with a typo finds the product, by keyboard only", async ()
   await expectUrl(/\/search\?q=auroa$/);
   await expectText(page.locator(".card"), "Aurora Phone");
   await expectText(page.locator("h1"), "Results for “auroa”");
+  await accessible("search results");
 });
 
 await check("a category page's facet filters the results; the URL holds it; back and a shared link restore them", async () => {
   await page.goto(base + "/c/gadgets");
   await expectText(page.locator("h1"), "Gadgets");
   await expectText(page.locator(".card"), "Borealis Headphones");
+  await accessible("category");
   await page.getByRole("checkbox", { name: /€250 – €500/ }).click();
   await expectUrl(/\/c\/gadgets\?price=25000-50000$/);
   await page.locator(".card").filter({ hasText: "Borealis" }).waitFor({ state: "detached" });
@@ -102,6 +118,7 @@ await check("the product page: a variant choice moves the price and the SKU", as
   await expectText(page.getByTestId("price"), "€599.00");
   await expectText(page.locator(".availability"), "AUR-256");
   if ((await page.title()) !== "Aurora Phone · Store") throw new Error(`title: ${await page.title()}`);
+  await accessible("product");
 });
 
 await check("add to cart: the header counts it, the cart shows the line and the subtotal", async () => {
@@ -112,6 +129,7 @@ await check("add to cart: the header counts it, the cart shows the line and the 
   await expectUrl(/\/cart$/);
   await expectText(page.locator(".cart-line"), "Aurora Phone");
   await expectText(page.getByTestId("subtotal"), "€599.00");
+  await accessible("cart");
 });
 
 await check("changing a quantity in the cart updates the totals", async () => {
@@ -148,6 +166,7 @@ await check("register: the password rules follow the typing; the account is crea
   if (await page.getByRole("button", { name: "Create account" }).isEnabled()) throw new Error("a short password can be sent");
   await page.getByLabel("Password").fill(password);
   await expectText(page.locator("#password-rules .met"), "At least 8 characters");
+  await accessible("register");
   await page.getByRole("button", { name: "Create account" }).click();
   await expectText(page.locator("h1"), "Check your inbox");
 });
@@ -160,6 +179,7 @@ await check("sign in: the guest cart merges into the account's, which shows both
   await expectUrl(/\/account$/);
   await expectText(page.locator("h1"), "Hello, Browser Shopper");
   await expectText(page.locator(".sessions"), "this browser");
+  await accessible("account");
   await page.getByRole("link", { name: /^Cart/ }).click();
   await expectText(page.locator(".cart-line"), "Aurora Phone");
   await expectText(page.locator(".cart-line"), "Borealis Headphones");
@@ -177,12 +197,15 @@ await check("a wrong password is told plainly, without a raw error", async () =>
   await alert.waitFor();
   const text = await alert.innerText();
   if (text.includes("{") || text.length < 5) throw new Error(`the message: ${text}`);
+  await accessible("sign in, with its error");
 });
 
 await check("an unknown page says so, in words", async () => {
   await page.goto(base + "/p/no-such-product");
   await expectText(page.locator("h1"), "We could not find that page");
+  await accessible("not found");
 });
 
 await browser.close();
+console.log(`axe-core: no serious or critical violation on ${audited.join(", ")}`);
 console.log(`${step} passed, 0 failed`);
