@@ -48,4 +48,8 @@ export function App() {
   );
 }
 
-render(<App />, document.getElementById("app")!);
+// On product and category pages the gateway serves a snapshot of the page inside #app for readers
+// without JavaScript; the app renders the live page in its place.
+const root = document.getElementById("app")!;
+root.replaceChildren();
+render(<App />, root);

@@ -78,6 +78,24 @@ await check("the home page shows the categories and new products, with the store
   await accessible("home");
 });
 
+await check("without JavaScript (a crawler), a product and a category page have their words, canonical and JSON-LD", async () => {
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const p = await plain.newPage();
+  await p.goto(base + "/p/aurora-phone");
+  if ((await p.locator("h1").innerText()) !== "Aurora Phone") throw new Error("no h1 without JavaScript");
+  if ((await p.title()) !== "Aurora Phone · Store") throw new Error(`title: ${await p.title()}`);
+  const canonical = await p.locator('link[rel="canonical"]').getAttribute("href");
+  if (canonical !== base + "/p/aurora-phone") throw new Error(`canonical: ${canonical}`);
+  const ld = JSON.parse(await p.locator('script[type="application/ld+json"]').innerText());
+  if (ld["@type"] !== "Product" || ld.name !== "Aurora Phone" || ld.offers.lowPrice !== "499.00" || ld.offers.priceCurrency !== "EUR")
+    throw new Error(`JSON-LD: ${JSON.stringify(ld)}`);
+  if (!(await p.locator(".price").innerText()).includes("499.00 EUR")) throw new Error("no price without JavaScript");
+  await p.goto(base + "/c/gadgets");
+  await p.locator('a[href="/p/borealis-headphones"]').waitFor();
+  if ((await p.title()) !== "Gadgets · Store") throw new Error(`title: ${await p.title()}`);
+  await plain.close();
+});
+
 await check("a search with a typo finds the product, by keyboard only", async () => {
   const box = page.getByRole("combobox", { name: "Search the shop" });
   await box.focus();

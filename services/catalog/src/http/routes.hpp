@@ -1,5 +1,5 @@
 // The catalog's HTTP API (contracts/openapi/catalog.yaml): the route table, one file per resource
-// (category_routes.cpp, product_routes.cpp, inventory_routes.cpp). A route reads the request into
+// (category_routes.cpp, product_routes.cpp, inventory_routes.cpp, snapshot_routes.cpp). A route reads the request into
 // a typed command (commands.hpp), awaits the use case, and maps the result to its JSON DTO
 // (dto.hpp); errors become problem+json through libs/http's one error map.
 #pragma once
@@ -28,10 +28,12 @@ struct HttpApi {
 void AddCategoryRoutes(http::Router& router, const HttpApi& api);
 void AddProductRoutes(http::Router& router, const HttpApi& api);
 void AddInventoryRoutes(http::Router& router, const HttpApi& api);
+void AddSnapshotRoutes(http::Router& router, const HttpApi& api);
 inline void AddRoutes(http::Router& router, const HttpApi& api) {
   AddCategoryRoutes(router, api);
   AddProductRoutes(router, api);
   AddInventoryRoutes(router, api);
+  AddSnapshotRoutes(router, api);
 }
 
 }  // namespace store::catalog

@@ -1,0 +1,55 @@
+// The storefront's page snapshots (http/snapshot.hpp): GET /v1/snapshots/p/{slug} and
+// /v1/snapshots/c/{slug} with ?part=head|body, text/html. The gateway asks for them in SSI
+// subrequests and passes X-Storefront-Origin (scheme://host of the page) for absolute links.
+#include "http/commands.hpp"
+#include "http/dto.hpp"
+#include "http/routes.hpp"
+#include "http/snapshot.hpp"
+
+namespace store::catalog {
+
+namespace json = boost::json;
+using boost::asio::awaitable;
+using core::Error;
+using http::Request;
+using http::Response;
+
+namespace {
+
+core::Result<SnapshotPart> PartOf(const Request& req) {
+  auto part = req.Query("part").value_or("");
+  if (part == "head") return SnapshotPart::kHead;
+  if (part == "body") return SnapshotPart::kBody;
+  return std::unexpected(Error::Invalid("invalid snapshot part", {{"part", "head or body"}}));
+}
+
+Response Html(std::string body) {
+  Response res(200, std::move(body), "text/html; charset=utf-8");
+  return res;
+}
+
+}  // namespace
+
+void AddSnapshotRoutes(http::Router& router, const HttpApi& api) {
+  const auto& h = api.handlers;
+  router.Get("/v1/snapshots/p/{slug}", [&h](Request& req) -> awaitable<Response> {
+    CO_TRY(part, PartOf(req));
+    GetProductPage query{std::string(*req.PathParam("slug"))};
+    CO_TRY(page, co_await h.product_page(query));
+    auto parsed = json::parse(page.body);
+    co_return Html(ProductSnapshot(parsed.as_object(), part, SnapshotOrigin(req.Header("X-Storefront-Origin"))));
+  });
+  router.Get("/v1/snapshots/c/{slug}", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY(part, PartOf(req));
+    GetCategory query{std::string(*req.PathParam("slug"))};
+    CO_TRY(category, co_await h.category(query));
+    BrowseCategory browse{query.slug, "newest"};
+    browse.page = 1;
+    browse.per_page = 48;
+    CO_TRY(products, co_await h.browse(browse));
+    co_return Html(CategorySnapshot(CategoryJson(category), BrowseJson(products, api.settings), part,
+                                    SnapshotOrigin(req.Header("X-Storefront-Origin"))));
+  });
+}
+
+}  // namespace store::catalog
