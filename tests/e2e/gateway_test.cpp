@@ -105,6 +105,12 @@ struct StandIn {
     }
     r.Post("/v1/admin/products/p1/images", echo, {.body = store::http::BodyKind::bytes});  // image bytes, not JSON
     r.Get("/metrics", echo);
+    // The catalog's page snapshots (SSI includes of /p/<slug> and /c/<slug>): "known" only.
+    r.Get("/v1/snapshots/p/{slug}", [](Request& req) -> boost::asio::awaitable<Response> {
+      if (*req.PathParam("slug") != "known") co_return Response(404, "{}", "application/problem+json");
+      co_return Response(200, "<i>" + req.Query("part").value_or("") + "|" + std::string(req.Header("X-Storefront-Origin")) + "</i>",
+                         "text/html");
+    });
     r.Get("/v1/auth/introspect", [this](Request& req) -> boost::asio::awaitable<Response> {
       introspections++;
       std::string auth(req.Header("Authorization"));
@@ -678,6 +684,28 @@ TEST_F(GatewayTest, ServesTheStorefrontAndMediaFiles) {
   EXPECT_EQ(js.Header("cache-control").value_or(""), "public, max-age=31536000, immutable");
   ExpectSecurityHeaders(js, kStorefrontPolicy);
   ExpectProblem(c.Get(Url("/assets/index-Missing0.js")), 404);  // never the index.html of a missing asset
+
+  // Product and category pages: index.html with the catalog's snapshot spliced in by SSI; an unknown
+  // product (or any snapshot error) gives the stub; a path that is not a slug is the plain page.
+  std::ofstream(gateway_->static_dir() + "/index.html")
+      << "<head><!--# block name=\"d\" --><title>shop</title><!--# endblock -->"
+         "<!--# include virtual=\"/_snapshot/$snapshot_kind/$snapshot_slug?part=head\" stub=\"d\" --></head>"
+         "<div id=app><!--# include virtual=\"/_snapshot/$snapshot_kind/$snapshot_slug?part=body\" stub=\"d\" --></div>";
+  auto product = c.Get(Url("/p/known"));
+  EXPECT_EQ(product.status, 200);
+  const std::string origin = "http://127.0.0.1:" + std::to_string(gateway_->port());
+  EXPECT_EQ(product.body, "<head><i>head|" + origin + "</i></head><div id=app><i>body|" + origin + "</i></div>");
+  ExpectSecurityHeaders(product, kStorefrontPolicy);
+  EXPECT_EQ(product.Header("cache-control").value_or(""), "no-cache");
+  auto unknown = c.Get(Url("/p/missing"));
+  EXPECT_EQ(unknown.status, 200);
+  EXPECT_EQ(unknown.body, "<head><title>shop</title></head><div id=app><title>shop</title></div>");
+  auto not_a_slug = c.Get(Url("/p/Not_A_Slug"));
+  EXPECT_EQ(not_a_slug.status, 200);
+  EXPECT_NE(not_a_slug.body.find("<!--# include"), std::string::npos) << "no SSI outside /p/<slug> and /c/<slug>";
+  auto direct = c.Get(Url("/_snapshot/p/known?part=head"));  // internal: nginx's 404, answered as "no snapshot"
+  EXPECT_EQ(direct.status, 204);
+  EXPECT_TRUE(direct.body.empty()) << direct.body;
   auto img = c.Get(Url("/media/products/p1/front.jpg"));
   EXPECT_EQ(img.status, 200);
   EXPECT_EQ(img.body, "JPEGDATA");
