@@ -108,7 +108,8 @@ struct StandIn {
     // The catalog's page snapshots (SSI includes of /p/<slug> and /c/<slug>): "known" only.
     r.Get("/v1/snapshots/p/{slug}", [](Request& req) -> boost::asio::awaitable<Response> {
       if (*req.PathParam("slug") != "known") co_return Response(404, "{}", "application/problem+json");
-      co_return Response(200, "<i>" + req.Query("part").value_or("") + "|" + std::string(req.Header("X-Storefront-Origin")) + "</i>",
+      co_return Response(200, "<i>" + req.Query("part").value_or("") + "|" + std::string(req.Header("X-Forwarded-Proto")) + "://" +
+                                  std::string(req.Header("X-Forwarded-Host")) + "</i>",
                          "text/html");
     });
     r.Get("/v1/auth/introspect", [this](Request& req) -> boost::asio::awaitable<Response> {

@@ -3,6 +3,8 @@ import { ErrorBoundary, LocationProvider, Route, Router, lazy } from "preact-iso
 import { Header } from "./components/Header";
 import { Footer } from "./components/Footer";
 import { Home } from "./pages/Home";
+import { refresh } from "./session";
+import { loadCart } from "./cart";
 import "./styles.css";
 
 // Every page but the home page is its own chunk, loaded when first visited.
@@ -53,3 +55,7 @@ export function App() {
 const root = document.getElementById("app")!;
 root.replaceChildren();
 render(<App />, root);
+// A session from before the reload (the HttpOnly cookie): signed in again without a form.
+void refresh().then((signedIn) => {
+  if (signedIn) void loadCart().catch(() => undefined);
+});

@@ -1,14 +1,14 @@
-// The signed-in shopper. The access token lives in memory only (never in storage a script on the
-// page could read back later); a reload starts signed out until the user service sets the
-// refresh token as an HttpOnly cookie (web/storefront/README.md, "Session").
+// The signed-in shopper. The access token lives in memory only; the refresh token is the user
+// service's HttpOnly session cookie (no script reads it), which renews the access token before it
+// expires and after a reload (web/storefront/README.md, "Session").
 import { useEffect, useState } from "preact/hooks";
 import { api, setAccessToken } from "./api";
 
 export type User = { id: string; email: string; name?: string; roles: string[] };
-export type Tokens = { access_token: string; refresh_token: string; expires_in: number; user: User };
+export type Tokens = { access_token: string; expires_in: number; user: User };
 
 let user: User | null = null;
-let refreshToken: string | null = null;
+let checked = false; // whether the session cookie was tried since the page loaded
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
@@ -17,47 +17,60 @@ export function currentUser() {
   return user;
 }
 
-export function useUser(): User | null {
+/** The shopper, and whether the session is known yet (false until the cookie was tried). */
+export function useSession(): { user: User | null; checked: boolean } {
   const [, force] = useState(0);
   useEffect(() => {
     const l = () => force((n) => n + 1);
     listeners.add(l);
     return () => void listeners.delete(l);
   }, []);
-  return user;
+  return { user, checked };
 }
+
+export const useUser = () => useSession().user;
 
 export function signIn(t: Tokens) {
   setAccessToken(t.access_token);
   user = t.user;
-  refreshToken = t.refresh_token;
   clearTimeout(refreshTimer);
   // Refresh a minute before the access token expires (the old refresh token is spent by it).
   refreshTimer = setTimeout(refresh, Math.max(10, t.expires_in - 60) * 1000);
   notify();
 }
 
-async function refresh() {
-  if (!refreshToken) return;
+/** A new access token from the session cookie; false when there is no session (signed out). */
+export async function refresh(): Promise<boolean> {
   try {
-    signIn(await api<Tokens>("/user/v1/auth/refresh", { json: { refresh_token: refreshToken } }));
+    signIn(await api<Tokens>("/user/v1/auth/refresh", { json: {} }));
+    return true;
   } catch {
     signOutLocally();
+    return false;
+  } finally {
+    if (!checked) {
+      checked = true;
+      notify();
+    }
   }
+}
+
+/** Signs in with email and password; the refresh token comes back as the session cookie. */
+export async function logIn(email: string, password: string, remember: boolean) {
+  signIn(await api<Tokens>("/user/v1/auth/login", { json: { email, password, remember_me: remember, session_cookie: true } }));
 }
 
 export function signOutLocally() {
   setAccessToken(null);
   clearTimeout(refreshTimer);
   user = null;
-  refreshToken = null;
   notify();
 }
 
 export async function signOut(everywhere = false) {
   try {
     if (everywhere) await api("/user/v1/auth/logout-all", { method: "POST" });
-    else await api("/user/v1/auth/logout", { json: { refresh_token: refreshToken } });
+    else await api("/user/v1/auth/logout", { json: {} });
   } finally {
     signOutLocally();
   }

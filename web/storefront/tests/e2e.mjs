@@ -204,6 +204,17 @@ await check("sign in: the guest cart merges into the account's, which shows both
   await expectText(page.getByTestId("subtotal"), "€1,327.00");
 });
 
+await check("the session outlives a reload (HttpOnly cookie, never readable by the page)", async () => {
+  await page.goto(base + "/account");
+  await expectText(page.locator("h1"), "Hello, Browser Shopper");
+  await expectText(page.getByTestId("cart-count"), "3");
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "store_session");
+  if (!session || !session.httpOnly || session.sameSite !== "Strict" || session.path !== "/api/user/v1/auth")
+    throw new Error(`session cookie: ${JSON.stringify(session)}`);
+  if ((await page.evaluate(() => document.cookie)).includes("store_session")) throw new Error("the page can read the session");
+});
+
 await check("a wrong password is told plainly, without a raw error", async () => {
   await page.getByRole("link", { name: "Browser Shopper" }).click();
   await page.getByRole("button", { name: "Sign out", exact: true }).click();

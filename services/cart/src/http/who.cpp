@@ -1,7 +1,5 @@
 #include "http/who.hpp"
 
-#include <fmt/format.h>
-
 #include "store/auth/secrets.hpp"
 
 namespace store::cart {
@@ -22,19 +20,8 @@ Owner GuestOwner(std::string token) {
 }  // namespace
 
 std::optional<std::string> CartOwner::GuestToken(const http::Request& req) const {
-  // Cookie: a=1; cart_token=...; b=2 (RFC 6265 §5.4). The first well-formed one counts.
-  std::string_view header = req.Header("Cookie");
-  while (!header.empty()) {
-    std::size_t end = header.find(';');
-    std::string_view pair = header.substr(0, end);
-    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    std::size_t eq = pair.find('=');
-    if (eq == std::string_view::npos || pair.substr(0, eq) != cookie_.name) continue;
-    std::string_view value = pair.substr(eq + 1);
-    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-    if (WellFormed(value)) return std::string(value);
-  }
+  auto token = http::TokenCookie(req, cookie_.name);
+  if (token && WellFormed(*token)) return token;
   return std::nullopt;
 }
 
@@ -62,14 +49,13 @@ awaitable<core::Result<std::pair<CartKey, std::optional<CartKey>>>> CartOwner::F
 
 void CartOwner::Remember(const Owner& owner, http::Response& response) const {
   if (owner.key.kind != CartKey::Kind::guest) return;
-  response.SetHeader("Set-Cookie", fmt::format("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}", cookie_.name,
-                                               owner.guest_token, cookie_.path, cookie_.max_age.count(),
-                                               cookie_.secure ? "; Secure" : ""));
+  response.SetHeader("Set-Cookie", http::SetCookieValue(Spec(), owner.guest_token));
 }
 
-void CartOwner::Forget(http::Response& response) const {
-  response.SetHeader("Set-Cookie", fmt::format("{}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax{}", cookie_.name,
-                                               cookie_.path, cookie_.secure ? "; Secure" : ""));
+void CartOwner::Forget(http::Response& response) const { response.SetHeader("Set-Cookie", http::ClearCookieValue(Spec())); }
+
+http::CookieSpec CartOwner::Spec() const {
+  return http::CookieSpec{.name = cookie_.name, .path = cookie_.path, .max_age = cookie_.max_age, .secure = cookie_.secure};
 }
 
 }  // namespace store::cart

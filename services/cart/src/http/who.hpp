@@ -19,6 +19,7 @@
 
 #include "app/ports.hpp"
 #include "store/auth/authenticator.hpp"
+#include "store/http/cookies.hpp"
 #include "store/http/message.hpp"
 
 namespace store::cart {
@@ -54,6 +55,7 @@ class CartOwner {
 
  private:
   std::optional<std::string> GuestToken(const http::Request& req) const;
+  http::CookieSpec Spec() const;
 
   auth::Authenticator& authenticator_;
   CookieOptions cookie_;

@@ -100,15 +100,11 @@ std::string Breadcrumbs(const json::array* crumbs) {
 
 }  // namespace
 
-std::string SnapshotOrigin(std::string_view header) {
-  // scheme://host[:port]: http or https, a host of letters, digits, dots and dashes, 1-5 digits.
-  std::string_view rest = header;
-  if (rest.starts_with("https://")) rest.remove_prefix(8);
-  else if (rest.starts_with("http://")) rest.remove_prefix(7);
-  else return "";
-  const auto colon = rest.find(':');
-  const std::string_view host = rest.substr(0, colon);
-  const std::string_view port = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+std::string SnapshotOrigin(std::string_view proto, std::string_view host_port) {
+  if (proto != "http" && proto != "https") return "";
+  const auto colon = host_port.find(':');
+  const std::string_view host = host_port.substr(0, colon);
+  const std::string_view port = colon == std::string_view::npos ? std::string_view() : host_port.substr(colon + 1);
   const auto all = [](std::string_view s, auto ok) {
     for (char c : s)
       if (!ok(static_cast<unsigned char>(c))) return false;
@@ -118,7 +114,7 @@ std::string SnapshotOrigin(std::string_view header) {
                        all(host, [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-'; });
   const bool port_ok = colon == std::string_view::npos ||
                        (!port.empty() && port.size() <= 5 && all(port, [](unsigned char c) { return std::isdigit(c) != 0; }));
-  return host_ok && port_ok ? std::string(header) : std::string();
+  return host_ok && port_ok ? std::string(proto) + "://" + std::string(host_port) : std::string();
 }
 
 std::string ProductSnapshot(const json::object& page, SnapshotPart part, std::string_view origin) {

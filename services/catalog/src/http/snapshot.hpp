@@ -21,7 +21,9 @@ std::string ProductSnapshot(const boost::json::object& page, SnapshotPart part, 
 std::string CategorySnapshot(const boost::json::object& category, const boost::json::object& browse, SnapshotPart part,
                              std::string_view origin);
 
-// The origin the gateway names (X-Storefront-Origin: scheme://host[:port]) when it is one; else "".
-std::string SnapshotOrigin(std::string_view header);
+// "scheme://host[:port]" of the page, from what the gateway forwards (X-Forwarded-Proto,
+// X-Forwarded-Host) when both are well formed (http or https; letters, digits, dots, dashes and a
+// port); else "" (relative links).
+std::string SnapshotOrigin(std::string_view proto, std::string_view host);
 
 }  // namespace store::catalog

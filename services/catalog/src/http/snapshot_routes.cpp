@@ -1,6 +1,6 @@
 // The storefront's page snapshots (http/snapshot.hpp): GET /v1/snapshots/p/{slug} and
 // /v1/snapshots/c/{slug} with ?part=head|body, text/html. The gateway asks for them in SSI
-// subrequests and passes X-Storefront-Origin (scheme://host of the page) for absolute links.
+// subrequests; its X-Forwarded-Proto and X-Forwarded-Host name the page's origin (absolute links).
 #include "http/commands.hpp"
 #include "http/dto.hpp"
 #include "http/routes.hpp"
@@ -23,6 +23,10 @@ core::Result<SnapshotPart> PartOf(const Request& req) {
   return std::unexpected(Error::Invalid("invalid snapshot part", {{"part", "head or body"}}));
 }
 
+std::string Origin(const Request& req) {
+  return SnapshotOrigin(req.Header("X-Forwarded-Proto"), req.Header("X-Forwarded-Host"));
+}
+
 Response Html(std::string body) {
   Response res(200, std::move(body), "text/html; charset=utf-8");
   return res;
@@ -37,7 +41,7 @@ void AddSnapshotRoutes(http::Router& router, const HttpApi& api) {
     GetProductPage query{std::string(*req.PathParam("slug"))};
     CO_TRY(page, co_await h.product_page(query));
     auto parsed = json::parse(page.body);
-    co_return Html(ProductSnapshot(parsed.as_object(), part, SnapshotOrigin(req.Header("X-Storefront-Origin"))));
+    co_return Html(ProductSnapshot(parsed.as_object(), part, Origin(req)));
   });
   router.Get("/v1/snapshots/c/{slug}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY(part, PartOf(req));
@@ -48,7 +52,7 @@ void AddSnapshotRoutes(http::Router& router, const HttpApi& api) {
     browse.per_page = 48;
     CO_TRY(products, co_await h.browse(browse));
     co_return Html(CategorySnapshot(CategoryJson(category), BrowseJson(products, api.settings), part,
-                                    SnapshotOrigin(req.Header("X-Storefront-Origin"))));
+                                    Origin(req)));
   });
 }
 

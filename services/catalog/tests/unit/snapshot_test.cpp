@@ -95,13 +95,14 @@ TEST(CategorySnapshot, ListsTheProductsAndSubcategories) {
 }
 
 TEST(SnapshotOrigin, AcceptsOnlySchemeHostAndPort) {
-  EXPECT_EQ(SnapshotOrigin("https://shop.example"), "https://shop.example");
-  EXPECT_EQ(SnapshotOrigin("http://127.0.0.1:18080"), "http://127.0.0.1:18080");
-  EXPECT_EQ(SnapshotOrigin(""), "");
-  EXPECT_EQ(SnapshotOrigin("javascript:alert(1)"), "");
-  EXPECT_EQ(SnapshotOrigin("https://shop.example/path"), "");
-  EXPECT_EQ(SnapshotOrigin("https://evil.example\"><script>"), "");
-  EXPECT_EQ(SnapshotOrigin("https://a@b.example"), "");
+  EXPECT_EQ(SnapshotOrigin("https", "shop.example"), "https://shop.example");
+  EXPECT_EQ(SnapshotOrigin("http", "127.0.0.1:18080"), "http://127.0.0.1:18080");
+  EXPECT_EQ(SnapshotOrigin("", ""), "");
+  EXPECT_EQ(SnapshotOrigin("javascript", "alert(1)"), "");
+  EXPECT_EQ(SnapshotOrigin("https", "shop.example/path"), "");
+  EXPECT_EQ(SnapshotOrigin("https", "evil.example\"><script>"), "");
+  EXPECT_EQ(SnapshotOrigin("https", "a@b.example"), "");
+  EXPECT_EQ(SnapshotOrigin("https", "shop.example:"), "");
 }
 
 }  // namespace

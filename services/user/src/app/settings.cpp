@@ -58,6 +58,10 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
                                      "A session ends this long after login, whatever its use");
   s.remember_me_lifetime = cfg.Duration("session.remember_me_lifetime", std::chrono::hours(24 * 30),
                                         "Absolute lifetime of a 'remember me' session");
+  s.session_cookie_secure = cfg.Bool("session.cookie_secure", true,
+                                     "Mark the browser session cookie Secure (false only for plain-http runs other than localhost)");
+  s.session_cookie_path = cfg.String("session.cookie_path", "/api/user/v1/auth",
+                                     "Path of the browser session cookie as the browser sees it (through the gateway)");
 
   s.password_min = static_cast<std::size_t>(cfg.Int("password.min_length", 8, "Shortest password accepted (characters)", 8, 64));
   s.password_max = static_cast<std::size_t>(

@@ -39,6 +39,9 @@ struct Settings {
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};
   std::chrono::milliseconds absolute_lifetime{std::chrono::hours(12)};
   std::chrono::milliseconds remember_me_lifetime{std::chrono::hours(24 * 30)};
+  // The browser session (the storefront): the refresh token as an HttpOnly cookie on this path.
+  bool session_cookie_secure = true;
+  std::string session_cookie_path = "/api/user/v1/auth";
 
   std::size_t password_min = 8;
   std::size_t password_max = 1024;

@@ -7,6 +7,7 @@
 #include "domain/rules.hpp"
 #include "http/json_io.hpp"
 #include "http/routes.hpp"
+#include "store/http/cookies.hpp"
 
 namespace store::user {
 
@@ -52,17 +53,25 @@ core::Result<RegisterCommand> ParseRegister(const Request& req) {
   return cmd;
 }
 
-core::Result<LoginCommand> ParseLogin(const Request& req) {
-  TRY(body, http::ObjectBody(req, {"email", "password", "remember_me", "guest_cart_id"}));
-  http::Fields f(body);
+// A login; `session_cookie: true` (a browser) asks for the refresh token as an HttpOnly cookie.
+struct LoginRequest {
   LoginCommand cmd;
+  bool session_cookie = false;
+};
+
+core::Result<LoginRequest> ParseLogin(const Request& req) {
+  TRY(body, http::ObjectBody(req, {"email", "password", "remember_me", "guest_cart_id", "session_cookie"}));
+  http::Fields f(body);
+  LoginRequest login;
+  LoginCommand& cmd = login.cmd;
   cmd.email = f.String("email", true, 1, 254).value_or("");
   cmd.password = f.String("password", true, 1, 4096).value_or("");
   cmd.remember_me = f.Bool("remember_me").value_or(false);
   cmd.guest_cart_id = f.Text("guest_cart_id", false, 0, 64);
+  login.session_cookie = f.Bool("session_cookie").value_or(false);
   if (!cmd.email.empty() && !NormalizeEmail(cmd.email)) f.Add("email", "must be a valid email address");
   TRY_STATUS(f.Check());
-  return cmd;
+  return login;
 }
 
 // {"email"} of a resend or reset request.
@@ -75,7 +84,7 @@ core::Result<std::string> ParseEmailRequest(const Request& req) {
   return email;
 }
 
-// A body holding one required token field (verify-email, refresh).
+// A body holding one required token field (verify-email).
 core::Result<std::string> ParseToken(const Request& req, const char* field) {
   TRY(body, http::ObjectBody(req, {field}));
   http::Fields f(body);
@@ -99,17 +108,67 @@ core::Result<ResetConfirmation> ParseResetConfirmation(const Request& req) {
   return c;
 }
 
-// {"refresh_token"?} of a logout (the body may be empty).
-core::Result<std::optional<std::string>> ParseLogout(const Request& req) {
+// {"refresh_token"?} of a refresh or a logout (the body may be empty: the session cookie's then).
+core::Result<std::optional<std::string>> ParseOptionalRefresh(const Request& req) {
   TRY(body, http::ObjectBody(req, {"refresh_token"}, true));
   http::Fields f(body);
-  auto refresh = f.String("refresh_token", false, 0, 128);
+  auto refresh = f.String("refresh_token", false, 1, 128);
   TRY_STATUS(f.Check());
   return refresh;
 }
 
-Response TokensAnswer(const Tokens& tokens) {
-  return Response::Json(200, TokensJson(tokens)).SetHeader("Cache-Control", "no-store");
+// The browser session's cookie: the refresh token, HttpOnly (no script reads it), SameSite=Strict
+// (never sent by a request another site starts), on the auth path only, living as the session may.
+http::CookieSpec SessionCookie(const Settings& settings, std::int64_t max_age_seconds = 0) {
+  return http::CookieSpec{.name = "store_session", .path = settings.session_cookie_path,
+                          .max_age = std::chrono::seconds(max_age_seconds), .secure = settings.session_cookie_secure,
+                          .same_site = "Strict"};
+}
+
+// A request authenticated by the session cookie must come from this site's own pages: its Origin
+// (every browser sends one with a POST) names the host the client asked for (the gateway forwards
+// it in X-Forwarded-Host). Defence in depth beside SameSite=Strict and the JSON-only bodies (a
+// cross-site form cannot send JSON). No Origin: not a browser, so no ambient cookie to abuse.
+bool SameOrigin(const Request& req) {
+  const std::string_view origin = req.Header("Origin");
+  if (origin.empty()) return true;
+  std::string_view host = req.Header("X-Forwarded-Host");
+  if (host.empty()) host = req.Header("Host");
+  const auto scheme_end = origin.find("://");
+  return scheme_end != std::string_view::npos && !host.empty() && origin.substr(scheme_end + 3) == host;
+}
+
+// Where the refresh token of a refresh or logout comes from: the body (an API client), else the
+// session cookie (a browser; then the answer rotates the cookie). 403 for a cookie sent cross-origin.
+struct RefreshSource {
+  std::optional<std::string> token;
+  bool from_cookie = false;
+};
+
+core::Result<RefreshSource> RefreshOf(const Request& req) {
+  TRY(body_token, ParseOptionalRefresh(req));
+  if (body_token) return RefreshSource{std::move(body_token), false};
+  auto cookie = http::TokenCookie(req, "store_session");
+  if (!cookie) return RefreshSource{};
+  if (!SameOrigin(req)) return std::unexpected(Error{Errc::forbidden, "the session cookie came from another site"});
+  return RefreshSource{std::move(cookie), true};
+}
+
+// The tokens; for a browser session the refresh token goes into the cookie, never into the body.
+Response TokensAnswer(const Tokens& tokens, const Settings& settings, bool session_cookie) {
+  json::object body = TokensJson(tokens);
+  if (session_cookie) body.erase("refresh_token");
+  Response res = Response::Json(200, std::move(body));
+  res.SetHeader("Cache-Control", "no-store");
+  if (session_cookie)
+    res.SetHeader("Set-Cookie", http::SetCookieValue(SessionCookie(settings, tokens.refresh_expires_in), tokens.refresh_token));
+  return res;
+}
+
+Response Ended(const Settings& settings) {
+  auto res = Response::Empty(204);
+  res.SetHeader("Set-Cookie", http::ClearCookieValue(SessionCookie(settings)));
+  return res;
 }
 
 }  // namespace
@@ -155,36 +214,43 @@ void AddAuthRoutes(http::Router& router, const RouteDeps& deps) {
   });
 
   router.Post("/v1/auth/login", [d, counters](Request& req) -> awaitable<Response> {
-    CO_TRY(cmd, ParseLogin(req));
+    CO_TRY(login_request, ParseLogin(req));
     auto client = Client(req, d.settings);
-    auto login = co_await d.accounts.Login(cmd, client);
+    auto login = co_await d.accounts.Login(login_request.cmd, client);
     if (!login) (login.error().code == Errc::too_many_requests ? counters.login_throttled : counters.login_refused)->Inc();
     else counters.login_ok->Inc();
     CO_TRY(tokens, std::move(login));
-    co_return TokensAnswer(tokens);
+    co_return TokensAnswer(tokens, d.settings, login_request.session_cookie);
   });
 
   router.Post("/v1/auth/refresh", [d, counters](Request& req) -> awaitable<Response> {
-    CO_TRY(token, ParseToken(req, "refresh_token"));
+    CO_TRY(source, RefreshOf(req));
+    if (!source.token) co_return Error{Errc::unauthenticated, "no refresh token"};
     auto client = Client(req, d.settings);
-    auto refreshed = co_await d.accounts.Refresh(token, client);
+    auto refreshed = co_await d.accounts.Refresh(*source.token, client);
     (refreshed ? counters.refresh_ok : counters.refresh_refused)->Inc();
+    if (!refreshed && source.from_cookie) {
+      Response refused = refreshed.error();
+      refused.SetHeader("Set-Cookie", http::ClearCookieValue(SessionCookie(d.settings)));
+      co_return refused;
+    }
     CO_TRY(tokens, std::move(refreshed));
-    co_return TokensAnswer(tokens);
+    co_return TokensAnswer(tokens, d.settings, source.from_cookie);
   });
 
+  // Every logout answer clears the session cookie (a browser's session ends with it).
   router.Post("/v1/auth/logout", [d](Request& req) -> awaitable<Response> {
-    CO_TRY(refresh, ParseLogout(req));
+    CO_TRY(source, RefreshOf(req));
     auto claims = co_await d.authenticator.Authenticate(req);
     if (claims) {
       const std::string reason = "logout";
       auto done = co_await d.accounts.EndSession(claims->subject, claims->session_id, reason);
       if (!done && done.error().code != Errc::not_found) co_return done.error();  // already ended: still 204
-      co_return Response::Empty(204);
+      co_return Ended(d.settings);
     }
-    if (!refresh) co_return claims.error();
-    CO_TRY_STATUS(co_await d.accounts.EndSessionByRefresh(*refresh));
-    co_return Response::Empty(204);
+    if (!source.token) co_return claims.error();
+    CO_TRY_STATUS(co_await d.accounts.EndSessionByRefresh(*source.token));
+    co_return Ended(d.settings);
   });
 
   router.Post("/v1/auth/logout-all", [d](Request& req) -> awaitable<Response> {
@@ -192,7 +258,7 @@ void AddAuthRoutes(http::Router& router, const RouteDeps& deps) {
     const std::string reason = "logout_all";
     const std::optional<std::string> except;
     CO_TRY_STATUS(co_await d.accounts.EndAllSessions(claims.subject, except, reason));
-    co_return Response::Empty(204);
+    co_return Ended(d.settings);
   });
 
   router.Get("/v1/auth/introspect", [d](Request& req) -> awaitable<Response> {
@@ -244,7 +310,7 @@ void AddAuthRoutes(http::Router& router, const RouteDeps& deps) {
     auto signed_in = co_await d.social.Callback(provider, code, state, client);
     (signed_in ? counters.oidc_ok : counters.oidc_refused)->Inc();
     CO_TRY(tokens, std::move(signed_in));
-    co_return TokensAnswer(tokens);
+    co_return TokensAnswer(tokens, d.settings, false);
   });
 }
 

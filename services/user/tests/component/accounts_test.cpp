@@ -177,6 +177,59 @@ TEST_F(Sessions, LogoutEndsOneSessionAndLogoutAllEndsEvery) {
   EXPECT_EQ(Call("POST", "/v1/auth/logout-all").status, 401);
 }
 
+// The browser session: the refresh token as an HttpOnly, SameSite=Strict cookie on the auth path,
+// never in a body the page's script reads; rotated on every refresh; refused from another origin.
+TEST_F(Sessions, ABrowserSessionLivesInAnHttpOnlyCookieThatRotates) {
+  RegisterVerified("bo@example.com", kPassword);
+  auto login = Post("/v1/auth/login", {{"email", "bo@example.com"}, {"password", kPassword}, {"session_cookie", true}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_FALSE(login.Json().contains("refresh_token")) << "the page's script never sees it";
+  EXPECT_FALSE(S(login.Json(), "access_token").empty());
+  const std::string set = login.Header("Set-Cookie");
+  ASSERT_EQ(set.rfind("store_session=", 0), 0u) << set;
+  EXPECT_NE(set.find("; Path=/api/user/v1/auth; Max-Age="), std::string::npos) << set;
+  EXPECT_NE(set.find("; HttpOnly; SameSite=Strict; Secure"), std::string::npos) << set;
+  const auto cookie_of = [](const std::string& header) { return header.substr(0, header.find(';')); };
+  const std::string c1 = cookie_of(set);
+
+  // A reload: the cookie alone (an empty body) refreshes, from this site's own page.
+  const std::vector<std::pair<std::string, std::string>> same_site = {
+      {"Cookie", "other=1; " + c1}, {"Origin", "http://shop.test:8080"}, {"X-Forwarded-Host", "shop.test:8080"}};
+  auto r1 = Call("POST", "/v1/auth/refresh", "{}", "", "10.0.0.1", same_site);
+  ASSERT_EQ(r1.status, 200) << r1.body;
+  EXPECT_FALSE(r1.Json().contains("refresh_token"));
+  EXPECT_EQ(S(r1.Json(), "session_id"), S(login.Json(), "session_id"));
+  const std::string c2 = cookie_of(r1.Header("Set-Cookie"));
+  EXPECT_EQ(c2.rfind("store_session=", 0), 0u);
+  EXPECT_NE(c2, c1) << "rotated";
+
+  // From another site's page: refused, nothing spent.
+  auto cross = Call("POST", "/v1/auth/refresh", "{}", "", "10.0.0.1",
+                    {{"Cookie", c2}, {"Origin", "https://evil.example"}, {"X-Forwarded-Host", "shop.test:8080"}});
+  EXPECT_EQ(cross.status, 403) << cross.body;
+  EXPECT_EQ(Call("POST", "/v1/auth/refresh", "{}", "", "10.0.0.1", {{"Cookie", c2}, {"Origin", "null"}}).status, 403);
+  // The spent cookie again is a reuse: the session ends and the answer clears the cookie.
+  auto reuse = Call("POST", "/v1/auth/refresh", "", "", "10.0.0.1", {{"Cookie", c1}});
+  EXPECT_EQ(reuse.status, 401);
+  EXPECT_NE(reuse.Header("Set-Cookie").find("store_session=; Path=/api/user/v1/auth; Max-Age=0"), std::string::npos);
+  EXPECT_EQ(Call("POST", "/v1/auth/refresh", "{}", "", "10.0.0.1", {{"Cookie", c2}}).status, 401) << "the family ended";
+  EXPECT_EQ(Call("POST", "/v1/auth/refresh", "{}").status, 401) << "no token, no cookie";
+
+  // Logout (bearer) clears the cookie; the cookie's session ends with it.
+  auto again = Post("/v1/auth/login", {{"email", "bo@example.com"}, {"password", kPassword}, {"session_cookie", true}});
+  ASSERT_EQ(again.status, 200);
+  const std::string c3 = cookie_of(again.Header("Set-Cookie"));
+  auto out = Call("POST", "/v1/auth/logout", "{}", S(again.Json(), "access_token"));
+  EXPECT_EQ(out.status, 204);
+  EXPECT_NE(out.Header("Set-Cookie").find("store_session=; Path=/api/user/v1/auth; Max-Age=0"), std::string::npos);
+  EXPECT_EQ(Call("POST", "/v1/auth/refresh", "{}", "", "10.0.0.1", {{"Cookie", c3}}).status, 401);
+  // An API client (no session_cookie) still gets its refresh token in the body and no cookie.
+  auto api = Post("/v1/auth/login", {{"email", "bo@example.com"}, {"password", kPassword}});
+  EXPECT_FALSE(S(api.Json(), "refresh_token").empty());
+  EXPECT_TRUE(api.Header("Set-Cookie").empty());
+  EXPECT_EQ(Post("/v1/auth/login", {{"email", "bo@example.com"}, {"password", kPassword}, {"session_cookie", "yes"}}).status, 400);
+}
+
 TEST_F(Sessions, IdleTimeoutAbsoluteLifetimeAndRememberMeAreEnforced) {
   RegisterVerified("gi@example.com", kPassword);
   // Idle: a session unused for longer than session.idle_timeout cannot be refreshed.

@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { api, ApiError } from "../api";
 import { loadCart, mergeAfterLogin, MergeReport } from "../cart";
-import { signIn, signOut, Tokens, useUser } from "../session";
+import { logIn, signOut, useSession } from "../session";
 import { useApi, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
 
@@ -72,7 +72,7 @@ export function LoginPage() {
   const [merged, setMerged] = useState<MergeReport[] | null>(null);
   const { busy, error, submit } = useSubmit();
   const onSubmit = submit(async () => {
-    signIn(await api<Tokens>("/user/v1/auth/login", { json: { email, password, remember_me: remember } }));
+    await logIn(email, password, remember);
     const report = await mergeAfterLogin().catch(() => []);
     const notable = report.filter((r) => r.outcome === "capped" || r.outcome === "dropped");
     if (notable.length) setMerged(notable);
@@ -276,13 +276,13 @@ type Session = { id: string; created_at: string; last_used_at: string; user_agen
 
 export function AccountPage() {
   useTitle("Your account");
-  const user = useUser();
+  const { user, checked } = useSession();
   const { route } = useLocation();
   const sessions = useApi<{ sessions: Session[] }>(user ? "/user/v1/me/sessions" : null);
   useEffect(() => {
-    if (!user) route("/login", true);
-  }, [user]);
-  if (!user) return null;
+    if (checked && !user) route("/login", true);
+  }, [user, checked]);
+  if (!user) return checked ? null : <div class="wrap"><Loading /></div>;
   return (
     <div class="wrap narrow">
       <h1>Hello{user.name ? `, ${user.name}` : ""}</h1>
