@@ -30,12 +30,12 @@ std::optional<std::string> TokenCookie(const Request& req, std::string_view name
 }
 
 std::string SetCookieValue(const CookieSpec& c, std::string_view value) {
-  return fmt::format("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite={}{}", c.name, value, c.path, c.max_age.count(),
-                     c.same_site, c.secure ? "; Secure" : "");
+  return fmt::format("{}={}; Path={}; Max-Age={}{}; SameSite={}{}", c.name, value, c.path, c.max_age.count(),
+                     c.http_only ? "; HttpOnly" : "", c.same_site, c.secure ? "; Secure" : "");
 }
 
 std::string ClearCookieValue(const CookieSpec& c) {
-  return fmt::format("{}=; Path={}; Max-Age=0; HttpOnly; SameSite={}{}", c.name, c.path, c.same_site,
+  return fmt::format("{}=; Path={}; Max-Age=0{}; SameSite={}{}", c.name, c.path, c.http_only ? "; HttpOnly" : "", c.same_site,
                      c.secure ? "; Secure" : "");
 }
 

@@ -33,6 +33,8 @@ TEST(SetCookie, IsHttpOnlyWithThePathLifetimeSameSiteAndSecure) {
   c.same_site = "Strict";
   EXPECT_EQ(SetCookieValue(c, "tok"), "session=tok; Path=/api/user/v1/auth; Max-Age=3600; HttpOnly; SameSite=Strict");
   EXPECT_EQ(ClearCookieValue(c), "session=; Path=/api/user/v1/auth; Max-Age=0; HttpOnly; SameSite=Strict");
+  CookieSpec hint{.name = "signed_in", .max_age = std::chrono::seconds(60), .http_only = false};
+  EXPECT_EQ(SetCookieValue(hint, "1"), "signed_in=1; Path=/; Max-Age=60; SameSite=Lax; Secure") << "a page may read a hint";
 }
 
 }  // namespace

@@ -112,6 +112,7 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
     o.client_secret = cfg.String(k + "client_secret", "", "OAuth client secret (client_secret_basic)");
     o.scopes = cfg.String(k + "scopes", "openid email profile", "Scopes requested");
     o.redirect_uri = cfg.String(k + "redirect_uri", "", "Redirect URI registered with the provider (the callback as the browser sees it)", required);
+    o.display_name = cfg.String(k + "display_name", p, "The provider's name on the sign-in page");
     s.oidc.push_back(std::move(o));
   }
   s.oidc_state_ttl = cfg.Duration("oidc.state_ttl", std::chrono::minutes(10), "Lifetime of a social login's state, nonce and PKCE verifier");

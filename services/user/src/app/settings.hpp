@@ -19,6 +19,7 @@ struct OidcProviderSettings {
   std::string client_secret;
   std::string scopes = "openid email profile";
   std::string redirect_uri;
+  std::string display_name;  // what the sign-in page's button says ("Continue with <display_name>")
 };
 
 struct Limit {

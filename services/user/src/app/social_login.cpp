@@ -164,7 +164,13 @@ Task<auth::KeySet> SocialLogin::Keys(Provider& p, bool refresh) {
   co_return *keys;
 }
 
-Task<std::string> SocialLogin::Start(const std::string& name) {
+std::vector<std::pair<std::string, std::string>> SocialLogin::Providers() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : settings_.oidc) out.emplace_back(p.name, p.display_name.empty() ? p.name : p.display_name);
+  return out;
+}
+
+Task<SocialStart> SocialLogin::Start(const std::string& name, std::optional<std::string> return_to) {
   auto it = providers_.find(name);
   if (it == providers_.end()) co_return Fail(Errc::not_found, "no such provider");
   Provider& p = *it->second;
@@ -174,6 +180,7 @@ Task<std::string> SocialLogin::Start(const std::string& name) {
   auto verifier = auth::NewSecretToken();  // 43 characters of [A-Za-z0-9-_]: a valid PKCE verifier
   auto challenge = auth::Base64UrlEncode(auth::Sha256(verifier));
   boost::json::object saved{{"p", name}, {"n", nonce}, {"v", verifier}};
+  if (return_to) saved["r"] = *return_to;
   std::string key = auth::Sha256Hex(state);
   std::string value = boost::json::serialize(saved);
   CO_TRY_STATUS(co_await states_.Put(key, value, settings_.oidc_state_ttl));
@@ -182,11 +189,11 @@ Task<std::string> SocialLogin::Start(const std::string& name) {
   url += "response_type=code&client_id=" + FormEncode(p.settings.client_id) + "&redirect_uri=" +
          FormEncode(p.settings.redirect_uri) + "&scope=" + FormEncode(p.settings.scopes) + "&state=" + state +
          "&nonce=" + nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256";
-  co_return url;
+  co_return SocialStart{.url = std::move(url), .state = std::move(state)};
 }
 
-Task<Tokens> SocialLogin::Callback(const std::string& name, const std::string& code, const std::string& state,
-                                   const ClientInfo& client) {
+Task<SocialSignIn> SocialLogin::Callback(const std::string& name, const std::string& code, const std::string& state,
+                                         const ClientInfo& client, const std::optional<std::string>& browser_state) {
   auto it = providers_.find(name);
   if (it == providers_.end()) co_return Fail(Errc::not_found, "no such provider");
   Provider& p = *it->second;
@@ -202,6 +209,11 @@ Task<Tokens> SocialLogin::Callback(const std::string& name, const std::string& c
   if (Str(so, "p") != name) co_return Fail(core::Error::Invalid("invalid request", {{"state", "belongs to another provider"}}));
   std::string nonce = Str(so, "n").value_or("");
   std::string verifier = Str(so, "v").value_or("");
+  auto return_to = Str(so, "r");
+  if (return_to && browser_state != state) {
+    log::Warn("OIDC callback refused: a browser's sign-in finished without its state cookie", {{"provider", name}});
+    co_return Fail(Errc::unauthenticated, "this sign-in was begun in another browser");
+  }
 
   CO_TRY_STATUS(co_await Discover(p));
   FetchRequest req;
@@ -249,7 +261,8 @@ Task<Tokens> SocialLogin::Callback(const std::string& name, const std::string& c
     co_return Fail(identity.error());
   }
   const OidcIdentity& verified = *identity;
-  co_return co_await accounts_.LoginWithOidc(verified, client);
+  CO_TRY(tokens, co_await accounts_.LoginWithOidc(verified, client));
+  co_return SocialSignIn{.tokens = std::move(tokens), .return_to = std::move(return_to)};
 }
 
 }  // namespace store::user

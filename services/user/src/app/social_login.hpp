@@ -8,7 +8,8 @@
 // azp when several audiences), exp, iat, nonce. Then Accounts::LoginWithOidc links or creates
 // the account. Provider endpoints come from <issuer>/.well-known/openid-configuration (cached
 // after the first success). State goes through the OidcStateStore port, provider calls through
-// the HttpFetcher port (both borrowed, like the Accounts it logs in with).
+// the HttpFetcher port (both borrowed, like the Accounts it logs in with). A browser's sign-in
+// keeps the page to return to with the state and must end in the browser that began it.
 // Thread-safety: all methods may be awaited concurrently (provider caches are locked).
 #pragma once
 
@@ -33,14 +34,33 @@ core::Result<OidcIdentity> CheckIdTokenClaims(const boost::json::object& payload
                                               const std::string& nonce, std::int64_t now_seconds,
                                               std::chrono::seconds leeway);
 
+// A sign-in begun: the provider's authorization URL and the state it carries (a browser's
+// sign-in binds the state to that browser with a cookie).
+struct SocialStart {
+  std::string url;
+  std::string state;
+};
+
+// A sign-in finished: the session, and for a browser's sign-in the local page to go back to.
+struct SocialSignIn {
+  Tokens tokens;
+  std::optional<std::string> return_to;
+};
+
 class SocialLogin {
  public:
   SocialLogin(const Settings& settings, OidcStateStore& states, HttpFetcher& http, const core::Clock& clock, Accounts& accounts);
   ~SocialLogin();
   bool Has(const std::string& provider) const;
-  Task<std::string> Start(const std::string& provider);
-  Task<Tokens> Callback(const std::string& provider, const std::string& code, const std::string& state,
-                        const ClientInfo& client);
+  // The providers, in configuration order: {name, display name}.
+  std::vector<std::pair<std::string, std::string>> Providers() const;
+  // return_to: a browser's sign-in, which ends on that page of the shop (a local path).
+  Task<SocialStart> Start(const std::string& provider, std::optional<std::string> return_to = std::nullopt);
+  // browser_state: the state cookie of the browser the request comes from. A browser's sign-in
+  // is finished only in the browser that began it (the cookie holds its state): no one can sign
+  // a victim into the attacker's account by sending them to a callback URL (login CSRF).
+  Task<SocialSignIn> Callback(const std::string& provider, const std::string& code, const std::string& state,
+                              const ClientInfo& client, const std::optional<std::string>& browser_state = std::nullopt);
 
  private:
   struct Provider;

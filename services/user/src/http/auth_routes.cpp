@@ -124,6 +124,40 @@ http::CookieSpec SessionCookie(const Settings& settings, std::int64_t max_age_se
                           .max_age = std::chrono::seconds(max_age_seconds), .secure = settings.session_cookie_secure,
                           .same_site = "Strict"};
 }
+// Beside it, a flag the pages may read ("1", no secret) so that a visitor who never signed in is
+// not sent to the refresh route on every page load.
+http::CookieSpec SessionHint(const Settings& settings, std::int64_t max_age_seconds = 0) {
+  return http::CookieSpec{.name = "store_signed_in", .path = "/", .max_age = std::chrono::seconds(max_age_seconds),
+                          .secure = settings.session_cookie_secure, .same_site = "Strict", .http_only = false};
+}
+
+// A browser's social sign-in: its state, from the start to the provider's redirect back (Lax: that
+// redirect is a top-level navigation from the provider's site, which Strict would not send it on).
+http::CookieSpec SocialStateCookie(const Settings& settings) {
+  return http::CookieSpec{.name = "store_oidc_state", .path = settings.session_cookie_path + "/oidc",
+                          .max_age = std::chrono::duration_cast<std::chrono::seconds>(settings.oidc_state_ttl),
+                          .secure = settings.session_cookie_secure, .same_site = "Lax"};
+}
+
+// The page a browser's social sign-in returns to: a path of this site ("/..." but not "//host" or
+// "/\host", which browsers read as another site), printable, no quotes or angle brackets.
+bool LocalPath(std::string_view path) {
+  if (path.empty() || path.size() > 512 || path[0] != '/') return false;
+  if (path.size() > 1 && (path[1] == '/' || path[1] == '\\')) return false;
+  for (unsigned char c : path)
+    if (c <= 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '\'' || c == '<' || c == '>') return false;
+  return true;
+}
+
+void SetSession(Response& res, const Settings& settings, const Tokens& tokens) {
+  res.SetHeader("Set-Cookie", http::SetCookieValue(SessionCookie(settings, tokens.refresh_expires_in), tokens.refresh_token));
+  res.SetHeader("Set-Cookie", http::SetCookieValue(SessionHint(settings, tokens.refresh_expires_in), "1"));
+}
+
+void ClearSession(Response& res, const Settings& settings) {
+  res.SetHeader("Set-Cookie", http::ClearCookieValue(SessionCookie(settings)));
+  res.SetHeader("Set-Cookie", http::ClearCookieValue(SessionHint(settings)));
+}
 
 // A request authenticated by the session cookie must come from this site's own pages: its Origin
 // (every browser sends one with a POST) names the host the client asked for (the gateway forwards
@@ -160,14 +194,13 @@ Response TokensAnswer(const Tokens& tokens, const Settings& settings, bool sessi
   if (session_cookie) body.erase("refresh_token");
   Response res = Response::Json(200, std::move(body));
   res.SetHeader("Cache-Control", "no-store");
-  if (session_cookie)
-    res.SetHeader("Set-Cookie", http::SetCookieValue(SessionCookie(settings, tokens.refresh_expires_in), tokens.refresh_token));
+  if (session_cookie) SetSession(res, settings, tokens);
   return res;
 }
 
 Response Ended(const Settings& settings) {
   auto res = Response::Empty(204);
-  res.SetHeader("Set-Cookie", http::ClearCookieValue(SessionCookie(settings)));
+  ClearSession(res, settings);
   return res;
 }
 
@@ -231,7 +264,7 @@ void AddAuthRoutes(http::Router& router, const RouteDeps& deps) {
     (refreshed ? counters.refresh_ok : counters.refresh_refused)->Inc();
     if (!refreshed && source.from_cookie) {
       Response refused = refreshed.error();
-      refused.SetHeader("Set-Cookie", http::ClearCookieValue(SessionCookie(d.settings)));
+      ClearSession(refused, d.settings);
       co_return refused;
     }
     CO_TRY(tokens, std::move(refreshed));
@@ -289,28 +322,65 @@ void AddAuthRoutes(http::Router& router, const RouteDeps& deps) {
     co_return res;
   });
 
-  router.Get("/v1/auth/oidc/{provider}/start", [d](Request& req) -> awaitable<Response> {
-    std::string provider(*req.PathParam("provider"));
-    CO_TRY(url, co_await d.social.Start(provider));
-    if (req.Query("redirect") == std::optional<std::string>("0"))
-      co_return Response::Json(200, json::object{{"authorization_url", url}}).SetHeader("Cache-Control", "no-store");
-    auto res = Response::Empty(302);
-    res.SetHeader("Location", url);
-    res.SetHeader("Cache-Control", "no-store");
+  router.Get("/v1/auth/oidc/providers", [d](Request&) -> awaitable<Response> {
+    json::array providers;
+    for (const auto& [name, display] : d.social.Providers())
+      providers.push_back(json::object{{"name", name}, {"display_name", display}});
+    auto res = Response::Json(200, json::object{{"providers", std::move(providers)}});
+    res.SetHeader("Cache-Control", "public, max-age=300");
     co_return res;
   });
 
+  // ?return_to=/path: a browser's sign-in (the storefront's button), which ends on that page with
+  // the session cookie set; the state is bound to the browser with a cookie. Without it: an API
+  // client's, whose callback answers with the tokens.
+  router.Get("/v1/auth/oidc/{provider}/start", [d](Request& req) -> awaitable<Response> {
+    std::string provider(*req.PathParam("provider"));
+    auto return_to = req.Query("return_to");
+    if (return_to && !LocalPath(*return_to))
+      co_return Error::Invalid("invalid request", {{"return_to", "must be a path of this site, such as /account"}});
+    CO_TRY(started, co_await d.social.Start(provider, return_to));
+    if (req.Query("redirect") == std::optional<std::string>("0"))
+      co_return Response::Json(200, json::object{{"authorization_url", started.url}}).SetHeader("Cache-Control", "no-store");
+    auto res = Response::Empty(302);
+    res.SetHeader("Location", started.url);
+    res.SetHeader("Cache-Control", "no-store");
+    if (return_to) res.SetHeader("Set-Cookie", http::SetCookieValue(SocialStateCookie(d.settings), started.state));
+    co_return res;
+  });
+
+  // A browser's sign-in (its state cookie present) ends with a redirect: to its page with the
+  // session cookie set, or to the sign-in page saying why not (/login?social_error=cancelled,
+  // expired, refused or unavailable). An API client's answers with the tokens or a problem.
   router.Get("/v1/auth/oidc/{provider}/callback", [d, counters](Request& req) -> awaitable<Response> {
     std::string provider(*req.PathParam("provider"));
     if (!d.social.Has(provider)) co_return Error::NotFound("no such provider");
-    if (req.Query("error")) co_return Error{Errc::unauthenticated, "the provider refused the sign-in"};
-    auto code = req.Query("code").value_or("");
-    auto state = req.Query("state").value_or("");
-    auto client = Client(req, d.settings);
-    auto signed_in = co_await d.social.Callback(provider, code, state, client);
+    const auto browser_state = http::TokenCookie(req, SocialStateCookie(d.settings).name);
+    const auto redirect = [&](const std::string& location) {
+      auto res = Response::Empty(303);
+      res.SetHeader("Location", location);
+      res.SetHeader("Cache-Control", "no-store");
+      res.SetHeader("Set-Cookie", http::ClearCookieValue(SocialStateCookie(d.settings)));
+      return res;
+    };
+    core::Result<SocialSignIn> signed_in = core::Fail(Errc::unauthenticated, "the provider refused the sign-in");
+    if (!req.Query("error"))
+      signed_in = co_await d.social.Callback(provider, req.Query("code").value_or(""), req.Query("state").value_or(""),
+                                             Client(req, d.settings), browser_state);
     (signed_in ? counters.oidc_ok : counters.oidc_refused)->Inc();
-    CO_TRY(tokens, std::move(signed_in));
-    co_return TokensAnswer(tokens, d.settings, false);
+    if (browser_state && !signed_in) {
+      const Errc why = signed_in.error().code;
+      co_return redirect(std::string("/login?social_error=") +
+                         (req.Query("error")              ? "cancelled"
+                          : why == Errc::invalid_argument ? "expired"
+                          : why == Errc::unavailable      ? "unavailable"
+                                                          : "refused"));
+    }
+    CO_TRY(result, std::move(signed_in));
+    if (!result.return_to) co_return TokensAnswer(result.tokens, d.settings, false);
+    auto res = redirect(*result.return_to);
+    SetSession(res, d.settings, result.tokens);
+    co_return res;
   });
 }
 

@@ -166,6 +166,76 @@ TEST_F(SocialLogin, AnExistingPasswordAccountIsLinkedByItsVerifiedEmail) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM oidc_identities WHERE subject = 'sub-unverified'"), "0");
 }
 
+TEST_F(SocialLogin, ABrowserSignInEndsOnItsPageWithTheSessionCookieAndOnlyInTheBrowserThatBeganIt) {
+  const auto set_cookies = [](const Reply& r) {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : r.raw.headers)
+      if (name == "set-cookie") out.push_back(value);
+    return out;
+  };
+  auto providers = Call("GET", "/v1/auth/oidc/providers");
+  ASSERT_EQ(providers.status, 200);
+  EXPECT_EQ(json::serialize(providers.Json()), R"({"providers":[{"name":"local","display_name":"local"}]})");
+
+  // The storefront's button: start with the page to come back to; the state is bound to this
+  // browser by a Lax cookie (the provider's redirect back is a cross-site navigation).
+  auto start = Call("GET", "/v1/auth/oidc/local/start?return_to=%2Faccount%3Fwelcome%3D1");
+  ASSERT_EQ(start.status, 302) << start.body;
+  const std::string state = QueryParam(start.Header("location"), "state");
+  const std::string nonce = QueryParam(start.Header("location"), "nonce");
+  ASSERT_EQ(set_cookies(start).size(), 1u);
+  EXPECT_EQ(set_cookies(start)[0],
+            "store_oidc_state=" + state + "; Path=/api/user/v1/auth/oidc; Max-Age=600; HttpOnly; SameSite=Lax; Secure");
+  {
+    std::lock_guard lock(provider_.mutex);
+    provider_.id_token = provider_.rsa.Sign(Claims(nonce, "sub-browser", "web@example.com"));
+  }
+  const std::string callback = "/v1/auth/oidc/local/callback?code=good-code&state=" + state;
+  // The same callback URL opened in another browser (a victim sent there: login CSRF) signs no one in.
+  auto elsewhere = Call("GET", callback, "", "", "10.0.0.1", {{"Cookie", "store_oidc_state=someone-elses-state"}});
+  EXPECT_EQ(elsewhere.status, 303);
+  EXPECT_EQ(elsewhere.Header("location"), "/login?social_error=refused");
+  EXPECT_EQ(set_cookies(elsewhere), std::vector<std::string>{"store_oidc_state=; Path=/api/user/v1/auth/oidc; Max-Age=0; HttpOnly; SameSite=Lax; Secure"});
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM oidc_identities"), "0");
+
+  // Its own browser: signed in, back on its page with the session cookie and its flag.
+  auto again = Call("GET", "/v1/auth/oidc/local/start?return_to=/account");
+  const std::string state2 = QueryParam(again.Header("location"), "state");
+  {
+    std::lock_guard lock(provider_.mutex);
+    provider_.id_token = provider_.rsa.Sign(Claims(QueryParam(again.Header("location"), "nonce"), "sub-browser", "web@example.com"));
+  }
+  auto done = Call("GET", "/v1/auth/oidc/local/callback?code=good-code&state=" + state2, "", "", "10.0.0.1",
+                   {{"Cookie", "store_oidc_state=" + state2}});
+  ASSERT_EQ(done.status, 303) << done.body;
+  EXPECT_EQ(done.Header("location"), "/account");
+  EXPECT_EQ(done.Header("cache-control"), "no-store");
+  auto cookies = set_cookies(done);
+  ASSERT_EQ(cookies.size(), 3u);
+  EXPECT_EQ(cookies[0].rfind("store_oidc_state=; ", 0), 0u) << cookies[0];
+  EXPECT_EQ(cookies[1].rfind("store_session=", 0), 0u) << cookies[1];
+  EXPECT_NE(cookies[1].find("; Path=/api/user/v1/auth; "), std::string::npos) << cookies[1];
+  EXPECT_EQ(cookies[2].rfind("store_signed_in=1; Path=/;", 0), 0u) << cookies[2];
+  EXPECT_TRUE(done.body.empty()) << "no token in the page";
+  // The cookie is a working session: a refresh from this site's page with it alone.
+  auto refreshed = Call("POST", "/v1/auth/refresh", "{}", "", "10.0.0.1",
+                        {{"Cookie", cookies[1].substr(0, cookies[1].find(';'))}, {"Origin", "http://shop.example"},
+                         {"X-Forwarded-Host", "shop.example"}});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(refreshed.Json().at("user").as_object().at("email").as_string(), "web@example.com");
+
+  // The provider's "no" and a spent state come back to the sign-in page saying why.
+  auto cancelled = Call("GET", "/v1/auth/oidc/local/callback?error=access_denied&state=" + state2, "", "", "10.0.0.1",
+                        {{"Cookie", "store_oidc_state=" + state2}});
+  EXPECT_EQ(cancelled.Header("location"), "/login?social_error=cancelled");
+  auto spent = Call("GET", "/v1/auth/oidc/local/callback?code=good-code&state=" + state2, "", "", "10.0.0.1",
+                    {{"Cookie", "store_oidc_state=" + state2}});
+  EXPECT_EQ(spent.Header("location"), "/login?social_error=expired");
+  // Only a page of this site to go back to: never another site (an open redirect).
+  for (const char* where : {"//evil.example/x", "/%5Cevil.example", "https://evil.example/", "account", "/a%22onload%3D"})
+    EXPECT_EQ(Call("GET", std::string("/v1/auth/oidc/local/start?return_to=") + where).status, 400) << where;
+}
+
 TEST_F(SocialLogin, RefusesWrongNonceAudienceIssuerExpiryAndSignature) {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   auto impostor = store::auth::SigningKey::Generate("rsa-1", store::auth::Alg::RS256);  // same kid, other key

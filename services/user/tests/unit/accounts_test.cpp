@@ -279,13 +279,15 @@ class SocialLoginTest : public AccountsTest {
 TEST_F(SocialLoginTest, StartKeepsTheStateHashedAndSendsPkceS256) {
   Discovery("https://id.example");
   std::string provider = "local";
-  auto url = RunAwaitable(social_->Start(provider));
-  ASSERT_TRUE(url) << url.error().message;
-  EXPECT_TRUE(url->starts_with("https://id.example/auth?response_type=code&client_id=store&redirect_uri=https%3A%2F%2Fshop.example%2Fcallback"))
-      << *url;
-  EXPECT_NE(url->find("&code_challenge_method=S256"), std::string::npos);
-  auto at = url->find("&state=") + 7;
-  std::string state = url->substr(at, url->find('&', at) - at);
+  auto started = RunAwaitable(social_->Start(provider));
+  ASSERT_TRUE(started) << started.error().message;
+  const std::string& url = started->url;
+  EXPECT_TRUE(url.starts_with("https://id.example/auth?response_type=code&client_id=store&redirect_uri=https%3A%2F%2Fshop.example%2Fcallback"))
+      << url;
+  EXPECT_NE(url.find("&code_challenge_method=S256"), std::string::npos);
+  auto at = url.find("&state=") + 7;
+  std::string state = url.substr(at, url.find('&', at) - at);
+  EXPECT_EQ(state, started->state);
   ASSERT_EQ(states_.values.size(), 1u);
   EXPECT_TRUE(states_.values.contains(store::auth::Sha256Hex(state))) << "stored under the state's hash, never the state";
 }
