@@ -35,13 +35,13 @@
 #include <vector>
 
 #include "store/auth/jws.hpp"
-#include "store/messaging/admin.hpp"
 #include "store/testing/cache.hpp"
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
 #include "store/testing/kafka.hpp"
 #include "support/http.hpp"
 #include "support/maildev.hpp"
+#include "support/mailer.hpp"
 #include "support/stack.hpp"
 
 namespace json = boost::json;
@@ -94,33 +94,18 @@ const std::string& RunDomain() {
   return domain;
 }
 
-// The user service's events (the e2e service writes them under the stack's topic prefix) and the
-// ones the notification service consumes (each with its dead-letter topic).
-const std::vector<std::string> kUserTopics = {"user.registered.v1", "user.email_verification_requested.v1",
-                                              "user.password_reset_requested.v1", "user.email_changed.v1",
-                                              "user.logged_in.v1"};
-const std::vector<std::string> kMailedTopics = {"user.registered.v1", "user.email_verification_requested.v1",
-                                                "user.password_reset_requested.v1", "user.email_changed.v1"};
-
 // The whole stack, once for the suite.
 class Stack {
  public:
   Stack()
       : db_("e2e_user"),
-        notification_db_("e2e_notif"),
         dir_("store-e2e-user"),
         gateway_port_(e2e::FreePort()),
         user_port_(e2e::FreePort()),
-        notification_port_(e2e::FreePort()),
         topic_prefix_(store::testing::UniqueName("e2e") + "."),
         oidc_({"http://127.0.0.1:" + std::to_string(gateway_port_) + "/api/user/v1/auth/oidc/local/callback"}, RunDomain()) {
     auto engines = store::testing::Engines::FromEnv();
-    maildev_url_ = "http://" + engines.host + ":" + std::to_string(engines.maildev_web_port);
     key_file_ = dir_.path() + "/signing-key.pem";
-    // This stack's topics, created up front (the notification service subscribes before the
-    // first event) and deleted at the end; the shop's own consumers never see them.
-    for (const auto& t : kUserTopics) CreateTopic(topic_prefix_ + t);
-    for (const auto& t : kMailedTopics) CreateTopic(topic_prefix_ + t + ".dlq");
     std::map<std::string, std::string> env = {
         {"USER_HTTP_PORT", std::to_string(user_port_)},
         {"USER_HTTP_HOST", "127.0.0.1"},
@@ -147,55 +132,23 @@ class Stack {
     if (!e2e::WaitUntil([&] { return probe.Get(ServiceUrl("/readyz")).status == 200; }, std::chrono::seconds(60))) {
       throw std::runtime_error("store_user did not become ready: " + user_.LogTail());
     }
-    relay_ = e2e::ChildProcess("relay", {STORE_RELAY_BIN},
-                               {{"OUTBOX_RELAY_DB_DATABASE", db_.name()},
-                                {"OUTBOX_RELAY_DB_HOST", engines.host},
-                                {"OUTBOX_RELAY_DB_PORT", std::to_string(engines.mariadb_port)},
-                                {"OUTBOX_RELAY_DB_USER", engines.mariadb_user},
-                                {"OUTBOX_RELAY_DB_PASSWORD", engines.mariadb_password},
-                                {"OUTBOX_RELAY_KAFKA_BOOTSTRAP", engines.kafka_bootstrap},
-                                {"OUTBOX_RELAY_KAFKA_CLIENT_ID", store::testing::UniqueName("e2e-relay")}},
-                               dir_.path() + "/relay.log");
-    // The notification service: links under this gateway's URL, mail to the shared MailDev. Its own
-    // notification.sent/failed events stay in its outbox (no relay: nothing here reads them).
-    std::string topics;
-    for (const auto& t : kMailedTopics) topics += (topics.empty() ? "" : ",") + topic_prefix_ + t;
-    notification_ = e2e::ChildProcess(
-        "notification", {STORE_NOTIFICATION_BIN},
-        {{"NOTIFICATION_HTTP_PORT", std::to_string(notification_port_)},
-         {"NOTIFICATION_HTTP_HOST", "127.0.0.1"},
-         {"NOTIFICATION_DB_DATABASE", notification_db_.name()},
-         {"NOTIFICATION_DB_HOST", engines.host},
-         {"NOTIFICATION_DB_PORT", std::to_string(engines.mariadb_port)},
-         {"NOTIFICATION_DB_USER", engines.mariadb_user},
-         {"NOTIFICATION_DB_PASSWORD", engines.mariadb_password},
-         {"NOTIFICATION_CACHE_HOST", engines.host},
-         {"NOTIFICATION_CACHE_PORT", std::to_string(engines.redis_port)},
-         {"NOTIFICATION_AUTH_JWKS_URL", ServiceUrl("/.well-known/jwks.json")},
-         {"NOTIFICATION_KAFKA_BOOTSTRAP", engines.kafka_bootstrap},
-         {"NOTIFICATION_KAFKA_CLIENT_ID", store::testing::UniqueName("e2e-notification")},
-         {"NOTIFICATION_CONSUMER_GROUP", store::testing::UniqueName("e2e-notification")},
-         {"NOTIFICATION_CONSUMER_TOPICS", topics},
-         {"NOTIFICATION_CONSUMER_INSTANCES", "1"},
-         {"NOTIFICATION_SENDER_WORKERS", "2"},
-         {"NOTIFICATION_SMTP_URL", "smtp://" + engines.host + ":" + std::to_string(engines.smtp_port)},
-         {"NOTIFICATION_SMTP_TLS", "none"},
-         {"NOTIFICATION_SHOP_NAME", kShopName},
-         {"NOTIFICATION_SHOP_BASE_URL", GatewayUrl("")},
-         {"NOTIFICATION_LOG_LEVEL", "warn"}},
-        dir_.path() + "/notification.log");
-    if (!e2e::WaitUntil([&] { return probe.Get(NotificationUrl("/readyz")).status == 200; }, std::chrono::seconds(60))) {
-      throw std::runtime_error("store_notification did not become ready: " + notification_.LogTail());
-    }
+    // The emails: the user service's events on topics of this stack (the shop's own consumers
+    // never see them), mailed to the shared MailDev with links to this gateway.
+    mailer_ = std::make_unique<e2e::Mailer>(e2e::MailerOptions{.outbox_database = db_.name(),
+                                                               .topic_prefix = topic_prefix_,
+                                                               .topics = e2e::kUserTopics,
+                                                               .mailed = e2e::kUserMailedTopics,
+                                                               .shop_url = GatewayUrl(""),
+                                                               .shop_name = kShopName,
+                                                               .jwks_url = ServiceUrl("/.well-known/jwks.json")});
     gateway_ = std::make_unique<e2e::Gateway>(
-        e2e::GatewayOptions{.port = gateway_port_, .user_port = user_port_, .notification_port = notification_port_});
+        e2e::GatewayOptions{.port = gateway_port_, .user_port = user_port_, .notification_port = mailer_->notification_port()});
     // The storefront page the emails' links open (/verify-email, /reset-password: index.html).
     std::ofstream(gateway_->static_dir() + "/index.html") << kStorefrontPage;
   }
   ~Stack() {
     gateway_.reset();
-    notification_.Stop();
-    relay_.Stop();
+    mailer_.reset();
     user_.Stop();
   }
 
@@ -208,11 +161,8 @@ class Stack {
   std::string ServiceUrl(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(user_port_) + path;
   }
-  std::string NotificationUrl(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(notification_port_) + path;
-  }
   const std::string& topic_prefix() const { return topic_prefix_; }
-  const std::string& maildev_url() const { return maildev_url_; }
+  const std::string& maildev_url() const { return mailer_->maildev_url(); }
   // The service's private key (the test's own temp dir): to sign tokens with chosen claims.
   store::auth::SigningKey ServiceKey(const std::string& kid) const {
     auto key = store::auth::SigningKey::FromPem(kid, ReadFile(key_file_));
@@ -233,39 +183,21 @@ class Stack {
     return std::string(data, static_cast<std::size_t>(n));
   }
   std::string Logs() {
-    return "user: " + user_.LogTail(3000) + "\nrelay: " + relay_.LogTail(1500) + "\nnotification: " +
-           notification_.LogTail(3000);
+    return "user: " + user_.LogTail(3000) + "\n" + mailer_->Logs();
   }
 
  private:
-  // Topics created by the stack, deleted when it goes (after the processes using them).
-  struct Topics {
-    std::vector<std::string> names;
-    ~Topics() {
-      for (const auto& t : names) (void)store::messaging::DeleteTopic(store::testing::KafkaTestConfig(), t);
-    }
-  };
-  void CreateTopic(const std::string& name) {
-    auto created = store::messaging::CreateTopic(store::testing::KafkaTestConfig(), name, 1);
-    if (!created) throw std::runtime_error("cannot create topic " + name + ": " + created.error().message);
-    topics_.names.push_back(name);
-  }
 
   store::testing::TempDatabase db_;
-  store::testing::TempDatabase notification_db_;
   store::testing::TempKeyspace keys_;  // the service's counters and OIDC state, deleted at the end
   e2e::TempDir dir_;
   int gateway_port_;
   int user_port_;
-  int notification_port_;
   std::string topic_prefix_;
-  Topics topics_;
   e2e::OidcProvider oidc_;
   std::string key_file_;
-  std::string maildev_url_;
   e2e::ChildProcess user_;
-  e2e::ChildProcess relay_;
-  e2e::ChildProcess notification_;
+  std::unique_ptr<e2e::Mailer> mailer_;
   std::unique_ptr<e2e::Gateway> gateway_;
 };
 

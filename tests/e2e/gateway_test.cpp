@@ -107,7 +107,9 @@ struct StandIn {
     r.Get("/metrics", echo);
     // The catalog's page snapshots (SSI includes of /p/<slug> and /c/<slug>): "known" only.
     r.Get("/v1/snapshots/p/{slug}", [](Request& req) -> boost::asio::awaitable<Response> {
-      if (*req.PathParam("slug") != "known") co_return Response(404, "{}", "application/problem+json");
+      if (*req.PathParam("slug") != "known")  // as the catalog answers an unknown page
+        co_return Response(404, req.Query("part") == std::optional<std::string>("head") ? "<meta name=robots content=noindex>" : "<h1>gone</h1>",
+                           "text/html");
       co_return Response(200, "<i>" + req.Query("part").value_or("") + "|" + std::string(req.Header("X-Forwarded-Proto")) + "://" +
                                   std::string(req.Header("X-Forwarded-Host")) + "</i>",
                          "text/html");
@@ -698,15 +700,16 @@ TEST_F(GatewayTest, ServesTheStorefrontAndMediaFiles) {
   EXPECT_EQ(product.body, "<head><i>head|" + origin + "</i></head><div id=app><i>body|" + origin + "</i></div>");
   ExpectSecurityHeaders(product, kStorefrontPolicy);
   EXPECT_EQ(product.Header("cache-control").value_or(""), "no-cache");
-  auto unknown = c.Get(Url("/p/missing"));
+  auto unknown = c.Get(Url("/p/missing"));  // the stand-in catalog: 404
   EXPECT_EQ(unknown.status, 200);
-  EXPECT_EQ(unknown.body, "<head><title>shop</title></head><div id=app><title>shop</title></div>");
+  EXPECT_EQ(unknown.body, "<head><meta name=robots content=noindex></head><div id=app><h1>gone</h1></div>")
+      << "an unknown page: the catalog's 404 passed into the page (noindex, its words)";
   auto not_a_slug = c.Get(Url("/p/Not_A_Slug"));
   EXPECT_EQ(not_a_slug.status, 200);
   EXPECT_NE(not_a_slug.body.find("<!--# include"), std::string::npos) << "no SSI outside /p/<slug> and /c/<slug>";
-  auto direct = c.Get(Url("/_snapshot/p/known?part=head"));  // internal: nginx's 404, answered as "no snapshot"
-  EXPECT_EQ(direct.status, 204);
-  EXPECT_TRUE(direct.body.empty()) << direct.body;
+  auto direct = c.Get(Url("/_snapshot/p/known?part=head"));  // internal: nginx's 404, never the catalog's answer
+  EXPECT_EQ(direct.status, 404);
+  EXPECT_EQ(direct.body.find("<i>"), std::string::npos) << direct.body;
   auto img = c.Get(Url("/media/products/p1/front.jpg"));
   EXPECT_EQ(img.status, 200);
   EXPECT_EQ(img.body, "JPEGDATA");

@@ -19,13 +19,13 @@
 #include <cstdio>
 #include <fstream>
 
-#include "store/messaging/admin.hpp"
 #include "store/testing/cache.hpp"
 #include "store/testing/db.hpp"
 #include "store/testing/engines.hpp"
 #include "store/testing/kafka.hpp"
 #include "support/http.hpp"
 #include "support/maildev.hpp"
+#include "support/mailer.hpp"
 #include "support/process.hpp"
 #include "support/stack.hpp"
 
@@ -45,18 +45,13 @@ std::string Query(const std::string& url, const std::string& name) {
 }
 
 const std::vector<std::string> kPaymentTopics = {"payment.authorized.v1", "payment.succeeded.v1", "payment.failed.v1",
-                                                 "payment.cancelled.v1", "payment.refunded.v1", "payment.succeeded.v1.dlq"};
+                                                 "payment.cancelled.v1", "payment.refunded.v1"};
 
 class Stack {
  public:
   Stack() : dir_("store-e2e-payment") {
-    auto e = store::testing::Engines::FromEnv();
-    maildev_ = "http://" + e.host + ":" + std::to_string(e.maildev_web_port);
     gateway_port_ = e2e::FreePort();
     for (char& c : topic_prefix_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (const auto& t : kPaymentTopics)
-      if (auto made = store::messaging::CreateTopic(store::testing::KafkaTestConfig(), topic_prefix_ + t, 1); !made)
-        throw std::runtime_error(made.error().message);
     user_ = e2e::ChildProcess(
         "user", {STORE_USER_BIN, "--config", e2e::SourceDir() + "/services/user/config/defaults.conf"},
         e2e::ServiceEnv("USER", user_port_, user_db_.name(),
@@ -77,27 +72,16 @@ class Stack {
                          {"PAYMENT_EVENTS_TOPIC_PREFIX", topic_prefix_}, {"PAYMENT_SANDBOX_URL", Url(psp_port_, "")},
                          {"PAYMENT_SHOP_BASE_URL", Url(gateway_port_, "")}}),
         dir_.path() + "/payment.log");
-    relay_ = e2e::ChildProcess(
-        "relay", {STORE_RELAY_BIN},
-        {{"OUTBOX_RELAY_DB_DATABASE", payment_db_.name()}, {"OUTBOX_RELAY_DB_HOST", e.host},
-         {"OUTBOX_RELAY_DB_PORT", std::to_string(e.mariadb_port)}, {"OUTBOX_RELAY_DB_USER", e.mariadb_user},
-         {"OUTBOX_RELAY_DB_PASSWORD", e.mariadb_password}, {"OUTBOX_RELAY_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
-         {"OUTBOX_RELAY_KAFKA_CLIENT_ID", store::testing::UniqueName("e2e-pay-relay")}},
-        dir_.path() + "/relay.log");
-    // The receipt email: the notification service on this stack's payment.succeeded topic.
-    notification_ = e2e::ChildProcess(
-        "notification", {STORE_NOTIFICATION_BIN},
-        e2e::ServiceEnv("NOTIFICATION", notification_port_, notification_db_.name(),
-                        {{"NOTIFICATION_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
-                         {"NOTIFICATION_CONSUMER_GROUP", store::testing::UniqueName("e2e-pay-notification")},
-                         {"NOTIFICATION_CONSUMER_TOPICS", topic_prefix_ + "payment.succeeded.v1"},
-                         {"NOTIFICATION_CONSUMER_INSTANCES", "1"},
-                         {"NOTIFICATION_SMTP_URL", "smtp://" + e.host + ":" + std::to_string(e.smtp_port)},
-                         {"NOTIFICATION_SMTP_TLS", "none"}, {"NOTIFICATION_SHOP_NAME", "E2E Payment Shop"},
-                         {"NOTIFICATION_SHOP_BASE_URL", Url(gateway_port_, "")}}),
-        dir_.path() + "/notification.log");
+    // The receipt email: the payment's events on this stack's topics, payment.succeeded mailed.
+    mailer_ = std::make_unique<e2e::Mailer>(e2e::MailerOptions{.outbox_database = payment_db_.name(),
+                                                               .topic_prefix = topic_prefix_,
+                                                               .topics = kPaymentTopics,
+                                                               .mailed = {"payment.succeeded.v1"},
+                                                               .shop_url = Url(gateway_port_, ""),
+                                                               .shop_name = "E2E Payment Shop",
+                                                               .jwks_url = Url(user_port_, "/.well-known/jwks.json")});
     HttpClient probe;
-    for (int port : {user_port_, payment_port_, notification_port_})
+    for (int port : {user_port_, payment_port_})
       if (!e2e::WaitUntil([&] { return probe.Get(Url(port, "/readyz")).status == 200; }, std::chrono::seconds(90)))
         throw std::runtime_error("a service did not become ready (port " + std::to_string(port) + "):\n" + Logs());
     if (!e2e::WaitUntil([&] { return probe.Get(Url(psp_port_, "/healthz")).status == 200; }, std::chrono::seconds(30)))
@@ -107,34 +91,30 @@ class Stack {
   }
   ~Stack() {
     gateway_.reset();
-    notification_.Stop();
-    relay_.Stop();
+    mailer_.reset();
     payment_.Stop();
     sandbox_.Stop();
     user_.Stop();
-    for (const auto& t : kPaymentTopics) (void)store::messaging::DeleteTopic(store::testing::KafkaTestConfig(), topic_prefix_ + t);
   }
   std::string Gw(const std::string& path) const { return gateway_->Url(path); }
   std::string Logs() const {
-    return user_.LogTail() + payment_.LogTail() + sandbox_.LogTail() + relay_.LogTail() + notification_.LogTail();
+    return user_.LogTail() + payment_.LogTail() + sandbox_.LogTail() + mailer_->Logs();
   }
   std::string dir() const { return dir_.path(); }
-  const std::string& maildev() const { return maildev_; }
+  const std::string& maildev() const { return mailer_->maildev_url(); }
 
  private:
   e2e::TempDir dir_;
   store::testing::TempDatabase user_db_{"e2e_pay_user"};
   store::testing::TempDatabase payment_db_{"e2e_pay"};
-  store::testing::TempDatabase notification_db_{"e2e_pay_notif"};
   std::string topic_prefix_ = store::testing::UniqueName("e2epay") + ".";
-  std::string maildev_;
-  int notification_port_ = e2e::FreePort();
   store::testing::TempKeyspace keys_;
   int user_port_ = e2e::FreePort();
   int payment_port_ = e2e::FreePort();
   int psp_port_ = e2e::FreePort();
   int gateway_port_ = 0;
-  e2e::ChildProcess user_, sandbox_, payment_, relay_, notification_;
+  e2e::ChildProcess user_, sandbox_, payment_;
+  std::unique_ptr<e2e::Mailer> mailer_;
   std::unique_ptr<e2e::Gateway> gateway_;
 };
 

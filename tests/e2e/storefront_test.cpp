@@ -1,13 +1,19 @@
 // The storefront in a real browser: Debian's chromium, driven by playwright-core
 // (web/storefront/tests/e2e.mjs), against the storefront's build served by the gateway of a small
-// shop (e2e::Shop: the real user, catalog, search and cart services behind nginx). The script
+// shop (e2e::Shop: the real user, catalog, search and cart services behind nginx; with its account
+// side: verification and reset emails through the real notification service to MailDev, social
+// login through the local OpenID provider). The script
 // walks the shopper's journeys and exits non-zero at the first check that fails; its output (one
-// line per step) is printed either way.
+// line per step) is printed either way. Then Lighthouse's budgets on the same shop's pages
+// (web/storefront/tests/lighthouse.mjs, mobile emulation).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "store/testing/engines.hpp"
+#include "support/maildev.hpp"
 #include "support/process.hpp"
 #include "support/shop.hpp"
 
@@ -21,15 +27,37 @@ std::string ReadFile(const std::string& path) {
 }
 
 TEST(StorefrontE2E, AShopperSearchesFiltersPicksAVariantFillsACartRegistersAndSignsInInChromium) {
-  e2e::Shop shop(STORE_STOREFRONT_DIST);
+  // Every address of the run at a domain of its own: its emails are found, then deleted, in the
+  // shared MailDev; the OpenID provider signs in any address there.
+  std::string domain = store::testing::UniqueName("sf") + ".test";
+  std::replace(domain.begin(), domain.end(), '_', '-');
+  e2e::Shop shop({.static_root = STORE_STOREFRONT_DIST, .accounts = true, .oidc_domain = domain});
   e2e::TempDir dir("store-e2e-storefront");
   const std::string log = dir.path() + "/browser.log";
-  const int code = e2e::RunCommand(
-      {STORE_NODE, e2e::SourceDir() + "/web/storefront/tests/e2e.mjs"},
-      {{"STORE_URL", shop.Gw("")}, {"CHROMIUM", STORE_CHROMIUM}, {"STORE_E2E_ARTIFACTS", dir.path()}}, log);
+  const int code = e2e::RunCommand({STORE_NODE, e2e::SourceDir() + "/web/storefront/tests/e2e.mjs"},
+                                   {{"STORE_URL", shop.Gw("")},
+                                    {"CHROMIUM", STORE_CHROMIUM},
+                                    {"STORE_E2E_ARTIFACTS", dir.path()},
+                                    {"MAILDEV_URL", shop.maildev_url()},
+                                    {"EMAIL_DOMAIN", domain}},
+                                   log);
   const std::string out = ReadFile(log);
   std::cout << out;
   EXPECT_EQ(code, 0) << "the browser journey failed (above); the services' logs:\n" << shop.Logs();
+  const auto ours = [&](const std::string& address) {
+    return address.size() > domain.size() && address.ends_with("@" + domain);
+  };
+  e2e::DeleteMails(shop.maildev_url(), ours);
+
+  // The budgets: performance >= 90, accessibility, best practices and SEO >= 95 on every page.
+  const std::string lighthouse_log = dir.path() + "/lighthouse.log";
+  const int lighthouse = e2e::RunCommand(
+      {STORE_NODE, e2e::SourceDir() + "/web/storefront/tests/lighthouse.mjs"},
+      {{"STORE_URL", shop.Gw("")}, {"CHROMIUM", STORE_CHROMIUM},
+       {"PAGES", "/ /search?q=aurora /c/gadgets /p/aurora-phone /cart /login"}},
+      lighthouse_log);
+  std::cout << ReadFile(lighthouse_log);
+  EXPECT_EQ(lighthouse, 0) << "a page missed a Lighthouse budget (above)";
 }
 
 }  // namespace

@@ -48,16 +48,30 @@ const std::vector<ShopProduct>& ShopProducts() {
   return products;
 }
 
-Shop::Shop(std::string static_root)
+Shop::Shop(ShopOptions options)
     : dir_("store-e2e-shop"), products_topic_("e2e_products", 1), alias_(store::testing::UniqueName("e2e-shop-products")) {
   for (char& c : alias_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto e = store::testing::Engines::FromEnv();
   const std::string key_file = dir_.path() + "/signing-key.pem";
+  std::map<std::string, std::string> user_env = {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", key_file},
+                                                 {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"}, {"USER_OIDC_PROVIDERS", ""}};
+  if (options.accounts) {
+    topic_prefix_ = store::testing::UniqueName("e2eshop") + ".";
+    for (char& c : topic_prefix_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string callback = Url(gateway_port_, "/api/user/v1/auth/oidc/local/callback");
+    oidc_ = std::make_unique<OidcProvider>(std::vector<std::string>{callback},
+                                           options.oidc_domain.empty() ? "example.test" : options.oidc_domain);
+    user_env["USER_AUTH_REQUIRE_VERIFIED_EMAIL"] = "true";
+    user_env["USER_EVENTS_TOPIC_PREFIX"] = topic_prefix_;
+    user_env["USER_OIDC_PROVIDERS"] = "local";
+    user_env["USER_OIDC_LOCAL_ISSUER"] = oidc_->issuer();
+    user_env["USER_OIDC_LOCAL_CLIENT_ID"] = OidcProvider::kClientId;
+    user_env["USER_OIDC_LOCAL_CLIENT_SECRET"] = OidcProvider::kClientSecret;
+    user_env["USER_OIDC_LOCAL_REDIRECT_URI"] = callback;
+    user_env["USER_OIDC_LOCAL_DISPLAY_NAME"] = "Local ID";
+  }
   user_ = ChildProcess("user", {STORE_USER_BIN, "--config", SourceDir() + "/services/user/config/defaults.conf"},
-                       ServiceEnv("USER", user_port_, user_db_.name(),
-                                  {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", key_file},
-                                   {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"}, {"USER_OIDC_PROVIDERS", ""}}),
-                       dir_.path() + "/user.log");
+                       ServiceEnv("USER", user_port_, user_db_.name(), user_env), dir_.path() + "/user.log");
   catalog_ = ChildProcess("catalog", {STORE_CATALOG_BIN},
                           ServiceEnv("CATALOG", catalog_port_, catalog_db_.name(),
                                      {{"CATALOG_CACHE_PREFIX", keys_.prefix() + "catalog:"}, {"CATALOG_CONSUMER_ENABLED", "false"},
@@ -86,8 +100,17 @@ Shop::Shop(std::string static_root)
   for (int port : {user_port_, catalog_port_, search_port_, cart_port_})
     if (!WaitUntil([&] { return probe.Get(Url(port, "/readyz")).status == 200; }, std::chrono::seconds(90)))
       throw std::runtime_error("a service did not become ready (port " + std::to_string(port) + "):\n" + Logs());
-  GatewayOptions gw{.user_port = user_port_, .catalog_port = catalog_port_, .search_port = search_port_, .cart_port = cart_port_};
-  if (!static_root.empty()) gw.extra_env["GATEWAY_STATIC_ROOT"] = static_root;
+  if (options.accounts)
+    mailer_ = std::make_unique<Mailer>(MailerOptions{.outbox_database = user_db_.name(),
+                                                     .topic_prefix = topic_prefix_,
+                                                     .topics = kUserTopics,
+                                                     .mailed = kUserMailedTopics,
+                                                     .shop_url = Url(gateway_port_, ""),
+                                                     .shop_name = "E2E Shop",
+                                                     .jwks_url = Url(user_port_, "/.well-known/jwks.json")});
+  GatewayOptions gw{.port = gateway_port_, .user_port = user_port_, .catalog_port = catalog_port_, .search_port = search_port_,
+                    .notification_port = mailer_ ? mailer_->notification_port() : 0, .cart_port = cart_port_};
+  if (!options.static_root.empty()) gw.extra_env["GATEWAY_STATIC_ROOT"] = options.static_root;
   gateway_ = std::make_unique<Gateway>(gw);
 
   // The products: in the catalog's schema (what the cart asks for prices and stock) and announced
@@ -125,6 +148,7 @@ Shop::Shop(std::string static_root)
 
 Shop::~Shop() {
   gateway_.reset();
+  mailer_.reset();
   cart_.Stop();
   search_.Stop();
   catalog_.Stop();
@@ -136,7 +160,7 @@ Shop::~Shop() {
 
 std::string Shop::Logs() {
   return "user: " + user_.LogTail(1500) + "\ncatalog: " + catalog_.LogTail(1500) + "\nsearch: " + search_.LogTail(1500) +
-         "\ncart: " + cart_.LogTail(3000);
+         "\ncart: " + cart_.LogTail(3000) + (mailer_ ? "\n" + mailer_->Logs() : "") + (oidc_ ? "\noidc: " + oidc_->Log() : "");
 }
 
 }  // namespace e2e

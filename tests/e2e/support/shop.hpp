@@ -5,6 +5,10 @@
 // the shop's topics, which a test must not touch), store_cart, and nginx with deploy/nginx serving
 // `static_root` (the storefront's build) at /. Each on free ports, with its own databases, Redis
 // prefix and OpenSearch alias, all removed when the object dies.
+// With `accounts`, the account side as the shop has it: email verification required, the user
+// service's emails sent through its relay and the real notification service to the shared MailDev
+// (support/mailer.hpp) with links to this gateway, and social login through the local OpenID
+// provider (any address at the domain given) redirecting back to this gateway.
 // Paths of the service binaries come from compile definitions (STORE_*_BIN).
 #pragma once
 
@@ -18,6 +22,7 @@
 #include "store/testing/db.hpp"
 #include "store/testing/docstore.hpp"
 #include "store/testing/kafka.hpp"
+#include "support/mailer.hpp"
 #include "support/process.hpp"
 #include "support/stack.hpp"
 
@@ -37,11 +42,19 @@ struct ShopProduct {
 // 129.00), ten of each in stock, in the category Gadgets (slug gadgets).
 const std::vector<ShopProduct>& ShopProducts();
 
+struct ShopOptions {
+  std::string static_root;      // the storefront's build, served at /
+  bool accounts = false;        // verification emails, social login (above)
+  std::string oidc_domain = {};  // with accounts: the addresses the OpenID provider signs in (example.test)
+};
+
 class Shop {
  public:
-  explicit Shop(std::string static_root = "");
+  explicit Shop(ShopOptions options = {});
   ~Shop();
   std::string Gw(const std::string& path) const { return gateway_->Url(path); }
+  // With accounts: MailDev's REST API, where the shop's emails are read.
+  std::string maildev_url() const { return mailer_ ? mailer_->maildev_url() : ""; }
   std::string Logs();
 
  private:
@@ -55,7 +68,11 @@ class Shop {
   store::testing::TempTopic products_topic_;
   std::string alias_;
   int user_port_ = FreePort(), catalog_port_ = FreePort(), search_port_ = FreePort(), cart_port_ = FreePort();
+  int gateway_port_ = FreePort();
+  std::string topic_prefix_;
+  std::unique_ptr<OidcProvider> oidc_;
   ChildProcess user_, catalog_, search_, cart_;
+  std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<Gateway> gateway_;
 };
 

@@ -1,6 +1,6 @@
 // The shopper's cart, as the cart service answers it (every change answers the whole cart). The
 // guest cart is named by the cart service's HttpOnly cookie; a signed-in shopper's by the token.
-import { useEffect, useState } from "preact/hooks";
+import { sharedState } from "./shared";
 import { api, Money } from "./api";
 
 export type CartLine = {
@@ -34,22 +34,18 @@ export type MergeReport = {
 };
 
 let cart: Cart | null = null;
-const listeners = new Set<() => void>();
+const shared = sharedState();
 
 function set(c: Cart) {
   cart = c;
-  listeners.forEach((l) => l());
+  shared.changed();
   return c;
 }
 
 export function useCart(): Cart | null {
-  const [, force] = useState(0);
-  useEffect(() => {
-    const l = () => force((n) => n + 1);
-    listeners.add(l);
+  shared.useShared(() => {
     if (!cart) void loadCart().catch(() => undefined);
-    return () => void listeners.delete(l);
-  }, []);
+  });
   return cart;
 }
 

@@ -3,7 +3,7 @@ import { ErrorBoundary, LocationProvider, Route, Router, lazy } from "preact-iso
 import { Header } from "./components/Header";
 import { Footer } from "./components/Footer";
 import { Home } from "./pages/Home";
-import { refresh } from "./session";
+import { resume } from "./session";
 import { loadCart } from "./cart";
 import "./styles.css";
 
@@ -18,11 +18,13 @@ const VerifyEmail = lazy(() => import("./pages/Account").then((m) => m.VerifyEma
 const ForgotPassword = lazy(() => import("./pages/Account").then((m) => m.ForgotPasswordPage));
 const ResetPassword = lazy(() => import("./pages/Account").then((m) => m.ResetPasswordPage));
 const AccountPage = lazy(() => import("./pages/Account").then((m) => m.AccountPage));
+const Addresses = lazy(() => import("./pages/Addresses").then((m) => m.AddressesPage));
 const NotFound = lazy(() => import("./pages/NotFound").then((m) => m.NotFound));
 
 export function App() {
   return (
-    <LocationProvider>
+    // Links to the APIs (a social sign-in's start) are full page loads, not routes of the app.
+    <LocationProvider scope={/^\/(?!api\/)/}>
       <a class="skip" href="#main">
         Skip to content
       </a>
@@ -41,6 +43,7 @@ export function App() {
             <Route path="/forgot-password" component={ForgotPassword} />
             <Route path="/reset-password" component={ResetPassword} />
             <Route path="/account" component={AccountPage} />
+            <Route path="/account/addresses" component={Addresses} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>
@@ -55,7 +58,8 @@ export function App() {
 const root = document.getElementById("app")!;
 root.replaceChildren();
 render(<App />, root);
-// A session from before the reload (the HttpOnly cookie): signed in again without a form.
-void refresh().then((signedIn) => {
+// A session from before the reload (the HttpOnly cookie): signed in again without a form. The user
+// service's readable flag says whether there is one to renew (no request for other visitors).
+void resume().then((signedIn) => {
   if (signedIn) void loadCart().catch(() => undefined);
 });

@@ -1,8 +1,8 @@
 // The signed-in shopper. The access token lives in memory only; the refresh token is the user
 // service's HttpOnly session cookie (no script reads it), which renews the access token before it
 // expires and after a reload (web/storefront/README.md, "Session").
-import { useEffect, useState } from "preact/hooks";
 import { api, setAccessToken } from "./api";
+import { sharedState } from "./shared";
 
 export type User = { id: string; email: string; name?: string; roles: string[] };
 export type Tokens = { access_token: string; expires_in: number; user: User };
@@ -10,8 +10,8 @@ export type Tokens = { access_token: string; expires_in: number; user: User };
 let user: User | null = null;
 let checked = false; // whether the session cookie was tried since the page loaded
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-const listeners = new Set<() => void>();
-const notify = () => listeners.forEach((l) => l());
+const shared = sharedState();
+const notify = shared.changed;
 
 export function currentUser() {
   return user;
@@ -19,12 +19,7 @@ export function currentUser() {
 
 /** The shopper, and whether the session is known yet (false until the cookie was tried). */
 export function useSession(): { user: User | null; checked: boolean } {
-  const [, force] = useState(0);
-  useEffect(() => {
-    const l = () => force((n) => n + 1);
-    listeners.add(l);
-    return () => void listeners.delete(l);
-  }, []);
+  shared.useShared();
   return { user, checked };
 }
 
@@ -53,6 +48,14 @@ export async function refresh(): Promise<boolean> {
       notify();
     }
   }
+}
+
+/** After a page load: renews the session when the user service's flag cookie says there is one. */
+export async function resume(): Promise<boolean> {
+  if (document.cookie.split("; ").includes("store_signed_in=1")) return refresh();
+  checked = true;
+  notify();
+  return false;
 }
 
 /** Signs in with email and password; the refresh token comes back as the session cookie. */

@@ -3,6 +3,9 @@
 // the APIs under /api). Run by tests/e2e/storefront_test.cpp against a shop of its own (two
 // products: Aurora Phone in 128GB/256GB and Borealis Headphones), or by hand:
 //   STORE_URL=http://127.0.0.1:18080 CHROMIUM=/usr/bin/chromium node tests/e2e.mjs
+// The shop's emails (verification, password reset) are read from MailDev (MAILDEV_URL, default
+// http://127.0.0.1:11080); every address of the run is at EMAIL_DOMAIN (default example.test),
+// which the local OpenID provider signs in too.
 // Prints a line per step; exits 1 at the first failed check (with a screenshot in
 // STORE_E2E_ARTIFACTS when set), 0 when every journey passed.
 import { chromium } from "playwright-core";
@@ -15,19 +18,26 @@ if (!base) {
   process.exit(2);
 }
 const artifacts = process.env.STORE_E2E_ARTIFACTS;
+const maildev = (process.env.MAILDEV_URL ?? "http://127.0.0.1:11080").replace(/\/$/, "");
+const domain = process.env.EMAIL_DOMAIN ?? "example.test";
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-dev-shm-usage"],
 });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
 context.setDefaultTimeout(15000);
-const page = await context.newPage();
 const problems = [];
-page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-page.on("console", (m) => {
-  if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 40[14]/.test(m.text()))
-    problems.push(`console error: ${m.text()}`);
-});
+// A page's script errors and console errors fail the step they happen in.
+function watched(p) {
+  p.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  // (A 4xx the page asked for and shows in words, such as a field error, is the browser's note, not an error.)
+  p.on("console", (m) => {
+    if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      problems.push(`console error: ${m.text()}`);
+  });
+  return p;
+}
+let page = watched(await context.newPage());
 
 let step = 0;
 async function check(name, f) {
@@ -38,7 +48,9 @@ async function check(name, f) {
     if (problems.length) throw new Error(problems.join("\n"));
     console.log(`ok ${step} - ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
+    const shown = await page.locator("main").innerText({ timeout: 1000 }).catch(() => "(no main)");
     console.log(`not ok ${step} - ${name}\n  ${String(e.message ?? e).split("\n").join("\n  ")}\n  at ${page.url()}`);
+    console.log(`  the page shows: ${shown.slice(0, 400).split("\n").join(" / ")}`);
     if (artifacts) await page.screenshot({ path: join(artifacts, `failed-step-${step}.png`), fullPage: true }).catch(() => {});
     await browser.close();
     process.exit(1);
@@ -50,6 +62,19 @@ const expectText = async (locator, text) => {
 const expectUrl = async (re) => {
   await page.waitForURL(re);
 };
+// The link to `path` (/verify-email, /reset-password) in the newest email to `to`, as MailDev got it.
+async function mailedLink(to, path) {
+  for (let i = 0; i < 60; i++) {
+    const mails = await (await fetch(`${maildev}/email`)).json();
+    for (const m of mails.reverse()) {
+      if (!m.to?.some((t) => t.address === to)) continue;
+      const found = new RegExp(`\\S*${path}\\?token=[\\w-]+`).exec(m.text ?? "");
+      if (found) return found[0];
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no email to ${to} with a ${path} link in ${maildev}`);
+}
 // axe-core on the page as it is now: no serious or critical WCAG 2.1 A/AA violation.
 const audited = [];
 async function accessible(name) {
@@ -172,8 +197,9 @@ await check("the autocomplete opens a product with the arrow keys and Enter", as
   await expectText(page.getByTestId("cart-count"), "3");
 });
 
-const email = `shopper-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+const email = `shopper-${Date.now()}-${Math.floor(Math.random() * 1e6)}@${domain}`;
 const password = "a long browser journey 42";
+const newPassword = "an even longer browser journey 43";
 
 await check("register: the password rules follow the typing; the account is created", async () => {
   await page.goto(base + "/register");
@@ -187,6 +213,14 @@ await check("register: the password rules follow the typing; the account is crea
   await accessible("register");
   await page.getByRole("button", { name: "Create account" }).click();
   await expectText(page.locator("h1"), "Check your inbox");
+});
+
+await check("the verification email's link (read from MailDev) verifies the address on its page", async () => {
+  const link = await mailedLink(email, "/verify-email");
+  if (!link.startsWith(base + "/verify-email?token=")) throw new Error(`the link is not this shop's page: ${link}`);
+  await page.goto(link);
+  await expectText(page.getByRole("status"), "is verified");
+  await accessible("verify email");
 });
 
 await check("sign in: the guest cart merges into the account's, which shows both lines", async () => {
@@ -215,6 +249,35 @@ await check("the session outlives a reload (HttpOnly cookie, never readable by t
   if ((await page.evaluate(() => document.cookie)).includes("store_session")) throw new Error("the page can read the session");
 });
 
+await check("the address book: add (a bad phone number explained at its field), default, change, remove", async () => {
+  await page.goto(base + "/account");
+  await page.getByRole("link", { name: "Your addresses" }).click();
+  await expectUrl(/\/account\/addresses$/);
+  await expectText(page.locator("main"), "No addresses yet");
+  await page.getByRole("button", { name: "Add an address" }).click();
+  if ((await page.getByLabel("Full name").inputValue()) !== "Browser Shopper") throw new Error("the name is not prefilled");
+  await page.getByLabel("Street and number").fill("1 Main Street");
+  await page.getByLabel("Postcode").fill("10115");
+  await page.getByLabel("City").fill("Berlin");
+  await page.getByLabel("Country").selectOption("DE");
+  await page.getByLabel(/^Phone/).fill("12345");
+  await page.getByRole("button", { name: "Save address" }).click();
+  await expectText(page.locator("#f-phone-error"), "E.164");
+  await accessible("address form, with a field error");
+  await page.getByLabel(/^Phone/).fill("+4930123456");
+  await page.getByLabel("Use for shipping by default").check();
+  await page.getByRole("button", { name: "Save address" }).click();
+  await expectText(page.locator(".address"), "Germany");
+  await expectText(page.locator(".address .tag"), "Default for shipping");
+  await accessible("address book");
+  await page.getByRole("button", { name: /^Change the address of/ }).click();
+  await page.getByLabel("Street and number").fill("2 Main Street");
+  await page.getByRole("button", { name: "Save address" }).click();
+  await expectText(page.locator(".address"), "2 Main Street");
+  await page.getByRole("button", { name: /^Remove the address of/ }).click();
+  await expectText(page.locator("main"), "No addresses yet");
+});
+
 await check("a wrong password is told plainly, without a raw error", async () => {
   await page.getByRole("link", { name: "Browser Shopper" }).click();
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
@@ -229,8 +292,57 @@ await check("a wrong password is told plainly, without a raw error", async () =>
   await accessible("sign in, with its error");
 });
 
-await check("an unknown page says so, in words", async () => {
+await check("a forgotten password: the reset link from the email sets a new one, which signs in", async () => {
+  await page.locator("main").getByRole("link", { name: "Forgot your password?" }).click();
+  await expectUrl(/\/forgot-password$/);
+  // The page itself, not the sign-in page still shown while it loads (both have an Email field).
+  await expectText(page.locator("h1"), "Reset your password");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expectText(page.getByRole("status"), "we sent it a link");
+  const link = await mailedLink(email, "/reset-password");
+  if (!link.startsWith(base + "/reset-password?token=")) throw new Error(`the link is not this shop's page: ${link}`);
+  await page.goto(link);
+  await page.getByLabel("New password").fill(newPassword);
+  await accessible("reset password");
+  await page.getByRole("button", { name: "Save password" }).click();
+  await expectText(page.getByRole("status"), "Your password is changed");
+  await page.locator("main").getByRole("link", { name: "Sign in" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectText(page.locator("h1"), "Hello, Browser Shopper");
+});
+
+await check("social login in another browser: the guest's cart, the provider's page, back signed in with it", async () => {
+  const other = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
+  other.setDefaultTimeout(15000);
+  page = watched(await other.newPage());
+  await page.goto(base + "/p/borealis-headphones");
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expectText(page.getByTestId("cart-count"), "1");
+  await page.goto(base + "/login");
+  await accessible("sign in, with social login");
+  await page.getByRole("link", { name: "Continue with Local ID" }).click();
+  // The provider's own page (another origin): the address it signs in.
+  const social = `social-${Date.now()}@${domain}`;
+  await page.locator('input[name="email"]').fill(social);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectUrl(/\/account$/);
+  await expectText(page.locator("h1"), `Hello, social-`);
+  await expectText(page.locator("main"), `Signed in as ${social}`);
+  await expectText(page.getByTestId("cart-count"), "1");
+  const cookies = await other.cookies();
+  if (!cookies.some((c) => c.name === "store_session" && c.httpOnly)) throw new Error("no session cookie after social login");
+  if (cookies.some((c) => c.name === "store_oidc_state")) throw new Error("the sign-in's state cookie stayed");
+});
+
+await check("an unknown product or category says so, in words, and is not indexed", async () => {
   await page.goto(base + "/p/no-such-product");
+  await expectText(page.locator("h1"), "We could not find that page");
+  // Kept out of search indexes: the gateway's head for crawlers and the app's own.
+  if ((await page.locator('meta[name="robots"][content="noindex"]').count()) < 1) throw new Error("an unknown product is indexable");
+  await page.goto(base + "/c/no-such-category");
   await expectText(page.locator("h1"), "We could not find that page");
   await accessible("not found");
 });

@@ -32,6 +32,15 @@ Response Html(std::string body) {
   return res;
 }
 
+// An unknown page: a 404 whose head is a robots noindex and whose body says so. The gateway splices
+// a 404's body into the page as it does a 200's (by then the page went out with its 200: a "soft
+// 404"); the noindex keeps the page out of search indexes. (Never an empty body: nginx's SSI then
+// writes the include's stub twice.)
+Response Unknown(SnapshotPart part) {
+  return Response(404, part == SnapshotPart::kHead ? "<meta name=\"robots\" content=\"noindex\">\n" : "<h1>Page not found</h1>\n",
+                  "text/html; charset=utf-8");
+}
+
 }  // namespace
 
 void AddSnapshotRoutes(http::Router& router, const HttpApi& api) {
@@ -39,14 +48,18 @@ void AddSnapshotRoutes(http::Router& router, const HttpApi& api) {
   router.Get("/v1/snapshots/p/{slug}", [&h](Request& req) -> awaitable<Response> {
     CO_TRY(part, PartOf(req));
     GetProductPage query{std::string(*req.PathParam("slug"))};
-    CO_TRY(page, co_await h.product_page(query));
+    auto found = co_await h.product_page(query);
+    if (!found && found.error().code == core::Errc::not_found) co_return Unknown(part);
+    CO_TRY(page, std::move(found));
     auto parsed = json::parse(page.body);
     co_return Html(ProductSnapshot(parsed.as_object(), part, Origin(req)));
   });
   router.Get("/v1/snapshots/c/{slug}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY(part, PartOf(req));
     GetCategory query{std::string(*req.PathParam("slug"))};
-    CO_TRY(category, co_await h.category(query));
+    auto found = co_await h.category(query);
+    if (!found && found.error().code == core::Errc::not_found) co_return Unknown(part);
+    CO_TRY(category, std::move(found));
     BrowseCategory browse{query.slug, "newest"};
     browse.page = 1;
     browse.per_page = 48;

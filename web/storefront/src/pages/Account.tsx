@@ -7,77 +7,45 @@ import { loadCart, mergeAfterLogin, MergeReport } from "../cart";
 import { logIn, signOut, useSession } from "../session";
 import { useApi, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
+import { Field, useSubmit } from "../components/Form";
 
 const MIN_PASSWORD = 8;
 
-function useSubmit() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const submit = (f: () => Promise<void>) => async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await f();
-    } catch (err) {
-      if (err instanceof ApiError) setError(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, submit };
-}
+type Provider = { name: string; display_name: string };
 
-function Field(props: {
-  label: string;
-  name: string;
-  type?: "text" | "email" | "password";
-  value: string;
-  set: (v: string) => void;
-  autoComplete?: string;
-  error?: string;
-  describedBy?: string;
-}) {
-  const id = `f-${props.name}`;
-  return (
-    <p class="field">
-      <label for={id}>{props.label}</label>
-      {/* Preact's typings split <input> by type into a union no variable `type` satisfies. */}
-      <input {...({ type: props.type ?? "text" } as object)}
-        id={id}
-        name={props.name}
-        value={props.value}
-        required
-        autoComplete={props.autoComplete}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={[props.error ? `${id}-error` : "", props.describedBy ?? ""].join(" ").trim() || undefined}
-        onInput={(e) => props.set(e.currentTarget.value)}
-      />
-      {props.error && (
-        <span id={`${id}-error`} class="field-error">
-          {props.error}
-        </span>
-      )}
-    </p>
-  );
-}
+// Why a social sign-in came back without a session (the user service's /login?social_error=...).
+const SOCIAL_ERRORS: Record<string, string> = {
+  cancelled: "Signing in with the provider was cancelled.",
+  expired: "That sign-in took too long or was already used. Please try again.",
+  refused: "The provider could not sign you in. Please try again, or use your email and password.",
+  unavailable: "The sign-in provider cannot be reached right now. Please try again in a moment.",
+};
 
 export function LoginPage() {
   useTitle("Sign in");
-  const { route } = useLocation();
+  const { route, query } = useLocation();
+  const { user, checked } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [remember, setRemember] = useState(false);
   const [merged, setMerged] = useState<MergeReport[] | null>(null);
+  const providers = useApi<{ providers: Provider[] }>("/user/v1/auth/oidc/providers");
   const { busy, error, submit } = useSubmit();
-  const onSubmit = submit(async () => {
-    await logIn(email, password, remember);
+  // Signed in: the guest cart moves into the account's; what changed on the way is shown.
+  const welcome = async () => {
     const report = await mergeAfterLogin().catch(() => []);
     const notable = report.filter((r) => r.outcome === "capped" || r.outcome === "dropped");
     if (notable.length) setMerged(notable);
     else route("/account");
+  };
+  const onSubmit = submit(async () => {
+    await logIn(email, password, remember);
+    await welcome();
   });
+  // Back from a social sign-in (?social=1): the session cookie is set; the page load resumed it.
+  useEffect(() => {
+    if (query.social === "1" && checked && user) void welcome();
+  }, [query.social, checked, user]);
   if (merged)
     return (
       <div class="wrap narrow">
@@ -98,9 +66,15 @@ export function LoginPage() {
         </a>
       </div>
     );
+  const socialError = query.social_error ? SOCIAL_ERRORS[query.social_error] ?? SOCIAL_ERRORS.refused : null;
   return (
     <div class="wrap narrow">
       <h1>Sign in</h1>
+      {socialError && (
+        <p class="error" role="alert">
+          {socialError}
+        </p>
+      )}
       <form onSubmit={onSubmit} class="form">
         <Field label="Email" name="email" type="email" value={email} set={setEmail} autoComplete="email" />
         <Field label="Password" name="password" type="password" value={password} set={setPassword} autoComplete="current-password" />
@@ -113,6 +87,17 @@ export function LoginPage() {
           Sign in
         </button>
       </form>
+      {!!providers.data?.providers.length && (
+        <div class="social">
+          <p>Or</p>
+          {providers.data.providers.map((p) => (
+            // A full page navigation: the provider's pages, then back here signed in (?social=1).
+            <a key={p.name} class="button" href={`/api/user/v1/auth/oidc/${encodeURIComponent(p.name)}/start?return_to=${encodeURIComponent("/login?social=1")}`}>
+              Continue with {p.display_name}
+            </a>
+          ))}
+        </div>
+      )}
       <p>
         <a href="/forgot-password">Forgot your password?</a> · New here? <a href="/register">Create an account</a>
       </p>
@@ -287,6 +272,9 @@ export function AccountPage() {
     <div class="wrap narrow">
       <h1>Hello{user.name ? `, ${user.name}` : ""}</h1>
       <p>Signed in as {user.email}.</p>
+      <p>
+        <a href="/account/addresses">Your addresses</a>
+      </p>
       <h2>Where you are signed in</h2>
       <ErrorNote error={sessions.error} />
       <ul class="sessions">

@@ -1,7 +1,17 @@
+import { useEffect } from "preact/hooks";
 import { useTitle } from "../useApi";
 
 export function NotFound() {
   useTitle("Page not found");
+  // The page's status is 200 (one index.html for every path): this keeps it out of search engines'
+  // indexes (a "soft 404" otherwise). Gone again when the shopper moves on.
+  useEffect(() => {
+    const robots = document.createElement("meta");
+    robots.name = "robots";
+    robots.content = "noindex";
+    document.head.append(robots);
+    return () => robots.remove();
+  }, []);
   return (
     <div class="wrap narrow">
       <h1>We could not find that page</h1>

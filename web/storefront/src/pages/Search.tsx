@@ -5,6 +5,7 @@ import { Money } from "../api";
 import { useApi, useTitle } from "../useApi";
 import { Item, ProductCard } from "../components/ProductCard";
 import { ErrorNote, Loading } from "../components/Status";
+import { NotFound } from "./NotFound";
 
 type Bucket = { key: string; count: number; selected: boolean };
 type Result = {
@@ -48,6 +49,7 @@ export function CategoryPage() {
   const info = useApi<CategoryInfo>(`/catalog/v1/categories/${encodeURIComponent(route.slug)}`);
   const c = info.data;
   useTitle(c?.name);
+  if (info.error?.status === 404) return <NotFound />;
   if (info.error) return <div class="wrap"><ErrorNote error={info.error} /></div>;
   if (!c) return <div class="wrap"><Loading /></div>;
   return (

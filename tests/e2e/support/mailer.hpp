@@ -1,0 +1,54 @@
+// A service's emails in an end-to-end test, as the shop sends them but private to the test: the
+// service's outbox (its database) relayed by store_outbox_relay to Kafka topics under the test's
+// own prefix, consumed by store_notification (its own database and consumer group) which mails
+// the shared MailDev with links under the test's gateway URL. The topics are created before the
+// processes start (the consumer subscribes before the first event) and deleted when the object
+// dies, after the processes. The notification service's own events stay in its outbox (no relay
+// for them: nothing in a test reads them).
+// Paths of the binaries come from compile definitions (STORE_RELAY_BIN, STORE_NOTIFICATION_BIN).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/testing/db.hpp"
+#include "support/process.hpp"
+
+namespace e2e {
+
+struct MailerOptions {
+  std::string outbox_database;      // the service's database, whose outbox is relayed
+  std::string topic_prefix;         // the service writes its topics under it (events.topic_prefix)
+  std::vector<std::string> topics;  // every topic the service writes (unprefixed)
+  std::vector<std::string> mailed;  // of them, those the notification service consumes (each gets a .dlq)
+  std::string shop_url;             // the gateway's URL: the links in the emails
+  std::string shop_name;
+  std::string jwks_url;             // the user service's keys (the notification service's own API)
+};
+
+// The user service's topics (unprefixed): every one it writes, and those the notification service mails.
+extern const std::vector<std::string> kUserTopics;
+extern const std::vector<std::string> kUserMailedTopics;
+
+class Mailer {
+ public:
+  explicit Mailer(MailerOptions options);  // returns once store_notification is ready
+  ~Mailer();
+  const std::string& maildev_url() const { return maildev_url_; }
+  int notification_port() const { return notification_port_; }
+  std::string Logs() const;
+
+ private:
+  struct Topics {  // deleted last: after the processes that use them
+    std::vector<std::string> names;
+    ~Topics();
+  };
+  Topics topics_;
+  TempDir dir_;
+  store::testing::TempDatabase notification_db_{"e2e_notif"};
+  int notification_port_ = FreePort();
+  std::string maildev_url_;
+  ChildProcess relay_, notification_;
+};
+
+}  // namespace e2e
