@@ -19,6 +19,7 @@ const ForgotPassword = lazy(() => import("./pages/Account").then((m) => m.Forgot
 const ResetPassword = lazy(() => import("./pages/Account").then((m) => m.ResetPasswordPage));
 const AccountPage = lazy(() => import("./pages/Account").then((m) => m.AccountPage));
 const Addresses = lazy(() => import("./pages/Addresses").then((m) => m.AddressesPage));
+const Security = lazy(() => import("./pages/Security").then((m) => m.SecurityPage));
 const NotFound = lazy(() => import("./pages/NotFound").then((m) => m.NotFound));
 
 export function App() {
@@ -44,6 +45,7 @@ export function App() {
             <Route path="/reset-password" component={ResetPassword} />
             <Route path="/account" component={AccountPage} />
             <Route path="/account/addresses" component={Addresses} />
+            <Route path="/account/security" component={Security} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

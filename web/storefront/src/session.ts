@@ -1,6 +1,8 @@
 // The signed-in shopper. The access token lives in memory only; the refresh token is the user
 // service's HttpOnly session cookie (no script reads it), which renews the access token before it
 // expires and after a reload (web/storefront/README.md, "Session").
+import { useEffect } from "preact/hooks";
+import { useLocation } from "preact-iso";
 import { api, setAccessToken } from "./api";
 import { sharedState } from "./shared";
 
@@ -24,6 +26,17 @@ export function useSession(): { user: User | null; checked: boolean } {
 }
 
 export const useUser = () => useSession().user;
+
+/** useSession for a page only for signed-in shoppers: once the session is known, a visitor without
+ * one goes to the sign-in page. */
+export function useSignedIn(): { user: User | null; checked: boolean } {
+  const session = useSession();
+  const { route } = useLocation();
+  useEffect(() => {
+    if (session.checked && !session.user) route("/login", true);
+  }, [session.user, session.checked]);
+  return session;
+}
 
 export function signIn(t: Tokens) {
   setAccessToken(t.access_token);
@@ -61,6 +74,12 @@ export async function resume(): Promise<boolean> {
 /** Signs in with email and password; the refresh token comes back as the session cookie. */
 export async function logIn(email: string, password: string, remember: boolean) {
   signIn(await api<Tokens>("/user/v1/auth/login", { json: { email, password, remember_me: remember, session_cookie: true } }));
+}
+
+/** The shopper's profile changed (their name): the header and pages show the new one. */
+export function updateUser(u: User) {
+  user = { ...user, ...u };
+  notify();
 }
 
 export function signOutLocally() {

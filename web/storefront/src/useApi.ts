@@ -1,11 +1,14 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "./api";
 
-export type Loaded<T> = { data?: T; error?: ApiError; loading: boolean };
+type State<T> = { data?: T; error?: ApiError; loading: boolean };
+export type Loaded<T> = State<T> & { reload: () => void };
 
-/** GETs `path` (null: nothing yet) and reloads when it changes; the older answer is dropped. */
+/** GETs `path` (null: nothing yet) and again when it changes or on `reload()` (after a change the
+ * page made); the older answer is dropped. */
 export function useApi<T>(path: string | null): Loaded<T> {
-  const [state, setState] = useState<Loaded<T>>({ loading: path !== null });
+  const [state, setState] = useState<State<T>>({ loading: path !== null });
+  const [round, setRound] = useState(0);
   useEffect(() => {
     if (path === null) return;
     const abort = new AbortController();
@@ -16,8 +19,8 @@ export function useApi<T>(path: string | null): Loaded<T> {
         if (e instanceof ApiError) setState({ error: e, loading: false });
       });
     return () => abort.abort();
-  }, [path]);
-  return state;
+  }, [path, round]);
+  return { ...state, reload: () => setRound((n) => n + 1) };
 }
 
 export function useTitle(title: string | undefined) {

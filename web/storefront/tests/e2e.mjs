@@ -199,6 +199,7 @@ await check("the autocomplete opens a product with the arrow keys and Enter", as
 
 const email = `shopper-${Date.now()}-${Math.floor(Math.random() * 1e6)}@${domain}`;
 const password = "a long browser journey 42";
+const changedPassword = "a changed browser journey 44";
 const newPassword = "an even longer browser journey 43";
 
 await check("register: the password rules follow the typing; the account is created", async () => {
@@ -230,7 +231,6 @@ await check("sign in: the guest cart merges into the account's, which shows both
   await page.getByRole("button", { name: "Sign in" }).click();
   await expectUrl(/\/account$/);
   await expectText(page.locator("h1"), "Hello, Browser Shopper");
-  await expectText(page.locator(".sessions"), "this browser");
   await accessible("account");
   await page.getByRole("link", { name: /^Cart/ }).click();
   await expectText(page.locator(".cart-line"), "Aurora Phone");
@@ -276,6 +276,21 @@ await check("the address book: add (a bad phone number explained at its field), 
   await expectText(page.locator(".address"), "2 Main Street");
   await page.getByRole("button", { name: /^Remove the address of/ }).click();
   await expectText(page.locator("main"), "No addresses yet");
+});
+
+await check("your details and security: a new name in the header, the sessions, a changed password", async () => {
+  await page.goto(base + "/account");
+  await page.getByLabel("Name", { exact: true }).fill("Browser Shopper Jr");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expectText(page.getByRole("status"), "Saved");
+  await expectText(page.locator("header"), "Browser Shopper Jr");
+  await page.getByRole("link", { name: "Sign-in and security" }).click();
+  await expectText(page.locator(".sessions"), "this browser");
+  await accessible("sign-in and security");
+  await page.getByLabel("Current password").fill(password);
+  await page.getByLabel("New password").fill(changedPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expectText(page.getByRole("status"), "Your password is changed");
 });
 
 await check("a wrong password is told plainly, without a raw error", async () => {

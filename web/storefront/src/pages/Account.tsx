@@ -3,11 +3,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { api, ApiError } from "../api";
-import { loadCart, mergeAfterLogin, MergeReport } from "../cart";
-import { logIn, signOut, useSession } from "../session";
+import { mergeAfterLogin, MergeReport } from "../cart";
+import { logIn, updateUser, useSession, useSignedIn, User } from "../session";
 import { useApi, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
 import { Field, useSubmit } from "../components/Form";
+import { SignOutButtons } from "../components/SignOut";
 
 const MIN_PASSWORD = 8;
 
@@ -257,42 +258,40 @@ export function ResetPasswordPage() {
   );
 }
 
-type Session = { id: string; created_at: string; last_used_at: string; user_agent: string; ip: string; current: boolean };
-
 export function AccountPage() {
   useTitle("Your account");
-  const { user, checked } = useSession();
-  const { route } = useLocation();
-  const sessions = useApi<{ sessions: Session[] }>(user ? "/user/v1/me/sessions" : null);
-  useEffect(() => {
-    if (checked && !user) route("/login", true);
-  }, [user, checked]);
+  const { user, checked } = useSignedIn();
+  const [name, setName] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const { busy, error, submit } = useSubmit();
   if (!user) return checked ? null : <div class="wrap"><Loading /></div>;
+  const onSubmit = submit(async () => {
+    updateUser(await api<User>("/user/v1/me", { method: "PATCH", json: { name: name ?? user.name ?? "" } }));
+    setSaved(true);
+  });
   return (
     <div class="wrap narrow">
       <h1>Hello{user.name ? `, ${user.name}` : ""}</h1>
       <p>Signed in as {user.email}.</p>
-      <p>
-        <a href="/account/addresses">Your addresses</a>
-      </p>
-      <h2>Where you are signed in</h2>
-      <ErrorNote error={sessions.error} />
-      <ul class="sessions">
-        {sessions.data?.sessions.map((s) => (
-          <li key={s.id}>
-            {s.user_agent || "Unknown device"} · {s.ip} · last used {new Date(s.last_used_at).toLocaleString()}
-            {s.current && <strong> (this browser)</strong>}
-          </li>
-        ))}
+      <ul class="account-links">
+        <li>
+          <a href="/account/addresses">Your addresses</a>
+        </li>
+        <li>
+          <a href="/account/security">Sign-in and security</a>: password, email address, where you are signed in
+        </li>
       </ul>
-      <p class="actions">
-        <button type="button" onClick={() => signOut(false).finally(loadCart)}>
-          Sign out
+      <h2>Your details</h2>
+      <form onSubmit={onSubmit} class="form">
+        <Field label="Name" name="name" value={name ?? user.name ?? ""} set={(v) => (setName(v), setSaved(false))}
+          autoComplete="name" error={error?.fieldError("name")} />
+        <ErrorNote error={error} />
+        {saved && <p role="status">Saved.</p>}
+        <button class="primary" type="submit" disabled={busy}>
+          Save
         </button>
-        <button type="button" onClick={() => signOut(true).finally(loadCart)}>
-          Sign out everywhere
-        </button>
-      </p>
+      </form>
+      <SignOutButtons />
     </div>
   );
 }

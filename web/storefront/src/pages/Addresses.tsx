@@ -1,10 +1,9 @@
 // The address book (the user service's /v1/me/addresses): the shopper's addresses, the default
 // for shipping and for billing, add, change and remove. Checkout picks from it.
-import { useEffect, useState } from "preact/hooks";
-import { useLocation } from "preact-iso";
+import { useState } from "preact/hooks";
 import { api, ApiError } from "../api";
-import { useSession } from "../session";
-import { useTitle } from "../useApi";
+import { useSignedIn } from "../session";
+import { useApi, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
 import { Field, useSubmit } from "../components/Form";
 import { countries, countryName } from "../countries";
@@ -112,29 +111,20 @@ function AddressForm(props: { initial: Address; onSaved: () => void; onCancel: (
 
 export function AddressesPage() {
   useTitle("Your addresses");
-  const { user, checked } = useSession();
-  const { route } = useLocation();
-  const [list, setList] = useState<Address[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { user, checked } = useSignedIn();
+  const addresses = useApi<{ addresses: Address[] }>(user ? "/user/v1/me/addresses" : null);
+  const [removeError, setRemoveError] = useState<ApiError | null>(null);
   const [editing, setEditing] = useState<Address | null>(null);
-  const load = () =>
-    api<{ addresses: Address[] }>("/user/v1/me/addresses")
-      .then((r) => {
-        setList(r.addresses);
-        setError(null);
-      })
-      .catch((e) => setError(e as ApiError));
-  useEffect(() => {
-    if (checked && !user) route("/login", true);
-    if (user) void load();
-  }, [user, checked]);
+  const list = addresses.data?.addresses;
+  const error = removeError ?? addresses.error;
   const remove = async (a: Address) => {
+    setRemoveError(null);
     try {
       await api(`/user/v1/me/addresses/${a.id}`, { method: "DELETE" });
-      await load();
     } catch (e) {
-      setError(e as ApiError);
+      setRemoveError(e as ApiError);
     }
+    addresses.reload();
   };
   if (!user || (!list && !error)) return checked && !user ? null : <div class="wrap"><Loading /></div>;
   return (
@@ -151,7 +141,7 @@ export function AddressesPage() {
           onCancel={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            void load();
+            addresses.reload();
           }}
         />
       ) : (

@@ -1,5 +1,6 @@
 // Search results and category pages: one product grid with facets that combine, a sort and pages,
 // every state a real URL (the back button and a shared link restore the same results).
+import { useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { Money } from "../api";
 import { useApi, useTitle } from "../useApi";
@@ -77,6 +78,7 @@ function Results(props: {
   const res = useApi<Result>(`/catalog/v1/search?${api}`);
   const { route } = useLocation();
   const r = res.data;
+  const cats = r ? categoryTree(r.facets.category, props.category) : [];
 
   /** The URL with `key` toggled to include/exclude `value` (comma-separated lists), back on page 1. */
   const toggle = (key: string, value: string) => {
@@ -143,20 +145,18 @@ function Results(props: {
       {r && (
         <div class="results">
           <aside class="facets" aria-label="Filters">
-            {r.facets.category.length > 0 && (
-              <Facet title="Category">
-                {r.facets.category
-                  .filter((c) => c.id !== props.category)
-                  .map((c) => (
-                    <li key={c.id} class={`depth-${Math.min(c.depth, 3)}`}>
-                      <a href={withParam("page", null).replace(base, `/c/${c.slug}`)}>
-                        {c.name} <span class="n">{c.count}</span>
-                      </a>
-                    </li>
-                  ))}
+            {cats.length > 0 && (
+              <Facet title={props.category ? "Narrow down" : "Category"} more={cats.length}>
+                {cats.map(({ c, level }) => (
+                  <li key={c.id} class={`depth-${Math.min(level, 3)}`}>
+                    <a href={withParam("page", null).replace(base, `/c/${c.slug}`)}>
+                      {c.name} <span class="n">{c.count}</span>
+                    </a>
+                  </li>
+                ))}
               </Facet>
             )}
-            <Facet title="Brand">
+            <Facet title="Brand" more={r.facets.brand.length}>
               {r.facets.brand.map((b) => (
                 <Check key={b.slug} href={toggle("brand", b.slug)} on={has("brand", b.slug)} label={b.name} n={b.count} />
               ))}
@@ -177,8 +177,8 @@ function Results(props: {
               />
             </Facet>
             {r.facets.specs.map((s) => (
-              <Facet key={s.key} title={s.name}>
-                {s.values.slice(0, 12).map((v) => (
+              <Facet key={s.key} title={s.name} more={s.values.length}>
+                {s.values.map((v) => (
                   <Check
                     key={v.value}
                     href={toggle(`spec.${s.key}`, v.value)}
@@ -225,14 +225,50 @@ function priceLabel(p: { from: number; to?: number }, r: Result) {
   return p.to === undefined ? `${f(p.from)} and up` : `${f(p.from)} – ${f(p.to)}`;
 }
 
-function Facet({ title, children }: { title: string; children: preact.ComponentChildren }) {
+type CategoryFacet = Result["facets"]["category"][number];
+
+/** The category facet in tree order (each category under its parent, indented by its level). On a
+ * category's page: its subcategories only (what narrows the page down), their children under them. */
+function categoryTree(all: CategoryFacet[], current?: number): { c: CategoryFacet; level: number }[] {
+  const children = new Map<number | null, CategoryFacet[]>();
+  const known = new Set(all.map((c) => c.id));
+  for (const c of all) {
+    const parent = c.parent_id !== null && known.has(c.parent_id) ? c.parent_id : null;
+    children.set(parent, [...(children.get(parent) ?? []), c]);
+  }
+  const out: { c: CategoryFacet; level: number }[] = [];
+  const walk = (parent: number | null, level: number) => {
+    for (const c of (children.get(parent) ?? []).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))) {
+      out.push({ c, level });
+      walk(c.id, level + 1);
+    }
+  };
+  walk(current ?? null, 0);
+  return out;
+}
+
+const SHOWN = 8; // a long facet shows this many values (and every selected one) until asked for all
+
+function Facet({ title, children, more }: { title: string; children: preact.ComponentChildren; more?: number }) {
+  const [all, setAll] = useState(false);
+  const items = Array.isArray(children) ? children : [children];
+  const long = more !== undefined && more > SHOWN + 2;
+  const shown = long && !all ? items.filter((item, i) => i < SHOWN || isSelected(item)) : items;
   return (
     <details open class="facet">
       <summary>{title}</summary>
-      <ul>{children}</ul>
+      <ul>{shown}</ul>
+      {long && (
+        <button type="button" class="link" aria-expanded={all} onClick={() => setAll(!all)}>
+          {all ? "Show fewer" : `Show all ${more}`}
+        </button>
+      )}
     </details>
   );
 }
+
+// A <Check> that is on (its value is among the filters): always shown.
+const isSelected = (item: unknown) => (item as { props?: { on?: boolean } })?.props?.on === true;
 
 function Check({ href, on, label, n }: { href: string; on: boolean; label: string; n: number }) {
   return (

@@ -1,0 +1,122 @@
+// Sign-in and security (/account/security, the page the "your email address changed" email links
+// to): change the password (the other sessions end), change the email address (confirmed from the
+// new mailbox), where the shopper is signed in, ending one session or all of them.
+import { useState } from "preact/hooks";
+import { api, ApiError } from "../api";
+import { useSignedIn } from "../session";
+import { useApi, useTitle } from "../useApi";
+import { ErrorNote, Loading } from "../components/Status";
+import { Field, useSubmit } from "../components/Form";
+import { SignOutButtons } from "../components/SignOut";
+
+type Session = { id: string; created_at: string; last_used_at: string; user_agent: string; ip: string; current: boolean };
+
+const MIN_PASSWORD = 8;
+
+function PasswordForm({ onChanged }: { onChanged: () => void }) {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [done, setDone] = useState(false);
+  const { busy, error, submit } = useSubmit();
+  const onSubmit = submit(async () => {
+    await api("/user/v1/me/password", { json: { current_password: current, new_password: next } });
+    setDone(true);
+    setCurrent("");
+    setNext("");
+    onChanged();
+  });
+  return (
+    <form onSubmit={onSubmit} class="form" aria-labelledby="password-heading">
+      <Field label="Current password" name="current_password" type="password" value={current} set={setCurrent}
+        autoComplete="current-password" error={error?.fieldError("current_password")} />
+      <Field label="New password" name="new_password" type="password" value={next} set={(v) => (setNext(v), setDone(false))}
+        autoComplete="new-password" error={error?.fieldError("new_password")} />
+      <p class="muted">At least {MIN_PASSWORD} characters, not a commonly used password.</p>
+      <ErrorNote error={error} />
+      {done && <p role="status">Your password is changed. Everywhere else you were signed in, you are signed out.</p>}
+      <button class="primary" type="submit" disabled={busy || [...next].length < MIN_PASSWORD}>
+        Change password
+      </button>
+    </form>
+  );
+}
+
+function EmailForm() {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [sent, setSent] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
+  const onSubmit = submit(async () => {
+    await api("/user/v1/me/email", { json: { new_email: email, password } });
+    setSent(email);
+    setPassword("");
+  });
+  return (
+    <form onSubmit={onSubmit} class="form" aria-labelledby="email-heading">
+      <Field label="New email address" name="new_email" type="email" value={email} set={setEmail} autoComplete="email"
+        error={error?.fieldError("new_email")} />
+      <Field label="Password" name="password" type="password" value={password} set={setPassword}
+        autoComplete="current-password" error={error?.fieldError("password")} />
+      <ErrorNote error={error} />
+      {sent && (
+        <p role="status">
+          We sent a link to {sent}. Your address changes when you open it; until then you sign in with the old one.
+        </p>
+      )}
+      <button class="primary" type="submit" disabled={busy}>
+        Change email address
+      </button>
+    </form>
+  );
+}
+
+export function SecurityPage() {
+  useTitle("Sign-in and security");
+  const { user, checked } = useSignedIn();
+  const list = useApi<{ sessions: Session[] }>(user ? "/user/v1/me/sessions" : null);
+  const [endError, setEndError] = useState<ApiError | null>(null);
+  const sessions = list.data?.sessions;
+  const error = endError ?? list.error;
+  const end = async (s: Session) => {
+    setEndError(null);
+    try {
+      await api(`/user/v1/me/sessions/${s.id}`, { method: "DELETE" });
+    } catch (e) {
+      setEndError(e as ApiError);
+    }
+    list.reload();
+  };
+  if (!user) return checked ? null : <div class="wrap"><Loading /></div>;
+  return (
+    <div class="wrap narrow">
+      <nav aria-label="Breadcrumb" class="crumbs">
+        <a href="/account">Your account</a> › Sign-in and security
+      </nav>
+      <h1>Sign-in and security</h1>
+      <h2 id="sessions-heading">Where you are signed in</h2>
+      <ErrorNote error={error} />
+      {!sessions && !error && <Loading />}
+      <ul class="sessions" aria-labelledby="sessions-heading">
+        {sessions?.map((s) => (
+          <li key={s.id}>
+            <span>
+              {s.user_agent || "Unknown device"} · {s.ip} · last used {new Date(s.last_used_at).toLocaleString()}
+              {s.current && <strong> (this browser)</strong>}
+            </span>
+            {!s.current && (
+              <button type="button" class="link" onClick={() => void end(s)} aria-label={`Sign out the session last used ${new Date(s.last_used_at).toLocaleString()} from ${s.ip}`}>
+                Sign out
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <SignOutButtons />
+      <h2 id="password-heading">Password</h2>
+      <PasswordForm onChanged={list.reload} />
+      <h2 id="email-heading">Email address</h2>
+      <p>Now: {user.email}</p>
+      <EmailForm />
+    </div>
+  );
+}
