@@ -35,7 +35,8 @@ json::object Upserted(const ShopProduct& p) {
           {"product_type", "gadget"}, {"category", category}, {"category_ids", json::array{1}}, {"specs", json::array()},
           {"variants", variants}, {"price_min", Money(low)}, {"price_max", Money(high)}, {"in_stock", true},
           {"image_url", nullptr}, {"brand", nullptr}, {"status", "active"}, {"created_at", "2026-01-01T00:00:00.000Z"},
-          {"updated_at", "2026-01-01T00:00:00.000Z"}, {"version", 1}};
+          {"updated_at", "2026-01-01T00:00:00.000Z"}, {"version", 1},
+          {"model_line", p.model_line.empty() ? json::value(nullptr) : json::value(p.model_line)}};
 }
 
 }  // namespace
@@ -43,7 +44,9 @@ json::object Upserted(const ShopProduct& p) {
 const std::vector<ShopProduct>& ShopProducts() {
   static const std::vector<ShopProduct> products = {
       {"aaaaaaaa-1111-4111-8111-111111111111", "aurora-phone", "Aurora Phone",
-       {{"AUR-128", {{"storage", "128GB"}}, 49900, 10}, {"AUR-256", {{"storage", "256GB"}}, 59900, 10}}},
+       {{"AUR-128", {{"storage", "128GB"}}, 49900, 10}, {"AUR-256", {{"storage", "256GB"}}, 59900, 10}}, "aurora-phone"},
+      {"cccccccc-3333-4333-8333-333333333333", "aurora-phone-blue", "Aurora Phone Blue",
+       {{"AUR-B-128", {{"storage", "128GB"}}, 54900, 10}}, "aurora-phone"},
       {"bbbbbbbb-2222-4222-8222-222222222222", "borealis-headphones", "Borealis Headphones", {{"BOR-1", {}, 12900, 10}}}};
   return products;
 }
@@ -127,9 +130,10 @@ Shop::Shop(ShopOptions options)
   for (const auto& p : ShopProducts()) {
     std::int64_t low = p.variants.front().price, high = low;
     for (const auto& v : p.variants) low = std::min(low, v.price), high = std::max(high, v.price);
-    run("INSERT INTO products (id, slug, title, description_md, description_html, description_text, product_type_id, "
+    run("INSERT INTO products (id, slug, title, description_md, description_html, description_text, model_line, product_type_id, "
         "category_id, status, currency, price_min_minor, price_max_minor, available_skus) VALUES ('" + p.id + "', '" + p.slug +
-        "', '" + p.title + "', '', '<p>" + p.title + " for the journey</p>', '', 1, 1, 'active', 'EUR', " + std::to_string(low) +
+        "', '" + p.title + "', '', '<p>" + p.title + " for the journey</p>', '', " +
+        (p.model_line.empty() ? std::string("NULL") : "'" + p.model_line + "'") + ", 1, 1, 'active', 'EUR', " + std::to_string(low) +
         ", " + std::to_string(high) + ", " + std::to_string(p.variants.size()) + ")");
     int position = 0;
     for (const auto& v : p.variants) {

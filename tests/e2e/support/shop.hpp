@@ -37,9 +37,11 @@ struct ShopVariant {
 struct ShopProduct {
   std::string id, slug, title;
   std::vector<ShopVariant> variants;
+  std::string model_line = {};  // "": a product of its own
 };
-// Aurora Phone (AUR-128 128GB 499.00, AUR-256 256GB 599.00) and Borealis Headphones (BOR-1,
-// 129.00), ten of each in stock, in the category Gadgets (slug gadgets).
+// Aurora Phone (AUR-128 128GB 499.00, AUR-256 256GB 599.00) and Aurora Phone Blue (AUR-B-128,
+// 549.00), one model line (aurora-phone), and Borealis Headphones (BOR-1, 129.00), ten of each in
+// stock, in the category Gadgets (slug gadgets).
 const std::vector<ShopProduct>& ShopProducts();
 
 struct ShopOptions {

@@ -1,7 +1,8 @@
 // The storefront's journeys in a real browser: Debian's chromium (CHROMIUM) driven by
 // playwright-core against a running shop (STORE_URL: its gateway, which serves this build at / and
 // the APIs under /api). Run by tests/e2e/storefront_test.cpp against a shop of its own (two
-// products: Aurora Phone in 128GB/256GB and Borealis Headphones), or by hand:
+// products: Aurora Phone in 128GB/256GB and Aurora Phone Blue, one model line, and Borealis
+// Headphones), or by hand:
 //   STORE_URL=http://127.0.0.1:18080 CHROMIUM=/usr/bin/chromium node tests/e2e.mjs
 // The shop's emails (verification, password reset) are read from MailDev (MAILDEV_URL, default
 // http://127.0.0.1:11080); every address of the run is at EMAIL_DOMAIN (default example.test),
@@ -129,6 +130,11 @@ await check("a search with a typo finds the product, by keyboard only", async ()
   await expectUrl(/\/search\?q=auroa$/);
   await expectText(page.locator(".card"), "Aurora Phone");
   await expectText(page.locator("h1"), "Results for “auroa”");
+  // One model, one result: the two Aurora phones are one card with a swatch for each.
+  await page.getByRole("list", { name: "2 versions" }).waitFor();
+  if ((await page.locator(".card").count()) !== 1) throw new Error("a model line shows as several results");
+  if ((await page.locator(".card .swatches a").count()) !== 2) throw new Error("the card has no swatch for each version");
+  await expectText(page.locator(".count"), "1 product");
   await accessible("search results");
 });
 
@@ -151,9 +157,16 @@ await check("a category page's facet filters the results; the URL holds it; back
   await page.goBack();
 });
 
-await check("the product page: a variant choice moves the price and the SKU", async () => {
+await check("the product page: the model's versions as swatches; a variant choice moves the price and the SKU", async () => {
   await page.goto(base + "/search?q=auroa");
-  await page.locator(".card a").filter({ hasText: "Aurora Phone" }).click();
+  await page.locator('.card a[href="/p/aurora-phone-blue"]').first().click();
+  await expectUrl(/\/p\/aurora-phone-blue$/);
+  await expectText(page.locator("h1"), "Aurora Phone Blue");
+  // The model's other version, named by what sets it apart, one click away.
+  const versions = page.getByRole("navigation", { name: "Versions of this model" });
+  await versions.getByRole("link", { name: "Blue" }).waitFor();
+  if ((await versions.getByRole("link", { name: "Blue" }).getAttribute("aria-current")) !== "page") throw new Error("the current version is not marked");
+  await versions.getByRole("link", { name: "Aurora Phone" }).click();
   await expectUrl(/\/p\/aurora-phone$/);
   await expectText(page.locator("h1"), "Aurora Phone");
   await expectText(page.getByTestId("price"), "€499.00");

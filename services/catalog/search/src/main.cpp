@@ -97,7 +97,18 @@ struct Search {
     options.consumer.group_id = s.indexer_group;
     options.consumer.topics = s.reindex.topics;
     options.consumer.batch_max = s.indexer_batch_max;
-    options.prepare = [this] { return index.EnsureAlias(); };
+    // First the alias, and an index with this build's mapping: an older one (a shop upgraded) is
+    // rebuilt by replaying the product topics before the live indexer starts.
+    options.prepare = [this, reindex = s.reindex]() -> store::core::Status {
+      if (auto ok = index.EnsureAlias(); !ok) return ok;
+      auto current = index.MappingIsCurrent();
+      if (!current) return std::unexpected(current.error());
+      if (*current) return {};
+      store::log::Warn("the index's mapping is older than this build's: reindexing from the product topics");
+      auto report = search::Reindex(index, reindex, [](std::string_view line) { store::log::Info(line); });
+      if (!report) return std::unexpected(report.error());
+      return {};
+    };
     auto created = store::messaging::ConsumerRunner::CreateBatching(options, search::LiveBatchHandler(index, &counters), &ctx.registry());
     if (!created) throw std::runtime_error("indexer: consumer not created: " + created.error().message);
     indexer = std::move(*created);

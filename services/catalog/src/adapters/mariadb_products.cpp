@@ -17,7 +17,7 @@ constexpr std::string_view kSelect =
     "SELECT p.id, p.slug, p.title, p.description_html, p.description_text, p.status, p.currency, p.created_at, "
     "p.updated_at, p.brand_id, b.name AS brand_name, b.slug AS brand_slug, t.id AS type_id, t.code AS type_code, "
     "t.name AS type_name, p.category_id, c.slug AS category_slug, c.name AS category_name, c.path AS category_path, "
-    "p.version, p.available_skus, p.price_min_minor, p.price_max_minor "
+    "p.version, p.available_skus, p.price_min_minor, p.price_max_minor, p.model_line "
     "FROM products p JOIN product_types t ON t.id = p.product_type_id JOIN categories c ON c.id = p.category_id "
     "LEFT JOIN brands b ON b.id = p.brand_id ";
 
@@ -84,6 +84,7 @@ Result<std::optional<ProductView>> MariaDbProducts::Load(std::string_view where,
   p.available_skus = row->Int("available_skus");
   p.price_min = row->OptInt("price_min_minor");
   p.price_max = row->OptInt("price_max_minor");
+  p.model_line = row->OptText("model_line");
 
   MariaDbCategories categories(c_);
   TRY(crumbs, categories.Refs(PathIds(row->Text("category_path"))));
@@ -163,10 +164,10 @@ Result<BrowseResult> MariaDbProducts::Browse(std::string_view path, BrowseSort s
 Status MariaDbProducts::Insert(const NewProduct& p, TimePoint now) {
   std::string at = db::ToDbTime(now);
   TRY_STATUS(c_.Execute("INSERT INTO products (id, slug, title, description_md, description_html, description_text, brand_id, "
-                        "product_type_id, category_id, status, currency, version, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-                        p.id.value(), p.slug, p.title, p.description_md, p.description_html, p.description_text, p.brand_id, p.type_id,
-                        p.category.value(), NameOf(p.status), p.currency, at, at));
+                        "model_line, product_type_id, category_id, status, currency, version, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                        p.id.value(), p.slug, p.title, p.description_md, p.description_html, p.description_text, p.brand_id,
+                        p.model_line, p.type_id, p.category.value(), NameOf(p.status), p.currency, at, at));
   return {};
 }
 
@@ -178,9 +179,10 @@ Status MariaDbProducts::Update(const ProductId& id, const ProductUpdate& u) {
   TRY_STATUS(c_.Execute("UPDATE products SET title = COALESCE(?, title), slug = COALESCE(?, slug), "
                         "description_md = COALESCE(?, description_md), description_html = COALESCE(?, description_html), "
                         "description_text = COALESCE(?, description_text), brand_id = IF(?, NULL, COALESCE(?, brand_id)), "
+                        "model_line = IF(?, NULL, COALESCE(?, model_line)), "
                         "category_id = COALESCE(?, category_id), status = COALESCE(?, status) WHERE id = ?",
-                        u.title, u.slug, u.description_md, u.description_html, u.description_text, u.clear_brand, u.brand_id, category,
-                        status, id.value()));
+                        u.title, u.slug, u.description_md, u.description_html, u.description_text, u.clear_brand, u.brand_id,
+                        u.clear_model_line, u.model_line, category, status, id.value()));
   return {};
 }
 

@@ -60,6 +60,7 @@ json::object ProductJson(const ProductView& p, const Settings& settings) {
                  {"updated_at", p.updated_at},
                  {"version", p.version}};
   e["brand"] = OptionalBrandJson(p.brand);
+  e["model_line"] = p.model_line ? json::value(json::string(*p.model_line)) : json::value(nullptr);
   if (p.price_min) e["price_min"] = MoneyJson(*p.price_min, p.currency);
   if (p.price_max) e["price_max"] = MoneyJson(*p.price_max, p.currency);
   e["image_url"] = p.images.empty() ? json::value(nullptr)

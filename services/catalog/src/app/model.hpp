@@ -137,6 +137,7 @@ struct ProductView {
   std::string slug, title, description_html, description_text, currency, created_at, updated_at;
   ProductStatus status = ProductStatus::draft;
   std::optional<Brand> brand;
+  std::optional<std::string> model_line;  // shared by the products of one model (colourways, configurations)
   std::int64_t type_id = 0;
   std::string type_code, type_name;
   CategoryRef category;

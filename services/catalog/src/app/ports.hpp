@@ -79,6 +79,7 @@ struct NewProduct {
   std::int64_t type_id = 0;
   CategoryId category;
   ProductStatus status = ProductStatus::draft;
+  std::optional<std::string> model_line;
 };
 
 // Fields left empty keep their value.
@@ -88,6 +89,8 @@ struct ProductUpdate {
   bool clear_brand = false;
   std::optional<CategoryId> category;
   std::optional<ProductStatus> status;
+  std::optional<std::string> model_line;
+  bool clear_model_line = false;
 };
 
 // A product row locked for an update.

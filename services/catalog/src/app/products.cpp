@@ -97,7 +97,7 @@ Result<Changed<ProductView>> CreateProductHandler::Apply(CatalogTx& tx, const Cr
   }
   auto now = ctx.clock.Now();
   auto inserted = products.Insert({id, slug, cmd.title, cmd.description, md.html, md.text, ctx.settings.currency, brand_id, type->id,
-                                   cmd.category, cmd.status},
+                                   cmd.category, cmd.status, cmd.model_line},
                                   now);
   if (!inserted && inserted.error().code == Errc::conflict)
     return std::unexpected(Error{Errc::conflict, "a product with this slug exists", {{"slug", "is taken"}}});
@@ -140,7 +140,8 @@ Result<Changed<ProductView>> UpdateProductHandler::Apply(CatalogTx& tx, const Up
     if (!errors.empty()) return std::unexpected(Invalid(std::move(errors)));
     TRY_STATUS(products.WriteSpecs(cmd.id, writes));
   }
-  ProductUpdate update{cmd.title, cmd.slug, cmd.description, std::nullopt, std::nullopt, std::nullopt, cmd.clear_brand, cmd.category, cmd.status};
+  ProductUpdate update{cmd.title,     cmd.slug,   cmd.description, std::nullopt,   std::nullopt,          std::nullopt,
+                       cmd.clear_brand, cmd.category, cmd.status,  cmd.model_line, cmd.clear_model_line};
   if (cmd.description) {
     auto md = RenderMarkdown(*cmd.description);
     update.description_html = std::move(md.html);

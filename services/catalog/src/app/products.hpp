@@ -72,6 +72,7 @@ struct CreateProduct {
   std::optional<std::string> slug;  // default: from the title
   std::string description;          // Markdown
   std::optional<std::string> brand;
+  std::optional<std::string> model_line;  // the products of one model share it (http/ checked its form)
   std::string product_type;
   CategoryId category;
   ProductStatus status = ProductStatus::draft;
@@ -87,8 +88,9 @@ struct CreateProductHandler {
 
 struct UpdateProduct {
   ProductId id;
-  std::optional<std::string> title, slug, description, brand;
-  bool clear_brand = false;  // "brand": null
+  std::optional<std::string> title, slug, description, brand, model_line;
+  bool clear_brand = false;       // "brand": null
+  bool clear_model_line = false;  // "model_line": null
   std::optional<CategoryId> category;
   std::optional<ProductStatus> status;
   std::optional<SpecInputs> specs;

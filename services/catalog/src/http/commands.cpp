@@ -157,6 +157,8 @@ core::Result<CreateProduct> ParseCreateProduct(const json::object& body, std::st
   auto slug = f.String("slug", false, 1, 120);
   auto description = f.String("description", false, 0, 20000);
   auto brand = f.String("brand", false, 1, 200);
+  auto model_line = f.String("model_line", false, 1, 100);
+  if (model_line && !IsValidSlug(*model_line)) f.Add("model_line", std::string(kSlugRule));
   auto type = f.String("product_type", true, 1, 64);
   auto category = f.Int("category_id", true, 1, INT64_MAX);
   auto status = f.String("status", false, 1, 10);
@@ -180,6 +182,7 @@ core::Result<CreateProduct> ParseCreateProduct(const json::object& body, std::st
   cmd.slug = slug;
   cmd.description = description.value_or("");
   cmd.brand = brand;
+  cmd.model_line = model_line;
   cmd.product_type = *type;
   cmd.category = CategoryId(*category);
   cmd.status = status ? *ParseProductStatus(*status) : ProductStatus::draft;
@@ -195,6 +198,9 @@ core::Result<UpdateProduct> ParseUpdateProduct(ProductId id, const json::object&
   cmd.description = f.String("description", false, 0, 20000);
   cmd.brand = f.String("brand", false, 1, 200);
   cmd.clear_brand = f.IsNull("brand");
+  cmd.model_line = f.String("model_line", false, 1, 100);
+  cmd.clear_model_line = f.IsNull("model_line");
+  if (cmd.model_line && !IsValidSlug(*cmd.model_line)) f.Add("model_line", std::string(kSlugRule));
   if (auto category = f.Int("category_id", false, 1, INT64_MAX)) cmd.category = CategoryId(*category);
   if (auto status = f.String("status", false, 1, 10)) {
     cmd.status = ParseProductStatus(*status);

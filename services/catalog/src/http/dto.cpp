@@ -107,6 +107,7 @@ json::object ProductPageJson(const ProductView& p, const Settings& settings) {
                        {"created_at", p.created_at},
                        {"updated_at", p.updated_at}};
   product["brand"] = OptionalBrandJson(p.brand);
+  product["model_line"] = p.model_line ? json::value(json::string(*p.model_line)) : json::value(nullptr);
   product["price_min"] = OptionalMoney(p.price_min, p.currency);
   product["price_max"] = OptionalMoney(p.price_max, p.currency);
   json::array specs;

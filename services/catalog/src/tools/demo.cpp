@@ -142,6 +142,7 @@ struct Planned {
   const Attr* attr;  // may be null
   std::string color;
   std::string id, slug, title, description, created_at, image_path;
+  std::string model_line;  // the (category, brand, model) line: its colourways and configurations are one model
   std::int64_t price = 0;
   struct Variant {
     std::string sku, options;
@@ -161,7 +162,7 @@ std::vector<Planned> AllCombinations() {
       for (const auto& a : t.attrs) attrs.push_back(&a);
       if (attrs.empty()) attrs.push_back(nullptr);
       for (const auto* a : attrs)
-        for (const auto& c : colours) out.push_back(Planned{&t, &l, a, c, {}, {}, {}, {}, {}, {}, 0, {}, {}});
+        for (const auto& c : colours) out.push_back(Planned{&t, &l, a, c, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}});
     }
   return out;
 }
@@ -226,6 +227,10 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const CatalogHandlers& ha
     for (int n = 2; slugs.count(slug); ++n) slug = Slugify(p.title) + "-" + std::to_string(n);
     slugs.insert(slug);
     p.slug = slug;
+    // The line: brand and model in its category (one type code may sit in several categories,
+    // e.g. men's and women's, and a line stays in one), at most 100 characters.
+    p.model_line = Slugify(t.path[1] + " " + t.path[2] + " " + p.line->brand + " " + p.line->model).substr(0, 100);
+    while (p.model_line.ends_with('-')) p.model_line.pop_back();
     p.created_at = db::ToDbTime(base_time + std::chrono::seconds(static_cast<std::int64_t>(i) * 97));
     std::int64_t base = p.line->base + (p.attr ? p.attr->price_add : 0);
     std::int64_t jittered = base * (1000 + rng.Range(-50, 50)) / 1000;
@@ -361,7 +366,7 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const CatalogHandlers& ha
         const std::string& html = own(std::move(md.html));
         const std::string& text = own(std::move(md.text));
         for (db::Param x : std::initializer_list<db::Param>{
-                 p.id, p.slug, p.title, p.description, html, text, brand_ids.at(p.line->brand), type_ids.at(p.type->code),
+                 p.id, p.slug, p.title, p.description, html, text, brand_ids.at(p.line->brand), p.model_line, type_ids.at(p.type->code),
                  category_ids.at(p.type->path[0] + "/" + p.type->path[1] + "/" + p.type->path[2]), "active",
                  settings.currency, p.price, p.price, available, 1, p.created_at, p.created_at})
           products.push_back(x);
@@ -389,9 +394,9 @@ core::Result<DemoStats> GenerateDemo(db::Database& db, const CatalogHandlers& ha
             images.push_back(x);
       }
       TRY_STATUS(InsertRows(c, "INSERT INTO products (id, slug, title, description_md, description_html, description_text, brand_id, "
-                               "product_type_id, category_id, status, currency, price_min_minor, price_max_minor, available_skus, version, "
-                               "created_at, updated_at)",
-                            17, products));
+                               "model_line, product_type_id, category_id, status, currency, price_min_minor, price_max_minor, "
+                               "available_skus, version, created_at, updated_at)",
+                            18, products));
       TRY_STATUS(InsertRows(c, "INSERT INTO product_specs (product_id, spec_key, value_num, value_text, value_bool)", 5, specs));
       TRY_STATUS(InsertRows(c, "INSERT INTO variants (sku, product_id, options, price_minor, currency, position, created_at)", 7, variants));
       TRY_STATUS(InsertRows(c, "INSERT INTO stock (sku, product_id, on_hand, reserved, updated_at)", 5, stock));

@@ -336,6 +336,47 @@ TEST(CatalogComponent, ImagesAreSniffedLimitedAndStoredInRenditions) {
   EXPECT_TRUE(c.Send(Verb::get, "/v1/products/image-phone/page").body.at("images").as_array().empty());
 }
 
+// The model line (the products of one model share it; search shows them as one result): set on
+// creation or by a change, cleared with null, refused when not a slug, and published.
+TEST(CatalogComponent, AModelLineIsSetChangedClearedAndPublished) {
+  CatalogFixture f;
+  Caller c(f.Url());
+  auto s = SeedShop(f, c);
+  json::object body{{"title", "Line Phone Red"}, {"brand", "Samsung"}, {"product_type", "smartphone"}, {"category_id", s.smartphones},
+                    {"status", "active"}, {"model_line", "line-phone"},
+                    {"specs", {{"screen_size", 6.1}, {"five_g", true}, {"os", "Android"}}},
+                    {"variants", json::array{json::object{{"sku", "LP-R"}, {"options", {{"storage", "128GB"}}},
+                                                          {"price", {{"minor", 30000}, {"currency", "EUR"}}}, {"on_hand", 3}}}}};
+  auto created = c.Send(Verb::post, "/v1/admin/products", json::serialize(body), f.Admin());
+  ASSERT_EQ(created.status, 201) << created.raw;
+  EXPECT_EQ(created.body.at("product").at("model_line").as_string(), "line-phone");
+  const std::string id(created.body.at("product").at("id").as_string());
+  auto last_upsert = [&] { return OutboxEvents(f, "product.upserted.v1").back().at("data").as_object(); };
+  store::testing::ExpectEventMatchesSchema("product.upserted.v1", last_upsert());
+  EXPECT_EQ(last_upsert().at("model_line").as_string(), "line-phone");
+  auto patch = [&](const std::string& json_body) {
+    auto g = c.Send(Verb::get, "/v1/admin/products/" + id, "", f.Admin());
+    return c.Send(Verb::patch, "/v1/admin/products/" + id, json_body, {{"Authorization", f.Admin()[0].second}, {"If-Match", g.etag}});
+  };
+  auto bad = patch(R"({"model_line":"Not A Line"})");
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  EXPECT_NE(bad.raw.find("model_line"), std::string::npos) << bad.raw;
+  EXPECT_EQ(last_upsert().at("model_line").as_string(), "line-phone") << "nothing changed";
+  auto moved = patch(R"({"model_line":"other-line"})");
+  ASSERT_EQ(moved.status, 200) << moved.raw;
+  EXPECT_EQ(moved.body.at("product").at("model_line").as_string(), "other-line");
+  EXPECT_EQ(last_upsert().at("model_line").as_string(), "other-line");
+  auto cleared = patch(R"({"model_line":null})");
+  ASSERT_EQ(cleared.status, 200) << cleared.raw;
+  EXPECT_TRUE(cleared.body.at("product").at("model_line").is_null());
+  EXPECT_TRUE(last_upsert().at("model_line").is_null());
+  store::testing::ExpectEventMatchesSchema("product.upserted.v1", last_upsert());
+  // Its page (the storefront's product page) names the line.
+  ASSERT_EQ(patch(R"({"model_line":"line-phone"})").status, 200);
+  auto slug = std::string(created.body.at("product").at("slug").as_string());
+  EXPECT_EQ(c.Send(Verb::get, "/v1/products/" + slug + "/page").body.at("product").at("model_line").as_string(), "line-phone");
+}
+
 TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   CatalogFixture f;
   Caller c(f.Url());

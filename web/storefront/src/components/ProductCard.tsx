@@ -1,5 +1,8 @@
 import { Money, money } from "../api";
 
+/** A product of a model line (search's collapsed results carry their line's products). */
+export type LineProduct = { slug: string; title: string; image_url?: string | null; price_min?: Money; in_stock?: boolean };
+
 export type Item = {
   slug: string;
   title: string;
@@ -8,7 +11,10 @@ export type Item = {
   price_max: Money;
   in_stock: boolean;
   brand?: { name: string } | string | null;
+  line?: { total: number; products: LineProduct[] };
 };
+
+const SWATCHES = 5; // a card shows this many of its line's products, then "+N"
 
 export function ProductCard({ item, eager = false }: { item: Item; eager?: boolean }) {
   const from = item.price_min.minor !== item.price_max.minor;
@@ -35,7 +41,32 @@ export function ProductCard({ item, eager = false }: { item: Item; eager?: boole
       </a>
       <span class="price">{(from ? "from " : "") + money(item.price_min)}</span>
       <span class={item.in_stock ? "stock in" : "stock out"}>{item.in_stock ? "In stock" : "Out of stock"}</span>
+      {item.line && (
+        <ul class="swatches" aria-label={`${item.line.total} versions`}>
+          {item.line.products.slice(0, SWATCHES).map((p) => (
+            <li key={p.slug}>
+              <Swatch product={p} current={false} />
+            </li>
+          ))}
+          {item.line.total > SWATCHES && <li class="more">+{item.line.total - SWATCHES}</li>}
+        </ul>
+      )}
     </li>
+  );
+}
+
+/** A link to a product of the same line: its smallest rendition, its title as its name. */
+export function Swatch({ product, current, label }: { product: LineProduct; current: boolean; label?: string }) {
+  return (
+    <a class="swatch" href={`/p/${product.slug}`} title={product.title} aria-current={current ? "page" : undefined}
+      aria-label={label ? undefined : product.title}>
+      {product.image_url ? (
+        <img src={product.image_url.replace(/-(480|1024)(\.\w+)$/, "-160$2")} alt="" width={36} height={36} loading="lazy" decoding="async" />
+      ) : (
+        <span class="swatch-none" aria-hidden="true" />
+      )}
+      {label && <span class="swatch-label">{label}</span>}
+    </a>
   );
 }
 

@@ -7,6 +7,7 @@ import { ApiError, Money, money } from "../api";
 import { addToCart } from "../cart";
 import { useApi, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
+import { Item, Swatch } from "../components/ProductCard";
 import { NotFound } from "./NotFound";
 
 type Variant = { sku: string; options: Record<string, string>; price: Money; available: number; in_stock: boolean };
@@ -17,6 +18,7 @@ type Page = {
     title: string;
     description_html: string;
     brand: { name: string; slug: string } | null;
+    model_line?: string | null;
     price_min: Money;
   };
   breadcrumbs: { slug: string; name: string }[];
@@ -109,6 +111,7 @@ function Product({ page }: { page: Page }) {
           <p class="price big" data-testid="price">
             {money(variant?.price ?? product.price_min)}
           </p>
+          {product.model_line && <LineChoice line={product.model_line} current={product.slug} />}
           <form onSubmit={add} class="buy-form">
             {keys.map((k) => (
               <fieldset key={k} class="options">
@@ -193,3 +196,26 @@ function Product({ page }: { page: Page }) {
 }
 
 const label = (key: string) => key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, " ");
+
+/** The other products of this model (colourways, configurations), each named by what sets it
+ * apart: its title without the words every product of the line shares. */
+function LineChoice({ line, current }: { line: string; current: string }) {
+  const found = useApi<{ items: Item[] }>(`/catalog/v1/search?line=${encodeURIComponent(line)}&size=24&sort=price_asc`);
+  const items = found.data?.items ?? [];
+  if (items.length < 2) return null;
+  const words = items.map((i) => i.title.split(" "));
+  let common = 0;
+  while (words.every((w) => w.length > common && w[common] === words[0][common])) common++;
+  return (
+    <nav class="line" aria-label="Versions of this model">
+      <p class="line-title">Also available</p>
+      <ul class="swatches wide">
+        {items.map((i, n) => (
+          <li key={i.slug}>
+            <Swatch product={i} current={i.slug === current} label={words[n].slice(common).join(" ") || i.title} />
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

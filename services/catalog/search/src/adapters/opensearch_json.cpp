@@ -13,7 +13,8 @@ using core::Error;
 
 namespace {
 
-constexpr char kSep = '\x1f';  // separates the parts of a facet key ("id<US>slug<US>name")
+constexpr char kSep = '\x1f';
+constexpr int kLineShown = 8;  // a collapsed result's products shown beside it (its swatches)  // separates the parts of a facet key ("id<US>slug<US>name")
 
 std::vector<std::string> SplitSep(std::string_view s) {
   std::vector<std::string> out;
@@ -106,6 +107,7 @@ std::vector<std::pair<std::string, json::object>> Filters(const SearchRequest& r
     out.emplace_back("price", json::object{{"bool", json::object{{"should", price}, {"minimum_should_match", 1}}}});
   }
   if (req.in_stock) out.emplace_back("in_stock", Term("in_stock", *req.in_stock));
+  if (req.line) out.emplace_back("line", Term("model_line", json::value(*req.line)));
   for (const auto& [key, values] : req.specs) {
     json::array vs;
     for (const auto& v : values) vs.emplace_back(v);
@@ -171,14 +173,28 @@ json::object FilteredAgg(json::object filter, json::object inner_name_and_agg) {
   return {{"filter", std::move(filter)}, {"aggs", std::move(inner_name_and_agg)}};
 }
 
-json::object SpecValuesAgg() {
-  return {{"terms", json::object{{"field", "specs.value"}, {"size", 30}, {"order", json::object{{"_key", "asc"}}}}}};
+json::object LinesCardinality() {
+  return {{"cardinality", json::object{{"field", "group"}, {"precision_threshold", 40000}}}};
 }
 
-json::object SpecKeyAggs() {
+// A bucket agg that also counts its buckets' model lines when the results are collapsed (a facet's
+// count is then the number of results it leaves, as the total is). `nested`: inside the specs.
+json::object Lined(json::object bucket_agg, bool lines, bool nested = false) {
+  if (!lines) return bucket_agg;
+  json::object count = nested ? json::object{{"reverse_nested", json::object{}}, {"aggs", json::object{{"v", LinesCardinality()}}}}
+                              : LinesCardinality();
+  bucket_agg["aggs"] = json::object{{"lines", std::move(count)}};
+  return bucket_agg;
+}
+
+json::object SpecValuesAgg(bool lines) {
+  return Lined({{"terms", json::object{{"field", "specs.value"}, {"size", 30}, {"order", json::object{{"_key", "asc"}}}}}}, lines, true);
+}
+
+json::object SpecKeyAggs(bool lines) {
   return {{"name", json::object{{"terms", json::object{{"field", "specs.name"}, {"size", 1}}}}},
           {"unit", json::object{{"terms", json::object{{"field", "specs.unit"}, {"size", 1}}}}},
-          {"values", SpecValuesAgg()}};
+          {"values", SpecValuesAgg(lines)}};
 }
 
 const json::array& Buckets(const json::value& agg) {
@@ -195,7 +211,13 @@ const json::value& Sub(const json::value& v, std::string_view key) {
   return s ? *s : null;
 }
 
-std::int64_t Count(const json::value& bucket) { return AsInt(&Sub(bucket, "doc_count")).value_or(0); }
+// A bucket's count: its model lines when the search was collapsed (Lined), else its documents.
+std::int64_t Count(const json::value& bucket) {
+  const auto& lines = Sub(bucket, "lines");
+  if (auto n = AsInt(&Sub(lines, "value"))) return *n;
+  if (auto n = AsInt(&Sub(Sub(lines, "v"), "value"))) return *n;
+  return AsInt(&Sub(bucket, "doc_count")).value_or(0);
+}
 
 std::string FirstKey(const json::value& agg) {
   const auto& b = Buckets(agg);
@@ -372,6 +394,13 @@ core::Result<std::optional<IndexOp>> OpFromEvent(const std::string& type, const 
   money("price_max", "price_max");
   const auto* in_stock = Field(d, "in_stock");
   doc["in_stock"] = in_stock && in_stock->is_bool() && in_stock->as_bool();
+  // The collapse key: the model line, or the product alone ("p:" cannot be a line: lines are slugs).
+  if (const auto* line = Field(d, "model_line"); line && line->is_string() && !line->as_string().empty()) {
+    doc["model_line"] = line->as_string();
+    doc["group"] = line->as_string();
+  } else {
+    doc["group"] = "p:" + op.product_id;
+  }
   if (const auto* img = Field(d, "image_url"); img && img->is_string()) doc["image_url"] = img->as_string();
   doc["status"] = status;
   if (const auto* c = Field(d, "created_at"); c && c->is_string()) doc["created_at"] = c->as_string();
@@ -417,11 +446,12 @@ json::object BuildSearch(const SearchRequest& req) {
   json::array all;
   for (const auto& [name, f] : filters) all.emplace_back(f);
 
+  const bool lines = !req.line;  // collapsed on model lines (below)
   json::object aggs;
   aggs["f_category"] = FilteredAgg(AllFiltersExcept(filters, "category"),
-                                   {{"v", json::object{{"terms", json::object{{"field", "category_facet"}, {"size", 200}}}}}});
+                                   {{"v", Lined({{"terms", json::object{{"field", "category_facet"}, {"size", 200}}}}, lines)}});
   aggs["f_brand"] = FilteredAgg(AllFiltersExcept(filters, "brand"),
-                                {{"v", json::object{{"terms", json::object{{"field", "brand_facet"}, {"size", 500}}}}}});
+                                {{"v", Lined({{"terms", json::object{{"field", "brand_facet"}, {"size", 500}}}}, lines)}});
   json::array ranges;
   for (const auto& b : PriceBuckets()) {
     json::object r{{"key", b.key}, {"from", b.from}};
@@ -429,23 +459,23 @@ json::object BuildSearch(const SearchRequest& req) {
     ranges.emplace_back(std::move(r));
   }
   aggs["f_price"] = FilteredAgg(AllFiltersExcept(filters, "price"),
-                                {{"v", json::object{{"range", json::object{{"field", "price_min"}, {"ranges", ranges}}}}}});
+                                {{"v", Lined({{"range", json::object{{"field", "price_min"}, {"ranges", ranges}}}}, lines)}});
   aggs["f_in_stock"] = FilteredAgg(AllFiltersExcept(filters, "in_stock"),
-                                   {{"v", json::object{{"terms", json::object{{"field", "in_stock"}, {"size", 2}}}}}});
+                                   {{"v", Lined({{"terms", json::object{{"field", "in_stock"}, {"size", 2}}}}, lines)}});
   // Specs: the keys nobody filtered on count under every filter; a key that is filtered on counts
   // under every filter but its own (its own agg below), so its other values stay selectable.
   aggs["f_specs"] = FilteredAgg(
       AllFiltersExcept(filters, ""),
       {{"n", json::object{{"nested", json::object{{"path", "specs"}}},
                           {"aggs", json::object{{"keys", json::object{{"terms", json::object{{"field", "specs.key"}, {"size", 30}}},
-                                                                     {"aggs", SpecKeyAggs()}}}}}}}});
+                                                                     {"aggs", SpecKeyAggs(lines)}}}}}}}});
   int i = 0;
   for (const auto& [key, values] : req.specs) {
     aggs[fmt::format("f_spec_{}", i++)] = FilteredAgg(
         AllFiltersExcept(filters, "spec:" + key),
         {{"n", json::object{{"nested", json::object{{"path", "specs"}}},
                             {"aggs", json::object{{"k", json::object{{"filter", Term("specs.key", json::value(key))},
-                                                                     {"aggs", SpecKeyAggs()}}}}}}}});
+                                                                     {"aggs", SpecKeyAggs(lines)}}}}}}}});
   }
 
   json::object body;
@@ -459,7 +489,19 @@ json::object BuildSearch(const SearchRequest& req) {
   body["size"] = req.size;
   body["track_total_hits"] = true;
   body["_source"] = json::array{"product_id", "slug", "title", "brand", "category", "price_min", "price_max",
-                                "currency", "in_stock", "image_url", "created_at"};
+                                "currency", "in_stock", "image_url", "created_at", "model_line"};
+  if (lines) {
+    // One result per model line (the best of its products under the sort), with up to kLineShown
+    // of its products beside it (cheapest first) for the swatches; the total counts lines.
+    body["collapse"] = json::object{
+        {"field", "group"},
+        {"inner_hits", json::object{{"name", "line"},
+                                    {"size", kLineShown},
+                                    {"sort", json::array{json::object{{"price_min", "asc"}}, json::object{{"product_id", "asc"}}}},
+                                    {"_source", json::array{"product_id", "slug", "title", "image_url", "price_min", "currency",
+                                                            "in_stock"}}}}};
+    body["aggs"].as_object()["lines"] = FilteredAgg(AllFiltersExcept(filters, ""), {{"v", LinesCardinality()}});
+  }
   if (!req.q.empty()) {
     body["highlight"] = json::object{
         {"pre_tags", json::array{"<em>"}},
@@ -476,6 +518,9 @@ core::Result<json::object> ParseSearch(const json::value& response, const Search
   const auto& hits = Sub(response, "hits");
   if (!hits.is_object()) return std::unexpected(Error::Unavailable("search answer without hits"));
   auto total = AsInt(&Sub(Sub(hits, "total"), "value")).value_or(0);
+  // Collapsed: the total counts model lines (a product of its own is a line of one).
+  if (auto lines = AsInt(&Sub(Sub(Sub(Sub(response, "aggregations"), "lines"), "v"), "value")); lines && !req.line)
+    total = *lines;
   json::array items;
   for (const auto& hit : Sub(hits, "hits").is_array() ? Sub(hits, "hits").as_array() : json::array{}) {
     const auto& src = Sub(hit, "_source");
@@ -495,6 +540,22 @@ core::Result<json::object> ParseSearch(const json::value& response, const Search
     if (auto t = HighlightOf(hit, "title"); !t.is_null()) hl["title"] = t;
     if (auto d = HighlightOf(hit, "description"); !d.is_null()) hl["description"] = d;
     if (!hl.empty()) item["highlight"] = std::move(hl);
+    // Its model line's products (itself among them), when it has others: the swatches.
+    const auto& line_hits = Sub(Sub(Sub(hit, "inner_hits"), "line"), "hits");
+    if (auto line_total = AsInt(&Sub(Sub(line_hits, "total"), "value")); line_total && *line_total > 1) {
+      json::array line;
+      for (const auto& member : Sub(line_hits, "hits").is_array() ? Sub(line_hits, "hits").as_array() : json::array{}) {
+        const auto& m = Sub(member, "_source");
+        if (!m.is_object()) continue;
+        json::object o;
+        for (std::string_view k : {"product_id", "slug", "title", "image_url", "in_stock"})
+          if (const auto* v = m.as_object().if_contains(k)) o[k] = *v;
+        if (auto minor = AsInt(&Sub(m, "price_min")); minor && Sub(m, "currency").is_string())
+          o["price_min"] = json::object{{"minor", *minor}, {"currency", Sub(m, "currency")}};
+        line.emplace_back(std::move(o));
+      }
+      item["line"] = json::object{{"total", *line_total}, {"products", std::move(line)}};
+    }
     items.emplace_back(std::move(item));
   }
 

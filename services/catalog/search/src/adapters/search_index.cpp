@@ -26,6 +26,29 @@ core::Status SearchIndex::EnsureAlias() {
   return SwapAlias(*index, {});
 }
 
+core::Result<bool> SearchIndex::MappingIsCurrent() {
+  boost::system::error_code ec;
+  auto body = json::parse(body_, ec);
+  const json::value* want = nullptr;
+  if (!ec && body.is_object())
+    if (const auto* m = body.as_object().if_contains("mappings"); m && m->is_object())
+      if (const auto* meta = m->as_object().if_contains("_meta"); meta && meta->is_object())
+        want = meta->as_object().if_contains("mapping_version");
+  if (!want) return true;  // a mapping without a version: nothing to compare
+  auto answer = os_.CallSync(Verb::get, "/" + alias_ + "/_mapping", "");
+  if (!answer) return std::unexpected(answer.error());
+  if (answer->status == 404) return true;
+  if (answer->status != 200 || !answer->body.is_object()) return std::unexpected(OsError(*answer, "read mapping of " + alias_));
+  for (const auto& [index, value] : answer->body.as_object()) {
+    const json::value* have = nullptr;
+    if (const auto* m = value.is_object() ? value.as_object().if_contains("mappings") : nullptr; m && m->is_object())
+      if (const auto* meta = m->as_object().if_contains("_meta"); meta && meta->is_object())
+        have = meta->as_object().if_contains("mapping_version");
+    if (!have || *have != *want) return false;
+  }
+  return true;
+}
+
 core::Result<std::string> SearchIndex::CreateIndex() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   auto name = fmt::format("{}_{:%Y%m%d%H%M%S}_{:04x}", alias_, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),

@@ -27,6 +27,10 @@ class SearchIndex final : public ProductIndex {
   // opensearch_json.hpp's document of a product event.
   core::Result<std::optional<IndexOp>> OpFromEvent(const std::string& type, const boost::json::value& data) const override;
   core::Status EnsureAlias() override;
+  // Whether every index behind the alias has the mapping of this build (mappings._meta.
+  // mapping_version of config/index.json): an older one lacks fields the queries use, and is
+  // rebuilt by a reindex. True when there is no alias.
+  core::Result<bool> MappingIsCurrent();
   core::Result<std::string> CreateIndex() override;
   core::Result<std::vector<std::string>> AliasTargets() override;
   // One _aliases call.

@@ -169,7 +169,7 @@ core::Result<SearchRequest> ParseSearchRequest(const QueryParams& params, const 
   SearchRequest req;
   req.size = limits.default_page_size;
   Single single{.values = {}, .errors = &errors};
-  static const std::set<std::string> kSingle = {"q", "category", "min_price", "max_price", "in_stock", "sort", "page", "size"};
+  static const std::set<std::string> kSingle = {"q", "category", "min_price", "max_price", "in_stock", "sort", "page", "size", "line"};
   std::set<std::string> brands, prices;
   for (const auto& [name, value] : params) {
     if (kSingle.contains(name)) {
@@ -219,6 +219,10 @@ core::Result<SearchRequest> ParseSearchRequest(const QueryParams& params, const 
   req.max_price = NonNegative(single, "max_price", errors);
   if (req.min_price && req.max_price && *req.min_price > *req.max_price)
     errors.push_back({"min_price", "is greater than max_price"});
+  if (const auto* l = single.Get("line")) {
+    if (!IsSlug(*l)) errors.push_back({"line", "is a model line ([a-z0-9-], up to 120)"});
+    else req.line = *l;
+  }
   if (const auto* s = single.Get("in_stock")) {
     if (*s == "true" || *s == "1") req.in_stock = true;
     else if (*s == "false" || *s == "0") req.in_stock = false;

@@ -43,6 +43,9 @@ struct SearchRequest {
   std::optional<std::int64_t> min_price, max_price;  // minor units, on price_min
   std::optional<bool> in_stock;
   std::map<std::string, std::vector<std::string>> specs;  // spec key -> values (OR within a key)
+  // One model line's products, each its own result (a product page's swatches). Without it the
+  // results are collapsed: one per model line, with its other products beside it.
+  std::optional<std::string> line;
   Sort sort = Sort::relevance;
   int page = 1;
   int size = 20;

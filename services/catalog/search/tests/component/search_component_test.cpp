@@ -407,6 +407,72 @@ TEST(SearchProcess, CreatesTheAliasIndexesEventsServesAndStopsOnSigterm) {
     for (const auto& t : *targets) (void)index.DeleteIndex(t);
 }
 
+// A shop upgraded to a build whose mapping is newer than its index's (mappings._meta.
+// mapping_version): the service rebuilds the index from the product topics before its live indexer
+// starts, and then answers with the new mapping's features (results collapsed on model lines).
+TEST(SearchProcess, AnIndexWithAnOlderMappingIsRebuiltFromTheTopicsAtStart) {
+  store::testing::TempTopic upserted("search_upgrade_up", 1);
+  auto alias = store::testing::UniqueName("search_upgrade");
+  auto engines = store::testing::Engines::FromEnv();
+  OpenSearchClient os(OpenSearchOptions{.url = OpenSearchUrl(), .timeout = std::chrono::seconds(10)});
+  // The old index: this build's body with an older version, behind the alias.
+  auto old_body = json::parse(TestIndexBody());
+  old_body.at("mappings").at("_meta").as_object()["mapping_version"] = 1;
+  SearchIndex old_index(os, alias, json::serialize(old_body));
+  ASSERT_TRUE(old_index.EnsureAlias());
+  auto old_targets = old_index.AliasTargets();
+  ASSERT_TRUE(old_targets && old_targets->size() == 1u);
+  SearchIndex index(os, alias, TestIndexBody());
+  auto stale = index.MappingIsCurrent();
+  ASSERT_TRUE(stale);
+  EXPECT_FALSE(*stale);
+  // Two products of one model line, already on the topic (the replay reads them).
+  auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
+  ASSERT_TRUE(producer);
+  for (const char* colour : {"Red", "Blue"}) {
+    ProductSpec p{std::string("up-") + colour, std::string("Upgrade Kettle ") + colour, "Boils.", "Bosch", {{5, "Home"}}, 3999};
+    auto data = ProductData(p);
+    data["model_line"] = "upgrade-kettle";
+    auto event = store::messaging::NewEvent("product.upserted.v1", data);
+    ASSERT_TRUE((*producer)->Produce(store::messaging::EventMessage(upserted.name(), p.id, event)));
+  }
+  int port = store::testing::FreePort();
+  store::testing::ChildProcess search({STORE_SEARCH_BIN},
+                                      {{"SEARCH_HTTP_HOST", "127.0.0.1"}, {"SEARCH_HTTP_PORT", std::to_string(port)}, {"SEARCH_INDEX_ALIAS", alias},
+                                       {"SEARCH_INDEXER_TOPICS", upserted.name()},
+                                       {"SEARCH_INDEXER_GROUP", store::testing::UniqueName("search_upgrade_group")},
+                                       {"SEARCH_OPENSEARCH_URL", OpenSearchUrl()}, {"SEARCH_KAFKA_BOOTSTRAP", engines.kafka_bootstrap},
+                                       {"SEARCH_CACHE_PORT", std::to_string(engines.redis_port)}});
+  ASSERT_GT(search.pid(), 0);
+  boost::asio::io_context ioc;
+  store::http::Client client;
+  auto get = [&](const std::string& path) {
+    auto res = store::testing::RunAwaitable(ioc, client.Get("http://127.0.0.1:" + std::to_string(port) + path));
+    return res ? *res : store::http::ClientResponse{};
+  };
+  EXPECT_TRUE(store::testing::WaitUntil([&] {
+    auto current = index.MappingIsCurrent();
+    return current && *current;
+  }, std::chrono::seconds(60))) << "the index was not rebuilt";
+  auto targets = index.AliasTargets();
+  ASSERT_TRUE(targets);
+  EXPECT_NE(*targets, *old_targets) << "a new index behind the alias";
+  json::value answer;
+  EXPECT_TRUE(store::testing::WaitUntil([&] {
+    (void)index.Refresh(alias);
+    auto r = get("/v1/search?q=kettle");
+    if (r.status != 200) return false;
+    answer = json::parse(r.body);
+    return answer.at("items").as_array().size() == 1u;
+  }, std::chrono::seconds(30))) << json::serialize(answer);
+  EXPECT_EQ(answer.at("total").as_int64(), 1) << "one model, one result";
+  EXPECT_EQ(answer.at("items").at(0).at("line").at("total").as_int64(), 2);
+  EXPECT_EQ(search.Stop(std::chrono::seconds(20)), 0);
+  if (auto left = index.AliasTargets())
+    for (const auto& t : *left) (void)index.DeleteIndex(t);
+  for (const auto& t : *old_targets) (void)index.DeleteIndex(t);
+}
+
 TEST(SearchProcess, BadConfigurationExitsTwoNamingTheKey) {
   store::testing::ChildProcess bad_port({STORE_SEARCH_BIN}, {{"SEARCH_HTTP_PORT", "70000"}});
   ASSERT_GT(bad_port.pid(), 0);

@@ -8,7 +8,9 @@
 // (a table) and fails when a case is under its minimum or the mean is under 0.9.
 //   precision (search)   relevant items among the first k (k = min(10, total); 0 when total = 0)
 //   precision (suggest)  relevant products among those suggested, and the brand/category expected
-//   facets / did-you-mean  1 when the counts add up / the correction is the expected word, else 0
+//   facets / did-you-mean  1 when the counts hold (a count is its filter's total; the category tree adds
+//                          up) / the correction is the expected word, else 0. Results are one per
+//                          model line (collapsed), and so are the counts.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -29,6 +31,7 @@ namespace {
 constexpr int kDemoProducts = 10000;  // asked of the generator: the catalog ./store up loads
 constexpr std::uint64_t kDemoSeed = 42;
 std::int64_t g_active = 0;  // active products the generator wrote (read back from its database)
+std::int64_t g_lines = 0;   // their model lines (a product without one is a line of its own)
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -129,6 +132,29 @@ bool TreeAddsUp(const json::value& answer, std::string& note) {
   return ok;
 }
 
+// Every in-stock and price count of `answer` (a search with `params`) equals the total of the same
+// search with that value chosen: what a shopper sees after clicking it.
+bool CountsAreTotals(SearchEnv& env, const json::value& answer, const std::string& params, std::string& note) {
+  bool ok = true;
+  for (const auto& b : answer.at("facets").at("in_stock").as_array()) {
+    auto filtered = env.Get("/v1/search?size=1" + params + "&in_stock=" + (b.at("value").as_bool() ? "true" : "false"));
+    if (filtered.body.at("total").as_int64() != b.at("count").as_int64()) ok = false;
+  }
+  int checked = 0;
+  for (const auto& b : answer.at("facets").at("price").as_array()) {
+    if (b.at("count").as_int64() == 0) continue;
+    auto filtered = env.Get("/v1/search?size=1" + params + "&price=" + std::string(b.at("key").as_string()));
+    if (filtered.body.at("total").as_int64() != b.at("count").as_int64()) {
+      ok = false;
+      note += ", price " + std::string(b.at("key").as_string()) + " says " + std::to_string(b.at("count").as_int64()) + " but gives " +
+              std::to_string(filtered.body.at("total").as_int64());
+    }
+    ++checked;
+  }
+  note += ", " + std::to_string(checked) + " price buckets checked";
+  return ok;
+}
+
 std::vector<Case> Cases() {
   std::vector<Case> c;
   // Plain queries: brand, model, product type.
@@ -170,20 +196,20 @@ std::vector<Case> Cases() {
   c.push_back(Suggest("galaxy+s2", "Galaxy S2x titles", TitleHas({"galaxy s2"}), "", ""));
   c.push_back(Suggest("nik", "titles with a word starting nik (Nike, Nikon); brand Nike", TitleHas({"nik"}), "brands", "Nike"));
   c.push_back(Suggest("runn", "running titles; category Running Shoes", TitleHas({"running"}), "categories", "Running Shoes"));
-  // Facet counts that add up.
-  c.push_back({"facets", "/v1/search?size=1", "in stock, price, category tree add up to the total",
-               [](SearchEnv&, const json::value& a, std::string& note) {
+  // Facet counts. Results are collapsed on model lines, and so are the counts: a value's count is
+  // the total its filter gives. A line is in one category (one product type), so the category tree
+  // adds up to the total; its products may differ in price and stock, so those buckets may overlap.
+  c.push_back({"facets", "/v1/search?size=1", "one result per model line; tree adds up; each stock and price count is its filter's total",
+               [](SearchEnv& env, const json::value& a, std::string& note) {
                  auto total = a.at("total").as_int64();
-                 bool ok = total == g_active && Sum(a.at("facets").at("in_stock")) == total &&
-                           Sum(a.at("facets").at("price")) == total && TreeAddsUp(a, note);
-                 note += ", in_stock " + std::to_string(Sum(a.at("facets").at("in_stock"))) + ", price " +
-                         std::to_string(Sum(a.at("facets").at("price")));
+                 bool ok = total == g_lines && TreeAddsUp(a, note) && CountsAreTotals(env, a, "", note);
+                 note += ", " + std::to_string(g_lines) + " lines of " + std::to_string(g_active) + " products";
                  return ok ? 1.0 : 0.0;
                },
                1.0});
-  c.push_back({"facets", "/v1/search?size=1&q=shirt", "q=shirt: category tree and price add up",
-               [](SearchEnv&, const json::value& a, std::string& note) {
-                 bool ok = TreeAddsUp(a, note) && Sum(a.at("facets").at("price")) == a.at("total").as_int64();
+  c.push_back({"facets", "/v1/search?size=1&q=shirt", "q=shirt: tree adds up; each stock and price count is its filter's total",
+               [](SearchEnv& env, const json::value& a, std::string& note) {
+                 bool ok = TreeAddsUp(a, note) && CountsAreTotals(env, a, "&q=shirt", note);
                  return ok ? 1.0 : 0.0;
                },
                1.0});
@@ -192,11 +218,17 @@ std::vector<Case> Cases() {
                [](SearchEnv& env, const json::value& a, std::string& note) {
                  auto stocked = env.Get("/v1/search?size=1&in_stock=true").body;
                  auto brands = Sum(a.at("facets").at("brand"));
-                 auto stock = Sum(a.at("facets").at("in_stock"));
-                 auto samsung_all = env.Get("/v1/search?size=1&brand=samsung").body.at("total").as_int64();
+                 auto out_of_stock = env.Get("/v1/search?size=1&brand=samsung&in_stock=false").body.at("total").as_int64();
+                 std::int64_t yes = -1, no = -1;
+                 for (const auto& b : a.at("facets").at("in_stock").as_array())
+                   (b.at("value").as_bool() ? yes : no) = b.at("count").as_int64();
                  note = "brands " + std::to_string(brands) + " = in stock " + std::to_string(stocked.at("total").as_int64()) +
-                        "; in_stock facet " + std::to_string(stock) + " = samsung " + std::to_string(samsung_all);
-                 return brands == stocked.at("total").as_int64() && stock == samsung_all && a.at("total").as_int64() > 0 ? 1.0 : 0.0;
+                        "; in_stock facet " + std::to_string(yes) + "/" + std::to_string(no) + " = samsung in/out of stock " +
+                        std::to_string(a.at("total").as_int64()) + "/" + std::to_string(out_of_stock);
+                 return brands == stocked.at("total").as_int64() && yes == a.at("total").as_int64() && no == out_of_stock &&
+                                a.at("total").as_int64() > 0
+                            ? 1.0
+                            : 0.0;
                },
                1.0});
   // "No results" answers that suggest a correction (the first letter is wrong: no fuzzy match).
@@ -253,10 +285,13 @@ TEST(SearchRelevance, DemoCatalog) {
     messages.push_back({env.upserted().name(), r.Text("msg_key"), r.Text("payload"), {{"event_id", r.Text("event_id")}}});
   }
   auto counts = db.RunSync([&](store::db::Connection& c) {
-    return c.QueryOne("SELECT COUNT(*) AS n, SUM(status = 'active') AS active FROM products");
+    return c.QueryOne("SELECT COUNT(*) AS n, SUM(status = 'active') AS active, "
+                      "COUNT(DISTINCT CASE WHEN status = 'active' THEN COALESCE(model_line, id) END) AS line_count FROM products");
   });
   ASSERT_TRUE(counts && *counts);
   g_active = (*counts)->Int("active");
+  g_lines = (*counts)->Int("line_count");
+  ASSERT_LT(g_lines, g_active) << "the demo's colourways and configurations share model lines";
   ASSERT_GT(g_active, kDemoProducts / 2);
   ASSERT_EQ(static_cast<std::int64_t>(messages.size()), (*counts)->Int("n"));  // one event per product
   auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());

@@ -25,7 +25,8 @@ TEST(SearchRequest, DecodesTheQueryString) {
 
 TEST(SearchRequest, ParsesEveryFilter) {
   auto r = ParseSearchRequest(Q("/v1/search?q=%20tv%20&category=4&brand=lg,samsung&brand=lg&price=0-2500,100000-"
-                                "&min_price=100&max_price=90000&in_stock=true&spec.screen_size=55,65&sort=price_desc&page=2&size=10"));
+                                "&min_price=100&max_price=90000&in_stock=true&spec.screen_size=55,65&sort=price_desc&page=2&size=10"
+                                "&line=lg-oled-tvs"));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->q, "tv");
   EXPECT_EQ(r->category, 4);
@@ -38,6 +39,7 @@ TEST(SearchRequest, ParsesEveryFilter) {
   EXPECT_EQ(r->sort, Sort::price_desc);
   EXPECT_EQ(r->page, 2);
   EXPECT_EQ(r->size, 10);
+  EXPECT_EQ(r->line, "lg-oled-tvs");
 }
 
 TEST(SearchRequest, DefaultsAreRelevanceFirstPage) {
@@ -68,7 +70,9 @@ TEST(SearchRequest, RefusesBadInputWithOneErrorPerField) {
                                   {"/v1/search?spec.Bad-Key=1", "spec.Bad-Key"},
                                   {"/v1/search?q=a&q=b", "q"},
                                   {"/v1/search?q=a%01b", "q"},
-                                  {"/v1/search?colour=red", "colour"}}) {
+                                  {"/v1/search?colour=red", "colour"},
+                                  {"/v1/search?line=Not_A_Line", "line"},
+                                  {"/v1/search?line=a&line=b", "line"}}) {
     auto r = ParseSearchRequest(Q(c.target));
     ASSERT_FALSE(r) << c.target;
     EXPECT_EQ(r.error().code, store::core::Errc::invalid_argument);
