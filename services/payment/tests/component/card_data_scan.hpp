@@ -28,12 +28,29 @@ inline bool Luhn(const std::string& digits) {
   return sum % 10 == 0;
 }
 
+// A UUID (8-4-4-4-12 hex digits) starts at `i`: its groups may all be digits, and then look like a
+// dashed card number ("57015439-1663-4116-…", a demo product's id, was one).
+inline bool UuidAt(const std::string& text, std::size_t i) {
+  static constexpr std::size_t kGroups[] = {8, 4, 4, 4, 12};
+  for (std::size_t g = 0; g < 5; ++g) {
+    for (std::size_t n = 0; n < kGroups[g]; ++n, ++i)
+      if (i >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+    if (g < 4 && (i >= text.size() || text[i++] != '-')) return false;
+  }
+  return i >= text.size() || !std::isalnum(static_cast<unsigned char>(text[i]));
+}
+
 // Every card number in `text`: a run of digits (single spaces or dashes allowed between them) of
-// 13-19 digits, not inside a longer alphanumeric token, Luhn-valid, first digit 3-6 (the brands).
+// 13-19 digits, not inside a longer alphanumeric token or a UUID, Luhn-valid, first digit 3-6 (the
+// brands).
 inline std::vector<std::string> CardNumbers(const std::string& text) {
   std::vector<std::string> found;
   auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   for (std::size_t i = 0; i < text.size();) {
+    if ((i == 0 || !alnum(text[i - 1])) && UuidAt(text, i)) {
+      i += 36;
+      continue;
+    }
     if (!std::isdigit(static_cast<unsigned char>(text[i])) || (i > 0 && alnum(text[i - 1]))) {
       ++i;
       continue;

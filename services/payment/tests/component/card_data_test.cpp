@@ -51,6 +51,8 @@ TEST(CardDataScanner, FindsPlantedNumbersAndTheCvcAndNothingElse) {
   EXPECT_EQ(CardNumbers("\"5555-5555-5555-4444\""), std::vector<std::string>{"5555555555554444"});
   EXPECT_TRUE(CardNumbers("4242424242424241").empty());                      // not Luhn-valid
   EXPECT_TRUE(CardNumbers("at 1765000000000 ms, 4242 last4").empty());      // a timestamp, a last 4
+  EXPECT_TRUE(CardNumbers("\"57015439-1663-4116-8045-123456789012\"").empty());  // a UUID of digits (Luhn-valid start)
+  EXPECT_EQ(CardNumbers("57015439-1663-4116"), std::vector<std::string>{"5701543916634116"});  // not a UUID: a card
   EXPECT_TRUE(CardNumbers("id a4242424242424242b").empty());                // inside a longer token
   EXPECT_TRUE(HasCvc("number=4242&cvc=7319&x"));
   EXPECT_TRUE(HasCvc(R"({"card":{"CVC": "7319"}})"));

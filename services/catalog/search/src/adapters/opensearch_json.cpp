@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <cctype>
 #include <sstream>
 
@@ -173,8 +174,12 @@ json::object FilteredAgg(json::object filter, json::object inner_name_and_agg) {
   return {{"filter", std::move(filter)}, {"aggs", std::move(inner_name_and_agg)}};
 }
 
-json::object LinesCardinality() {
-  return {{"cardinality", json::object{{"field", "group"}, {"precision_threshold", 40000}}}};
+// Distinct model lines: exact up to the threshold (OpenSearch's cardinality counts exactly below
+// it, approximately above). The total gets the highest OpenSearch allows; each facet bucket a
+// lower one, which keeps the aggregations' memory and time down (measured: 88 -> 59 ms for 24
+// results with every facet on the demo catalog).
+json::object LinesCardinality(int threshold = 3000) {
+  return {{"cardinality", json::object{{"field", "group"}, {"precision_threshold", threshold}}}};
 }
 
 // A bucket agg that also counts its buckets' model lines when the results are collapsed (a facet's
@@ -491,16 +496,10 @@ json::object BuildSearch(const SearchRequest& req) {
   body["_source"] = json::array{"product_id", "slug", "title", "brand", "category", "price_min", "price_max",
                                 "currency", "in_stock", "image_url", "created_at", "model_line"};
   if (lines) {
-    // One result per model line (the best of its products under the sort), with up to kLineShown
-    // of its products beside it (cheapest first) for the swatches; the total counts lines.
-    body["collapse"] = json::object{
-        {"field", "group"},
-        {"inner_hits", json::object{{"name", "line"},
-                                    {"size", kLineShown},
-                                    {"sort", json::array{json::object{{"price_min", "asc"}}, json::object{{"product_id", "asc"}}}},
-                                    {"_source", json::array{"product_id", "slug", "title", "image_url", "price_min", "currency",
-                                                            "in_stock"}}}}};
-    body["aggs"].as_object()["lines"] = FilteredAgg(AllFiltersExcept(filters, ""), {{"v", LinesCardinality()}});
+    // One result per model line (the best of its products under the sort); the total counts
+    // lines. The line's products for the swatches come from BuildLines.
+    body["collapse"] = json::object{{"field", "group"}};
+    body["aggs"].as_object()["lines"] = FilteredAgg(AllFiltersExcept(filters, ""), {{"v", LinesCardinality(40000)}});
   }
   if (!req.q.empty()) {
     body["highlight"] = json::object{
@@ -540,22 +539,6 @@ core::Result<json::object> ParseSearch(const json::value& response, const Search
     if (auto t = HighlightOf(hit, "title"); !t.is_null()) hl["title"] = t;
     if (auto d = HighlightOf(hit, "description"); !d.is_null()) hl["description"] = d;
     if (!hl.empty()) item["highlight"] = std::move(hl);
-    // Its model line's products (itself among them), when it has others: the swatches.
-    const auto& line_hits = Sub(Sub(Sub(hit, "inner_hits"), "line"), "hits");
-    if (auto line_total = AsInt(&Sub(Sub(line_hits, "total"), "value")); line_total && *line_total > 1) {
-      json::array line;
-      for (const auto& member : Sub(line_hits, "hits").is_array() ? Sub(line_hits, "hits").as_array() : json::array{}) {
-        const auto& m = Sub(member, "_source");
-        if (!m.is_object()) continue;
-        json::object o;
-        for (std::string_view k : {"product_id", "slug", "title", "image_url", "in_stock"})
-          if (const auto* v = m.as_object().if_contains(k)) o[k] = *v;
-        if (auto minor = AsInt(&Sub(m, "price_min")); minor && Sub(m, "currency").is_string())
-          o["price_min"] = json::object{{"minor", *minor}, {"currency", Sub(m, "currency")}};
-        line.emplace_back(std::move(o));
-      }
-      item["line"] = json::object{{"total", *line_total}, {"products", std::move(line)}};
-    }
     items.emplace_back(std::move(item));
   }
 
@@ -638,6 +621,52 @@ core::Result<json::object> ParseSearch(const json::value& response, const Search
   out["items"] = std::move(items);
   out["facets"] = std::move(facets);
   return out;
+}
+
+std::optional<json::object> BuildLines(const json::object& result) {
+  json::array lines;
+  if (const auto* items = result.if_contains("items"); items && items->is_array())
+    for (const auto& item : items->as_array())
+      if (const auto& line = Sub(item, "model_line"); line.is_string() &&
+          std::find(lines.begin(), lines.end(), line) == lines.end())
+        lines.emplace_back(line);
+  if (lines.empty()) return std::nullopt;
+  const auto n = static_cast<std::int64_t>(lines.size());
+  json::object top{{"size", kLineShown},
+                   {"sort", json::array{json::object{{"price_min", "asc"}}, json::object{{"product_id", "asc"}}}},
+                   {"_source", json::array{"product_id", "slug", "title", "image_url", "price_min", "currency", "in_stock"}}};
+  return json::object{
+      {"size", 0},
+      {"query", BoolFilter(json::array{Terms("model_line", std::move(lines)), Term("status", "active")})},
+      {"aggs", json::object{{"lines", json::object{{"terms", json::object{{"field", "model_line"}, {"size", n}}},
+                                                   {"aggs", json::object{{"top", json::object{{"top_hits", std::move(top)}}}}}}}}}};
+}
+
+void AddLines(json::object& result, const json::value& lines_response) {
+  std::map<std::string, json::object, std::less<>> by_line;
+  for (const auto& bucket : Buckets(Sub(Sub(lines_response, "aggregations"), "lines"))) {
+    const auto& key = Sub(bucket, "key");
+    const auto total = AsInt(&Sub(bucket, "doc_count")).value_or(0);
+    if (!key.is_string() || total < 2) continue;  // a line of one: no swatches
+    json::array products;
+    for (const auto& hit : Sub(Sub(Sub(bucket, "top"), "hits"), "hits").is_array()
+                               ? Sub(Sub(Sub(bucket, "top"), "hits"), "hits").as_array()
+                               : json::array{}) {
+      const auto& m = Sub(hit, "_source");
+      if (!m.is_object()) continue;
+      json::object o;
+      for (std::string_view k : {"product_id", "slug", "title", "image_url", "in_stock"})
+        if (const auto* v = m.as_object().if_contains(k)) o[k] = *v;
+      if (auto minor = AsInt(&Sub(m, "price_min")); minor && Sub(m, "currency").is_string())
+        o["price_min"] = json::object{{"minor", *minor}, {"currency", Sub(m, "currency")}};
+      products.emplace_back(std::move(o));
+    }
+    by_line.emplace(std::string(key.as_string()), json::object{{"total", total}, {"products", std::move(products)}});
+  }
+  if (auto* items = result.if_contains("items"); items && items->is_array())
+    for (auto& item : items->as_array())
+      if (const auto& line = Sub(item, "model_line"); line.is_string())
+        if (auto it = by_line.find(std::string_view(line.as_string())); it != by_line.end()) item.as_object()["line"] = it->second;
 }
 
 json::object BuildDidYouMean(const std::string& q) {

@@ -36,7 +36,15 @@ awaitable<core::Result<json::value>> OpenSearchQueries::SearchCall(json::object 
 awaitable<core::Result<json::object>> OpenSearchQueries::Search(const SearchRequest& request, const log::Context* ctx) {
   auto call = SearchCall(BuildSearch(request), ctx);
   auto answer = co_await std::move(call);
-  co_return Readable(std::move(answer), [&](const json::value& v) { return ParseSearch(v, request); });
+  auto result = Readable(std::move(answer), [&](const json::value& v) { return ParseSearch(v, request); });
+  if (!result || request.line) co_return result;
+  // The swatches: the results' model lines in one more request. Without them (it failed) the
+  // results are still right, only without their other versions.
+  if (auto lines_body = BuildLines(*result)) {
+    auto lines_call = SearchCall(std::move(*lines_body), ctx);
+    if (auto lines = co_await std::move(lines_call)) AddLines(*result, *lines);
+  }
+  co_return result;
 }
 
 awaitable<core::Result<std::optional<std::string>>> OpenSearchQueries::DidYouMean(const std::string& q, const log::Context* ctx) {

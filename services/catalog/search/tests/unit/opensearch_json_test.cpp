@@ -84,13 +84,14 @@ TEST(OpenSearchJson, AProductIsCollapsedOnItsModelLineOrAlone) {
   EXPECT_EQ((*lined)->doc.at("group").as_string(), "lg-oled-tvs");
   EXPECT_EQ((*lined)->doc.at("model_line").as_string(), "lg-oled-tvs");
 
-  // A listing: one hit per line with up to 8 of its products; the total and every facet count
-  // lines (cardinality of the group), as the shopper sees results.
+  // A listing: one hit per line; the total and every facet count lines (cardinality of the
+  // group), as the shopper sees results. The line's products come from one more request
+  // (BuildLines), not from inner hits (a search per result).
   SearchRequest req;
   req.q = "tv";
   auto body = BuildSearch(req);
   EXPECT_EQ(body.at("collapse").at("field").as_string(), "group");
-  EXPECT_EQ(body.at("collapse").at("inner_hits").at("size").as_int64(), 8);
+  EXPECT_FALSE(body.at("collapse").as_object().contains("inner_hits"));
   EXPECT_EQ(body.at("aggs").at("lines").at("aggs").at("v").at("cardinality").at("field").as_string(), "group");
   EXPECT_EQ(body.at("aggs").at("f_brand").at("aggs").at("v").at("aggs").at("lines").at("cardinality").at("field").as_string(), "group");
   EXPECT_NE(json::serialize(body.at("aggs").at("f_specs")).find("reverse_nested"), std::string::npos) << "spec values count lines too";
@@ -102,34 +103,44 @@ TEST(OpenSearchJson, AProductIsCollapsedOnItsModelLineOrAlone) {
   EXPECT_NE(json::serialize(line.at("post_filter")).find(R"({"term":{"model_line":"lg-oled-tvs"}})"), std::string::npos);
 }
 
-TEST(OpenSearchJson, ACollapsedAnswerCountsLinesAndListsALinesProducts) {
+TEST(OpenSearchJson, ACollapsedAnswerCountsLinesAndGetsItsLinesProductsInOneMoreRequest) {
   auto answer = json::parse(R"({
     "hits": {"total": {"value": 5}, "hits": [
       {"_source": {"product_id": "a", "slug": "phone-blue", "title": "Phone Blue", "price_min": 100, "currency": "EUR",
-                   "model_line": "phone"},
-       "inner_hits": {"line": {"hits": {"total": {"value": 3}, "hits": [
-         {"_source": {"product_id": "a", "slug": "phone-blue", "title": "Phone Blue", "price_min": 100, "currency": "EUR", "in_stock": true}},
-         {"_source": {"product_id": "b", "slug": "phone-red", "title": "Phone Red", "price_min": 120, "currency": "EUR", "in_stock": false}},
-         {"_source": {"product_id": "c", "slug": "phone-gold", "title": "Phone Gold", "price_min": 150, "currency": "EUR", "in_stock": true}}]}}}},
-      {"_source": {"product_id": "d", "slug": "case", "title": "Case", "price_min": 10, "currency": "EUR"},
-       "inner_hits": {"line": {"hits": {"total": {"value": 1}, "hits": [{"_source": {"product_id": "d", "slug": "case"}}]}}}}]},
-    "aggregations": {"lines": {"v": {"value": 2}},
+                   "model_line": "phone"}},
+      {"_source": {"product_id": "d", "slug": "case", "title": "Case", "price_min": 10, "currency": "EUR", "model_line": "case"}},
+      {"_source": {"product_id": "e", "slug": "cable", "title": "Cable", "price_min": 5, "currency": "EUR"}}]},
+    "aggregations": {"lines": {"v": {"value": 3}},
                      "f_brand": {"v": {"buckets": [{"key": "set below", "doc_count": 5, "lines": {"value": 2}}]}}}})");
   answer.at("aggregations").at("f_brand").at("v").at("buckets").as_array()[0].as_object()["key"] = "acme\x1f" "Acme";
   SearchRequest req;
   auto out = ParseSearch(answer, req);
   ASSERT_TRUE(out);
-  EXPECT_EQ(out->at("total").as_int64(), 2) << "lines, not the 5 products";
+  EXPECT_EQ(out->at("total").as_int64(), 3) << "lines, not the 5 products";
+  EXPECT_EQ(out->at("facets").at("brand").as_array()[0].at("count").as_int64(), 2) << "a facet counts lines too";
+  // One request for the items' lines (a product without one has none to ask for).
+  auto lines = BuildLines(*out);
+  ASSERT_TRUE(lines);
+  EXPECT_EQ(json::serialize(lines->at("query")), R"({"bool":{"filter":[{"terms":{"model_line":["phone","case"]}},{"term":{"status":"active"}}]}})");
+  EXPECT_EQ(lines->at("aggs").at("lines").at("terms").at("size").as_int64(), 2);
+  EXPECT_EQ(lines->at("aggs").at("lines").at("aggs").at("top").at("top_hits").at("size").as_int64(), 8);
+  AddLines(*out, json::parse(R"({"aggregations": {"lines": {"buckets": [
+      {"key": "phone", "doc_count": 3, "top": {"hits": {"hits": [
+         {"_source": {"product_id": "a", "slug": "phone-blue", "title": "Phone Blue", "price_min": 100, "currency": "EUR", "in_stock": true}},
+         {"_source": {"product_id": "b", "slug": "phone-red", "title": "Phone Red", "price_min": 120, "currency": "EUR", "in_stock": false}},
+         {"_source": {"product_id": "c", "slug": "phone-gold", "title": "Phone Gold", "price_min": 150, "currency": "EUR", "in_stock": true}}]}}},
+      {"key": "case", "doc_count": 1, "top": {"hits": {"hits": [{"_source": {"product_id": "d", "slug": "case"}}]}}}]}}})"));
   const auto& items = out->at("items").as_array();
-  ASSERT_EQ(items.size(), 2u);
   const auto& line = items[0].at("line");
   EXPECT_EQ(line.at("total").as_int64(), 3);
   ASSERT_EQ(line.at("products").as_array().size(), 3u);
   EXPECT_EQ(line.at("products").as_array()[1].at("slug").as_string(), "phone-red");
   EXPECT_EQ(line.at("products").as_array()[1].at("price_min").at("minor").as_int64(), 120);
   EXPECT_FALSE(line.at("products").as_array()[1].at("in_stock").as_bool());
-  EXPECT_FALSE(items[1].as_object().contains("line")) << "a product alone has no swatches";
-  EXPECT_EQ(out->at("facets").at("brand").as_array()[0].at("count").as_int64(), 2) << "a facet counts lines too";
+  EXPECT_FALSE(items[1].as_object().contains("line")) << "a line of one has no swatches";
+  EXPECT_FALSE(items[2].as_object().contains("line"));
+  json::object none{{"items", json::array{json::object{{"slug", "x"}}}}};
+  EXPECT_FALSE(BuildLines(none)) << "nothing to ask";
 }
 
 TEST(OpenSearchJson, IndexBodyCarriesTheSynonyms) {
