@@ -23,6 +23,23 @@ export function useApi<T>(path: string | null): Loaded<T> {
   return { ...state, reload: () => setRound((n) => n + 1) };
 }
 
+/** A list the shopper can remove from (addresses, sessions): useApi(path) plus remove(id), which
+ * DELETEs `${path}/${id}` and loads the list again; a failed removal is the list's error. */
+export function useRemovable<T>(path: string | null): Loaded<T> & { remove: (id: string) => Promise<void> } {
+  const list = useApi<T>(path);
+  const [failed, setFailed] = useState<ApiError | null>(null);
+  const remove = async (id: string) => {
+    setFailed(null);
+    try {
+      await api(`${path}/${id}`, { method: "DELETE" });
+    } catch (e) {
+      setFailed(e as ApiError);
+    }
+    list.reload();
+  };
+  return { ...list, error: failed ?? list.error, remove };
+}
+
 export function useTitle(title: string | undefined) {
   useEffect(() => {
     if (title) document.title = `${title} · Store`;

@@ -1,9 +1,9 @@
 // The address book (the user service's /v1/me/addresses): the shopper's addresses, the default
 // for shipping and for billing, add, change and remove. Checkout picks from it.
 import { useState } from "preact/hooks";
-import { api, ApiError } from "../api";
+import { api } from "../api";
 import { useSignedIn } from "../session";
-import { useApi, useTitle } from "../useApi";
+import { useRemovable, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
 import { Field, useSubmit } from "../components/Form";
 import { countries, countryName } from "../countries";
@@ -112,20 +112,10 @@ function AddressForm(props: { initial: Address; onSaved: () => void; onCancel: (
 export function AddressesPage() {
   useTitle("Your addresses");
   const { user, checked } = useSignedIn();
-  const addresses = useApi<{ addresses: Address[] }>(user ? "/user/v1/me/addresses" : null);
-  const [removeError, setRemoveError] = useState<ApiError | null>(null);
+  const addresses = useRemovable<{ addresses: Address[] }>(user ? "/user/v1/me/addresses" : null);
   const [editing, setEditing] = useState<Address | null>(null);
   const list = addresses.data?.addresses;
-  const error = removeError ?? addresses.error;
-  const remove = async (a: Address) => {
-    setRemoveError(null);
-    try {
-      await api(`/user/v1/me/addresses/${a.id}`, { method: "DELETE" });
-    } catch (e) {
-      setRemoveError(e as ApiError);
-    }
-    addresses.reload();
-  };
+  const error = addresses.error;
   if (!user || (!list && !error)) return checked && !user ? null : <div class="wrap"><Loading /></div>;
   return (
     <div class="wrap narrow">
@@ -167,7 +157,7 @@ export function AddressesPage() {
                     aria-label={`Change the address of ${a.name}, ${a.line1}`}>
                     Change
                   </button>
-                  <button type="button" onClick={() => void remove(a)} aria-label={`Remove the address of ${a.name}, ${a.line1}`}>
+                  <button type="button" onClick={() => void addresses.remove(a.id ?? "")} aria-label={`Remove the address of ${a.name}, ${a.line1}`}>
                     Remove
                   </button>
                 </p>

@@ -2,9 +2,9 @@
 // to): change the password (the other sessions end), change the email address (confirmed from the
 // new mailbox), where the shopper is signed in, ending one session or all of them.
 import { useState } from "preact/hooks";
-import { api, ApiError } from "../api";
+import { api } from "../api";
 import { useSignedIn } from "../session";
-import { useApi, useTitle } from "../useApi";
+import { useRemovable, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
 import { Field, useSubmit } from "../components/Form";
 import { SignOutButtons } from "../components/SignOut";
@@ -73,19 +73,9 @@ function EmailForm() {
 export function SecurityPage() {
   useTitle("Sign-in and security");
   const { user, checked } = useSignedIn();
-  const list = useApi<{ sessions: Session[] }>(user ? "/user/v1/me/sessions" : null);
-  const [endError, setEndError] = useState<ApiError | null>(null);
+  const list = useRemovable<{ sessions: Session[] }>(user ? "/user/v1/me/sessions" : null);
   const sessions = list.data?.sessions;
-  const error = endError ?? list.error;
-  const end = async (s: Session) => {
-    setEndError(null);
-    try {
-      await api(`/user/v1/me/sessions/${s.id}`, { method: "DELETE" });
-    } catch (e) {
-      setEndError(e as ApiError);
-    }
-    list.reload();
-  };
+  const error = list.error;
   if (!user) return checked ? null : <div class="wrap"><Loading /></div>;
   return (
     <div class="wrap narrow">
@@ -104,7 +94,7 @@ export function SecurityPage() {
               {s.current && <strong> (this browser)</strong>}
             </span>
             {!s.current && (
-              <button type="button" class="link" onClick={() => void end(s)} aria-label={`Sign out the session last used ${new Date(s.last_used_at).toLocaleString()} from ${s.ip}`}>
+              <button type="button" class="link" onClick={() => void list.remove(s.id)} aria-label={`Sign out the session last used ${new Date(s.last_used_at).toLocaleString()} from ${s.ip}`}>
                 Sign out
               </button>
             )}
