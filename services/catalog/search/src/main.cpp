@@ -63,7 +63,7 @@ struct Search {
       : os(s.opensearch),
         index(os, s.alias, s.index_body),
         cache(s.cache),
-        engine(os, s.alias),
+        engine(os, s.alias, &cache, s.lines_key_prefix + s.alias + ":"),
         zero_results(cache, s.zero_results_key),
         queries(engine, &zero_results, ctx.registry()),
         api(queries, s.limits) {

@@ -50,6 +50,8 @@ Settings Settings::Declare(config::Loader& cfg, const std::string& config_dir) {
       cfg.Int("indexer.batch_max", 500, "Most product events of one partition written by one _bulk call of the live indexer", 1, 10000));
   s.zero_results_key = cfg.String("zero_results.key", "search:zero_results",
                                   "Redis sorted set counting zero-result queries (member: normalised query)");
+  s.lines_key_prefix = cfg.String("lines.key_prefix", "search:lines:",
+                                  "Prefix of the Redis keys keeping a model line's swatches for 30 s (then <alias>:<line>)");
   s.limits.max_query_length = static_cast<std::size_t>(cfg.Int("query.max_length", 200, "Longest q, in characters", 1, 1000));
   s.limits.max_page_size = static_cast<int>(cfg.Int("query.max_page_size", 50, "Largest page size", 1, 200));
   s.limits.default_page_size = static_cast<int>(cfg.Int("query.default_page_size", 20, "Page size when none is asked", 1, 200));

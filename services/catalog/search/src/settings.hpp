@@ -23,6 +23,7 @@ struct Settings {
   std::string alias;
   std::string index_body;  // settings + mapping (+ synonyms) for a new index
   std::string zero_results_key;
+  std::string lines_key_prefix;  // + "<alias>:<model line>": a collapsed page's swatches, kept 30 s
   Limits limits;
   bool indexer_enabled = true;
   std::string indexer_group;

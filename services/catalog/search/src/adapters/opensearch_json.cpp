@@ -623,35 +623,40 @@ core::Result<json::object> ParseSearch(const json::value& response, const Search
   return out;
 }
 
-std::optional<json::object> BuildLines(const json::object& result) {
-  json::array lines;
+std::vector<std::string> LinesOf(const json::object& result) {
+  std::vector<std::string> lines;
   if (const auto* items = result.if_contains("items"); items && items->is_array())
     for (const auto& item : items->as_array())
-      if (const auto& line = Sub(item, "model_line"); line.is_string() &&
-          std::find(lines.begin(), lines.end(), line) == lines.end())
-        lines.emplace_back(line);
-  if (lines.empty()) return std::nullopt;
-  const auto n = static_cast<std::int64_t>(lines.size());
+      if (const auto& line = Sub(item, "model_line"); line.is_string()) {
+        std::string l(line.as_string());
+        if (std::find(lines.begin(), lines.end(), l) == lines.end()) lines.push_back(std::move(l));
+      }
+  return lines;
+}
+
+json::object BuildLines(const std::vector<std::string>& lines) {
+  json::array keys;
+  for (const auto& l : lines) keys.emplace_back(l);
   json::object top{{"size", kLineShown},
                    {"sort", json::array{json::object{{"price_min", "asc"}}, json::object{{"product_id", "asc"}}}},
                    {"_source", json::array{"product_id", "slug", "title", "image_url", "price_min", "currency", "in_stock"}}};
   return json::object{
       {"size", 0},
-      {"query", BoolFilter(json::array{Terms("model_line", std::move(lines)), Term("status", "active")})},
-      {"aggs", json::object{{"lines", json::object{{"terms", json::object{{"field", "model_line"}, {"size", n}}},
+      {"query", BoolFilter(json::array{Terms("model_line", std::move(keys)), Term("status", "active")})},
+      {"aggs", json::object{{"lines", json::object{{"terms", json::object{{"field", "model_line"},
+                                                                          {"size", static_cast<std::int64_t>(lines.size())}}},
                                                    {"aggs", json::object{{"top", json::object{{"top_hits", std::move(top)}}}}}}}}}};
 }
 
-void AddLines(json::object& result, const json::value& lines_response) {
+std::map<std::string, json::object, std::less<>> ParseLines(const json::value& response) {
   std::map<std::string, json::object, std::less<>> by_line;
-  for (const auto& bucket : Buckets(Sub(Sub(lines_response, "aggregations"), "lines"))) {
+  for (const auto& bucket : Buckets(Sub(Sub(response, "aggregations"), "lines"))) {
     const auto& key = Sub(bucket, "key");
     const auto total = AsInt(&Sub(bucket, "doc_count")).value_or(0);
     if (!key.is_string() || total < 2) continue;  // a line of one: no swatches
     json::array products;
-    for (const auto& hit : Sub(Sub(Sub(bucket, "top"), "hits"), "hits").is_array()
-                               ? Sub(Sub(Sub(bucket, "top"), "hits"), "hits").as_array()
-                               : json::array{}) {
+    const auto& hits = Sub(Sub(Sub(bucket, "top"), "hits"), "hits");
+    for (const auto& hit : hits.is_array() ? hits.as_array() : json::array{}) {
       const auto& m = Sub(hit, "_source");
       if (!m.is_object()) continue;
       json::object o;
@@ -663,10 +668,14 @@ void AddLines(json::object& result, const json::value& lines_response) {
     }
     by_line.emplace(std::string(key.as_string()), json::object{{"total", total}, {"products", std::move(products)}});
   }
+  return by_line;
+}
+
+void ApplyLines(json::object& result, const std::map<std::string, json::object, std::less<>>& lines) {
   if (auto* items = result.if_contains("items"); items && items->is_array())
     for (auto& item : items->as_array())
       if (const auto& line = Sub(item, "model_line"); line.is_string())
-        if (auto it = by_line.find(std::string_view(line.as_string())); it != by_line.end()) item.as_object()["line"] = it->second;
+        if (auto it = lines.find(std::string_view(line.as_string())); it != lines.end()) item.as_object()["line"] = it->second;
 }
 
 json::object BuildDidYouMean(const std::string& q) {

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,14 +35,17 @@ core::Result<BulkOutcome> ParseBulkResponse(const boost::json::value& response);
 boost::json::object BuildSearch(const SearchRequest& req);
 // The API answer from OpenSearch's answer to BuildSearch(req).
 core::Result<boost::json::object> ParseSearch(const boost::json::value& response, const SearchRequest& req);
-// The model lines of a collapsed answer's items (ParseSearch's), for the swatches: one request for
-// them all (a terms aggregation on the lines with each line's cheapest products as top hits), not
-// OpenSearch's inner_hits (one more search per result: 88 ms instead of 30 for 24 results on the
-// demo catalog). nullopt when no item has a line.
-std::optional<boost::json::object> BuildLines(const boost::json::object& result);
-// Adds `line: {total, products}` to each item whose line has other products, from the answer to
-// BuildLines.
-void AddLines(boost::json::object& result, const boost::json::value& lines_response);
+// The swatches of a collapsed answer (ParseSearch's): its items' model lines, in order, once each.
+std::vector<std::string> LinesOf(const boost::json::object& result);
+// One request for those lines' products (a terms aggregation on the lines with each line's cheapest
+// products as top hits), not OpenSearch's inner_hits (one more search per result: 88 ms instead of
+// 30 for 24 results on the demo catalog). `lines` not empty.
+boost::json::object BuildLines(const std::vector<std::string>& lines);
+// Its answer: line -> {total, products} for each line with more than one product (a line of one
+// has no swatches and is absent).
+std::map<std::string, boost::json::object, std::less<>> ParseLines(const boost::json::value& response);
+// Adds `line` to each item whose line is in `lines`.
+void ApplyLines(boost::json::object& result, const std::map<std::string, boost::json::object, std::less<>>& lines);
 
 // A phrase suggester whose candidates are checked (collate) to find results.
 boost::json::object BuildDidYouMean(const std::string& q);

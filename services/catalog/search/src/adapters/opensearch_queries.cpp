@@ -38,13 +38,58 @@ awaitable<core::Result<json::object>> OpenSearchQueries::Search(const SearchRequ
   auto answer = co_await std::move(call);
   auto result = Readable(std::move(answer), [&](const json::value& v) { return ParseSearch(v, request); });
   if (!result || request.line) co_return result;
-  // The swatches: the results' model lines in one more request. Without them (it failed) the
-  // results are still right, only without their other versions.
-  if (auto lines_body = BuildLines(*result)) {
-    auto lines_call = SearchCall(std::move(*lines_body), ctx);
-    if (auto lines = co_await std::move(lines_call)) AddLines(*result, *lines);
-  }
+  auto lines = AddLines(*result, ctx);
+  co_await std::move(lines);
   co_return result;
+}
+
+// Without its swatches (OpenSearch failed for them) a page is still right, only without the
+// other versions; Redis failing only costs the OpenSearch request.
+awaitable<void> OpenSearchQueries::AddLines(json::object& result, const log::Context* ctx) {
+  const auto wanted = LinesOf(result);
+  if (wanted.empty()) co_return;
+  std::map<std::string, json::object, std::less<>> found;
+  std::vector<std::string> missing;
+  if (cache_) {
+    cache::Command mget{"MGET"};
+    for (const auto& l : wanted) mget.push_back(lines_prefix_ + l);
+    auto run = cache_->Run(std::move(mget));
+    auto cached = co_await std::move(run);
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      const cache::Reply* r = cached && i < cached->elements.size() ? &cached->elements[i] : nullptr;
+      if (!r || r->type != cache::Reply::Type::string) {
+        missing.push_back(wanted[i]);
+        continue;
+      }
+      boost::system::error_code ec;
+      auto v = json::parse(r->str, ec);
+      if (ec || !v.is_object()) missing.push_back(wanted[i]);
+      else if (!v.as_object().empty()) found.emplace(wanted[i], std::move(v.as_object()));  // {}: a line of one
+    }
+  } else {
+    missing = wanted;
+  }
+  if (!missing.empty()) {
+    auto call = SearchCall(BuildLines(missing), ctx);
+    auto answer = co_await std::move(call);
+    if (!answer) {
+      ApplyLines(result, found);
+      co_return;
+    }
+    auto fresh = ParseLines(*answer);
+    if (cache_) {
+      std::vector<cache::Command> sets;
+      const auto ttl = std::to_string(std::chrono::milliseconds(kLinesTtl).count());
+      for (const auto& l : missing) {
+        auto it = fresh.find(l);
+        sets.push_back({"SET", lines_prefix_ + l, it == fresh.end() ? std::string("{}") : json::serialize(it->second), "PX", ttl});
+      }
+      auto pipeline = cache_->Pipeline(std::move(sets));
+      (void)co_await std::move(pipeline);
+    }
+    found.merge(fresh);
+  }
+  ApplyLines(result, found);
 }
 
 awaitable<core::Result<std::optional<std::string>>> OpenSearchQueries::DidYouMean(const std::string& q, const log::Context* ctx) {

@@ -279,6 +279,44 @@ TEST_F(SearchQueries, ContractEveryDocumentedOperationAnswersADocumentedStatus) 
 
 // ---- indexing ------------------------------------------------------------------------------
 
+// One model, one result: two versions of a model line are one result carrying both; its
+// swatches are kept in Redis (30 s) and served from there; an unknown line is asked again.
+TEST(SearchLines, AModelLineIsOneResultWithItsVersionsKeptInRedis) {
+  SearchEnv env;
+  for (const char* colour : {"Red", "Blue"}) {
+    ProductSpec p{std::string("kettle-") + colour, std::string("Lines Kettle ") + colour, "Boils.", "Bosch", {{5, "Home"}},
+                  std::string(colour) == "Red" ? 3999 : 4599};
+    auto data = ProductData(p);
+    data["model_line"] = "lines-kettle";
+    env.Publish("product.upserted.v1", data);
+  }
+  env.Publish("product.upserted.v1", ProductData({"toaster", "Lines Toaster", "Toasts.", "Bosch", {{5, "Home"}}, 2999}));
+  ASSERT_TRUE(env.WaitUntil([&] { return env.Total("/v1/search?q=lines&size=5&line=lines-kettle") == 2; }));
+  auto a = env.Get("/v1/search?q=lines&sort=price_asc");
+  ASSERT_EQ(a.status, 200) << a.raw;
+  EXPECT_EQ(a.body.at("total").as_int64(), 2) << "the kettle line and the toaster";
+  const auto& kettle = a.body.at("items").at(1);
+  EXPECT_EQ(kettle.at("title").as_string(), "Lines Kettle Red") << "the line's best under the sort";
+  ASSERT_EQ(kettle.at("line").at("total").as_int64(), 2);
+  EXPECT_EQ(kettle.at("line").at("products").at(1).at("title").as_string(), "Lines Kettle Blue") << "cheapest first";
+  EXPECT_FALSE(a.body.at("items").at(0).as_object().contains("line")) << "the toaster is a product of its own";
+  // Kept in Redis: what the next page with this line shows without asking OpenSearch.
+  const auto key = env.keyspace().Key("lines:") + "lines-kettle";
+  boost::asio::io_context ioc;
+  auto kept = store::testing::RunAwaitable(ioc, env.cache().Get(key));
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_NE(kept->value().find("Lines Kettle Blue"), std::string::npos);
+  auto planted = json::parse(**kept).as_object();
+  planted["products"].as_array()[1].as_object()["title"] = "From Redis";
+  ASSERT_TRUE(store::testing::RunAwaitable(ioc, env.cache().Set(key, json::serialize(planted), std::chrono::seconds(30))));
+  EXPECT_EQ(env.Get("/v1/search?q=lines&sort=price_asc").body.at("items").at(1).at("line").at("products").at(1).at("title").as_string(),
+            "From Redis");
+  // Redis without it (expired, evicted): asked again.
+  ASSERT_TRUE(store::testing::RunAwaitable(ioc, env.cache().Del(key)));
+  EXPECT_EQ(env.Get("/v1/search?q=lines&sort=price_asc").body.at("items").at(1).at("line").at("products").at(1).at("title").as_string(),
+            "Lines Kettle Blue");
+}
+
 TEST(SearchIndexing, RedeliveryAndOlderVersionsChangeNothing) {
   SearchEnv env;
   ProductSpec p{"x1", "Bosch Kettle", "Boils water fast.", "Bosch", kCookware, 4999};

@@ -65,7 +65,7 @@ class SearchEnv {
         os_(OpenSearchOptions{.url = OpenSearchUrl(), .timeout = std::chrono::seconds(10)}),
         index_(os_, alias_, TestIndexBody()),
         cache_(keyspace_.options()),
-        engine_(os_, alias_),
+        engine_(os_, alias_, &cache_, keyspace_.Key("lines:")),
         zero_results_(cache_, keyspace_.Key("zero_results")),
         queries_(engine_, &zero_results_, registry_),
         api_(queries_, Limits{}) {
