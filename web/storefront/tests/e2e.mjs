@@ -11,6 +11,7 @@
 // STORE_E2E_ARTIFACTS when set), 0 when every journey passed.
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
+import { mailedLink } from "./maildev.mjs";
 import { join } from "node:path";
 
 const base = (process.env.STORE_URL ?? "").replace(/\/$/, "");
@@ -63,19 +64,6 @@ const expectText = async (locator, text) => {
 const expectUrl = async (re) => {
   await page.waitForURL(re);
 };
-// The link to `path` (/verify-email, /reset-password) in the newest email to `to`, as MailDev got it.
-async function mailedLink(to, path) {
-  for (let i = 0; i < 60; i++) {
-    const mails = await (await fetch(`${maildev}/email`)).json();
-    for (const m of mails.reverse()) {
-      if (!m.to?.some((t) => t.address === to)) continue;
-      const found = new RegExp(`\\S*${path}\\?token=[\\w-]+`).exec(m.text ?? "");
-      if (found) return found[0];
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no email to ${to} with a ${path} link in ${maildev}`);
-}
 // axe-core on the page as it is now: no serious or critical WCAG 2.1 A/AA violation.
 const audited = [];
 async function accessible(name) {
@@ -230,7 +218,7 @@ await check("register: the password rules follow the typing; the account is crea
 });
 
 await check("the verification email's link (read from MailDev) verifies the address on its page", async () => {
-  const link = await mailedLink(email, "/verify-email");
+  const link = await mailedLink(maildev, email, "/verify-email");
   if (!link.startsWith(base + "/verify-email?token=")) throw new Error(`the link is not this shop's page: ${link}`);
   await page.goto(link);
   await expectText(page.getByRole("status"), "is verified");
@@ -328,7 +316,7 @@ await check("a forgotten password: the reset link from the email sets a new one,
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Send the link" }).click();
   await expectText(page.getByRole("status"), "we sent it a link");
-  const link = await mailedLink(email, "/reset-password");
+  const link = await mailedLink(maildev, email, "/reset-password");
   if (!link.startsWith(base + "/reset-password?token=")) throw new Error(`the link is not this shop's page: ${link}`);
   await page.goto(link);
   await page.getByLabel("New password").fill(newPassword);

@@ -4,6 +4,7 @@
 // A shopper registers (the verification link read from MailDev, the shop's real email), verifies,
 // signs in and fills a cart on the way, so the account, verification and cart pages show real data.
 import { chromium } from "playwright-core";
+import { mailedLink } from "./maildev.mjs";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,18 +18,6 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? 
 const email = `screenshots-${Date.now()}@example.com`;
 const password = "screenshots are worth a thousand words";
 
-async function verificationLink() {
-  for (let i = 0; i < 60; i++) {
-    const mails = await (await fetch(`${maildev}/email`)).json();
-    const mail = mails.find((m) => m.to?.some((t) => t.address === email) && /verify-email\?token=/.test(m.text ?? ""));
-    if (mail) {
-      const link = new URL(/\S*\/verify-email\?token=[\w-]+/.exec(mail.text)[0], base);
-      return link.pathname + link.search;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no verification email for ${email} in ${maildev}`);
-}
 
 for (const [width, label] of [[390, "phone"], [1280, "desktop"]]) {
   const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 }, locale: "en-US" });
@@ -57,7 +46,8 @@ for (const [width, label] of [[390, "phone"], [1280, "desktop"]]) {
     });
     await page.getByRole("button", { name: "Create account" }).click();
     await page.getByText("Check your inbox").waitFor();
-    await shot("verify-email", await verificationLink(), () => page.getByText("is verified").waitFor());
+    const link = new URL(await mailedLink(maildev, email, "/verify-email"), base);
+    await shot("verify-email", link.pathname + link.search, () => page.getByText("is verified").waitFor());
   }
   await shot("login", "/login", async () => {
     await page.getByLabel("Email").fill(email);

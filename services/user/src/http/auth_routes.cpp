@@ -142,9 +142,8 @@ http::CookieSpec SocialStateCookie(const Settings& settings) {
 // The page a browser's social sign-in returns to: a path of this site ("/..." but not "//host" or
 // "/\host", which browsers read as another site), printable, no quotes or angle brackets.
 bool LocalPath(std::string_view path) {
-  if (path.empty() || path.size() > 512 || path[0] != '/') return false;
-  if (path.size() > 1 && (path[1] == '/' || path[1] == '\\')) return false;
-  for (unsigned char c : path)
+  if (path.empty() || path.size() > 512 || path[0] != '/' || path.starts_with("//")) return false;
+  for (unsigned char c : path)  // a backslash anywhere: "/\\host" too
     if (c <= 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '\'' || c == '<' || c == '>') return false;
   return true;
 }

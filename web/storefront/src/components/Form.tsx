@@ -3,6 +3,15 @@
 import { useState } from "preact/hooks";
 import { ApiError } from "../api";
 
+/** The user service's shortest password (characters, not bytes). */
+export const MIN_PASSWORD = 8;
+export const longEnough = (password: string) => [...password].length >= MIN_PASSWORD;
+
+/** The password rules, beside a new password's field. */
+export function PasswordRule() {
+  return <p class="muted">At least {MIN_PASSWORD} characters, not a commonly used password.</p>;
+}
+
 export function useSubmit() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);

@@ -45,7 +45,7 @@ export function ProductCard({ item, eager = false }: { item: Item; eager?: boole
         <ul class="swatches" aria-label={`${item.line.total} versions`}>
           {item.line.products.slice(0, SWATCHES).map((p) => (
             <li key={p.slug}>
-              <Swatch product={p} current={false} />
+              <Swatch product={p} />
             </li>
           ))}
           {item.line.total > SWATCHES && <li class="more">+{item.line.total - SWATCHES}</li>}
@@ -56,7 +56,7 @@ export function ProductCard({ item, eager = false }: { item: Item; eager?: boole
 }
 
 /** A link to a product of the same line: its smallest rendition, its title as its name. */
-export function Swatch({ product, current, label }: { product: LineProduct; current: boolean; label?: string }) {
+export function Swatch({ product, current = false, label }: { product: LineProduct; current?: boolean; label?: string }) {
   return (
     <a class="swatch" href={`/p/${product.slug}`} title={product.title} aria-current={current ? "page" : undefined}
       aria-label={label ? undefined : product.title}>

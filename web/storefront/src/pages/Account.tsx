@@ -7,10 +7,9 @@ import { mergeAfterLogin, MergeReport } from "../cart";
 import { logIn, updateUser, useSession, useSignedIn, User } from "../session";
 import { useApi, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
-import { Field, useSubmit } from "../components/Form";
+import { Field, longEnough, MIN_PASSWORD, PasswordRule, useSubmit } from "../components/Form";
 import { SignOutButtons } from "../components/SignOut";
 
-const MIN_PASSWORD = 8;
 
 type Provider = { name: string; display_name: string };
 
@@ -247,9 +246,9 @@ export function ResetPasswordPage() {
             autoComplete="new-password"
             error={error?.fieldError("password")}
           />
-          <p class="muted">At least {MIN_PASSWORD} characters, not a commonly used password.</p>
+          <PasswordRule />
           <ErrorNote error={error} />
-          <button class="primary" type="submit" disabled={busy || [...password].length < MIN_PASSWORD}>
+          <button class="primary" type="submit" disabled={busy || !longEnough(password)}>
             Save password
           </button>
         </form>

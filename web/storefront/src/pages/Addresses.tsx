@@ -7,6 +7,7 @@ import { useRemovable, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
 import { Field, useSubmit } from "../components/Form";
 import { countries, countryName } from "../countries";
+import { Breadcrumbs } from "../components/Breadcrumbs";
 
 export type Address = {
   id?: string;
@@ -119,9 +120,7 @@ export function AddressesPage() {
   if (!user || (!list && !error)) return checked && !user ? null : <div class="wrap"><Loading /></div>;
   return (
     <div class="wrap narrow">
-      <nav aria-label="Breadcrumb" class="crumbs">
-        <a href="/account">Your account</a> › Addresses
-      </nav>
+      <Breadcrumbs trail={[{ href: "/account", name: "Your account" }]} here="Addresses" />
       <h1>Your addresses</h1>
       <ErrorNote error={error} />
       {editing ? (

@@ -8,6 +8,7 @@ import { addToCart } from "../cart";
 import { useApi, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
 import { Item, Swatch } from "../components/ProductCard";
+import { Breadcrumbs, categoryTrail } from "../components/Breadcrumbs";
 import { NotFound } from "./NotFound";
 
 type Variant = { sku: string; options: Record<string, string>; price: Money; available: number; in_stock: boolean };
@@ -65,15 +66,7 @@ function Product({ page }: { page: Page }) {
 
   return (
     <div class="wrap product">
-      <nav aria-label="Breadcrumb" class="crumbs">
-        <a href="/">Home</a>
-        {page.breadcrumbs.map((b) => (
-          <span key={b.slug}>
-            {" › "}
-            <a href={`/c/${b.slug}`}>{b.name}</a>
-          </span>
-        ))}
-      </nav>
+      <Breadcrumbs trail={categoryTrail(page.breadcrumbs)} />
       <div class="product-grid">
         <section class="gallery" aria-label="Images">
           {main ? (

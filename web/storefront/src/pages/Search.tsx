@@ -7,6 +7,7 @@ import { useApi, useTitle } from "../useApi";
 import { Item, ProductCard } from "../components/ProductCard";
 import { ErrorNote, Loading } from "../components/Status";
 import { NotFound } from "./NotFound";
+import { Breadcrumbs, categoryTrail } from "../components/Breadcrumbs";
 
 type Bucket = { key: string; count: number; selected: boolean };
 type Result = {
@@ -99,17 +100,7 @@ function Results(props: {
 
   return (
     <div class="wrap">
-      {props.crumbs && (
-        <nav aria-label="Breadcrumb" class="crumbs">
-          <a href="/">Home</a>
-          {props.crumbs.map((b) => (
-            <span key={b.slug}>
-              {" › "}
-              <a href={`/c/${b.slug}`}>{b.name}</a>
-            </span>
-          ))}
-        </nav>
-      )}
+      {props.crumbs && <Breadcrumbs trail={categoryTrail(props.crumbs)} />}
       <div class="results-head">
         <h1>{props.heading}</h1>
         {r && (

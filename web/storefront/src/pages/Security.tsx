@@ -6,12 +6,11 @@ import { api } from "../api";
 import { useSignedIn } from "../session";
 import { useRemovable, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
-import { Field, useSubmit } from "../components/Form";
+import { Field, longEnough, PasswordRule, useSubmit } from "../components/Form";
 import { SignOutButtons } from "../components/SignOut";
+import { Breadcrumbs } from "../components/Breadcrumbs";
 
 type Session = { id: string; created_at: string; last_used_at: string; user_agent: string; ip: string; current: boolean };
-
-const MIN_PASSWORD = 8;
 
 function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [current, setCurrent] = useState("");
@@ -31,10 +30,10 @@ function PasswordForm({ onChanged }: { onChanged: () => void }) {
         autoComplete="current-password" error={error?.fieldError("current_password")} />
       <Field label="New password" name="new_password" type="password" value={next} set={(v) => (setNext(v), setDone(false))}
         autoComplete="new-password" error={error?.fieldError("new_password")} />
-      <p class="muted">At least {MIN_PASSWORD} characters, not a commonly used password.</p>
+      <PasswordRule />
       <ErrorNote error={error} />
       {done && <p role="status">Your password is changed. Everywhere else you were signed in, you are signed out.</p>}
-      <button class="primary" type="submit" disabled={busy || [...next].length < MIN_PASSWORD}>
+      <button class="primary" type="submit" disabled={busy || !longEnough(next)}>
         Change password
       </button>
     </form>
@@ -79,9 +78,7 @@ export function SecurityPage() {
   if (!user) return checked ? null : <div class="wrap"><Loading /></div>;
   return (
     <div class="wrap narrow">
-      <nav aria-label="Breadcrumb" class="crumbs">
-        <a href="/account">Your account</a> › Sign-in and security
-      </nav>
+      <Breadcrumbs trail={[{ href: "/account", name: "Your account" }]} here="Sign-in and security" />
       <h1>Sign-in and security</h1>
       <h2 id="sessions-heading">Where you are signed in</h2>
       <ErrorNote error={error} />
