@@ -545,6 +545,7 @@ TEST_F(Abuse, FailedLoginsPerAccountPerHourAreCappedAndPerIpLimitsApply) {
 }
 
 TEST_F(Abuse, UnknownEmailLoginsTakeAsLongAsWrongPasswords) {
+  Start([](store::user::Settings& s) { s.lockout_threshold = 100; });
   RegisterVerified("ra@example.com", kPassword);
   auto time = [&](const std::string& email) {
     auto start = std::chrono::steady_clock::now();
@@ -552,18 +553,15 @@ TEST_F(Abuse, UnknownEmailLoginsTakeAsLongAsWrongPasswords) {
     EXPECT_EQ(r.status, 401);
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   };
-  // Alternate, median of 4 each (the account locks after 5 failures).
-  std::vector<double> known, unknown;
-  for (int i = 0; i < 4; ++i) {
-    known.push_back(time("ra@example.com"));
-    unknown.push_back(time("zz-unknown@example.com"));
+  // Alternating, the fastest of 8 each: a busy machine (ctest runs other suites beside this one)
+  // only ever adds time, so the minimum is the cost of the work itself.
+  double k = 1e9, u = 1e9;
+  for (int i = 0; i < 8; ++i) {
+    k = std::min(k, time("ra@example.com"));
+    u = std::min(u, time("zz-unknown@example.com"));
   }
-  std::sort(known.begin(), known.end());
-  std::sort(unknown.begin(), unknown.end());
-  double k = (known[1] + known[2]) / 2, u = (unknown[1] + unknown[2]) / 2;
-  std::printf("login: median wrong password %.2f ms, unknown email %.2f ms\n", k, u);
-  // Without the dummy verification an unknown email answers ~20x faster; the bounds leave room
-  // for a busy CI machine.
+  std::printf("login: fastest wrong password %.2f ms, unknown email %.2f ms\n", k, u);
+  // Without the dummy verification an unknown email answers ~20x faster.
   EXPECT_GT(u, k * 0.3) << "an unknown email must also pay for an Argon2id verification (" << u << " vs " << k << " ms)";
   EXPECT_LT(u, k * 3.0) << u << " vs " << k << " ms";
 }
@@ -575,21 +573,20 @@ TEST_F(Abuse, ResetAndResendRequestsTakeAsLongForUnknownEmails) {
   });
   RegisterVerified("rs@example.com", kPassword);
   ASSERT_EQ(Post("/v1/auth/register", {{"email", "unverified@example.com"}, {"password", kPassword}}).status, 202);
-  auto median = [&](const std::string& path, const std::string& email) {
-    std::vector<double> ms;
-    for (int i = 0; i < 9; ++i) {
-      auto start = std::chrono::steady_clock::now();
-      EXPECT_EQ(Post(path, {{"email", email}}).status, 202);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(ms.begin(), ms.end());
-    return ms[4];
+  auto time = [&](const std::string& path, const std::string& email) {
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(Post(path, {{"email", email}}).status, 202);
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   };
   for (const auto& [path, known] : std::vector<std::pair<std::string, std::string>>{
            {"/v1/auth/password-reset/request", "rs@example.com"}, {"/v1/auth/resend-verification", "unverified@example.com"}}) {
-    auto k = median(path, known);
-    auto u = median(path, "nobody-" + known);
-    std::printf("%s: median known %.2f ms, unknown %.2f ms\n", path.c_str(), k, u);
+    // Alternating, the fastest of 9 each (as in the login test: load only adds time).
+    double k = 1e9, u = 1e9;
+    for (int i = 0; i < 9; ++i) {
+      k = std::min(k, time(path, known));
+      u = std::min(u, time(path, "nobody-" + known));
+    }
+    std::printf("%s: fastest known %.2f ms, unknown %.2f ms\n", path.c_str(), k, u);
     EXPECT_GT(u, k / 3) << path << ": unknown " << u << " ms vs known " << k << " ms";
     EXPECT_LT(u, k * 3) << path << ": unknown " << u << " ms vs known " << k << " ms";
   }
