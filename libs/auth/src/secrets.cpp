@@ -12,12 +12,14 @@
 
 namespace store::auth {
 
-std::string NewSecretToken(std::size_t bytes) {
+std::string RandomBytes(std::size_t bytes) {
   std::string raw(bytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(raw.size())) != 1)
     throw std::runtime_error("RAND_bytes failed");
-  return Base64UrlEncode(raw);
+  return raw;
 }
+
+std::string NewSecretToken(std::size_t bytes) { return Base64UrlEncode(RandomBytes(bytes)); }
 
 std::string Sha256(std::string_view text) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
@@ -49,6 +51,15 @@ std::string HmacSha256Hex(std::string_view key, std::string_view message) {
             message.size(), out, &length))
     throw std::runtime_error("HMAC-SHA256 failed");
   return Hex({reinterpret_cast<const char*>(out), length});
+}
+
+std::string HmacSha1(std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+            message.size(), out, &length))
+    throw std::runtime_error("HMAC-SHA1 failed");
+  return {reinterpret_cast<const char*>(out), length};
 }
 
 bool SecureEquals(std::string_view a, std::string_view b) {

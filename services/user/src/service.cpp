@@ -19,6 +19,7 @@ Settings DefaultSettings() {
   s.common_list_file = std::string(STORE_USER_SOURCE_DIR) + "/data/common-passwords.txt";
   const char* state = std::getenv("STORE_STATE");
   s.dev_key_file = std::string(state && *state ? state : ".state") + "/user/signing-key.pem";
+  s.mfa_dev_key_file = std::string(state && *state ? state : ".state") + "/user/mfa-key";
   return s;
 }
 
@@ -37,12 +38,15 @@ UserService::UserService(Settings settings, db::Options db, cache::Options cache
   account_store_ = std::make_unique<MariaDbAccountStore>(*db_, clock_, settings_.topic_prefix);
   limiter_ = std::make_unique<RedisRateLimiter>(*cache_, settings_.key_prefix);
   revocations_ = std::make_unique<RedisSessionRevocations>(*cache_);
-  oidc_states_ = std::make_unique<RedisOidcStateStore>(*cache_, settings_.key_prefix);
+  oidc_states_ = std::make_unique<RedisOneTimeStates>(*cache_, settings_.key_prefix + "oidc:");
+  mfa_challenges_ = std::make_unique<RedisOneTimeStates>(*cache_, settings_.key_prefix + "mfa:");
   provider_http_ = std::make_unique<CurlFetcher>(2);
   keys_ = std::make_unique<KeyRing>(LoadKeyRing(settings_));
   policy_ = std::make_unique<PasswordPolicy>(settings_.password_min, settings_.password_max,
                                              ReadCommonPasswords(settings_.common_list_file));
-  accounts_ = std::make_unique<Accounts>(settings_, *account_store_, *limiter_, *revocations_, clock_, *keys_, *policy_);
+  mfa_box_ = std::make_unique<SecretBox>(LoadMfaKey(settings_));
+  accounts_ = std::make_unique<Accounts>(settings_, *account_store_, *limiter_, *revocations_, *mfa_challenges_, clock_, *keys_,
+                                         *policy_, *mfa_box_);
   social_ = std::make_unique<SocialLogin>(settings_, *oidc_states_, *provider_http_, clock_, *accounts_);
   // Its own keys only: without a jwks_url the Authenticator never fetches, so a JWKS served
   // elsewhere (auth.jwks_url is for the other services; e.g. another instance on 18100) can never

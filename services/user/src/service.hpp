@@ -56,7 +56,9 @@ class UserService {
   std::unique_ptr<MariaDbAccountStore> account_store_;
   std::unique_ptr<RedisRateLimiter> limiter_;
   std::unique_ptr<RedisSessionRevocations> revocations_;
-  std::unique_ptr<RedisOidcStateStore> oidc_states_;
+  std::unique_ptr<RedisOneTimeStates> oidc_states_;
+  std::unique_ptr<RedisOneTimeStates> mfa_challenges_;
+  std::unique_ptr<SecretBox> mfa_box_;
   std::unique_ptr<CurlFetcher> provider_http_;
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<PasswordPolicy> policy_;

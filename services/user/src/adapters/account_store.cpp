@@ -1,5 +1,7 @@
 #include "adapters/account_store.hpp"
 
+#include <algorithm>
+
 #include "domain/rules.hpp"
 #include "store/core/text.hpp"
 #include "store/messaging/envelope.hpp"
@@ -13,7 +15,10 @@ using db::Connection;
 
 namespace {
 constexpr const char* kUserColumns =
-    "id, email, email_verified, password_hash, name, phone, locale, sms_opt_in, roles, disabled, pending_email, created_at";
+    "id, email, email_verified, password_hash, name, phone, locale, sms_opt_in, roles, disabled, pending_email, created_at, "
+    "totp_secret, totp_pending, totp_enabled_at, totp_last_step, admin_since";
+constexpr const char* kSessionColumns =
+    "id, user_id, method, remember_me, ip, user_agent, created_at, last_used_at, expires_at, mfa";
 
 User ToUser(const db::Row& r) {
   User u;
@@ -29,6 +34,11 @@ User ToUser(const db::Row& r) {
   u.disabled = r.Bool("disabled");
   u.pending_email = r.OptText("pending_email");
   u.created_at = r.Int("created_at");
+  u.totp_secret = r.OptText("totp_secret");
+  u.totp_pending = r.OptText("totp_pending");
+  u.totp_enabled_at = r.OptInt("totp_enabled_at");
+  u.totp_last_step = r.Int("totp_last_step");
+  u.admin_since = r.OptInt("admin_since");
   return u;
 }
 
@@ -49,6 +59,7 @@ Session ToSession(const db::Row& r) {
   s.created_at = r.Int("created_at");
   s.last_used_at = r.Int("last_used_at");
   s.expires_at = r.Int("expires_at");
+  s.mfa = r.Bool("mfa");
   return s;
 }
 
@@ -122,6 +133,14 @@ class MariaDbTransaction final : public AccountTransaction {
   Result<bool> DeleteAddress(const std::string& user_id, const std::string& id) override;
   Status ClearOtherDefaults(const std::string& user_id, const Address& a) override;
 
+  Status SetTotpPending(const std::string& user_id, const std::optional<std::string>& sealed, std::int64_t now) override;
+  Status SetTotp(const std::string& user_id, const std::optional<std::string>& sealed, std::int64_t step, std::int64_t now) override;
+  Status SetTotpLastStep(const std::string& user_id, std::int64_t step) override;
+  Status ReplaceRecoveryCodes(const std::string& user_id, const std::vector<std::string>& hashes, std::int64_t now) override;
+  Result<bool> UseRecoveryCode(const std::string& user_id, const std::string& hash, std::int64_t now) override;
+  Result<std::int64_t> RecoveryCodesLeft(const std::string& user_id) override;
+  Status SetSessionMfa(const std::string& session_id) override;
+
   Status AddEvent(std::string_view topic, const std::string& key, boost::json::object data) override;
 
  private:
@@ -142,10 +161,11 @@ Result<std::optional<User>> MariaDbTransaction::UserById(const std::string& id, 
 }
 
 Status MariaDbTransaction::InsertUser(const User& u, std::int64_t now) {
+  const std::optional<std::int64_t> admin_since = u.HasRole("admin") ? std::optional<std::int64_t>(now) : std::nullopt;
   TRY(r, c_.Execute("INSERT INTO users (id, email, email_verified, password_hash, name, phone, locale, sms_opt_in, roles, "
-                    "disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "disabled, created_at, updated_at, admin_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     u.id, u.email, u.email_verified, u.password_hash, u.name, u.phone, u.locale, u.sms_opt_in,
-                    JoinRoles(u.roles), u.disabled, now, now));
+                    JoinRoles(u.roles), u.disabled, now, now, admin_since));
   (void)r;
   return {};
 }
@@ -189,7 +209,10 @@ Status MariaDbTransaction::SetDisabled(const std::string& user_id, bool disabled
 }
 
 Status MariaDbTransaction::SetRoles(const std::string& user_id, const std::vector<std::string>& roles, std::int64_t now) {
-  TRY(r, c_.Execute("UPDATE users SET roles = ?, updated_at = ? WHERE id = ?", JoinRoles(roles), now, user_id));
+  // admin_since: kept while the account stays an admin, set when it becomes one, cleared after.
+  const bool admin = std::find(roles.begin(), roles.end(), "admin") != roles.end();
+  TRY(r, c_.Execute("UPDATE users SET roles = ?, admin_since = IF(?, COALESCE(admin_since, ?), NULL), updated_at = ? WHERE id = ?",
+                    JoinRoles(roles), admin, now, now, user_id));
   (void)r;
   return {};
 }
@@ -208,6 +231,56 @@ Result<std::vector<User>> MariaDbTransaction::SearchUsers(const std::string& q, 
   std::vector<User> out;
   for (const auto& r : rows) out.push_back(ToUser(r));
   return out;
+}
+
+Status MariaDbTransaction::SetTotpPending(const std::string& user_id, const std::optional<std::string>& sealed, std::int64_t now) {
+  TRY(r, c_.Execute("UPDATE users SET totp_pending = ?, updated_at = ? WHERE id = ?", sealed, now, user_id));
+  (void)r;
+  return {};
+}
+
+Status MariaDbTransaction::SetTotp(const std::string& user_id, const std::optional<std::string>& sealed, std::int64_t step,
+                                   std::int64_t now) {
+  const std::optional<std::int64_t> enabled_at = sealed ? std::optional<std::int64_t>(now) : std::nullopt;
+  TRY(r, c_.Execute("UPDATE users SET totp_secret = ?, totp_pending = NULL, totp_enabled_at = ?, totp_last_step = ?, "
+                    "updated_at = ? WHERE id = ?",
+                    sealed, enabled_at, step, now, user_id));
+  (void)r;
+  return {};
+}
+
+Status MariaDbTransaction::SetTotpLastStep(const std::string& user_id, std::int64_t step) {
+  TRY(r, c_.Execute("UPDATE users SET totp_last_step = ? WHERE id = ?", step, user_id));
+  (void)r;
+  return {};
+}
+
+Status MariaDbTransaction::ReplaceRecoveryCodes(const std::string& user_id, const std::vector<std::string>& hashes,
+                                                std::int64_t now) {
+  TRY(d, c_.Execute("DELETE FROM recovery_codes WHERE user_id = ?", user_id));
+  (void)d;
+  for (const auto& hash : hashes) {
+    TRY(r, c_.Execute("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)", user_id, hash, now));
+    (void)r;
+  }
+  return {};
+}
+
+Result<bool> MariaDbTransaction::UseRecoveryCode(const std::string& user_id, const std::string& hash, std::int64_t now) {
+  TRY(r, c_.Execute("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL", now,
+                    user_id, hash));
+  return r.affected_rows == 1;
+}
+
+Result<std::int64_t> MariaDbTransaction::RecoveryCodesLeft(const std::string& user_id) {
+  TRY(row, c_.QueryOne("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", user_id));
+  return row ? row->Int("n") : 0;
+}
+
+Status MariaDbTransaction::SetSessionMfa(const std::string& session_id) {
+  TRY(r, c_.Execute("UPDATE sessions SET mfa = TRUE WHERE id = ?", session_id));
+  (void)r;
+  return {};
 }
 
 Status MariaDbTransaction::InsertEmailToken(const std::string& hash, const std::string& user_id, const std::string& purpose,
@@ -239,24 +312,23 @@ Status MariaDbTransaction::RetireEmailTokens(const std::string& user_id, const s
 }
 
 Status MariaDbTransaction::InsertSession(const Session& s) {
-  TRY(r, c_.Execute("INSERT INTO sessions (id, user_id, method, remember_me, ip, user_agent, created_at, last_used_at, expires_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    s.id, s.user_id, s.method, s.remember_me, s.ip, s.user_agent, s.created_at, s.last_used_at, s.expires_at));
+  TRY(r, c_.Execute("INSERT INTO sessions (id, user_id, method, remember_me, ip, user_agent, created_at, last_used_at, expires_at, mfa) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    s.id, s.user_id, s.method, s.remember_me, s.ip, s.user_agent, s.created_at, s.last_used_at, s.expires_at,
+                    s.mfa));
   (void)r;
   return {};
 }
 
 Result<std::optional<Session>> MariaDbTransaction::SessionById(const std::string& id) {
-  TRY(row, c_.QueryOne("SELECT id, user_id, method, remember_me, ip, user_agent, created_at, last_used_at, expires_at, revoked_at "
-                       "FROM sessions WHERE id = ? AND revoked_at IS NULL FOR UPDATE",
-                       id));
+  TRY(row, c_.QueryOne(std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ? AND revoked_at IS NULL FOR UPDATE", id));
   if (!row) return std::optional<Session>{};
   return std::optional<Session>{ToSession(*row)};
 }
 
 Result<std::vector<Session>> MariaDbTransaction::LiveSessions(const std::string& user_id, std::int64_t now, std::int64_t idle_ms) {
-  TRY(rows, c_.Query("SELECT id, user_id, method, remember_me, ip, user_agent, created_at, last_used_at, expires_at FROM sessions "
-                     "WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? AND (remember_me OR last_used_at > ?) "
+  TRY(rows, c_.Query(std::string("SELECT ") + kSessionColumns +
+                         " FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? AND (remember_me OR last_used_at > ?) "
                      "ORDER BY created_at DESC, id",
                      user_id, now, now - idle_ms));
   std::vector<Session> out;

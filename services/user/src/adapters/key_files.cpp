@@ -1,12 +1,15 @@
 #include "adapters/key_files.hpp"
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "domain/secrets.hpp"
+#include "domain/totp.hpp"
+#include "store/auth/jws.hpp"
 #include "store/log/log.hpp"
 #include "store/auth/secrets.hpp"
 
@@ -19,6 +22,19 @@ std::string ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Writes `content` to a new file only its owner can read (creating its directory).
+void WritePrivateFile(const std::string& path, const std::string& content) {
+  auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(path, std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + path);
+    out << content;
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
 }
 
 auth::SigningKey WithThumbprintKid(const std::string& pem, const std::string& origin) {
@@ -56,15 +72,7 @@ KeyRing LoadKeyRing(const Settings& settings) {
     } else {
       auto fresh = auth::SigningKey::Generate("new", auth::Alg::EdDSA);
       auto pem = fresh.ToPem();
-      auto dir = std::filesystem::path(path).parent_path();
-      if (!dir.empty()) std::filesystem::create_directories(dir);
-      {
-        std::ofstream out(path, std::ios::trunc);
-        if (!out) throw std::runtime_error("cannot write " + path);
-        out << pem;
-      }
-      std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                   std::filesystem::perm_options::replace);
+      WritePrivateFile(path, pem);
       current = WithThumbprintKid(pem, path);
       log::Warn("generated a development signing key", {{"file", path}, {"kid", current->kid()}});
     }
@@ -89,6 +97,28 @@ KeyRing LoadKeyRing(const Settings& settings) {
   }
   log::Info("access-token signing key", {{"kid", ring.current.kid()}});
   return ring;
+}
+
+std::string LoadMfaKey(const Settings& settings) {
+  std::string path = settings.mfa_key_file;
+  if (path.empty()) {
+    if (!settings.generate_dev_key) throw std::runtime_error("mfa.key_file is not set and auth.generate_dev_key is false");
+    path = settings.mfa_dev_key_file;
+    if (!std::filesystem::exists(path)) {
+      WritePrivateFile(path, auth::Base64UrlEncode(auth::RandomBytes(SecretBox::kKeyBytes)) + "\n");
+      log::Warn("generated a development key sealing TOTP secrets", {{"file", path}});
+    }
+  }
+  std::string text = ReadFile(path);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  auto key = auth::Base64UrlDecode(text);
+  if (!key) {  // standard base64 too (openssl rand -base64 32)
+    for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    key = auth::Base64UrlDecode(text);
+  }
+  if (!key || key->size() != SecretBox::kKeyBytes) throw std::runtime_error(path + ": not 32 bytes in base64 (mfa.key_file)");
+  return std::move(*key);
 }
 
 }  // namespace store::user

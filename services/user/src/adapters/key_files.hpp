@@ -17,5 +17,8 @@ namespace store::user {
 std::string JwkThumbprint(const boost::json::object& jwk);
 // Loads (or, in development, creates) the signing key; throws std::runtime_error on failure.
 KeyRing LoadKeyRing(const Settings& settings);
+// The key sealing TOTP secrets (mfa.key_file; in development mfa.dev_key_file, created once);
+// throws std::runtime_error when it is missing or not 32 bytes of base64.
+std::string LoadMfaKey(const Settings& settings);
 
 }  // namespace store::user

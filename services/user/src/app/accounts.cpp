@@ -42,14 +42,17 @@ boost::json::value OptJson(const std::optional<std::string>& v) {
 }  // namespace
 
 Accounts::Accounts(const Settings& settings, AccountStore& store, RateLimiter& limiter, SessionRevocations& revocations,
-                   const core::Clock& clock, const KeyRing& keys, const PasswordPolicy& policy)
+                   OneTimeStates& challenges, const core::Clock& clock, const KeyRing& keys, const PasswordPolicy& policy,
+                   const SecretBox& secrets)
     : settings_(settings),
       store_(store),
       limiter_(limiter),
       revocations_(revocations),
+      challenges_(challenges),
       clock_(clock),
       keys_(keys),
       policy_(policy),
+      secrets_(secrets),
       hasher_(Argon2Params{settings.argon2_ops, static_cast<std::size_t>(settings.argon2_memory)}),
       hash_pool_(std::make_unique<core::BlockingPool>(static_cast<std::size_t>(settings.hash_threads))) {
   // A hash of a random password with the live parameters: unknown emails are "verified" against
@@ -114,21 +117,23 @@ Status Accounts::SendVerification(AccountTransaction& tx, const User& u, const s
                       {"reason", reason}});
 }
 
-std::string Accounts::IssueAccess(const User& u, const std::string& sid) const {
+std::string Accounts::IssueAccess(const User& u, const Session& s) const {
   auth::AccessClaims claims;
   claims.issuer = settings_.auth.issuer;
   claims.audience = settings_.auth.audience;
   claims.subject = u.id;
-  claims.session_id = sid;
+  claims.session_id = s.id;
   claims.token_id = core::NewUuid();
-  claims.roles = u.roles;
+  const bool in_grace = u.admin_since && NowMs() < *u.admin_since + settings_.mfa_admin_grace.count();
+  for (const auto& role : u.roles)
+    if (role != "admin" || s.mfa || in_grace) claims.roles.push_back(role);
   claims.issued_at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   claims.expires_at = claims.issued_at + settings_.access_token_ttl.count();
   return auth::IssueAccessToken(keys_.current, claims);
 }
 
 Result<Tokens> Accounts::StartSession(AccountTransaction& tx, const User& u, const std::string& method, bool remember_me,
-                                      const ClientInfo& client, const std::optional<std::string>& guest_cart_id) {
+                                      const ClientInfo& client, const std::optional<std::string>& guest_cart_id, bool mfa) {
   auto now = NowMs();
   Session s;
   s.id = core::NewUuid();
@@ -140,13 +145,14 @@ Result<Tokens> Accounts::StartSession(AccountTransaction& tx, const User& u, con
   s.created_at = now;
   s.last_used_at = now;
   s.expires_at = now + (remember_me ? settings_.remember_me_lifetime : settings_.absolute_lifetime).count();
+  s.mfa = mfa;
   TRY_STATUS(tx.InsertSession(s));
   auto refresh = auth::NewSecretToken();
   TRY_STATUS(tx.InsertRefresh(auth::Sha256Hex(refresh), s.id, u.id, now));
   TRY_STATUS(tx.AddEvent(kLoggedIn, u.id,
                          {{"user_id", u.id}, {"session_id", s.id}, {"method", method}, {"guest_cart_id", OptJson(guest_cart_id)}}));
   Tokens t;
-  t.access_token = IssueAccess(u, s.id);
+  t.access_token = IssueAccess(u, s);
   t.expires_in = settings_.access_token_ttl.count();
   t.refresh_token = refresh;
   auto idle_end = remember_me ? s.expires_at : std::min(s.expires_at, now + settings_.idle_timeout.count());
@@ -250,7 +256,7 @@ Task<void> Accounts::ResendVerification(const std::string& raw_email, const Clie
 
 // ---------------------------------------------------------------- login and sessions
 
-Task<Tokens> Accounts::Login(const LoginCommand& cmd, const ClientInfo& client) {
+Task<SignIn> Accounts::Login(const LoginCommand& cmd, const ClientInfo& client) {
   auto email = NormalizeEmail(cmd.email);
   if (!email) co_return Fail(FieldInvalid("email", "must be a valid email address"));
   if (cmd.password.empty() || cmd.password.size() > 4 * settings_.password_max)
@@ -285,8 +291,13 @@ Task<Tokens> Accounts::Login(const LoginCommand& cmd, const ClientInfo& client) 
     auto save = [&](AccountTransaction& tx) { return tx.SetPassword(user->id, rehash, now); };
     CO_TRY_STATUS(co_await store_.Run(save));
   }
+  if (user->HasSecondFactor()) {
+    CO_TRY(challenge, co_await Challenge(*user, "password", cmd.remember_me, cmd.guest_cart_id, std::nullopt));
+    co_return SignIn(std::move(challenge));
+  }
   auto fn = [&](AccountTransaction& tx) { return StartSession(tx, *user, "password", cmd.remember_me, client, cmd.guest_cart_id); };
-  co_return co_await store_.Transaction(fn);
+  CO_TRY(tokens, co_await store_.Transaction(fn));
+  co_return SignIn(std::move(tokens));
 }
 
 Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInfo& client) {
@@ -320,7 +331,7 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
     TRY_STATUS(tx.InsertRefresh(auth::Sha256Hex(next), session->id, user->id, now));
     TRY_STATUS(tx.TouchSession(session->id, now));
     Tokens t;
-    t.access_token = IssueAccess(*user, session->id);
+    t.access_token = IssueAccess(*user, *session);
     t.expires_in = settings_.access_token_ttl.count();
     t.refresh_token = next;
     auto idle_end = session->remember_me ? session->expires_at : std::min(session->expires_at, now + settings_.idle_timeout.count());
@@ -600,9 +611,11 @@ Task<void> Accounts::EnsureBootstrapAdmin() {
 
 // ---------------------------------------------------------------- social login
 
-Task<Tokens> Accounts::LoginWithOidc(const OidcIdentity& id, const ClientInfo& client) {
+Task<SignIn> Accounts::LoginWithOidc(const OidcIdentity& id, const ClientInfo& client,
+                                     const std::optional<std::string>& return_to) {
   auto now = NowMs();
-  auto fn = [&](AccountTransaction& tx) -> Result<Tokens> {
+  // The session, or the account to challenge for its second factor.
+  auto fn = [&](AccountTransaction& tx) -> Result<std::variant<Tokens, User>> {
     TRY(linked, tx.UserIdOfIdentity(id.provider, id.subject));
     std::optional<User> user;
     if (linked) {
@@ -644,9 +657,14 @@ Task<Tokens> Accounts::LoginWithOidc(const OidcIdentity& id, const ClientInfo& c
       TRY_STATUS(tx.InsertIdentity(id.provider, id.subject, user->id, id.email, now));
     }
     if (user->disabled) return Fail(Errc::forbidden, "the account is disabled");
-    return StartSession(tx, *user, "oidc", false, client, std::nullopt);
+    if (user->HasSecondFactor()) return std::variant<Tokens, User>(std::move(*user));
+    TRY(tokens, StartSession(tx, *user, "oidc", false, client, std::nullopt));
+    return std::variant<Tokens, User>(std::move(tokens));
   };
-  co_return co_await store_.Transaction(fn);
+  CO_TRY(outcome, co_await store_.Transaction(fn));
+  if (auto* tokens = std::get_if<Tokens>(&outcome)) co_return SignIn(std::move(*tokens));
+  CO_TRY(challenge, co_await Challenge(std::get<User>(outcome), "oidc", false, std::nullopt, return_to));
+  co_return SignIn(std::move(challenge));
 }
 
 }  // namespace store::user

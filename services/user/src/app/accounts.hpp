@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "app/keys.hpp"
@@ -22,6 +23,7 @@
 #include "domain/model.hpp"
 #include "domain/rules.hpp"
 #include "domain/secrets.hpp"
+#include "domain/totp.hpp"
 #include "store/core/blocking_pool.hpp"
 #include "store/core/clock.hpp"
 
@@ -58,6 +60,33 @@ struct OidcIdentity {
   std::string name;
 };
 
+// A sign-in's outcome: the session's tokens, or (the account has a second factor) the challenge
+// to complete with a code (CompleteLogin).
+using SignIn = std::variant<Tokens, MfaChallenge>;
+
+// A sign-in completed with its second factor; return_to: the page a browser's social sign-in
+// ends on.
+struct MfaSignIn {
+  Tokens tokens;
+  std::optional<std::string> return_to;
+};
+
+// The second factor of an account, as its owner sees it.
+struct MfaStatus {
+  bool enabled = false;
+  std::optional<std::int64_t> enabled_at;
+  std::int64_t recovery_codes_left = 0;
+  bool required = false;                       // an admin: the admin role needs it
+  std::optional<std::int64_t> grace_ends_at;  // an admin without it: until when the role works
+  bool session_verified = false;               // this session passed the second factor
+};
+
+// An enrolment begun: the secret (base32, for typing in) and the otpauth:// URI (for the QR code).
+struct TotpEnrolment {
+  std::string secret;
+  std::string otpauth_uri;
+};
+
 // Topics (contracts/events).
 inline constexpr const char* kUserRegistered = "user.registered.v1";
 inline constexpr const char* kEmailVerificationRequested = "user.email_verification_requested.v1";
@@ -68,12 +97,13 @@ inline constexpr const char* kLoggedIn = "user.logged_in.v1";
 class Accounts {
  public:
   Accounts(const Settings& settings, AccountStore& store, RateLimiter& limiter, SessionRevocations& revocations,
-           const core::Clock& clock, const KeyRing& keys, const PasswordPolicy& policy);
+           OneTimeStates& challenges, const core::Clock& clock, const KeyRing& keys, const PasswordPolicy& policy,
+           const SecretBox& secrets);
 
   Task<void> Register(const RegisterCommand& cmd, const ClientInfo& client);
   Task<std::string> VerifyEmail(const std::string& token);  // the verified address
   Task<void> ResendVerification(const std::string& email, const ClientInfo& client);
-  Task<Tokens> Login(const LoginCommand& cmd, const ClientInfo& client);
+  Task<SignIn> Login(const LoginCommand& cmd, const ClientInfo& client);
   Task<Tokens> Refresh(const std::string& refresh_token, const ClientInfo& client);
   // Ends the session `sid` of `user_id` (logout; or DELETE /v1/me/sessions/{id}: not_found when
   // it is not theirs or already ended).
@@ -100,7 +130,29 @@ class Accounts {
   // admin.bootstrap_email: promote the account, or create it with admin.bootstrap_password.
   Task<void> EnsureBootstrapAdmin();
 
-  Task<Tokens> LoginWithOidc(const OidcIdentity& identity, const ClientInfo& client);
+  Task<SignIn> LoginWithOidc(const OidcIdentity& identity, const ClientInfo& client,
+                             const std::optional<std::string>& return_to = std::nullopt);
+
+  // ---- the second factor (app/second_factor.cpp)
+  // Completes a sign-in with a TOTP code or a recovery code. A wrong code costs one of the
+  // challenge's mfa.attempts (then the password is asked again); unauthenticated for a wrong code
+  // or a used, expired or unknown challenge; too_many_requests past abuse.mfa_per_*.
+  Task<MfaSignIn> CompleteLogin(const std::string& challenge, const std::string& code, const ClientInfo& client);
+  Task<MfaStatus> SecondFactor(const std::string& user_id, const std::string& sid);
+  // Begins (or begins again) an enrolment; `password` is checked when the account has one.
+  // conflict when the second factor is on already.
+  Task<TotpEnrolment> BeginTotp(const std::string& user_id, const std::string& password);
+  // Turns it on with a first code of the enrolment's secret: returns the ten recovery codes (shown
+  // once, stored hashed); this session counts as verified, the account's other sessions end.
+  Task<std::vector<std::string>> ConfirmTotp(const std::string& user_id, const std::string& sid, const std::string& code,
+                                             const ClientInfo& client);
+  // Turns it off: the password (when the account has one) and a code (TOTP or recovery).
+  Task<void> DisableTotp(const std::string& user_id, const std::string& password, const std::string& code,
+                         const ClientInfo& client);
+  // Ten new recovery codes for a current TOTP code; the old ones stop working.
+  Task<std::vector<std::string>> NewRecoveryCodes(const std::string& user_id, const std::string& code, const ClientInfo& client);
+  // An admin removes an account's second factor (a lost phone and no recovery code): its sessions end.
+  Task<void> ResetSecondFactor(const std::string& user_id);
 
   // Seconds the revocation list keeps a session id: the access-token lifetime plus leeway.
   std::chrono::seconds revocation_ttl() const;
@@ -113,9 +165,23 @@ class Accounts {
   Task<void> Revoke(const std::vector<std::string>& sids);
   Task<void> Throttle(const char* action, const Limit& limit, const std::string& ip, const std::string& account);
   // Inside a transaction: a session, its first refresh token and user.logged_in.
+  // mfa: the sign-in passed the second factor.
   core::Result<Tokens> StartSession(AccountTransaction& tx, const User& u, const std::string& method, bool remember_me,
-                                    const ClientInfo& client, const std::optional<std::string>& guest_cart_id);
-  std::string IssueAccess(const User& u, const std::string& sid) const;
+                                    const ClientInfo& client, const std::optional<std::string>& guest_cart_id,
+                                    bool mfa = false);
+  // The access token of a session: the account's roles, but `admin` only when the session passed
+  // the second factor or the account is still in its grace period (mfa.admin_grace).
+  std::string IssueAccess(const User& u, const Session& s) const;
+  // A sign-in waiting for its second factor (kept in `challenges_`).
+  Task<MfaChallenge> Challenge(const User& u, const std::string& method, bool remember_me,
+                               const std::optional<std::string>& guest_cart_id, const std::optional<std::string>& return_to);
+  // Inside a transaction: whether `code` is the account's current TOTP code (used up) or one of
+  // its unused recovery codes (used up); `totp_only` refuses recovery codes.
+  core::Result<bool> CheckCode(AccountTransaction& tx, const User& u, const std::string& code, std::int64_t now,
+                               bool totp_only = false) const;
+  // Inside a transaction: ten new recovery codes replace the account's (only their hashes stored).
+  core::Result<std::vector<std::string>> FreshRecoveryCodes(AccountTransaction& tx, const std::string& user_id,
+                                                            std::int64_t now) const;
   // Inside a transaction: a verification token for `email` and its event.
   core::Status SendVerification(AccountTransaction& tx, const User& u, const std::string& email, const char* purpose,
                                 const char* reason);
@@ -124,9 +190,11 @@ class Accounts {
   AccountStore& store_;
   RateLimiter& limiter_;
   SessionRevocations& revocations_;
+  OneTimeStates& challenges_;
   const core::Clock& clock_;
   const KeyRing& keys_;
   const PasswordPolicy& policy_;
+  const SecretBox& secrets_;
   PasswordHasher hasher_;
   std::unique_ptr<core::BlockingPool> hash_pool_;
   std::string dummy_hash_;

@@ -123,6 +123,28 @@ class AddressRepository {
   virtual core::Status ClearOtherDefaults(const std::string& user_id, const Address& a) = 0;
 };
 
+// The second factor (TOTP and recovery codes). Secrets arrive sealed (SecretBox); recovery codes
+// as their SHA-256.
+class SecondFactorRepository {
+ public:
+  virtual ~SecondFactorRepository() = default;
+  // The secret of an enrolment not confirmed yet (nullopt clears it).
+  virtual core::Status SetTotpPending(const std::string& user_id, const std::optional<std::string>& sealed, std::int64_t now) = 0;
+  // Turns the second factor on with `sealed` (the pending secret cleared; `step`: the confirming
+  // code's) or, with nullopt, off.
+  virtual core::Status SetTotp(const std::string& user_id, const std::optional<std::string>& sealed, std::int64_t step,
+                               std::int64_t now) = 0;
+  virtual core::Status SetTotpLastStep(const std::string& user_id, std::int64_t step) = 0;
+  // Replaces every recovery code of the account (empty: none left).
+  virtual core::Status ReplaceRecoveryCodes(const std::string& user_id, const std::vector<std::string>& hashes,
+                                            std::int64_t now) = 0;
+  // Uses an unused code; false when the account has no such unused code.
+  virtual core::Result<bool> UseRecoveryCode(const std::string& user_id, const std::string& hash, std::int64_t now) = 0;
+  virtual core::Result<std::int64_t> RecoveryCodesLeft(const std::string& user_id) = 0;
+  // The session passed the second factor (its next access tokens carry the admin role).
+  virtual core::Status SetSessionMfa(const std::string& session_id) = 0;
+};
+
 // The transactional outbox: an event written in the same unit of work as the change it announces
 // (the relay publishes it to Kafka later). `topic` is the contract's name (user.registered.v1);
 // the adapter wraps `data` in the event envelope (event_id, occurred_at) and adds any topic prefix.
@@ -138,6 +160,7 @@ class AccountTransaction : public UserRepository,
                            public EmailTokenRepository,
                            public SessionRepository,
                            public AddressRepository,
+                           public SecondFactorRepository,
                            public EventOutbox {};
 
 // The accounts' storage. Transaction(fn) runs fn(AccountTransaction&) -> Result<T> atomically:
@@ -223,11 +246,12 @@ class SessionRevocations {
   virtual Task<void> Revoke(const std::string& session_id, std::chrono::seconds ttl) = 0;
 };
 
-// Social-login state between start and callback, under the SHA-256 of the state parameter; taken
-// back at most once.
-class OidcStateStore {
+// Short-lived state under the SHA-256 of a secret the client holds, taken back at most once: a
+// social login between start and callback (the state parameter), a sign-in waiting for its second
+// factor (the challenge token).
+class OneTimeStates {
  public:
-  virtual ~OidcStateStore() = default;
+  virtual ~OneTimeStates() = default;
   virtual Task<void> Put(const std::string& state_hash, const std::string& value, std::chrono::milliseconds ttl) = 0;
   // The value, removed; nullopt when unknown, used or expired.
   virtual Task<std::optional<std::string>> Take(const std::string& state_hash) = 0;

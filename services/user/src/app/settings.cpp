@@ -98,6 +98,19 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
   s.admin_password = cfg.String("admin.bootstrap_password", "",
                                 "Creates the bootstrap admin (verified) with this password when it does not exist yet");
 
+  s.mfa_issuer = cfg.String("mfa.issuer", "Store", "The shop's name as authenticator apps show it beside the code");
+  s.mfa_key_file = cfg.String("mfa.key_file", "",
+                              "File with the 32-byte key (base64) sealing TOTP secrets at rest; empty: development key "
+                              "(mfa.dev_key_file, with auth.generate_dev_key)");
+  s.mfa_dev_key_file = cfg.String("mfa.dev_key_file", defaults.mfa_dev_key_file, "Where the development TOTP sealing key lives");
+  s.mfa_admin_grace = cfg.Duration("mfa.admin_grace", std::chrono::hours(24 * 7),
+                                   "How long a new admin may work without a second factor; after it, a session without one "
+                                   "does not carry the admin role (0: at once)");
+  s.mfa_challenge_ttl = cfg.Duration("mfa.challenge_ttl", std::chrono::minutes(5),
+                                     "Time to enter the code after the password (or social sign-in)");
+  s.mfa_attempts = cfg.Int("mfa.attempts", 5, "Wrong codes allowed per sign-in before the password is asked again", 1, 20);
+  s.mfa = DeclareLimit(cfg, "mfa", s.mfa, "second-factor code checks (at most 100)", 100);
+
   auto providers = SplitList(cfg.String("oidc.providers", "", "Social login providers, comma separated (each needs oidc.<name>.*)"));
   for (const auto& p : providers) {
     OidcProviderSettings o;

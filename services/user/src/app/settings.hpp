@@ -67,6 +67,15 @@ struct Settings {
   std::string admin_email;
   std::string admin_password;
 
+  // The second factor (TOTP).
+  std::string mfa_issuer = "Store";  // the name an authenticator app shows beside the code
+  std::string mfa_key_file;          // 32 random bytes, base64; empty: mfa.dev_key_file
+  std::string mfa_dev_key_file = ".state/user/mfa-key";
+  std::chrono::milliseconds mfa_admin_grace{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds mfa_challenge_ttl{std::chrono::minutes(5)};
+  std::int64_t mfa_attempts = 5;  // wrong codes per challenge
+  Limit mfa{100, 20};             // code checks per IP / per account per abuse.window
+
   std::vector<OidcProviderSettings> oidc;
   std::chrono::milliseconds oidc_state_ttl{std::chrono::minutes(10)};
   std::chrono::milliseconds oidc_http_timeout{std::chrono::seconds(5)};

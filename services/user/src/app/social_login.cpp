@@ -96,7 +96,7 @@ Result<OidcIdentity> CheckIdTokenClaims(const boost::json::object& payload, cons
   return id;
 }
 
-SocialLogin::SocialLogin(const Settings& settings, OidcStateStore& states, HttpFetcher& http, const core::Clock& clock,
+SocialLogin::SocialLogin(const Settings& settings, OneTimeStates& states, HttpFetcher& http, const core::Clock& clock,
                          Accounts& accounts)
     : settings_(settings), states_(states), http_(http), clock_(clock), accounts_(accounts) {
   for (const auto& p : settings.oidc) {
@@ -261,8 +261,8 @@ Task<SocialSignIn> SocialLogin::Callback(const std::string& name, const std::str
     co_return Fail(identity.error());
   }
   const OidcIdentity& verified = *identity;
-  CO_TRY(tokens, co_await accounts_.LoginWithOidc(verified, client));
-  co_return SocialSignIn{.tokens = std::move(tokens), .return_to = std::move(return_to)};
+  CO_TRY(outcome, co_await accounts_.LoginWithOidc(verified, client, return_to));
+  co_return SocialSignIn{.outcome = std::move(outcome), .return_to = std::move(return_to)};
 }
 
 }  // namespace store::user

@@ -7,7 +7,7 @@
 // provider's JWKS (RS256, ES256 or EdDSA; an unknown kid refetches the JWKS once), iss, aud (and
 // azp when several audiences), exp, iat, nonce. Then Accounts::LoginWithOidc links or creates
 // the account. Provider endpoints come from <issuer>/.well-known/openid-configuration (cached
-// after the first success). State goes through the OidcStateStore port, provider calls through
+// after the first success). State goes through the OneTimeStates port, provider calls through
 // the HttpFetcher port (both borrowed, like the Accounts it logs in with). A browser's sign-in
 // keeps the page to return to with the state and must end in the browser that began it.
 // Thread-safety: all methods may be awaited concurrently (provider caches are locked).
@@ -41,15 +41,16 @@ struct SocialStart {
   std::string state;
 };
 
-// A sign-in finished: the session, and for a browser's sign-in the local page to go back to.
+// A sign-in finished: the session (or the second factor's challenge, which carries return_to on),
+// and for a browser's sign-in the local page to go back to.
 struct SocialSignIn {
-  Tokens tokens;
+  SignIn outcome;
   std::optional<std::string> return_to;
 };
 
 class SocialLogin {
  public:
-  SocialLogin(const Settings& settings, OidcStateStore& states, HttpFetcher& http, const core::Clock& clock, Accounts& accounts);
+  SocialLogin(const Settings& settings, OneTimeStates& states, HttpFetcher& http, const core::Clock& clock, Accounts& accounts);
   ~SocialLogin();
   bool Has(const std::string& provider) const;
   // The providers, in configuration order: {name, display name}.
@@ -68,7 +69,7 @@ class SocialLogin {
   Task<auth::KeySet> Keys(Provider& p, bool refresh);
 
   const Settings& settings_;
-  OidcStateStore& states_;
+  OneTimeStates& states_;
   HttpFetcher& http_;
   const core::Clock& clock_;
   Accounts& accounts_;

@@ -21,6 +21,14 @@ struct User {
   bool disabled = false;
   std::optional<std::string> pending_email;
   std::int64_t created_at = 0;
+  // The second factor (TOTP): the secret sealed at rest (set once enrolment is confirmed), the
+  // secret of an enrolment not confirmed yet, the last time step a code was used for.
+  std::optional<std::string> totp_secret;
+  std::optional<std::string> totp_pending;
+  std::optional<std::int64_t> totp_enabled_at;
+  std::int64_t totp_last_step = 0;
+  std::optional<std::int64_t> admin_since;  // when the admin role was granted
+  bool HasSecondFactor() const { return totp_secret.has_value(); }
   bool HasRole(const std::string& role) const {
     for (const auto& r : roles)
       if (r == role) return true;
@@ -38,6 +46,7 @@ struct Session {
   std::int64_t created_at = 0;
   std::int64_t last_used_at = 0;
   std::int64_t expires_at = 0;
+  bool mfa = false;  // the sign-in passed the second factor
 };
 
 struct Address {
@@ -59,6 +68,14 @@ struct Address {
 struct ClientInfo {
   std::string ip;
   std::string user_agent;
+};
+
+// The answer to a sign-in whose account has a second factor: no session yet, a challenge token
+// (opaque, single use, short-lived) to send back with a code.
+struct MfaChallenge {
+  std::string token;
+  std::int64_t expires_in = 0;  // seconds
+  std::optional<std::string> return_to;  // a browser's social sign-in: the page it ends on
 };
 
 // The answer to a successful login, refresh or social login.

@@ -68,6 +68,41 @@ core::Result<PasswordChange> ParsePasswordChange(const Request& req) {
   return change;
 }
 
+// {"password"?, "code"?}: the second factor's routes (each declares which it needs).
+struct CodeRequest {
+  std::string password;
+  std::string code;
+};
+
+core::Result<CodeRequest> ParseCodeRequest(const Request& req, bool password, bool code) {
+  auto body = password && code ? http::ObjectBody(req, {"password", "code"})
+              : password       ? http::ObjectBody(req, {"password"}, true)
+                               : http::ObjectBody(req, {"code"});
+  if (!body) return std::unexpected(std::move(body.error()));
+  http::Fields f(*body);
+  CodeRequest r;
+  if (password) r.password = f.String("password", false, 0, 4096).value_or("");
+  if (code) r.code = f.String("code", true, 1, 32).value_or("");
+  TRY_STATUS(f.Check());
+  return r;
+}
+
+json::object MfaStatusJson(const MfaStatus& s) {
+  json::object o{{"enabled", s.enabled},
+                 {"recovery_codes_left", s.recovery_codes_left},
+                 {"required", s.required},
+                 {"session_verified", s.session_verified}};
+  o["enabled_at"] = s.enabled_at ? json::value(Iso(*s.enabled_at)) : json::value(nullptr);
+  o["grace_ends_at"] = s.grace_ends_at ? json::value(Iso(*s.grace_ends_at)) : json::value(nullptr);
+  return o;
+}
+
+json::object RecoveryCodesJson(const std::vector<std::string>& codes) {
+  json::array list;
+  for (const auto& c : codes) list.emplace_back(c);
+  return {{"recovery_codes", list}};
+}
+
 core::Result<Address> ParseAddress(const json::object& body) {
   http::Fields f(body);
   Address a;
@@ -169,6 +204,48 @@ void AddAccountRoutes(http::Router& router, const RouteDeps& deps) {
     if (!messaging::IsUuid(id)) co_return Error::NotFound("no such session");
     const std::string reason = "ended";
     CO_TRY_STATUS(co_await d.accounts.EndSession(claims.subject, id, reason));
+    co_return Response::Empty(204);
+  });
+
+  // The second factor (TOTP): status, enrolment (begin with the password, confirm with a first
+  // code), new recovery codes, turning it off.
+  router.Get("/v1/me/mfa", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(status, co_await d.accounts.SecondFactor(claims.subject, claims.session_id));
+    co_return Response::Json(200, MfaStatusJson(status));
+  });
+
+  router.Post("/v1/me/mfa/totp", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(body, ParseCodeRequest(req, true, false));
+    CO_TRY(enrolment, co_await d.accounts.BeginTotp(claims.subject, body.password));
+    auto res = Response::Json(200, json::object{{"secret", enrolment.secret}, {"otpauth_uri", enrolment.otpauth_uri}});
+    res.SetHeader("Cache-Control", "no-store");
+    co_return res;
+  });
+
+  router.Post("/v1/me/mfa/totp/confirm", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(body, ParseCodeRequest(req, false, true));
+    CO_TRY(codes, co_await d.accounts.ConfirmTotp(claims.subject, claims.session_id, body.code, Client(req, d.settings)));
+    auto res = Response::Json(200, RecoveryCodesJson(codes));
+    res.SetHeader("Cache-Control", "no-store");
+    co_return res;
+  });
+
+  router.Post("/v1/me/mfa/recovery-codes", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(body, ParseCodeRequest(req, false, true));
+    CO_TRY(codes, co_await d.accounts.NewRecoveryCodes(claims.subject, body.code, Client(req, d.settings)));
+    auto res = Response::Json(200, RecoveryCodesJson(codes));
+    res.SetHeader("Cache-Control", "no-store");
+    co_return res;
+  });
+
+  router.Post("/v1/me/mfa/disable", [d](Request& req) -> awaitable<Response> {
+    CO_TRY(claims, co_await d.authenticator.Authenticate(req));
+    CO_TRY(body, ParseCodeRequest(req, true, true));
+    CO_TRY_STATUS(co_await d.accounts.DisableTotp(claims.subject, body.password, body.code, Client(req, d.settings)));
     co_return Response::Empty(204);
   });
 

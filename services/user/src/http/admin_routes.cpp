@@ -74,6 +74,15 @@ void AddAdminRoutes(http::Router& router, const RouteDeps& deps) {
   };
   router.Post("/v1/admin/users/{id}/disable", set_disabled(true));
   router.Post("/v1/admin/users/{id}/enable", set_disabled(false));
+
+  // A customer lost their phone and their recovery codes: the second factor goes, their sessions end.
+  router.Delete("/v1/admin/users/{id}/mfa", [d](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await d.authenticator.RequireRole(req, "admin"));
+    std::string id(*req.PathParam("id"));
+    if (!messaging::IsUuid(id)) co_return Error::NotFound("no such account");
+    CO_TRY_STATUS(co_await d.accounts.ResetSecondFactor(id));
+    co_return Response::Empty(204);
+  });
 }
 
 }  // namespace store::user

@@ -24,7 +24,7 @@ namespace {
 // is an attack). Pointers into the registry, which outlives the server.
 struct Outcomes {
   metrics::Counter *login_ok, *login_refused, *login_throttled, *refresh_ok, *refresh_refused, *registered, *oidc_ok,
-      *oidc_refused;
+      *oidc_refused, *mfa_ok, *mfa_refused;
 };
 
 Outcomes MakeOutcomes(metrics::Registry& registry) {
@@ -33,7 +33,8 @@ Outcomes MakeOutcomes(metrics::Registry& registry) {
   };
   return {outcome("login_ok"),        outcome("login_refused"),   outcome("login_throttled"),
           outcome("refresh_ok"),      outcome("refresh_refused"), outcome("register_accepted"),
-          outcome("oidc_ok"),         outcome("oidc_refused")};
+          outcome("oidc_ok"),         outcome("oidc_refused"),    outcome("mfa_ok"),
+          outcome("mfa_refused")};
 }
 
 core::Result<RegisterCommand> ParseRegister(const Request& req) {
@@ -72,6 +73,24 @@ core::Result<LoginRequest> ParseLogin(const Request& req) {
   if (!cmd.email.empty() && !NormalizeEmail(cmd.email)) f.Add("email", "must be a valid email address");
   TRY_STATUS(f.Check());
   return login;
+}
+
+// The second step of a sign-in: the challenge (else the browser's challenge cookie) and a code.
+struct MfaLoginRequest {
+  std::optional<std::string> challenge;
+  std::string code;
+  bool session_cookie = false;
+};
+
+core::Result<MfaLoginRequest> ParseMfaLogin(const Request& req) {
+  TRY(body, http::ObjectBody(req, {"mfa_token", "code", "session_cookie"}));
+  http::Fields f(body);
+  MfaLoginRequest r;
+  r.challenge = f.String("mfa_token", false, 1, 128);
+  r.code = f.String("code", true, 1, 32).value_or("");
+  r.session_cookie = f.Bool("session_cookie").value_or(false);
+  TRY_STATUS(f.Check());
+  return r;
 }
 
 // {"email"} of a resend or reset request.
@@ -158,6 +177,24 @@ void ClearSession(Response& res, const Settings& settings) {
   res.SetHeader("Set-Cookie", http::ClearCookieValue(SessionHint(settings)));
 }
 
+// A browser's social sign-in waiting for its second factor: the challenge token, from the
+// provider's redirect back to the code form's POST (same site: Strict), on the auth path only.
+http::CookieSpec MfaCookie(const Settings& settings) {
+  return http::CookieSpec{.name = "store_mfa", .path = settings.session_cookie_path,
+                          .max_age = std::chrono::duration_cast<std::chrono::seconds>(settings.mfa_challenge_ttl),
+                          .secure = settings.session_cookie_secure, .same_site = "Strict"};
+}
+
+// The answer of a sign-in stopped at its second factor. No session yet: nothing is cached.
+Response ChallengeAnswer(const MfaChallenge& c) {
+  Response res = Response::Json(200, json::object{{"mfa_required", true},
+                                                  {"mfa_token", c.token},
+                                                  {"methods", json::array{"totp", "recovery_code"}},
+                                                  {"expires_in", c.expires_in}});
+  res.SetHeader("Cache-Control", "no-store");
+  return res;
+}
+
 // A request authenticated by the session cookie must come from this site's own pages: its Origin
 // (every browser sends one with a POST) names the host the client asked for (the gateway forwards
 // it in X-Forwarded-Host). Defence in depth beside SameSite=Strict and the JSON-only bodies (a
@@ -188,9 +225,12 @@ core::Result<RefreshSource> RefreshOf(const Request& req) {
 }
 
 // The tokens; for a browser session the refresh token goes into the cookie, never into the body.
-Response TokensAnswer(const Tokens& tokens, const Settings& settings, bool session_cookie) {
+// return_to: the page a browser's social sign-in ends on (after its second factor).
+Response TokensAnswer(const Tokens& tokens, const Settings& settings, bool session_cookie,
+                      const std::optional<std::string>& return_to = std::nullopt) {
   json::object body = TokensJson(tokens);
   if (session_cookie) body.erase("refresh_token");
+  if (return_to) body["return_to"] = *return_to;
   Response res = Response::Json(200, std::move(body));
   res.SetHeader("Cache-Control", "no-store");
   if (session_cookie) SetSession(res, settings, tokens);
@@ -251,8 +291,29 @@ void AddAuthRoutes(http::Router& router, const RouteDeps& deps) {
     auto login = co_await d.accounts.Login(login_request.cmd, client);
     if (!login) (login.error().code == Errc::too_many_requests ? counters.login_throttled : counters.login_refused)->Inc();
     else counters.login_ok->Inc();
-    CO_TRY(tokens, std::move(login));
-    co_return TokensAnswer(tokens, d.settings, login_request.session_cookie);
+    CO_TRY(outcome, std::move(login));
+    if (auto* challenge = std::get_if<MfaChallenge>(&outcome)) co_return ChallengeAnswer(*challenge);
+    co_return TokensAnswer(std::get<Tokens>(outcome), d.settings, login_request.session_cookie);
+  });
+
+  // The second step of a sign-in whose account has a second factor: the login's mfa_token (or a
+  // browser's store_mfa cookie, after a social sign-in) and a TOTP or recovery code. The answer
+  // is the login's, plus return_to after a browser's social sign-in.
+  router.Post("/v1/auth/login/mfa", [d, counters](Request& req) -> awaitable<Response> {
+    CO_TRY(body, ParseMfaLogin(req));
+    bool from_cookie = false;
+    if (!body.challenge) {
+      body.challenge = http::TokenCookie(req, MfaCookie(d.settings).name);
+      if (!body.challenge) co_return Error::Invalid("invalid request", {{"mfa_token", "is required"}});
+      if (!SameOrigin(req)) co_return Error{Errc::forbidden, "the sign-in cookie came from another site"};
+      from_cookie = true;
+    }
+    auto completed = co_await d.accounts.CompleteLogin(*body.challenge, body.code, Client(req, d.settings));
+    (completed ? counters.mfa_ok : counters.mfa_refused)->Inc();
+    CO_TRY(signed_in, std::move(completed));
+    Response res = TokensAnswer(signed_in.tokens, d.settings, body.session_cookie || from_cookie, signed_in.return_to);
+    if (from_cookie) res.SetHeader("Set-Cookie", http::ClearCookieValue(MfaCookie(d.settings)));
+    co_return res;
   });
 
   router.Post("/v1/auth/refresh", [d, counters](Request& req) -> awaitable<Response> {
@@ -376,9 +437,18 @@ void AddAuthRoutes(http::Router& router, const RouteDeps& deps) {
                                                           : "refused"));
     }
     CO_TRY(result, std::move(signed_in));
-    if (!result.return_to) co_return TokensAnswer(result.tokens, d.settings, false);
+    const auto* challenge = std::get_if<MfaChallenge>(&result.outcome);
+    if (!result.return_to) {
+      if (challenge) co_return ChallengeAnswer(*challenge);
+      co_return TokensAnswer(std::get<Tokens>(result.outcome), d.settings, false);
+    }
+    if (challenge) {  // the sign-in page asks for the code; the challenge waits in a cookie
+      auto res = redirect("/login?mfa=required");
+      res.SetHeader("Set-Cookie", http::SetCookieValue(MfaCookie(d.settings), challenge->token));
+      co_return res;
+    }
     auto res = redirect(*result.return_to);
-    SetSession(res, d.settings, result.tokens);
+    SetSession(res, d.settings, std::get<Tokens>(result.outcome));
     co_return res;
   });
 }

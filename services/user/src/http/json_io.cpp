@@ -29,6 +29,7 @@ json::object ProfileJson(const User& u, bool admin_view) {
                  {"sms_opt_in", u.sms_opt_in},
                  {"roles", roles},
                  {"has_password", u.password_hash.has_value()},
+                 {"mfa_enabled", u.HasSecondFactor()},
                  {"created_at", Iso(u.created_at)}};
   if (u.pending_email) o["pending_email"] = *u.pending_email;
   if (admin_view) o["disabled"] = u.disabled;

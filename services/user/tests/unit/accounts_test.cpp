@@ -8,6 +8,7 @@
 #include "app/accounts.hpp"
 #include "app/social_login.hpp"
 #include "domain/secrets.hpp"
+#include "domain/totp.hpp"
 #include "fakes.hpp"
 #include "store/testing/async.hpp"
 #include "store/auth/secrets.hpp"
@@ -60,11 +61,18 @@ class AccountsTest : public ::testing::Test {
     EXPECT_TRUE(verified) << (verified ? "" : verified.error().message);
     return store_.data.UserByEmail(email)->id;
   }
-  store::core::Result<Tokens> Login(const std::string& email, const std::string& password) {
+  store::core::Result<SignIn> SignInWith(const std::string& email, const std::string& password) {
     LoginCommand cmd;
     cmd.email = email;
     cmd.password = password;
     return RunAwaitable(accounts_.Login(cmd, client_));
+  }
+  // A sign-in that must end with a session (no second factor).
+  store::core::Result<Tokens> Login(const std::string& email, const std::string& password) {
+    auto r = SignInWith(email, password);
+    if (!r) return std::unexpected(r.error());
+    if (auto* tokens = std::get_if<Tokens>(&*r)) return *tokens;
+    return Fail(Errc::internal, "a second-factor challenge instead of a session");
   }
 
   Settings settings_ = TestSettings();
@@ -74,9 +82,193 @@ class AccountsTest : public ::testing::Test {
   FakeAccountStore store_;
   FakeRateLimiter limiter_;
   FakeRevocations revocations_;
-  Accounts accounts_{settings_, store_, limiter_, revocations_, clock_, keys_, policy_};
+  FakeOneTimeStates challenges_;
+  SecretBox secrets_{std::string(SecretBox::kKeyBytes, 'k')};
+  Accounts accounts_{settings_, store_, limiter_, revocations_, challenges_, clock_, keys_, policy_, secrets_};
   ClientInfo client_{"10.0.0.1", "unit"};
 };
+
+// ---------------------------------------------------------------- the second factor
+
+class SecondFactorTest : public AccountsTest {
+ protected:
+  std::int64_t NowMs() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch()).count();
+  }
+  std::int64_t NowSeconds() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+  }
+  // The code an authenticator app shows now (`steps` later).
+  std::string CodeNow(int steps = 0) const {
+    return Hotp(secret_, static_cast<std::uint64_t>(TotpStep(NowSeconds()) + steps));
+  }
+  std::vector<std::string> Roles(const Tokens& t) {
+    store::auth::TokenPolicy policy{settings_.auth.issuer, settings_.auth.audience};
+    auto claims = store::auth::VerifyAccessToken(t.access_token, keys_.public_keys, policy, clock_.Now());
+    EXPECT_TRUE(claims) << (claims ? "" : claims.error().message);
+    return claims ? claims->roles : std::vector<std::string>{};
+  }
+  // Registers, signs in and turns the second factor on; returns the recovery codes.
+  std::vector<std::string> Enrolled(const std::string& email) {
+    user_ = RegisterVerified(email);
+    auto tokens = Login(email, kPassword);
+    EXPECT_TRUE(tokens);
+    sid_ = tokens->session_id;
+    auto begun = RunAwaitable(accounts_.BeginTotp(user_, kPassword));
+    EXPECT_TRUE(begun);
+    secret_ = *Base32Decode(begun->secret);
+    auto codes = RunAwaitable(accounts_.ConfirmTotp(user_, sid_, CodeNow(), client_));
+    EXPECT_TRUE(codes) << (codes ? "" : codes.error().message);
+    clock_.Advance(std::chrono::seconds(kTotpStepSeconds));  // the confirming code is used up
+    return codes ? *codes : std::vector<std::string>{};
+  }
+  MfaChallenge Challenged(const std::string& email) {
+    auto r = SignInWith(email, kPassword);
+    EXPECT_TRUE(r);
+    EXPECT_TRUE(r && std::holds_alternative<MfaChallenge>(*r)) << "the password alone is not a session";
+    return r && std::holds_alternative<MfaChallenge>(*r) ? std::get<MfaChallenge>(*r) : MfaChallenge{};
+  }
+
+  std::string user_, sid_, secret_;
+};
+
+TEST_F(SecondFactorTest, EnrolmentNeedsThePasswordAndAFirstCodeAndEndsTheOtherSessions) {
+  user_ = RegisterVerified("mo@example.com");
+  auto first = Login("mo@example.com", kPassword);
+  auto other = Login("mo@example.com", kPassword);
+  ASSERT_TRUE(first && other);
+  auto wrong = RunAwaitable(accounts_.BeginTotp(user_, "not the password"));
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, Errc::unauthenticated);
+  EXPECT_FALSE(store_.data.users.at(user_).totp_pending);
+  auto begun = RunAwaitable(accounts_.BeginTotp(user_, kPassword));
+  ASSERT_TRUE(begun);
+  secret_ = *Base32Decode(begun->secret);
+  EXPECT_EQ(secret_.size(), 20u) << "160 bits";
+  EXPECT_TRUE(begun->otpauth_uri.starts_with("otpauth://totp/Store:mo%40example.com?secret=" + begun->secret));
+  const User& stored = store_.data.users.at(user_);
+  ASSERT_TRUE(stored.totp_pending);
+  EXPECT_EQ(stored.totp_pending->find(begun->secret), std::string::npos) << "sealed, never in the clear";
+  EXPECT_FALSE(stored.HasSecondFactor()) << "not on before a first code";
+
+  auto bad = RunAwaitable(accounts_.ConfirmTotp(user_, first->session_id, CodeNow(3), client_));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, Errc::unprocessable);
+  auto codes = RunAwaitable(accounts_.ConfirmTotp(user_, first->session_id, CodeNow(), client_));
+  ASSERT_TRUE(codes) << codes.error().message;
+  EXPECT_EQ(codes->size(), 10u);
+  EXPECT_TRUE(store_.data.users.at(user_).HasSecondFactor());
+  EXPECT_TRUE(store_.data.sessions.at(first->session_id).session.mfa) << "this session proved the factor";
+  EXPECT_EQ(store_.data.sessions.at(other->session_id).revoke_reason, "mfa_enabled");
+  EXPECT_FALSE(store_.data.sessions.at(first->session_id).revoked_at);
+  for (const auto& [hash, used] : store_.data.recovery_codes.at(user_))
+    for (const auto& code : *codes) EXPECT_NE(hash, *NormalizeRecoveryCode(code)) << "only hashes are stored";
+  auto again = RunAwaitable(accounts_.BeginTotp(user_, kPassword));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::conflict);
+}
+
+TEST_F(SecondFactorTest, ThePasswordAloneGivesAChallengeAndACodeGivesAVerifiedSession) {
+  Enrolled("ned@example.com");
+  const std::size_t sessions = store_.data.sessions.size();
+  auto challenge = Challenged("ned@example.com");
+  EXPECT_EQ(store_.data.sessions.size(), sessions) << "no session before the code";
+  EXPECT_EQ(challenge.expires_in, 300);
+  EXPECT_EQ(challenges_.values.count(store::auth::Sha256Hex(challenge.token)), 1u) << "kept under its hash";
+  auto used = RunAwaitable(accounts_.CompleteLogin(challenge.token, CodeNow(-1), client_));
+  ASSERT_FALSE(used) << "the step the enrolment used works once";
+  auto signed_in = RunAwaitable(accounts_.CompleteLogin(challenge.token, CodeNow(), client_));
+  ASSERT_TRUE(signed_in) << signed_in.error().message;
+  EXPECT_TRUE(store_.data.sessions.at(signed_in->tokens.session_id).session.mfa);
+  auto replay = RunAwaitable(accounts_.CompleteLogin(challenge.token, CodeNow(), client_));
+  ASSERT_FALSE(replay) << "a challenge is used once";
+  EXPECT_EQ(replay.error().code, Errc::unauthenticated);
+  auto next = Challenged("ned@example.com");
+  auto same_code = RunAwaitable(accounts_.CompleteLogin(next.token, CodeNow(), client_));
+  ASSERT_FALSE(same_code) << "a code works once, even within its 30 s";
+  EXPECT_EQ(same_code.error().fields.at(0).field, "code");
+}
+
+TEST_F(SecondFactorTest, WrongCodesUseUpTheChallengeAndRecoveryCodesWorkOnce) {
+  auto codes = Enrolled("ola@example.com");
+  auto challenge = Challenged("ola@example.com");
+  for (int i = 1; i < settings_.mfa_attempts; ++i) {
+    auto wrong = RunAwaitable(accounts_.CompleteLogin(challenge.token, "000000", client_));
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().message, "the code is wrong") << i;
+  }
+  auto last = RunAwaitable(accounts_.CompleteLogin(challenge.token, "000000", client_));
+  ASSERT_FALSE(last);
+  EXPECT_EQ(last.error().message, "the sign-in has expired; sign in again");
+  EXPECT_FALSE(RunAwaitable(accounts_.CompleteLogin(challenge.token, CodeNow(), client_))) << "even the right code: start over";
+
+  auto fresh = Challenged("ola@example.com");
+  auto by_recovery = RunAwaitable(accounts_.CompleteLogin(fresh.token, " " + codes[3] + " ", client_));
+  ASSERT_TRUE(by_recovery) << by_recovery.error().message;
+  auto status = RunAwaitable(accounts_.SecondFactor(user_, by_recovery->tokens.session_id));
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->recovery_codes_left, 9);
+  EXPECT_TRUE(status->session_verified);
+  auto reuse = RunAwaitable(accounts_.CompleteLogin(Challenged("ola@example.com").token, codes[3], client_));
+  EXPECT_FALSE(reuse) << "a recovery code works once";
+}
+
+TEST_F(SecondFactorTest, ExpiredChallengesAndThrottledCodesAreRefused) {
+  settings_.mfa = Limit{100, 3};
+  Enrolled("pia@example.com");
+  auto challenge = Challenged("pia@example.com");
+  clock_.Advance(settings_.mfa_challenge_ttl + std::chrono::seconds(1));
+  auto late = RunAwaitable(accounts_.CompleteLogin(challenge.token, CodeNow(), client_));
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, Errc::unauthenticated);
+  for (int i = 0; i < 2; ++i) EXPECT_FALSE(RunAwaitable(accounts_.CompleteLogin(Challenged("pia@example.com").token, "000000", client_)));
+  auto throttled = RunAwaitable(accounts_.CompleteLogin(Challenged("pia@example.com").token, CodeNow(), client_));
+  ASSERT_FALSE(throttled);
+  EXPECT_EQ(throttled.error().code, Errc::too_many_requests) << "abuse.mfa_per_account counts every code check";
+}
+
+TEST_F(SecondFactorTest, AnAdminWithoutTheSecondFactorLosesTheRoleAfterTheGracePeriod) {
+  settings_.mfa_admin_grace = std::chrono::hours(24);
+  user_ = RegisterVerified("quinn@example.com");
+  auto promote = [&](AccountTransaction& tx) { return tx.SetRoles(user_, {"customer", "admin"}, NowMs()); };
+  ASSERT_TRUE(RunAwaitable(store_.Transaction(promote)));
+  auto early = Login("quinn@example.com", kPassword);
+  ASSERT_TRUE(early);
+  EXPECT_EQ(Roles(*early), (std::vector<std::string>{"customer", "admin"})) << "within the grace period";
+  auto status = RunAwaitable(accounts_.SecondFactor(user_, early->session_id));
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(status->required);
+  EXPECT_EQ(status->grace_ends_at, NowMs() + 24 * 3600 * 1000);
+  clock_.Advance(std::chrono::hours(25));
+  auto late = Login("quinn@example.com", kPassword);
+  ASSERT_TRUE(late);
+  EXPECT_EQ(Roles(*late), (std::vector<std::string>{"customer"})) << "past it, a session without the factor is no admin";
+  auto begun = RunAwaitable(accounts_.BeginTotp(user_, kPassword));
+  ASSERT_TRUE(begun);
+  secret_ = *Base32Decode(begun->secret);
+  ASSERT_TRUE(RunAwaitable(accounts_.ConfirmTotp(user_, late->session_id, CodeNow(), client_)));
+  auto refreshed = RunAwaitable(accounts_.Refresh(late->refresh_token, client_));
+  ASSERT_TRUE(refreshed) << refreshed.error().message;
+  EXPECT_EQ(Roles(*refreshed), (std::vector<std::string>{"customer", "admin"})) << "the session proved the factor";
+}
+
+TEST_F(SecondFactorTest, TurningItOffNeedsThePasswordAndACodeAndNewRecoveryCodesReplaceTheOld) {
+  auto codes = Enrolled("rex@example.com");
+  auto fresh = RunAwaitable(accounts_.NewRecoveryCodes(user_, codes[0], client_));
+  ASSERT_FALSE(fresh) << "new recovery codes need the app's code, not a recovery code";
+  fresh = RunAwaitable(accounts_.NewRecoveryCodes(user_, CodeNow(), client_));
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  EXPECT_NE(*fresh, codes);
+  auto wrong_password = RunAwaitable(accounts_.DisableTotp(user_, "not the password", (*fresh)[0], client_));
+  ASSERT_FALSE(wrong_password);
+  EXPECT_EQ(wrong_password.error().code, Errc::unauthenticated);
+  auto old_code = RunAwaitable(accounts_.DisableTotp(user_, kPassword, codes[1], client_));
+  ASSERT_FALSE(old_code) << "the old recovery codes stopped working";
+  EXPECT_EQ(old_code.error().code, Errc::unprocessable);
+  ASSERT_TRUE(RunAwaitable(accounts_.DisableTotp(user_, kPassword, (*fresh)[1], client_)));
+  EXPECT_FALSE(store_.data.users.at(user_).HasSecondFactor());
+  EXPECT_TRUE(Login("rex@example.com", kPassword)) << "the password alone signs in again";
+}
 
 TEST_F(AccountsTest, RegisterAnswersTheSameForAnExistingEmailAndPublishesNothingForIt) {
   auto cmd = Registration("ada@example.com");
@@ -271,7 +463,7 @@ class SocialLoginTest : public AccountsTest {
                                                    {"jwks_uri", "https://id.example/jwks"}}),
                       {}};
   }
-  FakeOidcStates states_;
+  FakeOneTimeStates states_;
   FakeHttp http_;
   std::unique_ptr<SocialLogin> social_;
 };

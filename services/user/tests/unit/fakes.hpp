@@ -41,6 +41,7 @@ struct FakeData {
   std::vector<std::pair<std::string, Address>> addresses;  // (user id, address), oldest first
   std::map<std::pair<std::string, std::string>, std::string> identities;  // (provider, subject) -> user id
   std::vector<std::string> email_requests;  // kinds, in order
+  std::map<std::string, std::map<std::string, bool>> recovery_codes;  // user id -> hash -> used
   std::vector<PublishedEvent> events;
   std::string failing_topic;  // AddEvent of this topic fails (unavailable): a failed unit of work
 
@@ -106,8 +107,11 @@ class FakeTransaction final : public AccountTransaction {
     d_.users.at(user_id).disabled = disabled;
     return {};
   }
-  Status SetRoles(const std::string& user_id, const std::vector<std::string>& roles, std::int64_t) override {
-    d_.users.at(user_id).roles = roles;
+  Status SetRoles(const std::string& user_id, const std::vector<std::string>& roles, std::int64_t now) override {
+    auto& u = d_.users.at(user_id);
+    u.roles = roles;
+    if (!u.HasRole("admin")) u.admin_since.reset();
+    else if (!u.admin_since) u.admin_since = now;
     return {};
   }
   Result<std::vector<User>> SearchUsers(const std::string& q, std::int64_t limit, std::int64_t offset) override {
@@ -232,6 +236,46 @@ class FakeTransaction final : public AccountTransaction {
     return {};
   }
 
+  Status SetTotpPending(const std::string& user_id, const std::optional<std::string>& sealed, std::int64_t) override {
+    d_.users.at(user_id).totp_pending = sealed;
+    return {};
+  }
+  Status SetTotp(const std::string& user_id, const std::optional<std::string>& sealed, std::int64_t step,
+                 std::int64_t now) override {
+    auto& u = d_.users.at(user_id);
+    u.totp_secret = sealed;
+    u.totp_pending.reset();
+    u.totp_enabled_at = sealed ? std::optional<std::int64_t>(now) : std::nullopt;
+    u.totp_last_step = step;
+    return {};
+  }
+  Status SetTotpLastStep(const std::string& user_id, std::int64_t step) override {
+    d_.users.at(user_id).totp_last_step = step;
+    return {};
+  }
+  Status ReplaceRecoveryCodes(const std::string& user_id, const std::vector<std::string>& hashes, std::int64_t) override {
+    auto& codes = d_.recovery_codes[user_id];
+    codes.clear();
+    for (const auto& h : hashes) codes[h] = false;
+    return {};
+  }
+  Result<bool> UseRecoveryCode(const std::string& user_id, const std::string& hash, std::int64_t) override {
+    auto& codes = d_.recovery_codes[user_id];
+    auto it = codes.find(hash);
+    if (it == codes.end() || it->second) return false;
+    it->second = true;
+    return true;
+  }
+  Result<std::int64_t> RecoveryCodesLeft(const std::string& user_id) override {
+    std::int64_t n = 0;
+    for (const auto& [hash, used] : d_.recovery_codes[user_id]) n += used ? 0 : 1;
+    return n;
+  }
+  Status SetSessionMfa(const std::string& session_id) override {
+    d_.sessions.at(session_id).session.mfa = true;
+    return {};
+  }
+
   Status AddEvent(std::string_view topic, const std::string& key, boost::json::object data) override {
     if (topic == d_.failing_topic) return Fail(Errc::unavailable, "outbox down");
     d_.events.push_back(PublishedEvent{std::string(topic), key, std::move(data)});
@@ -296,7 +340,7 @@ class FakeRevocations final : public SessionRevocations {
   }
 };
 
-class FakeOidcStates final : public OidcStateStore {
+class FakeOneTimeStates final : public OneTimeStates {
  public:
   std::map<std::string, std::string> values;
   Task<void> Put(const std::string& state_hash, const std::string& value, std::chrono::milliseconds) override {
