@@ -1,5 +1,6 @@
 #include "fixture.hpp"
 
+#include "domain/totp.hpp"
 #include "store/http/ops.hpp"
 
 #include <filesystem>
@@ -38,6 +39,7 @@ void UserFixture::Start(const std::function<void(Settings&)>& tweak) {
   settings_.argon2_ops = 2;                       // the minimums: fast tests, still the policy's floor
   settings_.argon2_memory = 19ll * 1024 * 1024;
   settings_.dev_key_file = key_file_;
+  settings_.mfa_dev_key_file = std::filesystem::path(key_file_).parent_path() / "mfa-key";
   settings_.key_prefix = keys_.prefix();
   settings_.topic_prefix = topic_prefix_;
   settings_.admin_email = "admin@shop.example";
@@ -120,6 +122,25 @@ json::object UserFixture::Login(const std::string& email, const std::string& pas
 
 long UserFixture::Introspect(const std::string& access_token) {
   return Call("GET", "/v1/auth/introspect", "", access_token).status;
+}
+
+std::string UserFixture::TotpCode(const std::string& secret) const {
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+  return store::user::Hotp(secret, static_cast<std::uint64_t>(store::user::TotpStep(now)));
+}
+
+std::string UserFixture::EnrolTotp(const std::string& access_token, const std::string& password,
+                                   std::vector<std::string>* recovery_codes) {
+  auto begun = Post("/v1/me/mfa/totp", {{"password", password}}, access_token);
+  EXPECT_EQ(begun.status, 200) << begun.body;
+  auto secret = store::user::Base32Decode(std::string(begun.Json().at("secret").as_string()));
+  EXPECT_TRUE(secret);
+  auto confirmed = Post("/v1/me/mfa/totp/confirm", {{"code", TotpCode(secret.value_or(""))}}, access_token);
+  EXPECT_EQ(confirmed.status, 200) << confirmed.body;
+  if (recovery_codes)
+    for (const auto& c : confirmed.Json().at("recovery_codes").as_array()) recovery_codes->emplace_back(c.as_string());
+  clock_.Advance(std::chrono::seconds(store::user::kTotpStepSeconds));
+  return secret.value_or("");
 }
 
 std::string UserFixture::Scalar(const std::string& sql) {

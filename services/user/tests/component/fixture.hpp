@@ -73,6 +73,12 @@ class UserFixture : public ::testing::Test {
   // The newest `token` in an event of `topic` for `email`.
   std::string LatestToken(const std::string& topic, const std::string& email);
   long Introspect(const std::string& access_token);
+  // Turns the second factor on for the token's account (password, then a first code); returns the
+  // raw secret and moves the clock one TOTP step on (the confirming code is used up).
+  std::string EnrolTotp(const std::string& access_token, const std::string& password,
+                        std::vector<std::string>* recovery_codes = nullptr);
+  // The code an authenticator app with `secret` shows now.
+  std::string TotpCode(const std::string& secret) const;
   std::string Scalar(const std::string& sql);  // first column of the first row ("" when none)
 
   store::testing::TempDatabase db_{"user"};

@@ -236,6 +236,49 @@ TEST_F(SocialLogin, ABrowserSignInEndsOnItsPageWithTheSessionCookieAndOnlyInTheB
     EXPECT_EQ(Call("GET", std::string("/v1/auth/oidc/local/start?return_to=") + where).status, 400) << where;
 }
 
+// An account with a second factor: the provider's answer is not a session. The browser goes to the
+// sign-in page's code form with the challenge in a cookie, and the code ends on its page.
+TEST_F(SocialLogin, ABrowserSignInOfAnAccountWithASecondFactorEndsAfterItsCode) {
+  RegisterVerified("two@example.com", kPassword);
+  const std::string secret = EnrolTotp(std::string(Login("two@example.com", kPassword).at("access_token").as_string()), kPassword);
+  auto started = Call("GET", "/v1/auth/oidc/local/start?return_to=/account/orders");
+  const std::string state = QueryParam(started.Header("location"), "state");
+  {
+    std::lock_guard lock(provider_.mutex);
+    provider_.id_token = provider_.rsa.Sign(Claims(QueryParam(started.Header("location"), "nonce"), "sub-two", "two@example.com"));
+  }
+  auto back = Call("GET", "/v1/auth/oidc/local/callback?code=good-code&state=" + state, "", "", "10.0.0.1",
+                   {{"Cookie", "store_oidc_state=" + state}});
+  ASSERT_EQ(back.status, 303) << back.body;
+  EXPECT_EQ(back.Header("location"), "/login?mfa=required");
+  std::string challenge_cookie;
+  for (const auto& [name, value] : back.raw.headers)
+    if (name == "set-cookie" && value.starts_with("store_mfa=")) challenge_cookie = value;
+  ASSERT_FALSE(challenge_cookie.empty()) << "the challenge waits in a cookie";
+  EXPECT_NE(challenge_cookie.find("; Path=/api/user/v1/auth;"), std::string::npos) << challenge_cookie;
+  EXPECT_NE(challenge_cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(challenge_cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = 'two@example.com')"), "1")
+      << "only the enrolment's session: none for the provider's answer alone";
+  const std::string cookie = challenge_cookie.substr(0, challenge_cookie.find(';'));
+  const std::vector<std::pair<std::string, std::string>> same_site{
+      {"Cookie", cookie}, {"Origin", "http://shop.example"}, {"X-Forwarded-Host", "shop.example"}};
+  auto cross = Call("POST", "/v1/auth/login/mfa", json::serialize(json::object{{"code", TotpCode(secret)}}), "", "10.0.0.1",
+                    {{"Cookie", cookie}, {"Origin", "http://evil.example"}, {"X-Forwarded-Host", "shop.example"}});
+  EXPECT_EQ(cross.status, 403) << "another site's page cannot use the cookie";
+  auto done = Call("POST", "/v1/auth/login/mfa", json::serialize(json::object{{"code", TotpCode(secret)}}), "", "10.0.0.1", same_site);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.Json().at("return_to"), "/account/orders");
+  EXPECT_FALSE(done.Json().contains("refresh_token")) << "a browser session: the refresh token is in its cookie";
+  bool session = false, cleared = false;
+  for (const auto& [name, value] : done.raw.headers) {
+    session = session || (name == "set-cookie" && value.starts_with("store_session="));
+    cleared = cleared || (name == "set-cookie" && value.starts_with("store_mfa=;"));
+  }
+  EXPECT_TRUE(session);
+  EXPECT_TRUE(cleared);
+}
+
 TEST_F(SocialLogin, RefusesWrongNonceAudienceIssuerExpiryAndSignature) {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   auto impostor = store::auth::SigningKey::Generate("rsa-1", store::auth::Alg::RS256);  // same kid, other key
