@@ -96,7 +96,7 @@ struct StandIn {
                              "/.well-known/jwks.json"}) {
       r.Get(path, echo);
     }
-    for (const char* path : {"/v1/echo", "/v1/auth/login", "/v1/auth/register", "/v1/auth/resend-verification",
+    for (const char* path : {"/v1/echo", "/v1/auth/login", "/v1/auth/login/mfa", "/v1/auth/register", "/v1/auth/resend-verification",
                              "/v1/auth/password-reset/request", "/v1/auth/password-reset/confirm",
                              "/v1/auth/logout", "/v1/auth/logout-all", "/v1/admin/users/u1/disable",
                              "/v1/admin/things", "/v1/reservations", "/v1/reservations/o-1/commit",
@@ -473,7 +473,7 @@ TEST_F(GatewayTest, EveryRequestIsLimitedPerIpWith429AndRetryAfter) {
 }
 
 TEST_F(GatewayTest, LoginRegisterResetAndResendHaveAStricterLimit) {
-  for (const char* path : {"/api/user/v1/auth/login", "/api/user/v1/auth/register",
+  for (const char* path : {"/api/user/v1/auth/login", "/api/user/v1/auth/login/mfa", "/api/user/v1/auth/register",
                            "/api/user/v1/auth/resend-verification", "/api/user/v1/auth/password-reset/request",
                            "/api/user/v1/auth/password-reset/confirm"}) {
     HttpClient c(e2e::NextLoopbackIp());

@@ -31,7 +31,9 @@ TEST(StorefrontE2E, AShopperSearchesFiltersPicksAVariantFillsACartRegistersAndSi
   // shared MailDev; the OpenID provider signs in any address there.
   std::string domain = store::testing::UniqueName("sf") + ".test";
   std::replace(domain.begin(), domain.end(), '_', '-');
-  e2e::Shop shop({.static_root = STORE_STOREFRONT_DIST, .accounts = true, .oidc_domain = domain});
+  // One browser signs in, out and in again (password, reset, two-step, recovery code) within a
+  // minute: more than the gateway's default sign-in burst per IP (5), which gateway_component_test checks.
+  e2e::Shop shop({.static_root = STORE_STOREFRONT_DIST, .accounts = true, .oidc_domain = domain, .auth_burst = 20});
   e2e::TempDir dir("store-e2e-storefront");
   const std::string log = dir.path() + "/browser.log";
   const int code = e2e::RunCommand({STORE_NODE, e2e::SourceDir() + "/web/storefront/tests/e2e.mjs"},

@@ -113,7 +113,8 @@ Shop::Shop(ShopOptions options)
                                                      .shop_name = "E2E Shop",
                                                      .jwks_url = Url(user_port_, "/.well-known/jwks.json")});
   GatewayOptions gw{.port = gateway_port_, .user_port = user_port_, .catalog_port = catalog_port_, .search_port = search_port_,
-                    .notification_port = mailer_ ? mailer_->notification_port() : 0, .cart_port = cart_port_};
+                    .notification_port = mailer_ ? mailer_->notification_port() : 0, .cart_port = cart_port_,
+                    .auth_burst = options.auth_burst};
   if (!options.static_root.empty()) gw.extra_env["GATEWAY_STATIC_ROOT"] = options.static_root;
   gateway_ = std::make_unique<Gateway>(gw);
 

@@ -48,6 +48,7 @@ struct ShopOptions {
   std::string static_root;      // the storefront's build, served at /
   bool accounts = false;        // verification emails, social login (above)
   std::string oidc_domain = {};  // with accounts: the addresses the OpenID provider signs in (example.test)
+  int auth_burst = 5;            // the gateway's sign-in burst per IP (a scripted journey signs in more often than a person)
 };
 
 class Shop {

@@ -6,8 +6,10 @@ import { useLocation } from "preact-iso";
 import { api, setAccessToken } from "./api";
 import { sharedState } from "./shared";
 
-export type User = { id: string; email: string; name?: string; roles: string[] };
-export type Tokens = { access_token: string; expires_in: number; user: User };
+export type User = { id: string; email: string; name?: string; roles: string[]; has_password?: boolean; mfa_enabled?: boolean };
+export type Tokens = { access_token: string; expires_in: number; user: User; return_to?: string };
+/** A sign-in stopped at its second factor: the token to send back with the code. */
+export type MfaChallenge = { mfa_required: true; mfa_token: string; expires_in: number };
 
 let user: User | null = null;
 let checked = false; // whether the session cookie was tried since the page loaded
@@ -71,9 +73,26 @@ export async function resume(): Promise<boolean> {
   return false;
 }
 
-/** Signs in with email and password; the refresh token comes back as the session cookie. */
-export async function logIn(email: string, password: string, remember: boolean) {
-  signIn(await api<Tokens>("/user/v1/auth/login", { json: { email, password, remember_me: remember, session_cookie: true } }));
+/** Signs in with email and password; the refresh token comes back as the session cookie. An
+ * account with a second factor answers a challenge instead: null when signed in. */
+export async function logIn(email: string, password: string, remember: boolean): Promise<MfaChallenge | null> {
+  const answer = await api<Tokens | MfaChallenge>("/user/v1/auth/login", {
+    json: { email, password, remember_me: remember, session_cookie: true },
+  });
+  if ("mfa_required" in answer) return answer;
+  signIn(answer);
+  return null;
+}
+
+/** The second step: a code from the authenticator app or a recovery code, for the challenge (or,
+ * after a social sign-in, the one the user service left in its cookie). Answers where a social
+ * sign-in wanted to end. */
+export async function completeLogIn(code: string, challenge: string | null): Promise<string | undefined> {
+  const tokens = await api<Tokens>("/user/v1/auth/login/mfa", {
+    json: { ...(challenge ? { mfa_token: challenge } : {}), code, session_cookie: true },
+  });
+  signIn(tokens);
+  return tokens.return_to;
 }
 
 /** The shopper's profile changed (their name): the header and pages show the new one. */

@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { mailedLink } from "./maildev.mjs";
 import { join } from "node:path";
+import { createHmac } from "node:crypto";
 
 const base = (process.env.STORE_URL ?? "").replace(/\/$/, "");
 if (!base) {
@@ -330,6 +331,80 @@ await check("a forgotten password: the reset link from the email sets a new one,
   await expectText(page.locator("h1"), "Hello, Browser Shopper");
 });
 
+// What an authenticator app shows for a base32 secret at a 30 s time step (RFC 6238: HMAC-SHA1,
+// 6 digits). The user service takes each step once and accepts the next one: freshCode() gives the
+// code of the earliest step not used yet (waiting for one when both are used).
+function totp(base32, step) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of base32.toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const at = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1000000).padStart(6, "0");
+}
+let usedStep = 0;
+async function freshCode(base32) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30000);
+    const step = [now, now + 1].find((s) => s > usedStep);
+    if (step !== undefined) {
+      usedStep = step;
+      return totp(base32, step);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+let secret = "";
+let recoveryCodes = [];
+
+await check("two-step verification: turned on with the app's first code, then the sign-in asks for a code", async () => {
+  await page.goto(base + "/account/security");
+  const turnOn = page.getByRole("form", { name: "Turn on two-step verification" });
+  await turnOn.getByLabel("Password").fill(newPassword);
+  await turnOn.getByRole("button", { name: "Turn on two-step verification" }).click();
+  await page.locator("svg.qr path").waitFor();
+  secret = (await page.locator("code.secret").innerText()).replace(/\s/g, "");
+  await accessible("two-step verification: the QR code");
+  await page.getByLabel("The 6-digit code the app shows").fill(await freshCode(secret));
+  await page.getByRole("button", { name: "Turn on", exact: true }).click();
+  await page.locator(".recovery-codes li").first().waitFor();
+  recoveryCodes = await page.locator(".recovery-codes code").allInnerTexts();
+  if (recoveryCodes.length !== 10) throw new Error(`${recoveryCodes.length} recovery codes`);
+  await page.getByRole("button", { name: "I saved them" }).click();
+  await expectText(page.locator("main"), "Two-step verification is on");
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectUrl(/\/login$/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectText(page.locator("h1"), "Two-step verification");
+  await page.getByLabel("Code").fill("000000");
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expectText(page.locator(".field-error"), "is wrong");
+  await accessible("two-step verification: the code, with its error");
+  await page.getByLabel("Code").fill(await freshCode(secret));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expectText(page.locator("h1"), "Hello, Browser Shopper");
+});
+
+await check("a recovery code signs in once instead of the app", async () => {
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectUrl(/\/login$/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectText(page.locator("h1"), "Two-step verification");
+  await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+  await page.getByLabel("Recovery code").fill(recoveryCodes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expectText(page.locator("h1"), "Hello, Browser Shopper");
+  await page.goto(base + "/account/security");
+  await expectText(page.locator("main"), "9 of your recovery codes are left");
+});
+
 await check("social login in another browser: the guest's cart, the provider's page, back signed in with it", async () => {
   const other = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
   other.setDefaultTimeout(15000);
@@ -351,6 +426,25 @@ await check("social login in another browser: the guest's cart, the provider's p
   const cookies = await other.cookies();
   if (!cookies.some((c) => c.name === "store_session" && c.httpOnly)) throw new Error("no session cookie after social login");
   if (cookies.some((c) => c.name === "store_oidc_state")) throw new Error("the sign-in's state cookie stayed");
+});
+
+await check("social login of an account with two-step verification asks for its code, then ends signed in", async () => {
+  const third = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  third.setDefaultTimeout(15000);
+  page = watched(await third.newPage());
+  await page.goto(base + "/login");
+  await page.getByRole("link", { name: "Continue with Local ID" }).click();
+  await page.locator('input[name="email"]').fill(email); // the provider vouches for the shopper's address
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectUrl(/\/login\?mfa=required$/);
+  await expectText(page.locator("h1"), "Two-step verification");
+  if ((await third.cookies()).some((c) => c.name === "store_session")) throw new Error("a session before the code");
+  await page.getByLabel("Code").fill(await freshCode(secret));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expectText(page.locator("h1"), "Hello, Browser Shopper");
+  const cookies = await third.cookies();
+  if (!cookies.some((c) => c.name === "store_session" && c.httpOnly)) throw new Error("no session cookie after the code");
+  if (cookies.some((c) => c.name === "store_mfa")) throw new Error("the challenge cookie stayed");
 });
 
 await check("an unknown product or category says so, in words, and is not indexed", async () => {

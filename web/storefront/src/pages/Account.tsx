@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { api, ApiError } from "../api";
 import { mergeAfterLogin, MergeReport } from "../cart";
-import { logIn, updateUser, useSession, useSignedIn, User } from "../session";
+import { completeLogIn, logIn, updateUser, useSession, useSignedIn, User } from "../session";
 import { useApi, useTitle } from "../useApi";
 import { ErrorNote, Loading } from "../components/Status";
 import { Field, longEnough, MIN_PASSWORD, PasswordRule, useSubmit } from "../components/Form";
@@ -21,6 +21,45 @@ const SOCIAL_ERRORS: Record<string, string> = {
   unavailable: "The sign-in provider cannot be reached right now. Please try again in a moment.",
 };
 
+/** The second step of a sign-in: the code from the authenticator app, or a recovery code. A spent
+ * or expired challenge goes back to the password (onRestart). */
+function CodeStep({ challenge, onDone, onRestart }: {
+  challenge: string | null;
+  onDone: (returnTo?: string) => void;
+  onRestart: (why: string) => void;
+}) {
+  const [code, setCode] = useState("");
+  const [recovery, setRecovery] = useState(false);
+  const { busy, error, submit } = useSubmit();
+  const onSubmit = submit(async () => {
+    try {
+      onDone(await completeLogIn(code, challenge));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401 && !e.fieldError("code")) onRestart(e.userMessage);
+      else throw e;
+    }
+  });
+  return (
+    <form onSubmit={onSubmit} class="form" aria-labelledby="code-heading">
+      <h1 id="code-heading">Two-step verification</h1>
+      <p>
+        {recovery
+          ? "Enter one of the recovery codes you saved when you turned on two-step verification. Each works once."
+          : "Enter the 6-digit code your authenticator app shows for this shop."}
+      </p>
+      <Field label={recovery ? "Recovery code" : "Code"} name="code" value={code} set={setCode}
+        autoComplete="one-time-code" error={error?.fieldError("code")} />
+      <ErrorNote error={error?.fieldError("code") ? null : error} />
+      <button class="primary" type="submit" disabled={busy || !code.trim()}>
+        Verify
+      </button>
+      <button type="button" class="link" onClick={() => (setRecovery(!recovery), setCode(""))}>
+        {recovery ? "Use the code from your app" : "Use a recovery code instead"}
+      </button>
+    </form>
+  );
+}
+
 export function LoginPage() {
   useTitle("Sign in");
   const { route, query } = useLocation();
@@ -29,6 +68,9 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const [remember, setRemember] = useState(false);
   const [merged, setMerged] = useState<MergeReport[] | null>(null);
+  // The second factor: the login's challenge, or "cookie" after a social sign-in (/login?mfa=required).
+  const [challenge, setChallenge] = useState<string | null>(query.mfa === "required" ? "cookie" : null);
+  const [restarted, setRestarted] = useState<string | null>(null);
   const providers = useApi<{ providers: Provider[] }>("/user/v1/auth/oidc/providers");
   const { busy, error, submit } = useSubmit();
   // Signed in: the guest cart moves into the account's; what changed on the way is shown.
@@ -39,8 +81,10 @@ export function LoginPage() {
     else route("/account");
   };
   const onSubmit = submit(async () => {
-    await logIn(email, password, remember);
-    await welcome();
+    setRestarted(null);
+    const pending = await logIn(email, password, remember);
+    if (pending) setChallenge(pending.mfa_token);
+    else await welcome();
   });
   // Back from a social sign-in (?social=1): the session cookie is set; the page load resumed it.
   useEffect(() => {
@@ -66,13 +110,27 @@ export function LoginPage() {
         </a>
       </div>
     );
+  if (challenge)
+    return (
+      <div class="wrap narrow">
+        <CodeStep
+          challenge={challenge === "cookie" ? null : challenge}
+          onDone={(returnTo) => {
+            setChallenge(null);
+            if (returnTo) route(returnTo);
+            else void welcome();
+          }}
+          onRestart={(why) => (setChallenge(null), setPassword(""), setRestarted(why))}
+        />
+      </div>
+    );
   const socialError = query.social_error ? SOCIAL_ERRORS[query.social_error] ?? SOCIAL_ERRORS.refused : null;
   return (
     <div class="wrap narrow">
       <h1>Sign in</h1>
-      {socialError && (
+      {(socialError || restarted) && (
         <p class="error" role="alert">
-          {socialError}
+          {socialError ?? restarted}
         </p>
       )}
       <form onSubmit={onSubmit} class="form">

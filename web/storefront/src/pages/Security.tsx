@@ -1,6 +1,6 @@
 // Sign-in and security (/account/security, the page the "your email address changed" email links
 // to): change the password (the other sessions end), change the email address (confirmed from the
-// new mailbox), where the shopper is signed in, ending one session or all of them.
+// new mailbox), two-step verification, where the shopper is signed in, ending one session or all.
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import { useSignedIn } from "../session";
@@ -9,6 +9,7 @@ import { ErrorNote, Loading } from "../components/Status";
 import { Field, longEnough, PasswordRule, useSubmit } from "../components/Form";
 import { SignOutButtons } from "../components/SignOut";
 import { Breadcrumbs } from "../components/Breadcrumbs";
+import { TwoStepSection } from "./TwoStep";
 
 type Session = { id: string; created_at: string; last_used_at: string; user_agent: string; ip: string; current: boolean };
 
@@ -104,6 +105,8 @@ export function SecurityPage() {
       <h2 id="email-heading">Email address</h2>
       <p>Now: {user.email}</p>
       <EmailForm />
+      <h2 id="two-step-heading">Two-step verification</h2>
+      <TwoStepSection hasPassword={user.has_password !== false} />
     </div>
   );
 }
