@@ -11,9 +11,11 @@
 namespace e2e {
 
 const std::vector<std::string> kUserTopics = {"user.registered.v1", "user.email_verification_requested.v1",
-                                              "user.password_reset_requested.v1", "user.email_changed.v1", "user.logged_in.v1"};
+                                              "user.password_reset_requested.v1", "user.email_changed.v1", "user.logged_in.v1",
+                                              "user.second_factor_changed.v1"};
 const std::vector<std::string> kUserMailedTopics = {"user.registered.v1", "user.email_verification_requested.v1",
-                                                    "user.password_reset_requested.v1", "user.email_changed.v1"};
+                                                    "user.password_reset_requested.v1", "user.email_changed.v1",
+                                                    "user.second_factor_changed.v1"};
 
 Mailer::Topics::~Topics() {
   for (const auto& t : names) (void)store::messaging::DeleteTopic(store::testing::KafkaTestConfig(), t);

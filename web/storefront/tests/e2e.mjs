@@ -11,7 +11,7 @@
 // STORE_E2E_ARTIFACTS when set), 0 when every journey passed.
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
-import { mailedLink } from "./maildev.mjs";
+import { mailed, mailedLink } from "./maildev.mjs";
 import { join } from "node:path";
 import { createHmac } from "node:crypto";
 
@@ -360,7 +360,7 @@ async function freshCode(base32) {
 let secret = "";
 let recoveryCodes = [];
 
-await check("two-step verification: turned on with the app's first code, then the sign-in asks for a code", async () => {
+await check("two-step verification: turned on with the app's first code (the notice emailed), then the sign-in asks for a code", async () => {
   await page.goto(base + "/account/security");
   const turnOn = page.getByRole("form", { name: "Turn on two-step verification" });
   await turnOn.getByLabel("Password").fill(newPassword);
@@ -375,6 +375,7 @@ await check("two-step verification: turned on with the app's first code, then th
   if (recoveryCodes.length !== 10) throw new Error(`${recoveryCodes.length} recovery codes`);
   await page.getByRole("button", { name: "I saved them" }).click();
   await expectText(page.locator("main"), "Two-step verification is on");
+  await mailed(maildev, email, "Two-step verification was turned on"); // the notice, in case it was not the shopper
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expectUrl(/\/login$/);
   await page.getByLabel("Email").fill(email);

@@ -32,7 +32,8 @@ TEST(Catalog, LoadsEveryMappingWithItsTemplates) {
   std::vector<std::string> want = {"order.cancelled.v1", "order.confirmed.v1", "order.delivered.v1",
                                    "order.shipped.v1",   "payment.refunded.v1", "payment.succeeded.v1",
                                    "user.email_changed.v1", "user.email_verification_requested.v1",
-                                   "user.password_reset_requested.v1", "user.registered.v1"};
+                                   "user.password_reset_requested.v1", "user.registered.v1",
+                                   "user.second_factor_changed.v1"};
   EXPECT_EQ(c.EventTypes(), want);
 }
 
@@ -137,6 +138,24 @@ TEST(Validation, EmailsAndPhones) {
   EXPECT_FALSE(n::IsValidPhone("+0123456789"));
 }
 
+TEST(Catalog, TheSecondFactorNoticeSaysWhatChangedAndWhoChangedIt) {
+  auto c = Load();
+  auto on = Build(c, "user.second_factor_changed.v1", R"({"user_id": "u1", "email": "a@example.com", "enabled": true, "by_admin": false})");
+  ASSERT_EQ(on.size(), 1u);
+  EXPECT_EQ(on[0].recipient, "a@example.com");
+  EXPECT_EQ(on[0].subject, "Two-step verification was turned on for your Test & Shop account");
+  EXPECT_NE(on[0].text.find("is now on"), std::string::npos) << on[0].text;
+  EXPECT_NE(on[0].text.find("https://shop.example/account/security"), std::string::npos);
+  auto off = Build(c, "user.second_factor_changed.v1", R"({"user_id": "u1", "email": "a@example.com", "enabled": false, "by_admin": false})");
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_EQ(off[0].subject, "Two-step verification was turned off for your Test & Shop account");
+  EXPECT_NE(off[0].text.find("your password alone signs you in"), std::string::npos) << off[0].text;
+  EXPECT_EQ(off[0].text.find("our staff"), std::string::npos);
+  auto removed = Build(c, "user.second_factor_changed.v1", R"({"user_id": "u1", "email": "a@example.com", "enabled": false, "by_admin": true})");
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_NE(removed[0].html.find("our staff removed two-step verification"), std::string::npos) << removed[0].html;
+}
+
 // Every mapped event renders with the fields its README entry lists: non-empty parts, the order
 // id as the fallback for a missing order number, every money value formatted.
 TEST(Catalog, EveryTemplateRendersWithItsDocumentedFields) {
@@ -147,6 +166,7 @@ TEST(Catalog, EveryTemplateRendersWithItsDocumentedFields) {
       {"user.email_verification_requested.v1", R"({"email": "a@example.com", "token": "t", "expires_at": "2030-01-01T00:00:00Z"})"},
       {"user.password_reset_requested.v1", R"({"email": "a@example.com", "token": "t", "expires_at": "2030-01-01T00:00:00Z"})"},
       {"user.email_changed.v1", R"({"old_email": "a@example.com", "new_email": "b@example.com"})"},
+      {"user.second_factor_changed.v1", R"({"email": "a@example.com", "enabled": true, "by_admin": false})"},
       {"order.confirmed.v1", R"({"order_id": "o-77", "email": "a@example.com", "lines": [{"sku": "S", "name": "N", "quantity": 1, "unit_price": )" +
                                  money + R"(, "line_total": )" + money + R"(}], "subtotal": )" + money + R"(, "shipping": )" + money +
                                  R"(, "total": )" + money + "}"},

@@ -93,6 +93,7 @@ inline constexpr const char* kEmailVerificationRequested = "user.email_verificat
 inline constexpr const char* kPasswordResetRequested = "user.password_reset_requested.v1";
 inline constexpr const char* kEmailChanged = "user.email_changed.v1";
 inline constexpr const char* kLoggedIn = "user.logged_in.v1";
+inline constexpr const char* kSecondFactorChanged = "user.second_factor_changed.v1";
 
 class Accounts {
  public:
@@ -179,6 +180,8 @@ class Accounts {
   // its unused recovery codes (used up); `totp_only` refuses recovery codes.
   core::Result<bool> CheckCode(AccountTransaction& tx, const User& u, const std::string& code, std::int64_t now,
                                bool totp_only = false) const;
+  // Inside a transaction: user.second_factor_changed.v1 (the notice to the account's address).
+  core::Status SecondFactorChanged(AccountTransaction& tx, const User& u, bool enabled, bool by_admin) const;
   // Inside a transaction: ten new recovery codes replace the account's (only their hashes stored).
   core::Result<std::vector<std::string>> FreshRecoveryCodes(AccountTransaction& tx, const std::string& user_id,
                                                             std::int64_t now) const;

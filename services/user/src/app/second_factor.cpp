@@ -59,6 +59,16 @@ Result<std::vector<std::string>> Accounts::FreshRecoveryCodes(AccountTransaction
   return codes;
 }
 
+Status Accounts::SecondFactorChanged(AccountTransaction& tx, const User& u, bool enabled, bool by_admin) const {
+  return tx.AddEvent(kSecondFactorChanged, u.id,
+                     {{"user_id", u.id},
+                      {"email", u.email},
+                      {"name", u.name},
+                      {"locale", u.locale},
+                      {"enabled", enabled},
+                      {"by_admin", by_admin}});
+}
+
 Task<MfaChallenge> Accounts::Challenge(const User& u, const std::string& method, bool remember_me,
                                        const std::optional<std::string>& guest_cart_id,
                                        const std::optional<std::string>& return_to) {
@@ -187,6 +197,7 @@ Task<std::vector<std::string>> Accounts::ConfirmTotp(const std::string& user_id,
     TRY_STATUS(tx.SetTotp(user_id, *user->totp_pending, *step, now));
     TRY(codes, FreshRecoveryCodes(tx, user_id, now));
     TRY_STATUS(tx.SetSessionMfa(sid));
+    TRY_STATUS(SecondFactorChanged(tx, *user, true, false));
     TRY(ended, tx.RevokeSessions(user_id, std::nullopt, sid, "mfa_enabled", now));
     return Outcome{std::move(codes), std::move(ended)};
   };
@@ -214,6 +225,7 @@ Task<void> Accounts::DisableTotp(const std::string& user_id, const std::string& 
     TRY(ok, CheckCode(tx, *locked, code, now));
     if (!ok) return Fail(Error{Errc::unprocessable, kWrongCode, {{"code", "is wrong"}}});
     TRY_STATUS(tx.SetTotp(user_id, std::nullopt, 0, now));
+    TRY_STATUS(SecondFactorChanged(tx, *locked, false, false));
     return tx.ReplaceRecoveryCodes(user_id, {}, now);
   };
   CO_TRY_STATUS(co_await store_.Transaction(fn));
@@ -244,6 +256,7 @@ Task<void> Accounts::ResetSecondFactor(const std::string& user_id) {
     TRY_STATUS(tx.SetTotp(user_id, std::nullopt, 0, now));
     TRY_STATUS(tx.SetTotpPending(user_id, std::nullopt, now));
     TRY_STATUS(tx.ReplaceRecoveryCodes(user_id, {}, now));
+    if (user->HasSecondFactor()) TRY_STATUS(SecondFactorChanged(tx, *user, false, true));
     return tx.RevokeSessions(user_id, std::nullopt, std::nullopt, "mfa_reset", now);
   };
   CO_TRY(ended, co_await store_.Transaction(fn));

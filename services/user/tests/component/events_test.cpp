@@ -26,7 +26,8 @@ using UserEvents = UserFixture;
 
 TEST_F(UserEvents, EveryEventReachesKafkaThroughTheOutboxWithItsSchemaFields) {
   const std::vector<std::string> topics{"user.registered.v1", "user.email_verification_requested.v1",
-                                        "user.password_reset_requested.v1", "user.email_changed.v1", "user.logged_in.v1"};
+                                        "user.password_reset_requested.v1", "user.email_changed.v1", "user.logged_in.v1",
+                                        "user.second_factor_changed.v1"};
   auto kafka = store::testing::KafkaTestConfig();
   for (const auto& t : topics) ASSERT_TRUE(store::messaging::CreateTopic(kafka, topic_prefix_ + t, 1)) << t;
   struct Cleanup {
@@ -36,7 +37,8 @@ TEST_F(UserEvents, EveryEventReachesKafkaThroughTheOutboxWithItsSchemaFields) {
     for (const auto& t : topics) (void)store::messaging::DeleteTopic(kafka, topic_prefix_ + t);
   }};
 
-  // One of each event: register + verify, login (with a guest cart), reset request, email change.
+  // One of each event: register + verify, login (with a guest cart), reset request, email change,
+  // the second factor turned on.
   auto id = RegisterVerified("ev@example.com", kPassword);
   auto login = Post("/v1/auth/login", {{"email", "ev@example.com"}, {"password", kPassword}, {"guest_cart_id", "cart-123"}});
   ASSERT_EQ(login.status, 200);
@@ -45,8 +47,9 @@ TEST_F(UserEvents, EveryEventReachesKafkaThroughTheOutboxWithItsSchemaFields) {
   ASSERT_EQ(Post("/v1/me/email", {{"new_email", "ev2@example.com"}, {"password", kPassword}}, access).status, 202);
   ASSERT_EQ(Post("/v1/auth/verify-email", {{"token", LatestToken("user.email_verification_requested.v1", "ev2@example.com")}}).status,
             200);
+  EnrolTotp(access, kPassword);
   auto expected = Outbox().size();
-  ASSERT_EQ(expected, 6u);
+  ASSERT_EQ(expected, 7u);
 
   store::messaging::RelayOptions options;
   options.db = db_.options();
@@ -78,6 +81,11 @@ TEST_F(UserEvents, EveryEventReachesKafkaThroughTheOutboxWithItsSchemaFields) {
         EXPECT_EQ(event->data.at("method").as_string(), "password");
       }
       if (t == "user.email_changed.v1") { EXPECT_EQ(event->data.at("new_email").as_string(), "ev2@example.com"); }
+      if (t == "user.second_factor_changed.v1") {
+        EXPECT_EQ(event->data.at("email").as_string(), "ev2@example.com");
+        EXPECT_EQ(event->data.at("enabled"), true);
+        EXPECT_EQ(event->data.at("by_admin"), false);
+      }
     }
   }
   EXPECT_EQ(seen.size(), topics.size());
