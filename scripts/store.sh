@@ -45,6 +45,7 @@ cmd_up() {
   show_status
   echo
   echo "  The shop:       http://127.0.0.1:$STORE_GATEWAY_PORT  (the storefront; APIs under /api/<service>/)"
+  echo "  The admin:      http://127.0.0.1:$STORE_GATEWAY_PORT/admin/  (admin@store.local, services/user/config/defaults.conf)"
   echo "  MailDev inbox:  http://127.0.0.1:$STORE_MAILDEV_WEB_PORT"
   echo "  OpenID provider (dev): http://127.0.0.1:$STORE_OIDC_PORT"
   echo "  Payment provider sandbox (dev): http://127.0.0.1:$STORE_PSP_PORT"

@@ -34,7 +34,7 @@ status=0
 # Storefront: Lighthouse scores and page weights
 
 \`bench/storefront/run.sh\` (\`./store bench storefront\`) against the demo shop of \`./store up\`
-(release build, the demo catalog), Lighthouse $(node -p "require('$ROOT/web/storefront/node_modules/lighthouse/package.json').version")
+(release build, the demo catalog), Lighthouse $(node -p "require('$ROOT/web/node_modules/lighthouse/package.json').version")
 with its default mobile emulation (a mid-range phone on throttled 4G, simulated) in Debian's
 $(chromium --version 2>/dev/null | head -1). Budgets (issue #15): performance ≥ 90,
 accessibility ≥ 95, best practices ≥ 95, SEO ≥ 95 on every page; first-visit JavaScript ≤ 100 KB

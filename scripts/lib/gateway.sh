@@ -37,13 +37,14 @@ psp_up() {
 }
 
 # gateway_up PRESET: renders deploy/nginx into $STORE_STATE/gateway (the storefront's build from
-# build/PRESET/web/storefront, media from $STORE_STATE/media), checks it (nginx -t) and starts nginx
+# build/PRESET/web/storefront, the admin app from build/PRESET/web/admin, media from $STORE_STATE/media), checks it (nginx -t) and starts nginx
 # in the foreground under start_process.
 gateway_up() {
   local preset=${1:-release}
   if pid_of gateway >/dev/null; then ok "gateway already running"; return; fi
   port_open "$STORE_GATEWAY_PORT" && die "port $STORE_GATEWAY_PORT for the gateway is taken by another process (not started by ./store)"
-  GATEWAY_STATIC_ROOT=${GATEWAY_STATIC_ROOT:-$STORE_ROOT/build/$preset/web/storefront} GATEWAY_MEDIA_ROOT=${GATEWAY_MEDIA_ROOT:-$STORE_STATE/media} \
+  GATEWAY_STATIC_ROOT=${GATEWAY_STATIC_ROOT:-$STORE_ROOT/build/$preset/web/storefront} \
+  GATEWAY_ADMIN_ROOT=${GATEWAY_ADMIN_ROOT:-$STORE_ROOT/build/$preset/web/admin} GATEWAY_MEDIA_ROOT=${GATEWAY_MEDIA_ROOT:-$STORE_STATE/media} \
     GATEWAY_ACCESS_LOG=${GATEWAY_ACCESS_LOG:-$STORE_LOGS/gateway-access.log} \
     "$STORE_ROOT/deploy/nginx/render.sh" "$GATEWAY_PREFIX"
   "$NGINX_BIN" -q -t -p "$GATEWAY_PREFIX" -c "$GATEWAY_PREFIX/conf/nginx.conf" >"$STORE_LOGS/gateway.log" 2>&1 \

@@ -97,8 +97,9 @@ install_stripe_mock() {
 }
 
 # npm packages, each directory from its own lockfile: the dev engines (MailDev, the OpenID
-# provider, the payment sandbox) and the storefront's build and browser-test tools.
-NPM_DIRS="deploy/node web/storefront"
+# provider, the payment sandbox) and the web apps' build and browser-test tools (web/: the
+# storefront and the admin app share one toolchain).
+NPM_DIRS="deploy/node web"
 install_npm() {
   local rel dir
   for rel in $NPM_DIRS; do

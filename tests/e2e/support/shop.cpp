@@ -57,7 +57,9 @@ Shop::Shop(ShopOptions options)
   auto e = store::testing::Engines::FromEnv();
   const std::string key_file = dir_.path() + "/signing-key.pem";
   std::map<std::string, std::string> user_env = {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", key_file},
-                                                 {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"}, {"USER_OIDC_PROVIDERS", ""}};
+                                                 {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"}, {"USER_OIDC_PROVIDERS", ""},
+                                                 {"USER_MFA_DEV_KEY_FILE", dir_.path() + "/mfa-key"}};
+  if (!options.mfa_admin_grace.empty()) user_env["USER_MFA_ADMIN_GRACE"] = options.mfa_admin_grace;
   if (options.accounts) {
     topic_prefix_ = store::testing::UniqueName("e2eshop") + ".";
     for (char& c : topic_prefix_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -116,6 +118,7 @@ Shop::Shop(ShopOptions options)
                     .notification_port = mailer_ ? mailer_->notification_port() : 0, .cart_port = cart_port_,
                     .auth_burst = options.auth_burst};
   if (!options.static_root.empty()) gw.extra_env["GATEWAY_STATIC_ROOT"] = options.static_root;
+  if (!options.admin_root.empty()) gw.extra_env["GATEWAY_ADMIN_ROOT"] = options.admin_root;
   gateway_ = std::make_unique<Gateway>(gw);
 
   // The products: in the catalog's schema (what the cart asks for prices and stock) and announced

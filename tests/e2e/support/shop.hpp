@@ -46,6 +46,8 @@ const std::vector<ShopProduct>& ShopProducts();
 
 struct ShopOptions {
   std::string static_root;      // the storefront's build, served at /
+  std::string admin_root = {};  // the admin app's build, served at /admin/
+  std::string mfa_admin_grace = {};  // the user service's mfa.admin_grace (empty: its default, 7 days)
   bool accounts = false;        // verification emails, social login (above)
   std::string oidc_domain = {};  // with accounts: the addresses the OpenID provider signs in (example.test)
   int auth_burst = 5;            // the gateway's sign-in burst per IP (a scripted journey signs in more often than a person)

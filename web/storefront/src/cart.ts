@@ -1,7 +1,7 @@
 // The shopper's cart, as the cart service answers it (every change answers the whole cart). The
 // guest cart is named by the cart service's HttpOnly cookie; a signed-in shopper's by the token.
-import { sharedState } from "./shared";
-import { api, Money } from "./api";
+import { sharedState } from "@shared/sharedState";
+import { api, Money } from "@shared/api";
 
 export type CartLine = {
   sku: string;

@@ -3,8 +3,9 @@ import { ErrorBoundary, LocationProvider, Route, Router, lazy } from "preact-iso
 import { Header } from "./components/Header";
 import { Footer } from "./components/Footer";
 import { Home } from "./pages/Home";
-import { resume } from "./session";
+import { resume } from "@shared/session";
 import { loadCart } from "./cart";
+import "@shared/base.css";
 import "./styles.css";
 
 // Every page but the home page is its own chunk, loaded when first visited.

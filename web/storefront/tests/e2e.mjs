@@ -9,74 +9,16 @@
 // which the local OpenID provider signs in too.
 // Prints a line per step; exits 1 at the first failed check (with a screenshot in
 // STORE_E2E_ARTIFACTS when set), 0 when every journey passed.
-import { chromium } from "playwright-core";
-import AxeBuilder from "@axe-core/playwright";
-import { mailed, mailedLink } from "./maildev.mjs";
-import { join } from "node:path";
-import { createHmac } from "node:crypto";
+import { mailed, mailedLink } from "../../tests/maildev.mjs";
+import { freshCode } from "../../tests/totp.mjs";
+import { startJourney } from "../../tests/journey.mjs";
 
-const base = (process.env.STORE_URL ?? "").replace(/\/$/, "");
-if (!base) {
-  console.error("STORE_URL is required");
-  process.exit(2);
-}
-const artifacts = process.env.STORE_E2E_ARTIFACTS;
 const maildev = (process.env.MAILDEV_URL ?? "http://127.0.0.1:11080").replace(/\/$/, "");
 const domain = process.env.EMAIL_DOMAIN ?? "example.test";
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-context.setDefaultTimeout(15000);
-const problems = [];
-// A page's script errors and console errors fail the step they happen in.
-function watched(p) {
-  p.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  // (A 4xx the page asked for and shows in words, such as a field error, is the browser's note, not an error.)
-  p.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
-      problems.push(`console error: ${m.text()}`);
-  });
-  return p;
-}
-let page = watched(await context.newPage());
-
-let step = 0;
-async function check(name, f) {
-  step++;
-  const t0 = Date.now();
-  try {
-    await f();
-    if (problems.length) throw new Error(problems.join("\n"));
-    console.log(`ok ${step} - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    const shown = await page.locator("main").innerText({ timeout: 1000 }).catch(() => "(no main)");
-    console.log(`not ok ${step} - ${name}\n  ${String(e.message ?? e).split("\n").join("\n  ")}\n  at ${page.url()}`);
-    console.log(`  the page shows: ${shown.slice(0, 400).split("\n").join(" / ")}`);
-    if (artifacts) await page.screenshot({ path: join(artifacts, `failed-step-${step}.png`), fullPage: true }).catch(() => {});
-    await browser.close();
-    process.exit(1);
-  }
-}
-const expectText = async (locator, text) => {
-  await locator.filter({ hasText: text }).first().waitFor();
-};
-const expectUrl = async (re) => {
-  await page.waitForURL(re);
-};
-// axe-core on the page as it is now: no serious or critical WCAG 2.1 A/AA violation.
-const audited = [];
-async function accessible(name) {
-  const r = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  if (bad.length)
-    throw new Error(
-      `axe on ${name}: ` +
-        bad.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`).join("; "),
-    );
-  audited.push(name);
-}
+const j = await startJourney();
+const { base, browser, check, expectText, expectUrl, accessible } = j;
+// The page the checks act on (j.page: the harness screenshots it when a check fails).
+let page = j.page;
 
 await check("the home page shows the categories and new products, with the storefront's CSP", async () => {
   const res = await page.goto(base + "/");
@@ -244,7 +186,7 @@ await check("the session outlives a reload (HttpOnly cookie, never readable by t
   await page.goto(base + "/account");
   await expectText(page.locator("h1"), "Hello, Browser Shopper");
   await expectText(page.getByTestId("cart-count"), "3");
-  const cookies = await context.cookies();
+  const cookies = await j.context.cookies();
   const session = cookies.find((c) => c.name === "store_session");
   if (!session || !session.httpOnly || session.sameSite !== "Strict" || session.path !== "/api/user/v1/auth")
     throw new Error(`session cookie: ${JSON.stringify(session)}`);
@@ -331,32 +273,6 @@ await check("a forgotten password: the reset link from the email sets a new one,
   await expectText(page.locator("h1"), "Hello, Browser Shopper");
 });
 
-// What an authenticator app shows for a base32 secret at a 30 s time step (RFC 6238: HMAC-SHA1,
-// 6 digits). The user service takes each step once and accepts the next one: freshCode() gives the
-// code of the earliest step not used yet (waiting for one when both are used).
-function totp(base32, step) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const ch of base32.toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const at = mac[mac.length - 1] & 15;
-  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1000000).padStart(6, "0");
-}
-let usedStep = 0;
-async function freshCode(base32) {
-  for (;;) {
-    const now = Math.floor(Date.now() / 30000);
-    const step = [now, now + 1].find((s) => s > usedStep);
-    if (step !== undefined) {
-      usedStep = step;
-      return totp(base32, step);
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 let secret = "";
 let recoveryCodes = [];
 
@@ -407,9 +323,8 @@ await check("a recovery code signs in once instead of the app", async () => {
 });
 
 await check("social login in another browser: the guest's cart, the provider's page, back signed in with it", async () => {
-  const other = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
-  other.setDefaultTimeout(15000);
-  page = watched(await other.newPage());
+  const other = await j.newContext({ viewport: { width: 390, height: 844 } });
+  page = j.page = j.watched(await other.newPage());
   await page.goto(base + "/p/borealis-headphones");
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expectText(page.getByTestId("cart-count"), "1");
@@ -430,9 +345,8 @@ await check("social login in another browser: the guest's cart, the provider's p
 });
 
 await check("social login of an account with two-step verification asks for its code, then ends signed in", async () => {
-  const third = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  third.setDefaultTimeout(15000);
-  page = watched(await third.newPage());
+  const third = await j.newContext();
+  page = j.page = j.watched(await third.newPage());
   await page.goto(base + "/login");
   await page.getByRole("link", { name: "Continue with Local ID" }).click();
   await page.locator('input[name="email"]').fill(email); // the provider vouches for the shopper's address
@@ -458,6 +372,4 @@ await check("an unknown product or category says so, in words, and is not indexe
   await accessible("not found");
 });
 
-await browser.close();
-console.log(`axe-core: no serious or critical violation on ${audited.join(", ")}`);
-console.log(`${step} passed, 0 failed`);
+await j.finish();

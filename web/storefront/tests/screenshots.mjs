@@ -4,7 +4,7 @@
 // A shopper registers (the verification link read from MailDev, the shop's real email), verifies,
 // signs in and fills a cart on the way, so the account, verification and cart pages show real data.
 import { chromium } from "playwright-core";
-import { mailedLink } from "./maildev.mjs";
+import { mailedLink } from "../../tests/maildev.mjs";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -117,6 +117,14 @@ Status Accounts::SendVerification(AccountTransaction& tx, const User& u, const s
                       {"reason", reason}});
 }
 
+std::vector<std::string> Accounts::SessionRoles(const User& u, const Session& s) const {
+  const bool in_grace = u.admin_since && NowMs() < *u.admin_since + settings_.mfa_admin_grace.count();
+  std::vector<std::string> roles;
+  for (const auto& role : u.roles)
+    if (role != "admin" || s.mfa || in_grace) roles.push_back(role);
+  return roles;
+}
+
 std::string Accounts::IssueAccess(const User& u, const Session& s) const {
   auth::AccessClaims claims;
   claims.issuer = settings_.auth.issuer;
@@ -124,9 +132,7 @@ std::string Accounts::IssueAccess(const User& u, const Session& s) const {
   claims.subject = u.id;
   claims.session_id = s.id;
   claims.token_id = core::NewUuid();
-  const bool in_grace = u.admin_since && NowMs() < *u.admin_since + settings_.mfa_admin_grace.count();
-  for (const auto& role : u.roles)
-    if (role != "admin" || s.mfa || in_grace) claims.roles.push_back(role);
+  claims.roles = SessionRoles(u, s);
   claims.issued_at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   claims.expires_at = claims.issued_at + settings_.access_token_ttl.count();
   return auth::IssueAccessToken(keys_.current, claims);
@@ -159,6 +165,7 @@ Result<Tokens> Accounts::StartSession(AccountTransaction& tx, const User& u, con
   t.refresh_expires_in = (idle_end - now) / 1000;
   t.session_id = s.id;
   t.user = u;
+  t.roles = SessionRoles(u, s);
   return t;
 }
 
@@ -338,6 +345,7 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
     t.refresh_expires_in = (idle_end - now) / 1000;
     t.session_id = session->id;
     t.user = *user;
+    t.roles = SessionRoles(*user, *session);
     return Outcome{t, {}};
   };
   CO_TRY(outcome, co_await store_.Transaction(fn));

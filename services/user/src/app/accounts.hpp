@@ -173,6 +173,7 @@ class Accounts {
   // The access token of a session: the account's roles, but `admin` only when the session passed
   // the second factor or the account is still in its grace period (mfa.admin_grace).
   std::string IssueAccess(const User& u, const Session& s) const;
+  std::vector<std::string> SessionRoles(const User& u, const Session& s) const;
   // A sign-in waiting for its second factor (kept in `challenges_`).
   Task<MfaChallenge> Challenge(const User& u, const std::string& method, bool remember_me,
                                const std::optional<std::string>& guest_cart_id, const std::optional<std::string>& return_to);

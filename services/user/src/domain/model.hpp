@@ -86,6 +86,7 @@ struct Tokens {
   std::int64_t refresh_expires_in = 0;
   std::string session_id;
   User user;
+  std::vector<std::string> roles;  // what the access token carries (admin only after the second factor, or in the grace period)
 };
 
 }  // namespace store::user

@@ -37,10 +37,12 @@ json::object ProfileJson(const User& u, bool admin_view) {
 }
 
 json::object TokensJson(const Tokens& t) {
+  json::array roles;
+  for (const auto& r : t.roles) roles.emplace_back(r);
   return {{"access_token", t.access_token}, {"token_type", "Bearer"},
           {"expires_in", t.expires_in},     {"refresh_token", t.refresh_token},
           {"refresh_expires_in", t.refresh_expires_in}, {"session_id", t.session_id},
-          {"user", ProfileJson(t.user)}};
+          {"roles", roles},                 {"user", ProfileJson(t.user)}};
 }
 
 json::object AddressJson(const Address& a) {

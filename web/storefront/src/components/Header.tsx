@@ -1,5 +1,5 @@
 import { useCart } from "../cart";
-import { useUser } from "../session";
+import { useUser } from "@shared/session";
 import { SearchBox } from "./SearchBox";
 
 export function Header() {

@@ -1,4 +1,4 @@
-import { Money, money } from "../api";
+import { Money, money } from "@shared/api";
 
 /** A product of a model line (search's collapsed results carry their line's products). */
 export type LineProduct = { slug: string; title: string; image_url?: string | null; price_min?: Money; in_stock?: boolean };

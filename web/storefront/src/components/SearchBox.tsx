@@ -3,7 +3,7 @@
 // words typed), Escape closes the list.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { api } from "../api";
+import { api } from "@shared/api";
 
 type Suggestions = {
   products: { slug: string; title: string }[];

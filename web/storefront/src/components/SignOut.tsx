@@ -1,5 +1,5 @@
 import { loadCart } from "../cart";
-import { signOut } from "../session";
+import { signOut } from "@shared/session";
 
 /** Sign out here, or end every session of the account (all devices); the cart becomes a guest's. */
 export function SignOutButtons() {

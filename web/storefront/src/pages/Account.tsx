@@ -2,12 +2,13 @@
 // rules shown as you type, the email links' landing pages (verify, reset) and the account page.
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { api, ApiError } from "../api";
+import { api, ApiError } from "@shared/api";
 import { mergeAfterLogin, MergeReport } from "../cart";
-import { completeLogIn, logIn, updateUser, useSession, useSignedIn, User } from "../session";
-import { useApi, useTitle } from "../useApi";
-import { ErrorNote, Loading } from "../components/Status";
-import { Field, longEnough, MIN_PASSWORD, PasswordRule, useSubmit } from "../components/Form";
+import { logIn, updateUser, useSession, useSignedIn, User } from "@shared/session";
+import { CodeStep } from "@shared/TwoStep";
+import { useApi, useTitle } from "@shared/useApi";
+import { ErrorNote, Loading } from "@shared/Status";
+import { Field, longEnough, MIN_PASSWORD, PasswordRule, useSubmit } from "@shared/Form";
 import { SignOutButtons } from "../components/SignOut";
 
 
@@ -20,45 +21,6 @@ const SOCIAL_ERRORS: Record<string, string> = {
   refused: "The provider could not sign you in. Please try again, or use your email and password.",
   unavailable: "The sign-in provider cannot be reached right now. Please try again in a moment.",
 };
-
-/** The second step of a sign-in: the code from the authenticator app, or a recovery code. A spent
- * or expired challenge goes back to the password (onRestart). */
-function CodeStep({ challenge, onDone, onRestart }: {
-  challenge: string | null;
-  onDone: (returnTo?: string) => void;
-  onRestart: (why: string) => void;
-}) {
-  const [code, setCode] = useState("");
-  const [recovery, setRecovery] = useState(false);
-  const { busy, error, submit } = useSubmit();
-  const onSubmit = submit(async () => {
-    try {
-      onDone(await completeLogIn(code, challenge));
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401 && !e.fieldError("code")) onRestart(e.userMessage);
-      else throw e;
-    }
-  });
-  return (
-    <form onSubmit={onSubmit} class="form" aria-labelledby="code-heading">
-      <h1 id="code-heading">Two-step verification</h1>
-      <p>
-        {recovery
-          ? "Enter one of the recovery codes you saved when you turned on two-step verification. Each works once."
-          : "Enter the 6-digit code your authenticator app shows for this shop."}
-      </p>
-      <Field label={recovery ? "Recovery code" : "Code"} name="code" value={code} set={setCode}
-        autoComplete="one-time-code" error={error?.fieldError("code")} />
-      <ErrorNote error={error?.fieldError("code") ? null : error} />
-      <button class="primary" type="submit" disabled={busy || !code.trim()}>
-        Verify
-      </button>
-      <button type="button" class="link" onClick={() => (setRecovery(!recovery), setCode(""))}>
-        {recovery ? "Use the code from your app" : "Use a recovery code instead"}
-      </button>
-    </form>
-  );
-}
 
 export function LoginPage() {
   useTitle("Sign in");

@@ -1,11 +1,11 @@
 // The address book (the user service's /v1/me/addresses): the shopper's addresses, the default
 // for shipping and for billing, add, change and remove. Checkout picks from it.
 import { useState } from "preact/hooks";
-import { api } from "../api";
-import { useSignedIn } from "../session";
-import { useRemovable, useTitle } from "../useApi";
-import { ErrorNote, Loading } from "../components/Status";
-import { Field, useSubmit } from "../components/Form";
+import { api } from "@shared/api";
+import { useSignedIn } from "@shared/session";
+import { useRemovable, useTitle } from "@shared/useApi";
+import { ErrorNote, Loading } from "@shared/Status";
+import { Field, useSubmit } from "@shared/Form";
 import { countries, countryName } from "../countries";
 import { Breadcrumbs } from "../components/Breadcrumbs";
 

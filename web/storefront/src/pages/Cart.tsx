@@ -1,10 +1,10 @@
 // The cart: lines with the catalog's current price and stock, quantities, removal, totals, and the
 // cart service's notices (a price that changed since the shopper saw it, stock running out).
 import { useState } from "preact/hooks";
-import { ApiError, money } from "../api";
+import { ApiError, money } from "@shared/api";
 import { acknowledgePrices, availabilityText, CartLine, removeLine, setQuantity, useCart } from "../cart";
-import { useTitle } from "../useApi";
-import { ErrorNote, Loading } from "../components/Status";
+import { useTitle } from "@shared/useApi";
+import { ErrorNote, Loading } from "@shared/Status";
 
 export function CartPage() {
   useTitle("Your cart");

@@ -1,6 +1,6 @@
-import { useApi, useTitle } from "../useApi";
+import { useApi, useTitle } from "@shared/useApi";
 import { ProductCard, Item } from "../components/ProductCard";
-import { ErrorNote } from "../components/Status";
+import { ErrorNote } from "@shared/Status";
 
 type Category = { id: number; slug: string; name: string; children: Category[] };
 

@@ -1,5 +1,5 @@
 import { useEffect } from "preact/hooks";
-import { useTitle } from "../useApi";
+import { useTitle } from "@shared/useApi";
 
 export function NotFound() {
   useTitle("Page not found");

@@ -3,10 +3,10 @@
 // exist or are sold out are shown as such), quantity and add to cart.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
-import { ApiError, Money, money } from "../api";
+import { ApiError, Money, money } from "@shared/api";
 import { addToCart } from "../cart";
-import { useApi, useTitle } from "../useApi";
-import { ErrorNote, Loading } from "../components/Status";
+import { useApi, useTitle } from "@shared/useApi";
+import { ErrorNote, Loading } from "@shared/Status";
 import { Item, Swatch } from "../components/ProductCard";
 import { Breadcrumbs, categoryTrail } from "../components/Breadcrumbs";
 import { NotFound } from "./NotFound";

@@ -2,10 +2,10 @@
 // every state a real URL (the back button and a shared link restore the same results).
 import { useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { Money } from "../api";
-import { useApi, useTitle } from "../useApi";
+import { Money } from "@shared/api";
+import { useApi, useTitle } from "@shared/useApi";
 import { Item, ProductCard } from "../components/ProductCard";
-import { ErrorNote, Loading } from "../components/Status";
+import { ErrorNote, Loading } from "@shared/Status";
 import { NotFound } from "./NotFound";
 import { Breadcrumbs, categoryTrail } from "../components/Breadcrumbs";
 

@@ -2,14 +2,14 @@
 // to): change the password (the other sessions end), change the email address (confirmed from the
 // new mailbox), two-step verification, where the shopper is signed in, ending one session or all.
 import { useState } from "preact/hooks";
-import { api } from "../api";
-import { useSignedIn } from "../session";
-import { useRemovable, useTitle } from "../useApi";
-import { ErrorNote, Loading } from "../components/Status";
-import { Field, longEnough, PasswordRule, useSubmit } from "../components/Form";
+import { api } from "@shared/api";
+import { useSignedIn } from "@shared/session";
+import { useRemovable, useTitle } from "@shared/useApi";
+import { ErrorNote, Loading } from "@shared/Status";
+import { Field, longEnough, PasswordRule, useSubmit } from "@shared/Form";
 import { SignOutButtons } from "../components/SignOut";
 import { Breadcrumbs } from "../components/Breadcrumbs";
-import { TwoStepSection } from "./TwoStep";
+import { TwoStepSection } from "@shared/TwoStep";
 
 type Session = { id: string; created_at: string; last_used_at: string; user_agent: string; ip: string; current: boolean };
 

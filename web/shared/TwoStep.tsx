@@ -1,12 +1,53 @@
-// Two-step verification on the security page: turn it on (the password, then the secret as a QR
+// Two-step verification: the sign-in's code step (CodeStep), and on a security page (TwoStepSection)
+// turn it on (the password, then the secret as a QR
 // code and as text for the authenticator app, then a first code; the ten recovery codes are shown
 // once), new recovery codes, turn it off. The user service does the work (services/user/README.md,
 // "The second factor").
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api";
-import { useApi } from "../useApi";
-import { ErrorNote, Loading } from "../components/Status";
-import { Field, useSubmit } from "../components/Form";
+import { api, ApiError } from "./api";
+import { completeLogIn } from "./session";
+import { useApi } from "./useApi";
+import { ErrorNote, Loading } from "./Status";
+import { Field, useSubmit } from "./Form";
+
+/** The second step of a sign-in: the code from the authenticator app, or a recovery code. A spent
+ * or expired challenge goes back to the password (onRestart). */
+export function CodeStep({ challenge, onDone, onRestart }: {
+  challenge: string | null;
+  onDone: (returnTo?: string) => void;
+  onRestart: (why: string) => void;
+}) {
+  const [code, setCode] = useState("");
+  const [recovery, setRecovery] = useState(false);
+  const { busy, error, submit } = useSubmit();
+  const onSubmit = submit(async () => {
+    try {
+      onDone(await completeLogIn(code, challenge));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401 && !e.fieldError("code")) onRestart(e.userMessage);
+      else throw e;
+    }
+  });
+  return (
+    <form onSubmit={onSubmit} class="form" aria-labelledby="code-heading">
+      <h1 id="code-heading">Two-step verification</h1>
+      <p>
+        {recovery
+          ? "Enter one of the recovery codes you saved when you turned on two-step verification. Each works once."
+          : "Enter the 6-digit code your authenticator app shows for this shop."}
+      </p>
+      <Field label={recovery ? "Recovery code" : "Code"} name="code" value={code} set={setCode}
+        autoComplete="one-time-code" error={error?.fieldError("code")} />
+      <ErrorNote error={error?.fieldError("code") ? null : error} />
+      <button class="primary" type="submit" disabled={busy || !code.trim()}>
+        Verify
+      </button>
+      <button type="button" class="link" onClick={() => (setRecovery(!recovery), setCode(""))}>
+        {recovery ? "Use the code from your app" : "Use a recovery code instead"}
+      </button>
+    </form>
+  );
+}
 
 type Status = { enabled: boolean; recovery_codes_left: number; required: boolean; grace_ends_at: string | null };
 type Enrolment = { secret: string; otpauth_uri: string };
@@ -150,10 +191,13 @@ function Manage({ status, hasPassword, onCodes, onOff }: {
   );
 }
 
-export function TwoStepSection({ hasPassword }: { hasPassword: boolean }) {
+/** `onChange`: after it was turned on or off (the admin app renews its token: the admin role
+ * follows a session that passed the second factor). */
+export function TwoStepSection({ hasPassword, onChange }: { hasPassword: boolean; onChange?: () => void }) {
   const status = useApi<Status>("/user/v1/me/mfa");
   const [codes, setCodes] = useState<string[] | null>(null);
-  if (codes) return <RecoveryCodes codes={codes} onDone={() => (setCodes(null), status.reload())} />;
+  const changed = () => (status.reload(), onChange?.());
+  if (codes) return <RecoveryCodes codes={codes} onDone={() => (setCodes(null), changed())} />;
   if (!status.data) return status.error ? <ErrorNote error={status.error} /> : <Loading />;
   const s = status.data;
   return (
@@ -169,7 +213,7 @@ export function TwoStepSection({ hasPassword }: { hasPassword: boolean }) {
         </p>
       )}
       {s.enabled ? (
-        <Manage status={s} hasPassword={hasPassword} onCodes={setCodes} onOff={status.reload} />
+        <Manage status={s} hasPassword={hasPassword} onCodes={setCodes} onOff={changed} />
       ) : (
         <TurnOn hasPassword={hasPassword} onCodes={setCodes} />
       )}

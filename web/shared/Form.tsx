@@ -1,7 +1,7 @@
 // Forms: a labelled field with its error (announced, tied to the input), and a submit handler
 // that shows the service's problem instead of throwing.
 import { useState } from "preact/hooks";
-import { ApiError } from "../api";
+import { ApiError } from "./api";
 
 /** The user service's shortest password (characters, not bytes). */
 export const MIN_PASSWORD = 8;

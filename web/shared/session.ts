@@ -4,10 +4,12 @@
 import { useEffect } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { api, setAccessToken } from "./api";
-import { sharedState } from "./shared";
+import { sharedState } from "./sharedState";
 
 export type User = { id: string; email: string; name?: string; roles: string[]; has_password?: boolean; mfa_enabled?: boolean };
-export type Tokens = { access_token: string; expires_in: number; user: User; return_to?: string };
+/** `roles`: the session's (its access token's), which the admin app goes by; the profile's may
+ * include admin on a session that has not passed the second factor. */
+export type Tokens = { access_token: string; expires_in: number; roles: string[]; user: User; return_to?: string };
 /** A sign-in stopped at its second factor: the token to send back with the code. */
 export type MfaChallenge = { mfa_required: true; mfa_token: string; expires_in: number };
 
@@ -30,19 +32,19 @@ export function useSession(): { user: User | null; checked: boolean } {
 export const useUser = () => useSession().user;
 
 /** useSession for a page only for signed-in shoppers: once the session is known, a visitor without
- * one goes to the sign-in page. */
-export function useSignedIn(): { user: User | null; checked: boolean } {
+ * one goes to the sign-in page (the app's own: /login, /admin/login). */
+export function useSignedIn(loginPath = "/login"): { user: User | null; checked: boolean } {
   const session = useSession();
   const { route } = useLocation();
   useEffect(() => {
-    if (session.checked && !session.user) route("/login", true);
+    if (session.checked && !session.user) route(loginPath, true);
   }, [session.user, session.checked]);
   return session;
 }
 
 export function signIn(t: Tokens) {
   setAccessToken(t.access_token);
-  user = t.user;
+  user = { ...t.user, roles: t.roles };
   clearTimeout(refreshTimer);
   // Refresh a minute before the access token expires (the old refresh token is spent by it).
   refreshTimer = setTimeout(refresh, Math.max(10, t.expires_in - 60) * 1000);
@@ -97,7 +99,7 @@ export async function completeLogIn(code: string, challenge: string | null): Pro
 
 /** The shopper's profile changed (their name): the header and pages show the new one. */
 export function updateUser(u: User) {
-  user = { ...user, ...u };
+  user = { ...user, ...u, roles: user?.roles ?? u.roles }; // the session's roles stay
   notify();
 }
 

@@ -1,4 +1,4 @@
-import { ApiError } from "../api";
+import { ApiError } from "./api";
 
 export function ErrorNote({ error }: { error?: ApiError | null }) {
   if (!error) return null;

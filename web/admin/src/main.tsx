@@ -1,0 +1,34 @@
+import { render } from "preact";
+import { ErrorBoundary, LocationProvider, Route, Router, lazy } from "preact-iso";
+import { resume } from "@shared/session";
+import { Shell } from "./Shell";
+import { LoginPage } from "./pages/Login";
+import "@shared/base.css";
+import "./admin.css";
+
+// Every screen but the sign-in is its own chunk, loaded when first visited.
+const Customers = lazy(() => import("./pages/Customers").then((m) => m.CustomersPage));
+const Security = lazy(() => import("./pages/Security").then((m) => m.SecurityPage));
+const NotFound = lazy(() => import("./pages/NotFound").then((m) => m.NotFound));
+
+export function App() {
+  return (
+    // The app lives under /admin/; anything else (the storefront, the APIs) is a full page load.
+    <LocationProvider scope="/admin/">
+      <ErrorBoundary>
+        <Router>
+          <Route path="/admin/login" component={LoginPage} />
+          <Route path="/admin/" component={() => <Shell page={Customers} />} />
+          <Route path="/admin/customers" component={() => <Shell page={Customers} />} />
+          <Route path="/admin/security" component={() => <Shell page={Security} />} />
+          <Route default component={() => <Shell page={NotFound} />} />
+        </Router>
+      </ErrorBoundary>
+    </LocationProvider>
+  );
+}
+
+render(<App />, document.getElementById("app")!);
+// A session from before the reload (the user service's HttpOnly cookie, shared with the storefront
+// on the same origin): signed in again without a form.
+void resume();

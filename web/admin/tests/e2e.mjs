@@ -1,0 +1,134 @@
+// The admin app's journeys in a real browser: Debian's chromium (CHROMIUM) driven by
+// playwright-core against a running shop (STORE_URL: its gateway, which serves this build at
+// /admin/ and the APIs under /api). Run by tests/e2e/admin_test.cpp against a shop of its own whose
+// admins have no grace period for two-step verification (mfa.admin_grace 0), with the bootstrap
+// admin of services/user/config/defaults.conf; emails are read from MailDev (MAILDEV_URL), every
+// address of the run is at EMAIL_DOMAIN. Prints a line per check; exits 1 at the first failure.
+import { mailed, mailedLink } from "../../tests/maildev.mjs";
+import { freshCode } from "../../tests/totp.mjs";
+import { startJourney } from "../../tests/journey.mjs";
+
+const maildev = (process.env.MAILDEV_URL ?? "http://127.0.0.1:11080").replace(/\/$/, "");
+const domain = process.env.EMAIL_DOMAIN ?? "example.test";
+const staff = { email: "admin@store.local", password: "store-admin-dev-only" };
+const j = await startJourney();
+const { base, check, expectText, expectUrl, accessible } = j;
+const page = j.page;
+
+/** A call to the shop's API as a client would make it: {status, body}. */
+async function call(method, path, body, token) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+function expectStatus(r, status, what) {
+  if (r.status !== status) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+async function signIn(email, password) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+const customer = { email: `casey-${Date.now()}@${domain}`, password: "a customer's long passphrase", name: "Casey Customer" };
+
+await check("a customer account (registered, verified from its email) gets 403 from every admin API", async () => {
+  expectStatus(await call("POST", "/user/v1/auth/register", customer), 202, "register");
+  const link = await mailedLink(maildev, customer.email, "/verify-email");
+  expectStatus(await call("POST", "/user/v1/auth/verify-email", { token: new URL(link).searchParams.get("token") }), 200, "verify");
+  const login = await call("POST", "/user/v1/auth/login", { email: customer.email, password: customer.password });
+  expectStatus(login, 200, "login");
+  customer.id = login.body.user.id;
+  customer.access = login.body.access_token;
+  customer.refresh = login.body.refresh_token;
+  for (const [method, path] of [
+    ["GET", "/user/v1/admin/users?q=casey"],
+    ["POST", `/user/v1/admin/users/${customer.id}/disable`],
+    ["DELETE", `/user/v1/admin/users/${customer.id}/mfa`],
+  ])
+    expectStatus(await call(method, path, undefined, customer.access), 403, `${method} ${path} with a customer's token`);
+});
+
+await check("a customer who opens the admin signs in and is told it is for staff", async () => {
+  const res = await page.goto(base + "/admin/");
+  const headers = res.headers();
+  if (!(headers["x-robots-tag"] ?? "").includes("noindex")) throw new Error("the admin may be indexed");
+  if (!(headers["content-security-policy"] ?? "").includes("script-src 'self'")) throw new Error("no CSP on the admin");
+  await expectUrl(/\/admin\/login$/);
+  await expectText(page.locator("h1"), "Staff sign-in");
+  await accessible("staff sign-in");
+  await signIn(customer.email, customer.password);
+  await expectText(page.locator("h1"), "Staff only");
+  await accessible("staff only");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expectUrl(/\/admin\/login$/);
+});
+
+let staffSecret = "";
+await check("staff without two-step verification (no grace period) turn it on first; then the admin is theirs", async () => {
+  await signIn(staff.email, staff.password);
+  await expectText(page.locator("h1"), "Turn on two-step verification");
+  await accessible("staff: turn on two-step verification");
+  const turnOn = page.getByRole("form", { name: "Turn on two-step verification" });
+  await turnOn.getByLabel("Password").fill(staff.password);
+  await turnOn.getByRole("button", { name: "Turn on two-step verification" }).click();
+  await page.locator("svg.qr path").waitFor();
+  staffSecret = (await page.locator("code.secret").innerText()).replace(/\s/g, "");
+  await page.getByLabel("The 6-digit code the app shows").fill(await freshCode(staffSecret));
+  await page.getByRole("button", { name: "Turn on", exact: true }).click();
+  await page.getByRole("button", { name: "I saved them" }).click();
+  // The session passed the second factor: its renewed token carries the admin role.
+  await expectText(page.locator("h1"), "Customers");
+  await expectText(page.getByRole("navigation", { name: "Admin" }), "Customers");
+});
+
+await check("customers: found by email (the search in the URL), disabled (their session ends at once), enabled", async () => {
+  await page.getByLabel("Email or name").fill(customer.email);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expectUrl(/\/admin\/customers\?q=casey-/);
+  const row = page.locator("tbody tr").filter({ hasText: customer.email });
+  await expectText(row, "active");
+  await accessible("customers");
+  await page.getByRole("button", { name: `Disable ${customer.name}` }).click();
+  await expectText(row, "disabled");
+  expectStatus(await call("POST", "/user/v1/auth/refresh", { refresh_token: customer.refresh }), 401, "the disabled customer's refresh");
+  expectStatus(await call("POST", "/user/v1/auth/login", { email: customer.email, password: customer.password }), 403, "a disabled login");
+  await page.getByRole("button", { name: `Enable ${customer.name}` }).click();
+  await expectText(row, "active");
+  await page.reload();
+  await expectText(page.locator("tbody tr").filter({ hasText: customer.email }), "active");
+});
+
+await check("a customer's lost second factor removed by staff: they are told by email and sign in with their password", async () => {
+  const login = await call("POST", "/user/v1/auth/login", { email: customer.email, password: customer.password });
+  expectStatus(login, 200, "login again");
+  const begun = await call("POST", "/user/v1/me/mfa/totp", { password: customer.password }, login.body.access_token);
+  expectStatus(begun, 200, "begin two-step");
+  const confirmed = await call("POST", "/user/v1/me/mfa/totp/confirm", { code: await freshCode(begun.body.secret) }, login.body.access_token);
+  expectStatus(confirmed, 200, "confirm two-step");
+  await page.reload();
+  const row = page.locator("tbody tr").filter({ hasText: customer.email });
+  await expectText(row.locator("td").nth(4), "on");
+  await page.getByRole("button", { name: `Remove the two-step verification of ${customer.name}` }).click();
+  await page.getByRole("button", { name: `Yes, remove the two-step verification of ${customer.name}` }).click();
+  await expectText(row.locator("td").nth(4), "off");
+  await mailed(maildev, customer.email, "Two-step verification was turned off");
+  const again = await call("POST", "/user/v1/auth/login", { email: customer.email, password: customer.password });
+  if (again.status !== 200 || !again.body.access_token) throw new Error(`the password alone: ${again.status} ${JSON.stringify(again.body)}`);
+});
+
+await check("the staff member's own sign-in page; sign out", async () => {
+  await page.getByRole("link", { name: "Your sign-in" }).click();
+  await expectText(page.locator("main"), "Two-step verification is on");
+  await accessible("your sign-in");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expectUrl(/\/admin\/login$/);
+  await page.goto(base + "/admin/customers");
+  await expectUrl(/\/admin\/login$/);
+});
+
+await j.finish();
