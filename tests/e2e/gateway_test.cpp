@@ -661,6 +661,26 @@ TEST_F(GatewayTest, AServiceThatIsDownIs502ProblemJson) {
   EXPECT_EQ(p.Header("retry-after").value_or(""), "1");
 }
 
+TEST_F(GatewayTest, ServesTheAdminAppUnderAdminNeverIndexed) {
+  std::filesystem::create_directories(gateway_->admin_dir() + "/assets");
+  std::ofstream(gateway_->admin_dir() + "/index.html") << "<!doctype html><title>admin</title>";
+  std::ofstream(gateway_->admin_dir() + "/assets/index-AdMin123.js") << std::string(4096, 'y');
+  HttpClient c(e2e::NextLoopbackIp());
+  for (const char* path : {"/admin/", "/admin/customers?q=ada", "/admin/security"}) {
+    auto page = c.Get(Url(path));
+    EXPECT_EQ(page.status, 200) << path;
+    EXPECT_EQ(page.body, "<!doctype html><title>admin</title>") << path << ": the admin's index.html for its client-side routes";
+    EXPECT_EQ(page.Header("x-robots-tag").value_or(""), "noindex, nofollow") << path;
+    EXPECT_EQ(page.Header("cache-control").value_or(""), "no-cache") << path;
+    ExpectSecurityHeaders(page, kStorefrontPolicy);
+  }
+  auto js = c.Get(Url("/admin/assets/index-AdMin123.js"));
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.Header("cache-control").value_or(""), "public, max-age=31536000, immutable");
+  ExpectProblem(c.Get(Url("/admin/assets/index-Missing0.js")), 404);
+  EXPECT_NE(c.Get(Url("/")).body, "<!doctype html><title>admin</title>") << "the storefront stays the storefront";
+}
+
 TEST_F(GatewayTest, ServesTheStorefrontAndMediaFiles) {
   std::filesystem::create_directories(gateway_->media_dir() + "/products/p1");
   std::filesystem::create_directories(gateway_->static_dir() + "/assets");

@@ -41,6 +41,7 @@ class Gateway {
   int port() const { return port_; }
   std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
   std::string static_dir() const { return dir_.path() + "/www"; }
+  std::string admin_dir() const { return dir_.path() + "/admin"; }
   std::string media_dir() const { return dir_.path() + "/media"; }
   std::string access_log() const { return dir_.path() + "/logs/access.log"; }
   std::string ErrorLog() const { return nginx_.LogTail(); }
