@@ -2,7 +2,7 @@
 // a session whose token carries the admin role. Signed out: to the sign-in. Signed in without the
 // role: why (a customer account, or staff who must turn on two-step verification first, which
 // brings the role to this session).
-import type { ComponentType } from "preact";
+import type { ComponentChildren } from "preact";
 import { refresh, signOut, useSignedIn } from "@shared/session";
 import { Loading } from "@shared/Status";
 import { TwoStepSection } from "@shared/TwoStep";
@@ -36,7 +36,7 @@ function NotStaff({ hasPassword }: { hasPassword: boolean }) {
   );
 }
 
-export function Shell({ page: Page }: { page: ComponentType }) {
+export function Shell({ children }: { children: ComponentChildren }) {
   const { user, checked } = useSignedIn("/admin/login");
   if (!user)
     return checked ? null : (
@@ -58,6 +58,7 @@ export function Shell({ page: Page }: { page: ComponentType }) {
           {staff && (
             <nav aria-label="Admin">
               <a href="/admin/customers">Customers</a>
+              <a href="/admin/notifications">Notifications</a>
               <a href="/admin/security">Your sign-in</a>
             </nav>
           )}
@@ -68,7 +69,7 @@ export function Shell({ page: Page }: { page: ComponentType }) {
         </div>
       </header>
       <main id="main" class="wrap" tabIndex={-1}>
-        {staff ? <Page /> : <NotStaff hasPassword={user.has_password !== false} />}
+        {staff ? children : <NotStaff hasPassword={user.has_password !== false} />}
       </main>
     </>
   );

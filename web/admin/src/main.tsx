@@ -8,6 +8,8 @@ import "./admin.css";
 
 // Every screen but the sign-in is its own chunk, loaded when first visited.
 const Customers = lazy(() => import("./pages/Customers").then((m) => m.CustomersPage));
+const Notifications = lazy(() => import("./pages/Notifications").then((m) => m.NotificationsPage));
+const Delivery = lazy(() => import("./pages/Notifications").then((m) => m.DeliveryPage));
 const Security = lazy(() => import("./pages/Security").then((m) => m.SecurityPage));
 const NotFound = lazy(() => import("./pages/NotFound").then((m) => m.NotFound));
 
@@ -18,10 +20,12 @@ export function App() {
       <ErrorBoundary>
         <Router>
           <Route path="/admin/login" component={LoginPage} />
-          <Route path="/admin/" component={() => <Shell page={Customers} />} />
-          <Route path="/admin/customers" component={() => <Shell page={Customers} />} />
-          <Route path="/admin/security" component={() => <Shell page={Security} />} />
-          <Route default component={() => <Shell page={NotFound} />} />
+          <Route path="/admin/" component={() => <Shell><Customers /></Shell>} />
+          <Route path="/admin/customers" component={() => <Shell><Customers /></Shell>} />
+          <Route path="/admin/notifications" component={() => <Shell><Notifications /></Shell>} />
+          <Route path="/admin/notifications/:id" component={({ id }: { id: string }) => <Shell><Delivery id={id} /></Shell>} />
+          <Route path="/admin/security" component={() => <Shell><Security /></Shell>} />
+          <Route default component={() => <Shell><NotFound /></Shell>} />
         </Router>
       </ErrorBoundary>
     </LocationProvider>

@@ -49,6 +49,9 @@ await check("a customer account (registered, verified from its email) gets 403 f
     ["GET", "/user/v1/admin/users?q=casey"],
     ["POST", `/user/v1/admin/users/${customer.id}/disable`],
     ["DELETE", `/user/v1/admin/users/${customer.id}/mfa`],
+    ["GET", "/notification/v1/notifications/deliveries"],
+    ["GET", "/notification/v1/notifications/deliveries/1"],
+    ["POST", "/notification/v1/notifications/deliveries/1/resend"],
   ])
     expectStatus(await call(method, path, undefined, customer.access), 403, `${method} ${path} with a customer's token`);
 });
@@ -119,6 +122,33 @@ await check("a customer's lost second factor removed by staff: they are told by 
   await mailed(maildev, customer.email, "Two-step verification was turned off");
   const again = await call("POST", "/user/v1/auth/login", { email: customer.email, password: customer.password });
   if (again.status !== 200 || !again.body.access_token) throw new Error(`the password alone: ${again.status} ${JSON.stringify(again.body)}`);
+});
+
+await check("notifications: the customer's emails in the delivery log, one opened with its message and sent again", async () => {
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Notifications" }).click();
+  await expectText(page.locator("h1"), "Notifications");
+  await page.getByLabel("Recipient").fill(customer.email);
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expectUrl(/\/admin\/notifications\?recipient=/);
+  await expectText(page.locator("tbody tr"), "second_factor_changed");
+  await expectText(page.locator("tbody tr"), "verify_email");
+  await accessible("notifications");
+  await page.locator("tbody tr").filter({ hasText: "verify_email" }).getByRole("link").click();
+  await expectText(page.locator("h1"), `verify_email to ${customer.email}`);
+  await expectText(page.getByTestId("delivery-status"), "sent");
+  await expectText(page.locator("pre.message"), "/verify-email?token=");
+  await accessible("a delivery");
+  const before = (await (await fetch(`${maildev}/email`)).json()).filter((m) => m.to?.some((t) => t.address === customer.email)).length;
+  await page.getByRole("button", { name: "Send again" }).click();
+  // Queued again, then sent within the service's retry poll: the message reaches MailDev once more.
+  for (let i = 0; i < 60; i++) {
+    const now = (await (await fetch(`${maildev}/email`)).json()).filter((m) => m.to?.some((t) => t.address === customer.email)).length;
+    if (now > before) break;
+    if (i === 59) throw new Error("the email was not sent again");
+    await page.waitForTimeout(500);
+  }
+  await page.reload();
+  await expectText(page.getByTestId("delivery-status"), "sent");
 });
 
 await check("the staff member's own sign-in page; sign out", async () => {
