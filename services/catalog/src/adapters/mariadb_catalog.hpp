@@ -41,6 +41,7 @@ class MariaDbProducts final : public ProductRepository {
   Result<std::optional<ProductRecord>> Lock(const ProductId& id) override;
   Result<std::optional<std::string>> SlugOf(const ProductId& id) override;
   Result<BrowseResult> Browse(std::string_view path, BrowseSort sort, std::int64_t limit, std::int64_t offset) override;
+  Result<BrowseResult> List(const ProductListQuery& query) override;
   Status Insert(const NewProduct& product, TimePoint now) override;
   Status Update(const ProductId& id, const ProductUpdate& update) override;
   Status WriteSpecs(const ProductId& id, const std::vector<SpecWrite>& writes) override;

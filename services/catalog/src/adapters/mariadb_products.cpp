@@ -130,25 +130,22 @@ Result<std::optional<std::string>> MariaDbProducts::SlugOf(const ProductId& id) 
   return row->Text("slug");
 }
 
-Result<BrowseResult> MariaDbProducts::Browse(std::string_view path, BrowseSort sort, std::int64_t limit, std::int64_t offset) {
-  std::string prefix = std::string(path) + "%";
-  TRY(count, c_.QueryOne("SELECT COUNT(*) AS n FROM products p JOIN categories c ON c.id = p.category_id "
-                         "WHERE c.path LIKE ? AND p.status = 'active'",
-                         prefix));
-  TRY(rows, c_.Query("SELECT p.id, p.slug, p.title, p.price_min_minor, p.price_max_minor, p.currency, p.available_skus, "
-                     "p.created_at, b.name AS brand, "
-                     "(SELECT i.path FROM images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image "
-                     "FROM products p JOIN categories c ON c.id = p.category_id LEFT JOIN brands b ON b.id = p.brand_id "
-                     "WHERE c.path LIKE ? AND p.status = 'active' ORDER BY " +
-                         std::string(SortSql(sort)) + " LIMIT ? OFFSET ?",
-                     prefix, limit, offset));
+namespace {
+constexpr const char* kSummaryColumns =
+    "SELECT p.id, p.slug, p.title, p.status, p.price_min_minor, p.price_max_minor, p.currency, p.available_skus, "
+    "p.created_at, b.name AS brand, "
+    "(SELECT i.path FROM images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image "
+    "FROM products p JOIN categories c ON c.id = p.category_id LEFT JOIN brands b ON b.id = p.brand_id ";
+
+BrowseResult Summaries(std::int64_t total, const std::vector<db::Row>& rows) {
   BrowseResult out;
-  out.total = count->Int("n");
+  out.total = total;
   for (const auto& r : rows) {
     ProductSummary s;
     s.id = ProductId(r.Text("id"));
     s.slug = r.Text("slug");
     s.title = r.Text("title");
+    s.status = ParseProductStatus(r.Text("status")).value_or(ProductStatus::draft);
     s.currency = r.Text("currency");
     s.created_at = db::DbTimeToRfc3339(r.Text("created_at"));
     s.brand = r.OptText("brand");
@@ -159,6 +156,44 @@ Result<BrowseResult> MariaDbProducts::Browse(std::string_view path, BrowseSort s
     out.items.push_back(std::move(s));
   }
   return out;
+}
+
+// LIKE's metacharacters in a search text match literally.
+std::string LikeContaining(std::string_view text) {
+  std::string pattern = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+    pattern += ch;
+  }
+  return pattern + "%";
+}
+}  // namespace
+
+Result<BrowseResult> MariaDbProducts::Browse(std::string_view path, BrowseSort sort, std::int64_t limit, std::int64_t offset) {
+  std::string prefix = std::string(path) + "%";
+  TRY(count, c_.QueryOne("SELECT COUNT(*) AS n FROM products p JOIN categories c ON c.id = p.category_id "
+                         "WHERE c.path LIKE ? AND p.status = 'active'",
+                         prefix));
+  TRY(rows, c_.Query(std::string(kSummaryColumns) + "WHERE c.path LIKE ? AND p.status = 'active' ORDER BY " +
+                         std::string(SortSql(sort)) + " LIMIT ? OFFSET ?",
+                     prefix, limit, offset));
+  return Summaries(count->Int("n"), rows);
+}
+
+Result<BrowseResult> MariaDbProducts::List(const ProductListQuery& q) {
+  // Every condition is always there, switched off by its NULL: one statement for every filter.
+  const std::optional<std::string> text = q.q.empty() ? std::nullopt : std::optional<std::string>(LikeContaining(q.q));
+  const std::optional<std::string> sku = q.q.empty() ? std::nullopt : std::optional<std::string>(q.q);
+  const std::optional<std::string> status = q.status ? std::optional<std::string>(std::string(NameOf(*q.status))) : std::nullopt;
+  const std::optional<std::string> prefix = q.path ? std::optional<std::string>(*q.path + "%") : std::nullopt;
+  const std::string where =
+      "WHERE (? IS NULL OR p.title LIKE ? OR p.slug LIKE ? OR EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.sku = ?)) "
+      "AND (? IS NULL OR p.status = ?) AND (? IS NULL OR c.path LIKE ?) ";
+  TRY(count, c_.QueryOne("SELECT COUNT(*) AS n FROM products p JOIN categories c ON c.id = p.category_id " + where, text, text,
+                         text, sku, status, status, prefix, prefix));
+  TRY(rows, c_.Query(std::string(kSummaryColumns) + where + "ORDER BY p.created_at DESC, p.id LIMIT ? OFFSET ?", text, text, text,
+                     sku, status, status, prefix, prefix, q.limit, q.offset));
+  return Summaries(count->Int("n"), rows);
 }
 
 Status MariaDbProducts::Insert(const NewProduct& p, TimePoint now) {

@@ -21,6 +21,7 @@ struct CatalogHandlers {
   // products
   GetProductPageHandler product_page;
   GetProductHandler product;
+  ListProductsHandler products;
   GetOffersHandler offers;
   CreateProductHandler create_product;
   UpdateProductHandler update_product;

@@ -82,6 +82,13 @@ struct ProductSummary {
   std::optional<std::string> brand, image_path;
   std::optional<std::int64_t> price_min, price_max;
   bool in_stock = false;
+  ProductStatus status = ProductStatus::active;
+};
+
+// The admin's list of products (any status), newest first.
+struct ProductList {
+  std::vector<ProductSummary> items;
+  std::int64_t page = 1, per_page = 50, total = 0;
 };
 
 struct BrowsePage {

@@ -72,6 +72,15 @@ struct BrowseResult {
   std::vector<ProductSummary> items;
 };
 
+// The admin's product list: `q` a part of the title or slug, or a whole SKU; `status` and `path` (a
+// category and its subtree) narrow it.
+struct ProductListQuery {
+  std::string q;
+  std::optional<ProductStatus> status;
+  std::optional<std::string> path;
+  std::int64_t limit = 50, offset = 0;
+};
+
 struct NewProduct {
   ProductId id;
   std::string slug, title, description_md, description_html, description_text, currency;
@@ -122,6 +131,8 @@ class ProductRepository {
   virtual Result<std::optional<std::string>> SlugOf(const ProductId& id) = 0;
   // Active products of the category at `path` and its descendants.
   virtual Result<BrowseResult> Browse(std::string_view path, BrowseSort sort, std::int64_t limit, std::int64_t offset) = 0;
+  // Every product of any status matching `query`, newest first (the admin's list).
+  virtual Result<BrowseResult> List(const ProductListQuery& query) = 0;
   // conflict when the slug is taken.
   virtual Status Insert(const NewProduct& product, TimePoint now) = 0;
   virtual Status Update(const ProductId& id, const ProductUpdate& update) = 0;

@@ -3,6 +3,7 @@
 #include "app/product_changes.hpp"
 #include "domain/text.hpp"
 #include "store/core/ids.hpp"
+#include "store/core/text.hpp"
 #include "store/log/log.hpp"
 
 namespace store::catalog {
@@ -70,6 +71,32 @@ awaitable<Result<ProductView>> GetProductHandler::operator()(const GetProduct& q
     return std::move(*view);
   };
   co_return co_await RunRead<ProductView>(ctx, query);
+}
+
+awaitable<Result<ProductList>> ListProductsHandler::operator()(const ListProducts& q) const {
+  std::vector<core::FieldError> errors;
+  ProductListQuery query;
+  query.q = q.q;
+  if (!core::Utf8Length(q.q) || *core::Utf8Length(q.q) > 100) errors.push_back({"q", "must be at most 100 characters of text"});
+  if (!q.status.empty()) {
+    query.status = ParseProductStatus(q.status);
+    if (!query.status) errors.push_back({"status", "must be one of draft, active, archived"});
+  }
+  if (q.page < 1 || q.page > 10000) errors.push_back({"page", "must be within 1..10000"});
+  if (q.per_page < 1 || q.per_page > 200) errors.push_back({"per_page", "must be within 1..200"});
+  if (!errors.empty()) co_return std::unexpected(Error::Invalid("invalid listing parameters", errors));
+  query.limit = q.per_page;
+  query.offset = (q.page - 1) * q.per_page;
+  auto read = [&](CatalogTx& tx) -> Result<ProductList> {
+    if (!q.category.empty()) {
+      TRY(category, tx.categories().BySlug(q.category));
+      if (!category) return Fail(Errc::not_found, "no such category");
+      query.path = category->path;
+    }
+    TRY(found, tx.products().List(query));
+    return ProductList{std::move(found.items), q.page, q.per_page, found.total};
+  };
+  co_return co_await RunRead<ProductList>(ctx, read);
 }
 
 Result<Changed<ProductView>> CreateProductHandler::Apply(CatalogTx& tx, const CreateProduct& cmd) const {

@@ -57,6 +57,19 @@ struct GetProductHandler {
   awaitable<Result<ProductView>> operator()(const GetProduct& query) const;
 };
 
+// Every product, any status (the admin's list): `q` a part of the title or slug, or a whole SKU;
+// `status` draft|active|archived; `category` a slug (its subtree too); pages of `per_page`.
+struct ListProducts {
+  std::string q;
+  std::string status;
+  std::string category;
+  std::int64_t page = 1, per_page = 50;
+};
+struct ListProductsHandler {
+  const AppContext& ctx;
+  awaitable<Result<ProductList>> operator()(const ListProducts& query) const;
+};
+
 // --- commands --------------------------------------------------------------------------------------
 using SpecInputs = std::vector<std::pair<std::string, SpecInput>>;
 

@@ -46,17 +46,35 @@ json::object CategoryJson(const CategoryDetail& d) {
   return out;
 }
 
-json::object BrowseJson(const BrowsePage& page, const Settings& settings) {
+namespace {
+json::object SummaryJson(const ProductSummary& p, const Settings& settings) {
+  json::object o{{"id", p.id.value()}, {"slug", p.slug}, {"title", p.title}, {"in_stock", p.in_stock}, {"created_at", p.created_at}};
+  o["brand"] = p.brand ? json::value(json::string(*p.brand)) : json::value(nullptr);
+  o["price_min"] = OptionalMoney(p.price_min, p.currency);
+  o["price_max"] = OptionalMoney(p.price_max, p.currency);
+  o["image_url"] = p.image_path ? json::value(json::string(fmt::format("{}/{}-480.jpg", settings.media_url, *p.image_path)))
+                                : json::value(nullptr);
+  return o;
+}
+}  // namespace
+
+json::object ProductListJson(const ProductList& list, const Settings& settings) {
   json::array items;
-  for (const auto& p : page.items) {
-    json::object o{{"id", p.id.value()}, {"slug", p.slug}, {"title", p.title}, {"in_stock", p.in_stock}, {"created_at", p.created_at}};
-    o["brand"] = p.brand ? json::value(json::string(*p.brand)) : json::value(nullptr);
-    o["price_min"] = OptionalMoney(p.price_min, p.currency);
-    o["price_max"] = OptionalMoney(p.price_max, p.currency);
-    o["image_url"] = p.image_path ? json::value(json::string(fmt::format("{}/{}-480.jpg", settings.media_url, *p.image_path)))
-                                  : json::value(nullptr);
+  for (const auto& p : list.items) {
+    json::object o = SummaryJson(p, settings);
+    o["status"] = NameOf(p.status);
     items.push_back(std::move(o));
   }
+  return json::object{{"items", std::move(items)},
+                      {"page", list.page},
+                      {"per_page", list.per_page},
+                      {"total", list.total},
+                      {"pages", (list.total + list.per_page - 1) / list.per_page}};
+}
+
+json::object BrowseJson(const BrowsePage& page, const Settings& settings) {
+  json::array items;
+  for (const auto& p : page.items) items.push_back(SummaryJson(p, settings));
   return json::object{{"category", CategoryJson(page.category)},
                       {"items", std::move(items)},
                       {"page", page.page},

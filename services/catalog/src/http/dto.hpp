@@ -11,6 +11,8 @@ namespace store::catalog {
 boost::json::array CategoryTreeJson(const std::vector<CategoryNode>& roots);
 boost::json::object CategoryJson(const CategoryDetail& category);
 boost::json::object BrowseJson(const BrowsePage& page, const Settings& settings);
+// The admin's product list: each product's summary with its status; page, per_page, total, pages.
+boost::json::object ProductListJson(const ProductList& list, const Settings& settings);
 boost::json::object BrandJson(const Brand& brand);
 boost::json::object ProductTypeJson(const ProductType& type);
 // GET /v1/products/{key}/page and the admin product reads.

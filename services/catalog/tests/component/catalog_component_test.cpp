@@ -292,6 +292,44 @@ TEST(CatalogComponent, OptimisticConcurrencyAndAdminRole) {
   EXPECT_EQ(f.Query("SELECT title FROM products")[0].Text("title"), "A");
 }
 
+TEST(CatalogComponent, TheAdminListHasEveryStatusAndFindsByTitleSlugOrSkuInACategoryTree) {
+  CatalogFixture f;
+  Caller c(f.Url());
+  auto s = SeedShop(f, c);
+  MakePhone(f, c, s.smartphones, "Listed Alpha", 100, {{"LA-1", 1}});
+  auto beta = MakePhone(f, c, s.smartphones, "Listed Beta 50%", 100, {{"LB-1", 0}});
+  MakePhone(f, c, s.tablets, "Listed Gamma", 100, {{"LG-1", 3}});
+  std::string beta_id(beta.at("product").at("id").as_string());
+  ASSERT_EQ(c.Send(Verb::post, "/v1/admin/products/" + beta_id + "/archive", "", f.Admin()).status, 200);
+  auto list = [&](const std::string& query) {
+    auto r = c.Send(Verb::get, "/v1/admin/products" + query, "", f.Admin());
+    EXPECT_EQ(r.status, 200) << query << ": " << r.raw;
+    std::vector<std::string> titles;
+    for (const auto& item : r.body.at("items").as_array()) titles.emplace_back(item.at("title").as_string());
+    return std::make_pair(titles, r.body);
+  };
+  auto [all, body] = list("");
+  EXPECT_EQ(all, (std::vector<std::string>{"Listed Gamma", "Listed Beta 50%", "Listed Alpha"})) << "newest first, archived too";
+  EXPECT_EQ(body.at("total").as_int64(), 3);
+  EXPECT_EQ(body.at("items").as_array()[1].at("status").as_string(), "archived");
+  EXPECT_EQ(list("?status=archived").first, (std::vector<std::string>{"Listed Beta 50%"}));
+  EXPECT_EQ(list("?status=active&category=phones").first, (std::vector<std::string>{"Listed Gamma", "Listed Alpha"})) << "the subtree";
+  EXPECT_EQ(list("?category=tablets").first, (std::vector<std::string>{"Listed Gamma"}));
+  EXPECT_EQ(list("?q=alpha").first, (std::vector<std::string>{"Listed Alpha"})) << "a part of the title, any case";
+  EXPECT_EQ(list("?q=listed-gamma").first, (std::vector<std::string>{"Listed Gamma"})) << "a part of the slug";
+  EXPECT_EQ(list("?q=LB-1").first, (std::vector<std::string>{"Listed Beta 50%"})) << "a whole SKU";
+  EXPECT_EQ(list("?q=50%25").first, (std::vector<std::string>{"Listed Beta 50%"})) << "% is literal";
+  EXPECT_TRUE(list("?q=%25%25").first.empty());
+  auto page = list("?per_page=2&page=2");
+  EXPECT_EQ(page.first, (std::vector<std::string>{"Listed Alpha"}));
+  EXPECT_EQ(page.second.at("pages").as_int64(), 2);
+  for (const char* bad : {"?status=deleted", "?page=0", "?per_page=500", "?page=x"})
+    EXPECT_EQ(c.Send(Verb::get, std::string("/v1/admin/products") + bad, "", f.Admin()).status, 400) << bad;
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/products?category=no-such", "", f.Admin()).status, 404);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/products").status, 401);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/products", "", {{"Authorization", "Bearer " + f.Token({"customer"})}}).status, 403);
+}
+
 TEST(CatalogComponent, ImagesAreSniffedLimitedAndStoredInRenditions) {
   CatalogFixture f;
   Caller c(f.Url());

@@ -127,6 +127,7 @@ class FakeProducts final : public ProductRepository {
     return std::optional<std::string>(it->second.slug);
   }
   Result<BrowseResult> Browse(std::string_view, BrowseSort, std::int64_t, std::int64_t) override { return std::unexpected(NotInFake()); }
+  Result<BrowseResult> List(const ProductListQuery&) override { return std::unexpected(NotInFake()); }
   Status Insert(const NewProduct&, TimePoint) override { return std::unexpected(NotInFake()); }
   Status Update(const ProductId&, const ProductUpdate&) override { return std::unexpected(NotInFake()); }
   Status WriteSpecs(const ProductId&, const std::vector<SpecWrite>&) override { return std::unexpected(NotInFake()); }
