@@ -14,7 +14,7 @@ using core::Fail;
 namespace {
 
 constexpr std::string_view kSelect =
-    "SELECT p.id, p.slug, p.title, p.description_html, p.description_text, p.status, p.currency, p.created_at, "
+    "SELECT p.id, p.slug, p.title, p.description_md, p.description_html, p.description_text, p.status, p.currency, p.created_at, "
     "p.updated_at, p.brand_id, b.name AS brand_name, b.slug AS brand_slug, t.id AS type_id, t.code AS type_code, "
     "t.name AS type_name, p.category_id, c.slug AS category_slug, c.name AS category_name, c.path AS category_path, "
     "p.version, p.available_skus, p.price_min_minor, p.price_max_minor, p.model_line "
@@ -69,6 +69,7 @@ Result<std::optional<ProductView>> MariaDbProducts::Load(std::string_view where,
   p.id = ProductId(row->Text("id"));
   p.slug = row->Text("slug");
   p.title = row->Text("title");
+  p.description_md = row->Text("description_md");
   p.description_html = row->Text("description_html");
   p.description_text = row->Text("description_text");
   p.status = ParseProductStatus(row->Text("status")).value_or(ProductStatus::draft);

@@ -141,7 +141,7 @@ struct ProductView {
     int width = 0, height = 0;
   };
   ProductId id;
-  std::string slug, title, description_html, description_text, currency, created_at, updated_at;
+  std::string slug, title, description_md, description_html, description_text, currency, created_at, updated_at;
   ProductStatus status = ProductStatus::draft;
   std::optional<Brand> brand;
   std::optional<std::string> model_line;  // shared by the products of one model (colourways, configurations)

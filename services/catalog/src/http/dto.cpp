@@ -156,6 +156,17 @@ json::object ProductPageJson(const ProductView& p, const Settings& settings) {
                       {"images", std::move(images)}};
 }
 
+json::object AdminProductJson(const ProductView& p, const Settings& settings) {
+  json::object page = ProductPageJson(p, settings);
+  page["product"].as_object()["description_md"] = p.description_md;
+  auto& variants = page["variants"].as_array();
+  for (std::size_t i = 0; i < p.variants.size() && i < variants.size(); ++i) {
+    variants[i].as_object()["on_hand"] = p.variants[i].stock.on_hand;
+    variants[i].as_object()["reserved"] = p.variants[i].stock.reserved;
+  }
+  return page;
+}
+
 json::object ImageJson(const ImageRecord& im, const Settings& settings) {
   return {{"id", im.id.value()}, {"alt", im.alt},           {"width", im.width},
           {"height", im.height}, {"position", im.position}, {"renditions", Renditions(im.path, settings)}};

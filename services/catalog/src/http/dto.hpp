@@ -17,6 +17,9 @@ boost::json::object BrandJson(const Brand& brand);
 boost::json::object ProductTypeJson(const ProductType& type);
 // GET /v1/products/{key}/page and the admin product reads.
 boost::json::object ProductPageJson(const ProductView& product, const Settings& settings);
+// The admin's view of a product: the page plus what only staff see (the description's Markdown
+// source, each variant's on_hand and reserved units).
+boost::json::object AdminProductJson(const ProductView& product, const Settings& settings);
 boost::json::object OffersJson(const std::vector<SkuOffer>& offers, const Settings& settings);
 boost::json::object ImageJson(const ImageRecord& image, const Settings& settings);
 boost::json::object StockJson(const StockRecord& stock);

@@ -39,7 +39,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
     CO_TRY(cmd, ParseCreateProduct(body, api.settings.currency));
     cmd.trace = TraceOf(req);
     CO_TRY(out, co_await h.create_product(cmd));
-    co_return JsonWithETag(201, ProductPageJson(out, api.settings), out.version);
+    co_return JsonWithETag(201, AdminProductJson(out, api.settings), out.version);
   });
   router.Get("/v1/admin/products", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
@@ -55,7 +55,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
     CO_TRY_STATUS(co_await api.admin(req));
     GetProduct query{std::string(*req.PathParam("id"))};
     CO_TRY(out, co_await h.product(query));
-    co_return JsonWithETag(200, ProductPageJson(out, api.settings), out.version);
+    co_return JsonWithETag(200, AdminProductJson(out, api.settings), out.version);
   });
   router.Patch("/v1/admin/products/{id}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
@@ -67,7 +67,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
     cmd.if_match = if_match;
     cmd.trace = TraceOf(req);
     CO_TRY(out, co_await h.update_product(cmd));
-    co_return JsonWithETag(200, ProductPageJson(out, api.settings), out.version);
+    co_return JsonWithETag(200, AdminProductJson(out, api.settings), out.version);
   });
   router.Post("/v1/admin/products/{id}/archive", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
@@ -77,7 +77,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
     cmd.if_match = IfMatch(req);
     cmd.trace = TraceOf(req);
     CO_TRY(out, co_await h.update_product(cmd));
-    co_return JsonWithETag(200, ProductPageJson(out, api.settings), out.version);
+    co_return JsonWithETag(200, AdminProductJson(out, api.settings), out.version);
   });
   router.Post("/v1/admin/products/{id}/variants", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
@@ -85,7 +85,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
     CO_TRY(variant, ParseNewVariant(body, api.settings.currency));
     AddVariant cmd{ProductId(std::string(*req.PathParam("id"))), std::move(variant), IfMatch(req), TraceOf(req)};
     CO_TRY(out, co_await h.add_variant(cmd));
-    co_return JsonWithETag(201, ProductPageJson(out, api.settings), out.version);
+    co_return JsonWithETag(201, AdminProductJson(out, api.settings), out.version);
   });
   router.Patch("/v1/admin/variants/{sku}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
@@ -94,7 +94,7 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
     cmd.if_match = IfMatch(req);
     cmd.trace = TraceOf(req);
     CO_TRY(out, co_await h.update_variant(cmd));
-    co_return JsonWithETag(200, ProductPageJson(out, api.settings), out.version);
+    co_return JsonWithETag(200, AdminProductJson(out, api.settings), out.version);
   });
   router.Post("/v1/admin/products/{id}/images", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));

@@ -326,6 +326,16 @@ TEST(CatalogComponent, TheAdminListHasEveryStatusAndFindsByTitleSlugOrSkuInACate
   for (const char* bad : {"?status=deleted", "?page=0", "?per_page=500", "?page=x"})
     EXPECT_EQ(c.Send(Verb::get, std::string("/v1/admin/products") + bad, "", f.Admin()).status, 400) << bad;
   EXPECT_EQ(c.Send(Verb::get, "/v1/admin/products?category=no-such", "", f.Admin()).status, 404);
+  // The admin's view of one: the Markdown source and each variant's units, which the public page hides.
+  auto admin_view = c.Send(Verb::get, "/v1/admin/products/" + beta_id, "", f.Admin());
+  ASSERT_EQ(admin_view.status, 200);
+  EXPECT_EQ(admin_view.body.at("product").at("description_md").as_string(), "A **great** phone.");
+  EXPECT_EQ(admin_view.body.at("variants").at(0).at("on_hand").as_int64(), 0);
+  EXPECT_EQ(admin_view.body.at("variants").at(0).at("reserved").as_int64(), 0);
+  auto gamma_page = c.Send(Verb::get, "/v1/products/listed-gamma/page");
+  ASSERT_EQ(gamma_page.status, 200);
+  EXPECT_FALSE(gamma_page.body.at("product").as_object().contains("description_md"));
+  EXPECT_FALSE(gamma_page.body.at("variants").at(0).as_object().contains("on_hand"));
   EXPECT_EQ(c.Send(Verb::get, "/v1/admin/products").status, 401);
   EXPECT_EQ(c.Send(Verb::get, "/v1/admin/products", "", {{"Authorization", "Bearer " + f.Token({"customer"})}}).status, 403);
 }
