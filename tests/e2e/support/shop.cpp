@@ -80,7 +80,8 @@ Shop::Shop(ShopOptions options)
   catalog_ = ChildProcess("catalog", {STORE_CATALOG_BIN},
                           ServiceEnv("CATALOG", catalog_port_, catalog_db_.name(),
                                      {{"CATALOG_CACHE_PREFIX", keys_.prefix() + "catalog:"}, {"CATALOG_CONSUMER_ENABLED", "false"},
-                                      {"CATALOG_MEDIA_DIR", dir_.path() + "/media"}, {"CATALOG_AUTH_JWKS_URL", ""}}),
+                                      {"CATALOG_MEDIA_DIR", dir_.path() + "/media"},
+                                      {"CATALOG_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")}}),
                           dir_.path() + "/catalog.log");
   search_ = ChildProcess(
       "search", {STORE_SEARCH_BIN},

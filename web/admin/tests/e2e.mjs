@@ -49,6 +49,8 @@ await check("a customer account (registered, verified from its email) gets 403 f
     ["GET", "/user/v1/admin/users?q=casey"],
     ["POST", `/user/v1/admin/users/${customer.id}/disable`],
     ["DELETE", `/user/v1/admin/users/${customer.id}/mfa`],
+    ["GET", "/catalog/v1/admin/products"],
+    ["PUT", "/catalog/v1/admin/skus/AUR-128/stock"],
     ["GET", "/notification/v1/notifications/deliveries"],
     ["GET", "/notification/v1/notifications/deliveries/1"],
     ["POST", "/notification/v1/notifications/deliveries/1/resend"],
@@ -122,6 +124,49 @@ await check("a customer's lost second factor removed by staff: they are told by 
   await mailed(maildev, customer.email, "Two-step verification was turned off");
   const again = await call("POST", "/user/v1/auth/login", { email: customer.email, password: customer.password });
   if (again.status !== 200 || !again.body.access_token) throw new Error(`the password alone: ${again.status} ${JSON.stringify(again.body)}`);
+});
+
+await check("products: the catalog's list, found by SKU and status; one product edited, its stock set", async () => {
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Products" }).click();
+  await expectText(page.locator("h1"), "Products");
+  await expectText(page.locator("tbody"), "Borealis Headphones");
+  await accessible("products");
+  await page.getByLabel("Title, slug or SKU").fill("AUR-128");
+  await page.getByLabel("Status").selectOption("active");
+  await page.getByRole("button", { name: "Find" }).click();
+  await expectUrl(/\/admin\/products\?q=AUR-128&status=active$/);
+  await expectText(page.locator("tbody tr"), "Aurora Phone");
+  if ((await page.locator("tbody tr").count()) !== 1) throw new Error("a SKU finds its one product");
+  await page.locator("tbody").getByRole("link", { name: "Aurora Phone" }).click();
+  await expectText(page.locator("h1"), "Aurora Phone");
+  await accessible("a product");
+  await page.getByLabel("Title").fill("Aurora Phone 2026");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expectText(page.getByRole("status"), "Saved.");
+  await expectText(page.locator("h1"), "Aurora Phone 2026");
+  // The shop's page shows the new title at once (the catalog dropped its cached page).
+  const shop = await call("GET", "/catalog/v1/products/aurora-phone/page");
+  if (shop.body?.product?.title !== "Aurora Phone 2026") throw new Error(`the shop's page: ${JSON.stringify(shop.body?.product?.title)}`);
+  await page.getByRole("spinbutton", { name: "On hand of AUR-128" }).fill("7");
+  await page.getByRole("button", { name: "Save the on hand of AUR-128" }).click();
+  await expectText(page.locator("tbody tr").filter({ hasText: "AUR-128" }).locator("td").last(), "7");
+});
+
+await check("a product changed by someone else meanwhile: the save is refused and says so, the reload shows their change", async () => {
+  const url = page.url();
+  const other = j.watched(await j.context.newPage()); // another tab of the same staff session
+  await other.goto(url);
+  await other.getByLabel("Title").fill("Aurora Phone by someone else");
+  await other.getByRole("button", { name: "Save changes" }).click();
+  await other.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+  await other.close();
+  await page.getByLabel("Description (Markdown)").fill("A **newer** text.");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expectText(page.getByRole("alert"), "Someone else changed this product");
+  await accessible("a product, with a conflict");
+  await page.getByRole("button", { name: "Reload" }).click();
+  await expectText(page.locator("h1"), "Aurora Phone by someone else");
+  if ((await page.getByLabel("Description (Markdown)").inputValue()).includes("newer")) throw new Error("the refused text was saved");
 });
 
 await check("notifications: the customer's emails in the delivery log, one opened with its message and sent again", async () => {
