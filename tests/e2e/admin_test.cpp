@@ -8,12 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "store/testing/engines.hpp"
 #include "support/maildev.hpp"
-#include "support/process.hpp"
 #include "support/shop.hpp"
 
 namespace {
@@ -24,18 +21,7 @@ TEST(AdminE2E, StaffTurnOnTwoStepVerificationThenFindDisableAndEnableACustomerIn
   e2e::Shop shop({.static_root = STORE_STOREFRONT_DIST, .admin_root = STORE_ADMIN_DIST, .mfa_admin_grace = "0s",
                   .accounts = true, .oidc_domain = domain, .auth_burst = 20});
   e2e::TempDir dir("store-e2e-admin");
-  const std::string log = dir.path() + "/browser.log";
-  const int code = e2e::RunCommand({STORE_NODE, e2e::SourceDir() + "/web/admin/tests/e2e.mjs"},
-                                   {{"STORE_URL", shop.Gw("")},
-                                    {"CHROMIUM", STORE_CHROMIUM},
-                                    {"STORE_E2E_ARTIFACTS", dir.path()},
-                                    {"MAILDEV_URL", shop.maildev_url()},
-                                    {"EMAIL_DOMAIN", domain}},
-                                   log);
-  std::ifstream in(log);
-  std::stringstream out;
-  out << in.rdbuf();
-  std::cout << out.str();
+  const int code = e2e::RunJourney(shop, "web/admin/tests/e2e.mjs", domain, dir.path(), STORE_NODE, STORE_CHROMIUM);
   EXPECT_EQ(code, 0) << "the browser journey failed (above); the services' logs:\n" << shop.Logs();
   e2e::DeleteMails(shop.maildev_url(), [&](const std::string& address) { return address.ends_with("@" + domain); });
 }

@@ -35,16 +35,7 @@ TEST(StorefrontE2E, AShopperSearchesFiltersPicksAVariantFillsACartRegistersAndSi
   // minute: more than the gateway's default sign-in burst per IP (5), which gateway_component_test checks.
   e2e::Shop shop({.static_root = STORE_STOREFRONT_DIST, .accounts = true, .oidc_domain = domain, .auth_burst = 20});
   e2e::TempDir dir("store-e2e-storefront");
-  const std::string log = dir.path() + "/browser.log";
-  const int code = e2e::RunCommand({STORE_NODE, e2e::SourceDir() + "/web/storefront/tests/e2e.mjs"},
-                                   {{"STORE_URL", shop.Gw("")},
-                                    {"CHROMIUM", STORE_CHROMIUM},
-                                    {"STORE_E2E_ARTIFACTS", dir.path()},
-                                    {"MAILDEV_URL", shop.maildev_url()},
-                                    {"EMAIL_DOMAIN", domain}},
-                                   log);
-  const std::string out = ReadFile(log);
-  std::cout << out;
+  const int code = e2e::RunJourney(shop, "web/storefront/tests/e2e.mjs", domain, dir.path(), STORE_NODE, STORE_CHROMIUM);
   EXPECT_EQ(code, 0) << "the browser journey failed (above); the services' logs:\n" << shop.Logs();
   const auto ours = [&](const std::string& address) {
     return address.size() > domain.size() && address.ends_with("@" + domain);

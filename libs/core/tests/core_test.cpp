@@ -241,3 +241,10 @@ TEST(Html, TheFiveSpecialCharactersBecomeEntitiesAndNothingElseChanges) {
   EXPECT_EQ(store::core::HtmlEscape("Caf\xC3\xA9 cr\xC3\xA8me"), "Caf\xC3\xA9 cr\xC3\xA8me");
   EXPECT_EQ(store::core::HtmlEscape(""), "");
 }
+
+TEST(Text, PercentEncodeKeepsOnlyTheUnreservedCharacters) {
+  EXPECT_EQ(store::core::PercentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(store::core::PercentEncode("a b+c/d?e=f&g%h"), "a%20b%2Bc%2Fd%3Fe%3Df%26g%25h");
+  EXPECT_EQ(store::core::PercentEncode("Caf\xC3\xA9 @ \x01"), "Caf%C3%A9%20%40%20%01");
+  EXPECT_EQ(store::core::PercentEncode(""), "");
+}

@@ -1,5 +1,8 @@
 #include "support/shop.hpp"
 
+#include <fstream>
+#include <iostream>
+
 #include <boost/json.hpp>
 #include <algorithm>
 #include <cctype>
@@ -171,6 +174,21 @@ Shop::~Shop() {
 std::string Shop::Logs() {
   return "user: " + user_.LogTail(1500) + "\ncatalog: " + catalog_.LogTail(1500) + "\nsearch: " + search_.LogTail(1500) +
          "\ncart: " + cart_.LogTail(3000) + (mailer_ ? "\n" + mailer_->Logs() : "") + (oidc_ ? "\noidc: " + oidc_->Log() : "");
+}
+
+int RunJourney(const Shop& shop, const std::string& script, const std::string& email_domain, const std::string& artifacts,
+               const std::string& node, const std::string& chromium) {
+  const std::string log = artifacts + "/browser.log";
+  const int code = RunCommand({node, SourceDir() + "/" + script},
+                              {{"STORE_URL", shop.Gw("")},
+                               {"CHROMIUM", chromium},
+                               {"STORE_E2E_ARTIFACTS", artifacts},
+                               {"MAILDEV_URL", shop.maildev_url()},
+                               {"EMAIL_DOMAIN", email_domain}},
+                              log);
+  std::ifstream in(log);
+  std::cout << in.rdbuf();
+  return code;
 }
 
 }  // namespace e2e

@@ -53,6 +53,15 @@ struct ShopOptions {
   int auth_burst = 5;            // the gateway's sign-in burst per IP (a scripted journey signs in more often than a person)
 };
 
+class Shop;
+
+// Runs one of the web apps' browser journeys (a script of web/*/tests: node driving Debian's
+// chromium through playwright-core) against `shop`, with its MailDev and the email domain of the
+// run; prints the script's output (a line per check) and returns its exit code. `artifacts`: where
+// a failed check's screenshot goes.
+int RunJourney(const Shop& shop, const std::string& script, const std::string& email_domain, const std::string& artifacts,
+               const std::string& node, const std::string& chromium);
+
 class Shop {
  public:
   explicit Shop(ShopOptions options = {});

@@ -145,6 +145,19 @@ const email = `shopper-${Date.now()}-${Math.floor(Math.random() * 1e6)}@${domain
 const password = "a long browser journey 42";
 const changedPassword = "a changed browser journey 44";
 const newPassword = "an even longer browser journey 43";
+/** The sign-in form filled and sent (the page must show it). */
+async function signIn(password) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+/** Signed out from the account's pages, then in again up to the second factor's step. */
+async function signOutAndInToTheCodeStep() {
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expectUrl(/\/login$/);
+  await signIn(newPassword);
+  await expectText(page.locator("h1"), "Two-step verification");
+}
 
 await check("register: the password rules follow the typing; the account is created", async () => {
   await page.goto(base + "/register");
@@ -170,9 +183,7 @@ await check("the verification email's link (read from MailDev) verifies the addr
 
 await check("sign in: the guest cart merges into the account's, which shows both lines", async () => {
   await page.goto(base + "/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(password);
   await expectUrl(/\/account$/);
   await expectText(page.locator("h1"), "Hello, Browser Shopper");
   await accessible("account");
@@ -241,9 +252,7 @@ await check("a wrong password is told plainly, without a raw error", async () =>
   await page.getByRole("link", { name: "Browser Shopper" }).click();
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expectUrl(/\/login$/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("not the password at all");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn("not the password at all");
   const alert = page.getByRole("alert");
   await alert.waitFor();
   const text = await alert.innerText();
@@ -267,9 +276,7 @@ await check("a forgotten password: the reset link from the email sets a new one,
   await page.getByRole("button", { name: "Save password" }).click();
   await expectText(page.getByRole("status"), "Your password is changed");
   await page.locator("main").getByRole("link", { name: "Sign in" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(newPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(newPassword);
   await expectText(page.locator("h1"), "Hello, Browser Shopper");
 });
 
@@ -292,12 +299,7 @@ await check("two-step verification: turned on with the app's first code (the not
   await page.getByRole("button", { name: "I saved them" }).click();
   await expectText(page.locator("main"), "Two-step verification is on");
   await mailed(maildev, email, "Two-step verification was turned on"); // the notice, in case it was not the shopper
-  await page.getByRole("button", { name: "Sign out", exact: true }).click();
-  await expectUrl(/\/login$/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(newPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expectText(page.locator("h1"), "Two-step verification");
+  await signOutAndInToTheCodeStep();
   await page.getByLabel("Code").fill("000000");
   await page.getByRole("button", { name: "Verify" }).click();
   await expectText(page.locator(".field-error"), "is wrong");
@@ -308,12 +310,7 @@ await check("two-step verification: turned on with the app's first code (the not
 });
 
 await check("a recovery code signs in once instead of the app", async () => {
-  await page.getByRole("button", { name: "Sign out", exact: true }).click();
-  await expectUrl(/\/login$/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(newPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expectText(page.locator("h1"), "Two-step verification");
+  await signOutAndInToTheCodeStep();
   await page.getByRole("button", { name: "Use a recovery code instead" }).click();
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]);
   await page.getByRole("button", { name: "Verify" }).click();

@@ -45,7 +45,7 @@ core::Status TwilioSmsSender::Send(std::string_view to, std::string_view body) {
   curl_easy_reset(curl);
   const std::string url = fmt::format("{}/2010-04-01/Accounts/{}/Messages.json", options_.base_url, options_.account_sid);
   const std::string form =
-      fmt::format("To={}&From={}&Body={}", UrlEncode(to), UrlEncode(options_.from), UrlEncode(body));
+      fmt::format("To={}&From={}&Body={}", core::PercentEncode(to), core::PercentEncode(options_.from), core::PercentEncode(body));
   std::string response;
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());

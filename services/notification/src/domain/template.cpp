@@ -8,23 +8,6 @@
 namespace store::notification {
 namespace json = boost::json;
 
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string ScalarText(const json::value& v) {
   switch (v.kind()) {
     case json::kind::string: return std::string(v.get_string());
@@ -101,7 +84,7 @@ void RenderNodes(const std::vector<Node>& nodes, std::vector<const json::value*>
         if (!v) break;
         std::string text = ScalarText(*v);
         if (escape == Escape::html) out += core::HtmlEscape(text);
-        else if (escape == Escape::url) out += UrlEncode(text);
+        else if (escape == Escape::url) out += core::PercentEncode(text);
         else out += text;
         break;
       }

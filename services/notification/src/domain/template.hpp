@@ -26,9 +26,7 @@ namespace store::notification {
 enum class Escape { none, html, url };
 
 // HTML escaping is core::HtmlEscape (store/core/text.hpp): safe in element text and in quoted
-// attribute values (the templates only place values there).
-// RFC 3986: unreserved characters (A-Z a-z 0-9 - . _ ~) are kept, every other byte is %XX.
-std::string UrlEncode(std::string_view text);
+// attribute values (the templates only place values there); URL encoding is core::PercentEncode.
 
 class Template {
  public:

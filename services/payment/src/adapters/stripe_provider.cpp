@@ -4,6 +4,7 @@
 
 #include "adapters/provider_json.hpp"
 #include "adapters/webhook_signature.hpp"
+#include "store/core/text.hpp"
 
 namespace store::payment {
 
@@ -16,26 +17,10 @@ std::string Lower(std::string s) {
   return s;
 }
 
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0F];
-    }
-  }
-  return out;
-}
-
 // /v1/payment_intents/<reference><suffix>, the reference encoded as one path segment.
 std::string IntentPath(std::string_view reference, std::string_view suffix = "") {
   std::string path = "/v1/payment_intents/";
-  path += PercentEncode(reference);
+  path += core::PercentEncode(reference);
   path += suffix;
   return path;
 }
@@ -50,9 +35,9 @@ std::string StripeProvider::FormEncode(const Form& form) {
   std::string out;
   for (const auto& [name, value] : form) {
     if (!out.empty()) out += '&';
-    out += PercentEncode(name);
+    out += core::PercentEncode(name);
     out += '=';
-    out += PercentEncode(value);
+    out += core::PercentEncode(value);
   }
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include "domain/rules.hpp"
 #include "domain/secrets.hpp"
+#include "store/core/text.hpp"
 #include "store/log/log.hpp"
 #include "store/auth/secrets.hpp"
 
@@ -40,22 +41,6 @@ std::optional<std::int64_t> Num(const boost::json::object& o, const char* key) {
 }
 core::Error Refused(std::string why) { return core::Error{Errc::unauthenticated, "id_token refused: " + why}; }
 
-// application/x-www-form-urlencoded (and query) encoding of one value: all but A-Z a-z 0-9 - . _ ~
-// percent-encoded.
-std::string FormEncode(std::string_view value) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 }  // namespace
 
 Result<OidcIdentity> CheckIdTokenClaims(const boost::json::object& payload, const std::string& provider,
@@ -186,8 +171,8 @@ Task<SocialStart> SocialLogin::Start(const std::string& name, std::optional<std:
   CO_TRY_STATUS(co_await states_.Put(key, value, settings_.oidc_state_ttl));
   std::string url = p.authorization_endpoint;
   url += url.find('?') == std::string::npos ? '?' : '&';
-  url += "response_type=code&client_id=" + FormEncode(p.settings.client_id) + "&redirect_uri=" +
-         FormEncode(p.settings.redirect_uri) + "&scope=" + FormEncode(p.settings.scopes) + "&state=" + state +
+  url += "response_type=code&client_id=" + core::PercentEncode(p.settings.client_id) + "&redirect_uri=" +
+         core::PercentEncode(p.settings.redirect_uri) + "&scope=" + core::PercentEncode(p.settings.scopes) + "&state=" + state +
          "&nonce=" + nonce + "&code_challenge=" + challenge + "&code_challenge_method=S256";
   co_return SocialStart{.url = std::move(url), .state = std::move(state)};
 }
@@ -223,10 +208,10 @@ Task<SocialSignIn> SocialLogin::Callback(const std::string& name, const std::str
     req.url = p.token_endpoint;
   }
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
-  req.body = "grant_type=authorization_code&code=" + FormEncode(code) + "&redirect_uri=" + FormEncode(p.settings.redirect_uri) +
-             "&code_verifier=" + FormEncode(verifier);
-  req.basic_user = FormEncode(p.settings.client_id);
-  req.basic_password = FormEncode(p.settings.client_secret);
+  req.body = "grant_type=authorization_code&code=" + core::PercentEncode(code) + "&redirect_uri=" + core::PercentEncode(p.settings.redirect_uri) +
+             "&code_verifier=" + core::PercentEncode(verifier);
+  req.basic_user = core::PercentEncode(p.settings.client_id);
+  req.basic_password = core::PercentEncode(p.settings.client_secret);
   req.timeout = settings_.oidc_http_timeout;
   CO_TRY(res, co_await http_.Fetch(req));
   if (res.status >= 500) co_return Fail(Errc::unavailable, "token endpoint answered " + std::to_string(res.status));

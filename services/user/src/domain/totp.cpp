@@ -7,6 +7,7 @@
 
 #include "store/auth/jws.hpp"
 #include "store/auth/secrets.hpp"
+#include "store/core/text.hpp"
 
 namespace store::user {
 
@@ -20,21 +21,6 @@ int Base32Value(char c) {
   return -1;
 }
 
-// Percent-encoding of a URI component (RFC 3986 unreserved characters kept).
-std::string UriComponent(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
 }  // namespace
 
 std::string Base32Encode(std::string_view raw) {
@@ -100,8 +86,8 @@ std::optional<std::int64_t> MatchTotp(std::string_view secret, std::string_view 
 }
 
 std::string OtpauthUri(std::string_view issuer, std::string_view account, std::string_view secret) {
-  return "otpauth://totp/" + UriComponent(issuer) + ":" + UriComponent(account) + "?secret=" + Base32Encode(secret) +
-         "&issuer=" + UriComponent(issuer) + "&algorithm=SHA1&digits=6&period=30";
+  return "otpauth://totp/" + core::PercentEncode(issuer) + ":" + core::PercentEncode(account) + "?secret=" + Base32Encode(secret) +
+         "&issuer=" + core::PercentEncode(issuer) + "&algorithm=SHA1&digits=6&period=30";
 }
 
 std::string NewRecoveryCode() {

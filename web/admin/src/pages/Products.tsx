@@ -76,7 +76,7 @@ export function ProductsPage() {
       {data && data.items.length > 0 && (
         <>
           <p class="muted">
-            {data.total} products · page {data.page} of {data.pages}
+            {data.total} {data.total === 1 ? "product" : "products"} · page {data.page} of {data.pages}
           </p>
           <table class="admin-table">
             <caption class="visually-hidden">Products, newest first</caption>

@@ -27,4 +27,8 @@ std::string TruncateUtf8(std::string_view text, std::size_t max_bytes);
 // kept as they are (validate or repair UTF-8 first where it matters: TruncateUtf8).
 std::string HtmlEscape(std::string_view text);
 
+// `text` as one URI component (RFC 3986): every byte but the unreserved A-Z a-z 0-9 - . _ ~
+// percent-encoded (upper-case hex): a query value, a form field, a path segment.
+std::string PercentEncode(std::string_view text);
+
 }  // namespace store::core
