@@ -8,6 +8,7 @@ import "./admin.css";
 
 // Every screen but the sign-in is its own chunk, loaded when first visited.
 const Customers = lazy(() => import("./pages/Customers").then((m) => m.CustomersPage));
+const Categories = lazy(() => import("./pages/Categories").then((m) => m.CategoriesPage));
 const Products = lazy(() => import("./pages/Products").then((m) => m.ProductsPage));
 const Product = lazy(() => import("./pages/Product").then((m) => m.ProductPage));
 const Notifications = lazy(() => import("./pages/Notifications").then((m) => m.NotificationsPage));
@@ -24,6 +25,7 @@ export function App() {
           <Route path="/admin/login" component={LoginPage} />
           <Route path="/admin/" component={() => <Shell><Customers /></Shell>} />
           <Route path="/admin/customers" component={() => <Shell><Customers /></Shell>} />
+          <Route path="/admin/categories" component={() => <Shell><Categories /></Shell>} />
           <Route path="/admin/products" component={() => <Shell><Products /></Shell>} />
           <Route path="/admin/products/:id" component={({ id }: { id: string }) => <Shell><Product id={id} /></Shell>} />
           <Route path="/admin/notifications" component={() => <Shell><Notifications /></Shell>} />

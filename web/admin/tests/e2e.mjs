@@ -169,6 +169,40 @@ await check("a product changed by someone else meanwhile: the save is refused an
   if ((await page.getByLabel("Description (Markdown)").inputValue()).includes("newer")) throw new Error("the refused text was saved");
 });
 
+await check("categories: added under another, moved with a new position, renamed, deleted when empty", async () => {
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Categories" }).click();
+  await expectText(page.locator("h1"), "Categories");
+  await expectText(page.locator(".tree"), "Gadgets");
+  await accessible("categories");
+  const add = page.getByRole("form", { name: "Add a category" });
+  await add.getByLabel("Name").fill("Phone cases");
+  await add.getByLabel("Parent").selectOption({ label: "Gadgets" });
+  await add.getByRole("button", { name: "Add" }).click();
+  await expectText(page.locator(".tree .tree .tree-node"), "Phone cases"); // one level down
+  await add.getByLabel("Name").fill("Chargers");
+  await add.getByLabel("Parent").selectOption({ label: "none (a top category)" }); // (the form keeps the last parent)
+  await add.getByRole("button", { name: "Add" }).click();
+  await expectText(page.locator("main > .tree > li > .tree-node"), "Chargers"); // a top category
+  await page.getByRole("button", { name: "Change Chargers" }).click();
+  const edit = page.getByRole("form", { name: "Change Chargers" });
+  await edit.getByLabel("Parent").selectOption({ label: "Gadgets" });
+  await edit.getByLabel("Position among its siblings").fill("5");
+  await edit.getByLabel("Name", { exact: true }).fill("Chargers and cables");
+  await accessible("categories, one being changed");
+  await edit.getByRole("button", { name: "Save Chargers" }).click();
+  await expectText(page.locator(".tree .tree .tree-node"), "Chargers and cables");
+  await expectText(page.locator(".tree .tree .tree-node").filter({ hasText: "Chargers and cables" }), "/c/chargers · position 5");
+  const slugOf = await call("GET", "/catalog/v1/categories/chargers");
+  if (slugOf.body?.breadcrumbs?.map((b) => b.name).join(" > ") !== "Gadgets > Chargers and cables") throw new Error(`moved under Gadgets: ${JSON.stringify(slugOf.body?.breadcrumbs)}`);
+  await page.getByRole("button", { name: "Delete Chargers and cables" }).click();
+  await page.getByRole("button", { name: "Delete Phone cases" }).click();
+  await page.locator(".tree-node", { hasText: "Phone cases" }).waitFor({ state: "detached" });
+  if ((await page.locator(".tree-node", { hasText: "Chargers" }).count()) !== 0) throw new Error("deleted categories stayed");
+  await page.getByRole("button", { name: "Delete Gadgets" }).click(); // it holds products: the catalog refuses
+  await expectText(page.getByRole("alert"), "still has subcategories or products");
+  await expectText(page.locator(".tree"), "Gadgets");
+});
+
 await check("notifications: the customer's emails in the delivery log, one opened with its message and sent again", async () => {
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Notifications" }).click();
   await expectText(page.locator("h1"), "Notifications");
