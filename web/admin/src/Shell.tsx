@@ -65,7 +65,8 @@ export function Shell({ children }: { children: ComponentChildren }) {
             </nav>
           )}
           <span class="admin-user">{user.email}</span>
-          <button type="button" onClick={() => void signOut().then(() => location.assign("/admin/login"))}>
+          {/* Signed out, the session hook takes the page to the sign-in. */}
+          <button type="button" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>

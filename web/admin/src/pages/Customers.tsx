@@ -3,8 +3,8 @@
 // their phone and their recovery codes (they are told by email; their sessions end). The search
 // is in the URL (?q=), so a link or the back button shows the same list.
 import { useState } from "preact/hooks";
-import { useLocation } from "preact-iso";
 import { api, ApiError } from "@shared/api";
+import { useUrlFilters } from "../filters";
 import { useApi, useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
 
@@ -68,22 +68,17 @@ function Row({ c, onChanged, onError }: { c: Customer; onChanged: () => void; on
 
 export function CustomersPage() {
   useTitle("Customers");
-  const { query, path, route } = useLocation();
-  const q = query.q ?? "";
-  const [typed, setTyped] = useState(q);
+  const f = useUrlFilters(["q"]);
+  const q = f.query.q ?? "";
   const [failed, setFailed] = useState<ApiError | null>(null);
   const list = useApi<{ users: Customer[] }>(`/user/v1/admin/users?limit=50&q=${encodeURIComponent(q)}`);
-  const onSearch = (e: Event) => {
-    e.preventDefault();
-    route(`${path}?q=${encodeURIComponent(typed.trim())}`);
-  };
   const users = list.data?.users;
   return (
     <>
       <h1>Customers</h1>
-      <form role="search" class="admin-search" onSubmit={onSearch}>
+      <form role="search" class="admin-search" onSubmit={f.apply}>
         <label for="customer-q">Email or name</label>
-        <input id="customer-q" name="q" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
+        <input id="customer-q" name="q" value={f.typed.q} onInput={(e) => f.set("q")(e.currentTarget.value)} />
         <button class="primary" type="submit">
           Search
         </button>

@@ -3,8 +3,8 @@
 // the URL), newest first, a page at a time; one delivery with its message and every attempt, sent
 // again on request (a customer who lost the email).
 import { useState } from "preact/hooks";
-import { useLocation } from "preact-iso";
 import { api, ApiError } from "@shared/api";
+import { useUrlFilters } from "../filters";
 import { useApi, useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
 
@@ -27,27 +27,18 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "â€
 
 export function NotificationsPage() {
   useTitle("Notifications");
-  const { query, path, route } = useLocation();
-  const [status, setStatus] = useState(query.status ?? "");
-  const [template, setTemplate] = useState(query.template ?? "");
-  const [recipient, setRecipient] = useState(query.recipient ?? "");
-  const filters = new URLSearchParams();
-  for (const [k, v] of Object.entries({ status: query.status, template: query.template, recipient: query.recipient, cursor: query.cursor }))
-    if (v) filters.set(k, v);
-  const page = useApi<{ items: Delivery[]; next_cursor: string | null }>(`/notification/v1/notifications/deliveries?limit=50&${filters}`);
-  const onFilter = (e: Event) => {
-    e.preventDefault();
-    const next = new URLSearchParams();
-    for (const [k, v] of Object.entries({ status, template: template.trim(), recipient: recipient.trim() })) if (v) next.set(k, v);
-    route(`${path}?${next}`);
-  };
+  const f = useUrlFilters(["status", "template", "recipient"]);
+  const cursor = f.query.cursor ? `&cursor=${encodeURIComponent(f.query.cursor)}` : "";
+  const page = useApi<{ items: Delivery[]; next_cursor: string | null }>(
+    `/notification/v1/notifications/deliveries?limit=50&${f.applied}${cursor}`,
+  );
   const items = page.data?.items;
   return (
     <>
       <h1>Notifications</h1>
-      <form class="admin-search" onSubmit={onFilter} aria-label="Filter the deliveries">
+      <form class="admin-search" onSubmit={f.apply} aria-label="Filter the deliveries">
         <label for="n-status">Status</label>
-        <select id="n-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+        <select id="n-status" value={f.typed.status} onChange={(e) => f.set("status")(e.currentTarget.value)}>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
               {s || "any"}
@@ -55,9 +46,9 @@ export function NotificationsPage() {
           ))}
         </select>
         <label for="n-template">Template</label>
-        <input id="n-template" value={template} onInput={(e) => setTemplate(e.currentTarget.value)} />
+        <input id="n-template" value={f.typed.template} onInput={(e) => f.set("template")(e.currentTarget.value)} />
         <label for="n-recipient">Recipient</label>
-        <input id="n-recipient" value={recipient} onInput={(e) => setRecipient(e.currentTarget.value)} />
+        <input id="n-recipient" value={f.typed.recipient} onInput={(e) => f.set("recipient")(e.currentTarget.value)} />
         <button class="primary" type="submit">
           Filter
         </button>
@@ -99,7 +90,7 @@ export function NotificationsPage() {
       )}
       {page.data?.next_cursor && (
         <p>
-          <a href={`${path}?${new URLSearchParams({ ...Object.fromEntries(filters), cursor: page.data.next_cursor })}`}>Older deliveries</a>
+          <a href={f.at({ cursor: page.data.next_cursor })}>Older deliveries</a>
         </p>
       )}
     </>

@@ -1,9 +1,8 @@
 // Catalog: every product of any status (the catalog's admin list), found by a part of its title or
 // slug or a whole SKU, narrowed by status and category (the filters in the URL), a page at a time;
 // one product to edit (ProductPage).
-import { useState } from "preact/hooks";
-import { useLocation } from "preact-iso";
 import { money, type Money } from "@shared/api";
+import { useUrlFilters } from "../filters";
 import { useApi, useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
 
@@ -27,38 +26,27 @@ function flatten(nodes: Node[], depth = 0): { slug: string; label: string }[] {
 
 export function ProductsPage() {
   useTitle("Products");
-  const { query, path, route } = useLocation();
-  const [q, setQ] = useState(query.q ?? "");
-  const [status, setStatus] = useState(query.status ?? "");
-  const [category, setCategory] = useState(query.category ?? "");
+  const f = useUrlFilters(["q", "status", "category"]);
   const categories = useApi<{ categories: Node[] }>("/catalog/v1/categories");
-  const filters = new URLSearchParams();
-  for (const [k, v] of Object.entries({ q: query.q, status: query.status, category: query.category })) if (v) filters.set(k, v);
-  const pageNo = Number(query.page ?? "1") || 1;
-  const list = useApi<Page>(`/catalog/v1/admin/products?per_page=50&page=${pageNo}&${filters}`);
-  const onFilter = (e: Event) => {
-    e.preventDefault();
-    const next = new URLSearchParams();
-    for (const [k, v] of Object.entries({ q: q.trim(), status, category })) if (v) next.set(k, v);
-    route(`${path}?${next}`);
-  };
-  const at = (n: number) => `${path}?${new URLSearchParams({ ...Object.fromEntries(filters), page: String(n) })}`;
+  const pageNo = Number(f.query.page ?? "1") || 1;
+  const list = useApi<Page>(`/catalog/v1/admin/products?per_page=50&page=${pageNo}&${f.applied}`);
+  const at = (n: number) => f.at({ page: String(n) });
   const data = list.data;
   return (
     <>
       <h1>Products</h1>
-      <form class="admin-search" onSubmit={onFilter} aria-label="Find products">
+      <form class="admin-search" onSubmit={f.apply} aria-label="Find products">
         <label for="p-q">Title, slug or SKU</label>
-        <input id="p-q" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+        <input id="p-q" value={f.typed.q} onInput={(e) => f.set("q")(e.currentTarget.value)} />
         <label for="p-status">Status</label>
-        <select id="p-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+        <select id="p-status" value={f.typed.status} onChange={(e) => f.set("status")(e.currentTarget.value)}>
           <option value="">any</option>
           <option value="draft">draft</option>
           <option value="active">active</option>
           <option value="archived">archived</option>
         </select>
         <label for="p-category">Category</label>
-        <select id="p-category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+        <select id="p-category" value={f.typed.category} onChange={(e) => f.set("category")(e.currentTarget.value)}>
           <option value="">any</option>
           {flatten(categories.data?.categories ?? []).map((c) => (
             <option key={c.slug} value={c.slug}>
