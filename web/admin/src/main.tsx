@@ -9,6 +9,7 @@ import "./admin.css";
 // Every screen but the sign-in is its own chunk, loaded when first visited.
 const Customers = lazy(() => import("./pages/Customers").then((m) => m.CustomersPage));
 const Categories = lazy(() => import("./pages/Categories").then((m) => m.CategoriesPage));
+const Customer = lazy(() => import("./pages/Customer").then((m) => m.CustomerPage));
 const Products = lazy(() => import("./pages/Products").then((m) => m.ProductsPage));
 const Product = lazy(() => import("./pages/Product").then((m) => m.ProductPage));
 const Notifications = lazy(() => import("./pages/Notifications").then((m) => m.NotificationsPage));
@@ -28,6 +29,7 @@ export function App() {
           <Route path="/admin/categories" component={() => <Shell><Categories /></Shell>} />
           <Route path="/admin/products" component={() => <Shell><Products /></Shell>} />
           <Route path="/admin/products/:id" component={({ id }: { id: string }) => <Shell><Product id={id} /></Shell>} />
+          <Route path="/admin/customers/:id" component={({ id }: { id: string }) => <Shell><Customer id={id} /></Shell>} />
           <Route path="/admin/notifications" component={() => <Shell><Notifications /></Shell>} />
           <Route path="/admin/notifications/:id" component={({ id }: { id: string }) => <Shell><Delivery id={id} /></Shell>} />
           <Route path="/admin/security" component={() => <Shell><Security /></Shell>} />

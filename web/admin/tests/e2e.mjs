@@ -45,8 +45,11 @@ await check("a customer account (registered, verified from its email) gets 403 f
   customer.id = login.body.user.id;
   customer.access = login.body.access_token;
   customer.refresh = login.body.refresh_token;
+  const address = { name: customer.name, line1: "12 Harbour Road", city: "Hamburg", postal_code: "20457", country: "DE" };
+  expectStatus(await call("POST", "/user/v1/me/addresses", address, customer.access), 201, "an address");
   for (const [method, path] of [
     ["GET", "/user/v1/admin/users?q=casey"],
+    ["GET", `/user/v1/admin/users/${customer.id}`],
     ["POST", `/user/v1/admin/users/${customer.id}/disable`],
     ["DELETE", `/user/v1/admin/users/${customer.id}/mfa`],
     ["GET", "/catalog/v1/admin/products"],
@@ -106,6 +109,14 @@ await check("customers: found by email (the search in the URL), disabled (their 
   await expectText(row, "active");
   await page.reload();
   await expectText(page.locator("tbody tr").filter({ hasText: customer.email }), "active");
+  // Their page: the address book and where they are signed in (the session the disabling ended is gone).
+  await page.getByRole("link", { name: customer.email }).click();
+  await expectText(page.locator("h1"), customer.name);
+  await expectText(page.locator("main"), "12 Harbour Road");
+  await expectText(page.locator("main"), "No live session.");
+  await accessible("a customer");
+  await page.getByRole("link", { name: "Customers", exact: true }).last().click();
+  await expectText(page.locator("tbody tr"), customer.email);
 });
 
 await check("a customer's lost second factor removed by staff: they are told by email and sign in with their password", async () => {

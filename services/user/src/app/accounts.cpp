@@ -560,6 +560,19 @@ Task<std::vector<User>> Accounts::SearchUsers(const std::string& q, std::int64_t
   co_return co_await store_.Run(fn);
 }
 
+Task<CustomerDetail> Accounts::Customer(const std::string& user_id) {
+  const auto now = NowMs();
+  const auto idle = settings_.idle_timeout.count();
+  auto fn = [&](AccountTransaction& tx) -> Result<CustomerDetail> {
+    TRY(user, tx.UserById(user_id, false));
+    if (!user) return Fail(Errc::not_found, "no such account");
+    TRY(addresses, tx.Addresses(user_id));
+    TRY(sessions, tx.LiveSessions(user_id, now, idle));
+    return CustomerDetail{std::move(*user), std::move(addresses), std::move(sessions)};
+  };
+  co_return co_await store_.Run(fn);
+}
+
 Task<User> Accounts::SetDisabled(const std::string& user_id, bool disabled) {
   auto now = NowMs();
   struct Outcome {

@@ -87,6 +87,13 @@ struct TotpEnrolment {
   std::string otpauth_uri;
 };
 
+// An account as staff see it: the profile, the address book, the live sessions.
+struct CustomerDetail {
+  User user;
+  std::vector<Address> addresses;
+  std::vector<Session> sessions;
+};
+
 // Topics (contracts/events).
 inline constexpr const char* kUserRegistered = "user.registered.v1";
 inline constexpr const char* kEmailVerificationRequested = "user.email_verification_requested.v1";
@@ -128,6 +135,7 @@ class Accounts {
 
   Task<std::vector<User>> SearchUsers(const std::string& q, std::int64_t limit, std::int64_t offset);
   Task<User> SetDisabled(const std::string& user_id, bool disabled);
+  Task<CustomerDetail> Customer(const std::string& user_id);
   // admin.bootstrap_email: promote the account, or create it with admin.bootstrap_password.
   Task<void> EnsureBootstrapAdmin();
 

@@ -146,18 +146,6 @@ core::Result<Address> ParseAddressBody(const Request& req, const std::optional<s
   return address;
 }
 
-json::object SessionJson(const Session& s, const std::string& current_session_id) {
-  return {{"id", s.id},
-          {"created_at", Iso(s.created_at)},
-          {"last_used_at", Iso(s.last_used_at)},
-          {"expires_at", Iso(s.expires_at)},
-          {"remember_me", s.remember_me},
-          {"method", s.method},
-          {"ip", s.ip},
-          {"user_agent", s.user_agent},
-          {"current", s.id == current_session_id}};
-}
-
 }  // namespace
 
 void AddAccountRoutes(http::Router& router, const RouteDeps& deps) {

@@ -62,6 +62,19 @@ void AddAdminRoutes(http::Router& router, const RouteDeps& deps) {
     co_return Response::Json(200, json::object{{"users", items}});
   });
 
+  router.Get("/v1/admin/users/{id}", [d](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await d.authenticator.RequireRole(req, "admin"));
+    std::string id(*req.PathParam("id"));
+    if (!messaging::IsUuid(id)) co_return Error::NotFound("no such account");
+    CO_TRY(detail, co_await d.accounts.Customer(id));
+    json::array addresses, sessions;
+    for (const auto& a : detail.addresses) addresses.push_back(AddressJson(a));
+    for (const auto& s : detail.sessions) sessions.push_back(SessionJson(s));
+    co_return Response::Json(200, json::object{{"user", ProfileJson(detail.user, true)},
+                                               {"addresses", std::move(addresses)},
+                                               {"sessions", std::move(sessions)}});
+  });
+
   auto set_disabled = [d](bool disabled) {
     return [d, disabled](Request& req) -> awaitable<Response> {
       CO_TRY(claims, co_await d.authenticator.RequireRole(req, "admin"));

@@ -24,6 +24,8 @@ std::string Iso(std::int64_t ms);
 boost::json::object ProfileJson(const User& u, bool admin_view = false);
 boost::json::object TokensJson(const Tokens& t);
 boost::json::object AddressJson(const Address& a);
+// A session as its owner (current: the one asking) or staff see it.
+boost::json::object SessionJson(const Session& s, const std::string& current_session_id = "");
 
 // The client as the limits see it: the gateway's IP header (never X-Forwarded-For), else "direct".
 ClientInfo Client(const http::Request& req, const Settings& s);

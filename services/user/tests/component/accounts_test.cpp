@@ -441,6 +441,30 @@ TEST_F(Passwords, ResetIsIdenticalForUnknownEmailsSingleUseExpiresAndEndsEverySe
   EXPECT_EQ(Post("/v1/auth/password-reset/confirm", {{"token", late}, {"password", "too late passphrase"}}).status, 400);
 }
 
+TEST_F(Admin, StaffSeeOneAccountWithItsAddressesAndLiveSessionsOnly) {
+  auto id = RegisterVerified("pd@example.com", kPassword);
+  auto customer = Login("pd@example.com", kPassword);
+  auto ended = Login("pd@example.com", kPassword);
+  ASSERT_EQ(Call("POST", "/v1/auth/logout", "{}", S(ended, "access_token")).status, 204);
+  auto address = Call("POST", "/v1/me/addresses",
+                      R"({"name":"Pat Doe","line1":"1 Main Street","city":"Berlin","postal_code":"10115","country":"DE"})",
+                      S(customer, "access_token"));
+  ASSERT_EQ(address.status, 201) << address.body;
+  auto admin = Login("admin@shop.example", "admin password for tests");
+  auto detail = Call("GET", "/v1/admin/users/" + id, "", S(admin, "access_token"));
+  ASSERT_EQ(detail.status, 200) << detail.body;
+  auto body = detail.Json();
+  EXPECT_EQ(body.at("user").at("email").as_string(), "pd@example.com");
+  EXPECT_EQ(body.at("user").at("disabled"), false) << "the admin view";
+  ASSERT_EQ(body.at("addresses").as_array().size(), 1u);
+  EXPECT_EQ(body.at("addresses").at(0).at("line1").as_string(), "1 Main Street");
+  ASSERT_EQ(body.at("sessions").as_array().size(), 1u) << "the ended session is not listed";
+  EXPECT_EQ(body.at("sessions").at(0).at("id").as_string(), S(customer, "session_id"));
+  EXPECT_EQ(Call("GET", "/v1/admin/users/" + id, "", S(customer, "access_token")).status, 403);
+  EXPECT_EQ(Call("GET", "/v1/admin/users/00000000-0000-4000-8000-000000000000", "", S(admin, "access_token")).status, 404);
+  EXPECT_EQ(Call("GET", "/v1/admin/users/not-a-uuid", "", S(admin, "access_token")).status, 404);
+}
+
 TEST_F(Admin, TheBootstrapAdminFindsAndDisablesAccountsWhoseSessionsEndAtOnce) {
   auto victim = RegisterVerified("pa@example.com", kPassword);
   auto customer = Login("pa@example.com", kPassword);

@@ -38,7 +38,9 @@ function Row({ c, onChanged, onError }: { c: Customer; onChanged: () => void; on
   const who = c.name || c.email;
   return (
     <tr>
-      <td>{c.email}</td>
+      <td>
+        <a href={`/admin/customers/${c.id}`}>{c.email}</a>
+      </td>
       <td>{c.name}</td>
       <td>{c.roles.join(", ")}</td>
       <td>{c.email_verified ? "verified" : "not verified"}</td>
