@@ -241,6 +241,7 @@ await check("your details and security: a new name in the header, the sessions, 
   await expectText(page.locator("header"), "Browser Shopper Jr");
   await page.getByRole("link", { name: "Sign-in and security" }).click();
   await expectText(page.locator(".sessions"), "this browser");
+  await expectText(page.locator(".sessions"), "Chrome on Linux"); // the device in words, not its User-Agent
   await accessible("sign-in and security");
   await page.getByLabel("Current password").fill(password);
   await page.getByLabel("New password").fill(changedPassword);

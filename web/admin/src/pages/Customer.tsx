@@ -3,6 +3,7 @@
 // on the customers' list. Orders come with the order service (issue #13).
 import { useApi, useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
+import { describeDevice } from "@shared/device";
 
 type Address = { id: string; label: string; name: string; line1: string; line2: string; city: string; postal_code: string; country: string };
 type Session = { id: string; created_at: string; last_used_at: string; ip: string; user_agent: string; method: string; remember_me: boolean };
@@ -71,7 +72,7 @@ export function CustomerPage({ id }: { id: string }) {
           <tbody>
             {d.sessions.map((s) => (
               <tr key={s.id}>
-                <td>{s.user_agent || "unknown"}</td>
+                <td title={s.user_agent}>{describeDevice(s.user_agent)}</td>
                 <td>{s.ip}</td>
                 <td>{when(s.created_at)}</td>
                 <td>{when(s.last_used_at)}</td>

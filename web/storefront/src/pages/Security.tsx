@@ -10,6 +10,7 @@ import { Field, longEnough, PasswordRule, useSubmit } from "@shared/Form";
 import { SignOutButtons } from "../components/SignOut";
 import { Breadcrumbs } from "../components/Breadcrumbs";
 import { TwoStepSection } from "@shared/TwoStep";
+import { describeDevice } from "@shared/device";
 
 type Session = { id: string; created_at: string; last_used_at: string; user_agent: string; ip: string; current: boolean };
 
@@ -88,7 +89,7 @@ export function SecurityPage() {
         {sessions?.map((s) => (
           <li key={s.id}>
             <span>
-              {s.user_agent || "Unknown device"} · {s.ip} · last used {new Date(s.last_used_at).toLocaleString()}
+              <span title={s.user_agent}>{describeDevice(s.user_agent)}</span> · {s.ip} · last used {new Date(s.last_used_at).toLocaleString()}
               {s.current && <strong> (this browser)</strong>}
             </span>
             {!s.current && (
