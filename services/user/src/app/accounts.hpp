@@ -148,9 +148,10 @@ class Accounts {
   // or a used, expired or unknown challenge; too_many_requests past abuse.mfa_per_*.
   Task<MfaSignIn> CompleteLogin(const std::string& challenge, const std::string& code, const ClientInfo& client);
   Task<MfaStatus> SecondFactor(const std::string& user_id, const std::string& sid);
-  // Begins (or begins again) an enrolment; `password` is checked when the account has one.
-  // conflict when the second factor is on already.
-  Task<TotpEnrolment> BeginTotp(const std::string& user_id, const std::string& password);
+  // Begins (or begins again) an enrolment; `password` is checked when the account has one; an
+  // account without one (social sign-in only) must have signed in within mfa.reauth_window on the
+  // session `sid` (unauthenticated otherwise: sign in again). conflict when it is on already.
+  Task<TotpEnrolment> BeginTotp(const std::string& user_id, const std::string& sid, const std::string& password);
   // Turns it on with a first code of the enrolment's secret: returns the ten recovery codes (shown
   // once, stored hashed); this session counts as verified, the account's other sessions end.
   Task<std::vector<std::string>> ConfirmTotp(const std::string& user_id, const std::string& sid, const std::string& code,

@@ -161,14 +161,27 @@ Task<MfaStatus> Accounts::SecondFactor(const std::string& user_id, const std::st
   co_return status;
 }
 
-Task<TotpEnrolment> Accounts::BeginTotp(const std::string& user_id, const std::string& password) {
-  auto load = [&](AccountTransaction& tx) { return tx.UserById(user_id, false); };
-  CO_TRY(user, co_await store_.Run(load));
+Task<TotpEnrolment> Accounts::BeginTotp(const std::string& user_id, const std::string& sid, const std::string& password) {
+  struct Found {
+    std::optional<User> user;
+    std::optional<Session> session;
+  };
+  auto load = [&](AccountTransaction& tx) -> Result<Found> {
+    TRY(user, tx.UserById(user_id, false));
+    TRY(session, tx.SessionById(sid));
+    return Found{std::move(user), std::move(session)};
+  };
+  CO_TRY(found, co_await store_.Run(load));
+  const auto& user = found.user;
   if (!user) co_return Fail(Errc::unauthenticated, "unknown account");
   if (user->HasSecondFactor()) co_return Fail(Errc::conflict, "two-step verification is on already");
   if (user->password_hash) {
     bool ok = password.size() <= 4 * settings_.password_max && co_await VerifyPassword(user->password_hash, password);
     if (!ok) co_return Fail(Error{Errc::unauthenticated, "the password is wrong", {{"password", "is wrong"}}});
+  } else if (!found.session || NowMs() - found.session->created_at > settings_.mfa_reauth_window.count()) {
+    // No password to ask for: a recent sign-in stands in for it (a stolen old session cannot bind
+    // the attacker's authenticator to the account).
+    co_return Fail(Errc::unauthenticated, "sign in again to turn on two-step verification");
   }
   const std::string secret = auth::RandomBytes(20);  // 160 bits, as RFC 4226 recommends
   const std::string sealed = secrets_.Seal(secret);

@@ -108,6 +108,9 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
                                    "does not carry the admin role (0: at once)");
   s.mfa_challenge_ttl = cfg.Duration("mfa.challenge_ttl", std::chrono::minutes(5),
                                      "Time to enter the code after the password (or social sign-in)");
+  s.mfa_reauth_window = cfg.Duration("mfa.reauth_window", std::chrono::minutes(10),
+                                     "An account without a password (social sign-in only) turns on two-step verification "
+                                     "only this soon after signing in");
   s.mfa_attempts = cfg.Int("mfa.attempts", 5, "Wrong codes allowed per sign-in before the password is asked again", 1, 20);
   s.mfa = DeclareLimit(cfg, "mfa", s.mfa, "second-factor code checks (at most 100)", 100);
 

@@ -73,6 +73,7 @@ struct Settings {
   std::string mfa_dev_key_file = ".state/user/mfa-key";
   std::chrono::milliseconds mfa_admin_grace{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds mfa_challenge_ttl{std::chrono::minutes(5)};
+  std::chrono::milliseconds mfa_reauth_window{std::chrono::minutes(10)};  // a password-less account's enrolment
   std::int64_t mfa_attempts = 5;  // wrong codes per challenge
   Limit mfa{100, 20};             // code checks per IP / per account per abuse.window
 

@@ -206,7 +206,7 @@ void AddAccountRoutes(http::Router& router, const RouteDeps& deps) {
   router.Post("/v1/me/mfa/totp", [d](Request& req) -> awaitable<Response> {
     CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     CO_TRY(body, ParseCodeRequest(req, true, false));
-    CO_TRY(enrolment, co_await d.accounts.BeginTotp(claims.subject, body.password));
+    CO_TRY(enrolment, co_await d.accounts.BeginTotp(claims.subject, claims.session_id, body.password));
     auto res = Response::Json(200, json::object{{"secret", enrolment.secret}, {"otpauth_uri", enrolment.otpauth_uri}});
     res.SetHeader("Cache-Control", "no-store");
     co_return res;

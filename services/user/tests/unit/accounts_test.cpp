@@ -114,7 +114,7 @@ class SecondFactorTest : public AccountsTest {
     auto tokens = Login(email, kPassword);
     EXPECT_TRUE(tokens);
     sid_ = tokens->session_id;
-    auto begun = RunAwaitable(accounts_.BeginTotp(user_, kPassword));
+    auto begun = RunAwaitable(accounts_.BeginTotp(user_, sid_, kPassword));
     EXPECT_TRUE(begun);
     secret_ = *Base32Decode(begun->secret);
     auto codes = RunAwaitable(accounts_.ConfirmTotp(user_, sid_, CodeNow(), client_));
@@ -137,11 +137,11 @@ TEST_F(SecondFactorTest, EnrolmentNeedsThePasswordAndAFirstCodeAndEndsTheOtherSe
   auto first = Login("mo@example.com", kPassword);
   auto other = Login("mo@example.com", kPassword);
   ASSERT_TRUE(first && other);
-  auto wrong = RunAwaitable(accounts_.BeginTotp(user_, "not the password"));
+  auto wrong = RunAwaitable(accounts_.BeginTotp(user_, sid_, "not the password"));
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code, Errc::unauthenticated);
   EXPECT_FALSE(store_.data.users.at(user_).totp_pending);
-  auto begun = RunAwaitable(accounts_.BeginTotp(user_, kPassword));
+  auto begun = RunAwaitable(accounts_.BeginTotp(user_, sid_, kPassword));
   ASSERT_TRUE(begun);
   secret_ = *Base32Decode(begun->secret);
   EXPECT_EQ(secret_.size(), 20u) << "160 bits";
@@ -163,7 +163,7 @@ TEST_F(SecondFactorTest, EnrolmentNeedsThePasswordAndAFirstCodeAndEndsTheOtherSe
   EXPECT_FALSE(store_.data.sessions.at(first->session_id).revoked_at);
   for (const auto& [hash, used] : store_.data.recovery_codes.at(user_))
     for (const auto& code : *codes) EXPECT_NE(hash, *NormalizeRecoveryCode(code)) << "only hashes are stored";
-  auto again = RunAwaitable(accounts_.BeginTotp(user_, kPassword));
+  auto again = RunAwaitable(accounts_.BeginTotp(user_, sid_, kPassword));
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, Errc::conflict);
 }
@@ -243,13 +243,28 @@ TEST_F(SecondFactorTest, AnAdminWithoutTheSecondFactorLosesTheRoleAfterTheGraceP
   auto late = Login("quinn@example.com", kPassword);
   ASSERT_TRUE(late);
   EXPECT_EQ(Roles(*late), (std::vector<std::string>{"customer"})) << "past it, a session without the factor is no admin";
-  auto begun = RunAwaitable(accounts_.BeginTotp(user_, kPassword));
+  auto begun = RunAwaitable(accounts_.BeginTotp(user_, sid_, kPassword));
   ASSERT_TRUE(begun);
   secret_ = *Base32Decode(begun->secret);
   ASSERT_TRUE(RunAwaitable(accounts_.ConfirmTotp(user_, late->session_id, CodeNow(), client_)));
   auto refreshed = RunAwaitable(accounts_.Refresh(late->refresh_token, client_));
   ASSERT_TRUE(refreshed) << refreshed.error().message;
   EXPECT_EQ(Roles(*refreshed), (std::vector<std::string>{"customer", "admin"})) << "the session proved the factor";
+}
+
+TEST_F(SecondFactorTest, AnAccountWithoutAPasswordEnrolsOnlySoonAfterSigningIn) {
+  OidcIdentity identity{"local", "sub-mfa", "sol@example.com", true, "Sol"};
+  auto signed_in = RunAwaitable(accounts_.LoginWithOidc(identity, client_));
+  ASSERT_TRUE(signed_in);
+  const auto& tokens = std::get<Tokens>(*signed_in);
+  clock_.Advance(settings_.mfa_reauth_window + std::chrono::seconds(1));
+  auto stale = RunAwaitable(accounts_.BeginTotp(tokens.user.id, tokens.session_id, ""));
+  ASSERT_FALSE(stale) << "an old session alone cannot add an authenticator";
+  EXPECT_EQ(stale.error().code, Errc::unauthenticated);
+  auto again = RunAwaitable(accounts_.LoginWithOidc(identity, client_));
+  ASSERT_TRUE(again);
+  const auto& fresh = std::get<Tokens>(*again);
+  EXPECT_TRUE(RunAwaitable(accounts_.BeginTotp(fresh.user.id, fresh.session_id, ""))) << "a fresh sign-in does";
 }
 
 TEST_F(SecondFactorTest, TurningItOffNeedsThePasswordAndACodeAndNewRecoveryCodesReplaceTheOld) {
