@@ -23,11 +23,8 @@ void AddCategoryRoutes(http::Router& router, const HttpApi& api) {
     co_return JsonWithETag(200, CategoryJson(category), category.category.version);
   });
   router.Get("/v1/categories/{slug}/products", [&api, &h](Request& req) -> awaitable<Response> {
-    BrowseCategory query{std::string(*req.PathParam("slug")), req.Query("sort").value_or("newest")};
-    CO_TRY(page, QueryInt(req, "page", 1));
-    CO_TRY(per_page, QueryInt(req, "per_page", 24));
-    query.page = page;
-    query.per_page = per_page;
+    CO_TRY(paging, QueryPaging(req, 24));
+    BrowseCategory query{std::string(*req.PathParam("slug")), req.Query("sort").value_or("newest"), paging.page, paging.per_page};
     CO_TRY(out, co_await h.browse(query));
     co_return Response::Json(200, BrowseJson(out, api.settings));
   });

@@ -43,11 +43,9 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
   });
   router.Get("/v1/admin/products", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
-    ListProducts query{req.Query("q").value_or(""), req.Query("status").value_or(""), req.Query("category").value_or("")};
-    CO_TRY(page, QueryInt(req, "page", 1));
-    CO_TRY(per_page, QueryInt(req, "per_page", 50));
-    query.page = page;
-    query.per_page = per_page;
+    CO_TRY(paging, QueryPaging(req, 50));
+    ListProducts query{req.Query("q").value_or(""), req.Query("status").value_or(""), req.Query("category").value_or(""),
+                       paging.page, paging.per_page};
     CO_TRY(out, co_await h.products(query));
     co_return Response::Json(200, ProductListJson(out, api.settings));
   });

@@ -28,6 +28,12 @@ core::Result<std::int64_t> QueryInt(const http::Request& req, std::string_view n
   return v;
 }
 
+core::Result<Paging> QueryPaging(const http::Request& req, std::int64_t per_page) {
+  TRY(page, QueryInt(req, "page", 1));
+  TRY(size, QueryInt(req, "per_page", per_page));
+  return Paging{page, size};
+}
+
 core::Result<std::int64_t> PathInt(const http::Request& req, std::string_view name) {
   auto s = req.PathParam(name);
   std::int64_t v = 0;

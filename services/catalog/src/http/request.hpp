@@ -19,6 +19,11 @@ namespace store::catalog {
 std::optional<std::int64_t> IfMatch(const http::Request& req);
 // An optional integer query parameter (400 naming it when it is not one).
 core::Result<std::int64_t> QueryInt(const http::Request& req, std::string_view name, std::int64_t def);
+// ?page= (default 1) and ?per_page= (default `per_page`) of a listing; their ranges are the use case's.
+struct Paging {
+  std::int64_t page = 1, per_page = 0;
+};
+core::Result<Paging> QueryPaging(const http::Request& req, std::int64_t per_page);
 // A positive integer path parameter (404 otherwise: no such resource).
 core::Result<std::int64_t> PathInt(const http::Request& req, std::string_view name);
 http::Response JsonWithETag(int status, const boost::json::object& body, std::int64_t version);

@@ -125,14 +125,14 @@ std::vector<std::string> Accounts::SessionRoles(const User& u, const Session& s)
   return roles;
 }
 
-std::string Accounts::IssueAccess(const User& u, const Session& s) const {
+std::string Accounts::IssueAccess(const User& u, const std::string& sid, const std::vector<std::string>& roles) const {
   auth::AccessClaims claims;
   claims.issuer = settings_.auth.issuer;
   claims.audience = settings_.auth.audience;
   claims.subject = u.id;
-  claims.session_id = s.id;
+  claims.session_id = sid;
   claims.token_id = core::NewUuid();
-  claims.roles = SessionRoles(u, s);
+  claims.roles = roles;
   claims.issued_at = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   claims.expires_at = claims.issued_at + settings_.access_token_ttl.count();
   return auth::IssueAccessToken(keys_.current, claims);
@@ -158,14 +158,14 @@ Result<Tokens> Accounts::StartSession(AccountTransaction& tx, const User& u, con
   TRY_STATUS(tx.AddEvent(kLoggedIn, u.id,
                          {{"user_id", u.id}, {"session_id", s.id}, {"method", method}, {"guest_cart_id", OptJson(guest_cart_id)}}));
   Tokens t;
-  t.access_token = IssueAccess(u, s);
+  t.roles = SessionRoles(u, s);
+  t.access_token = IssueAccess(u, s.id, t.roles);
   t.expires_in = settings_.access_token_ttl.count();
   t.refresh_token = refresh;
   auto idle_end = remember_me ? s.expires_at : std::min(s.expires_at, now + settings_.idle_timeout.count());
   t.refresh_expires_in = (idle_end - now) / 1000;
   t.session_id = s.id;
   t.user = u;
-  t.roles = SessionRoles(u, s);
   return t;
 }
 
@@ -338,14 +338,14 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
     TRY_STATUS(tx.InsertRefresh(auth::Sha256Hex(next), session->id, user->id, now));
     TRY_STATUS(tx.TouchSession(session->id, now));
     Tokens t;
-    t.access_token = IssueAccess(*user, *session);
+    t.roles = SessionRoles(*user, *session);
+    t.access_token = IssueAccess(*user, session->id, t.roles);
     t.expires_in = settings_.access_token_ttl.count();
     t.refresh_token = next;
     auto idle_end = session->remember_me ? session->expires_at : std::min(session->expires_at, now + settings_.idle_timeout.count());
     t.refresh_expires_in = (idle_end - now) / 1000;
     t.session_id = session->id;
     t.user = *user;
-    t.roles = SessionRoles(*user, *session);
     return Outcome{t, {}};
   };
   CO_TRY(outcome, co_await store_.Transaction(fn));

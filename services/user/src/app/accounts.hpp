@@ -179,10 +179,11 @@ class Accounts {
   core::Result<Tokens> StartSession(AccountTransaction& tx, const User& u, const std::string& method, bool remember_me,
                                     const ClientInfo& client, const std::optional<std::string>& guest_cart_id,
                                     bool mfa = false);
-  // The access token of a session: the account's roles, but `admin` only when the session passed
-  // the second factor or the account is still in its grace period (mfa.admin_grace).
-  std::string IssueAccess(const User& u, const Session& s) const;
+  // A session's roles: the account's, but `admin` only when the session passed the second factor
+  // or the account is still in its grace period (mfa.admin_grace).
   std::vector<std::string> SessionRoles(const User& u, const Session& s) const;
+  // The access token of session `sid` with `roles` (SessionRoles).
+  std::string IssueAccess(const User& u, const std::string& sid, const std::vector<std::string>& roles) const;
   // A sign-in waiting for its second factor (kept in `challenges_`).
   Task<MfaChallenge> Challenge(const User& u, const std::string& method, bool remember_me,
                                const std::optional<std::string>& guest_cart_id, const std::optional<std::string>& return_to);

@@ -97,10 +97,17 @@ json::object MfaStatusJson(const MfaStatus& s) {
   return o;
 }
 
-json::object RecoveryCodesJson(const std::vector<std::string>& codes) {
+// A secret shown once (a TOTP key, recovery codes): never kept by a cache.
+Response SecretAnswer(json::object body) {
+  auto res = Response::Json(200, std::move(body));
+  res.SetHeader("Cache-Control", "no-store");
+  return res;
+}
+
+Response RecoveryCodesAnswer(const std::vector<std::string>& codes) {
   json::array list;
   for (const auto& c : codes) list.emplace_back(c);
-  return {{"recovery_codes", list}};
+  return SecretAnswer({{"recovery_codes", std::move(list)}});
 }
 
 core::Result<Address> ParseAddress(const json::object& body) {
@@ -207,27 +214,21 @@ void AddAccountRoutes(http::Router& router, const RouteDeps& deps) {
     CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     CO_TRY(body, ParseCodeRequest(req, true, false));
     CO_TRY(enrolment, co_await d.accounts.BeginTotp(claims.subject, claims.session_id, body.password));
-    auto res = Response::Json(200, json::object{{"secret", enrolment.secret}, {"otpauth_uri", enrolment.otpauth_uri}});
-    res.SetHeader("Cache-Control", "no-store");
-    co_return res;
+    co_return SecretAnswer({{"secret", enrolment.secret}, {"otpauth_uri", enrolment.otpauth_uri}});
   });
 
   router.Post("/v1/me/mfa/totp/confirm", [d](Request& req) -> awaitable<Response> {
     CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     CO_TRY(body, ParseCodeRequest(req, false, true));
     CO_TRY(codes, co_await d.accounts.ConfirmTotp(claims.subject, claims.session_id, body.code, Client(req, d.settings)));
-    auto res = Response::Json(200, RecoveryCodesJson(codes));
-    res.SetHeader("Cache-Control", "no-store");
-    co_return res;
+    co_return RecoveryCodesAnswer(codes);
   });
 
   router.Post("/v1/me/mfa/recovery-codes", [d](Request& req) -> awaitable<Response> {
     CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     CO_TRY(body, ParseCodeRequest(req, false, true));
     CO_TRY(codes, co_await d.accounts.NewRecoveryCodes(claims.subject, body.code, Client(req, d.settings)));
-    auto res = Response::Json(200, RecoveryCodesJson(codes));
-    res.SetHeader("Cache-Control", "no-store");
-    co_return res;
+    co_return RecoveryCodesAnswer(codes);
   });
 
   router.Post("/v1/me/mfa/disable", [d](Request& req) -> awaitable<Response> {

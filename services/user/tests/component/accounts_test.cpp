@@ -190,14 +190,8 @@ TEST_F(Sessions, ABrowserSessionLivesInAnHttpOnlyCookieThatRotates) {
   EXPECT_NE(set.find("; Path=/api/user/v1/auth; Max-Age="), std::string::npos) << set;
   EXPECT_NE(set.find("; HttpOnly; SameSite=Strict; Secure"), std::string::npos) << set;
   const auto cookie_of = [](const std::string& header) { return header.substr(0, header.find(';')); };
-  const auto set_cookies = [](const Reply& r) {
-    std::vector<std::string> out;
-    for (const auto& [name, value] : r.raw.headers)
-      if (name == "set-cookie") out.push_back(value);
-    return out;
-  };
   // Beside it, a flag the pages may read (no secret): whether to try a refresh at all.
-  auto sets = set_cookies(login);
+  auto sets = login.SetCookies();
   ASSERT_EQ(sets.size(), 2u);
   EXPECT_EQ(sets[1].rfind("store_signed_in=1; Path=/; Max-Age=", 0), 0u) << sets[1];
   EXPECT_EQ(sets[1].find("HttpOnly"), std::string::npos) << sets[1];
@@ -233,8 +227,8 @@ TEST_F(Sessions, ABrowserSessionLivesInAnHttpOnlyCookieThatRotates) {
   auto out = Call("POST", "/v1/auth/logout", "{}", S(again.Json(), "access_token"));
   EXPECT_EQ(out.status, 204);
   EXPECT_NE(out.Header("Set-Cookie").find("store_session=; Path=/api/user/v1/auth; Max-Age=0"), std::string::npos);
-  ASSERT_EQ(set_cookies(out).size(), 2u);
-  EXPECT_EQ(set_cookies(out)[1].rfind("store_signed_in=; Path=/; Max-Age=0", 0), 0u);
+  ASSERT_EQ(out.SetCookies().size(), 2u);
+  EXPECT_EQ(out.SetCookies()[1].rfind("store_signed_in=; Path=/; Max-Age=0", 0), 0u);
   EXPECT_EQ(Call("POST", "/v1/auth/refresh", "{}", "", "10.0.0.1", {{"Cookie", c3}}).status, 401);
   // An API client (no session_cookie) still gets its refresh token in the body and no cookie.
   auto api = Post("/v1/auth/login", {{"email", "bo@example.com"}, {"password", kPassword}});

@@ -16,6 +16,19 @@ json::object Reply::Json() const {
   return v.as_object();
 }
 
+std::vector<std::string> Reply::SetCookies() const {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : raw.headers)
+    if (name == "set-cookie") out.push_back(value);
+  return out;
+}
+
+std::string Reply::SetCookie(const std::string& name) const {
+  for (const auto& cookie : SetCookies())
+    if (cookie.starts_with(name + "=")) return cookie;
+  return "";
+}
+
 UserFixture::UserFixture() {
   topic_prefix_ = store::testing::UniqueName("ut") + ".";
   key_file_ = "/tmp/" + store::testing::UniqueName("user_key") + "/signing-key.pem";

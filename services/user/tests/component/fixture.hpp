@@ -43,6 +43,9 @@ struct Reply {
   store::user::FetchResponse raw;
   json::object Json() const;
   std::string Header(const std::string& name) const { return raw.Header(name); }
+  std::vector<std::string> SetCookies() const;  // every Set-Cookie, in order
+  // The Set-Cookie that sets (or clears) `name`; "" when none does.
+  std::string SetCookie(const std::string& name) const;
 };
 
 struct OutboxRow {

@@ -104,6 +104,24 @@ class SocialLogin : public UserFixture {
     return Call("GET", "/v1/auth/oidc/local/callback?code=" + code + "&state=" + s.state);
   }
 
+  // A browser's sign-in begun with `return_to`, the provider vouching for (sub, email), and its
+  // redirect back to the callback with the browser's state cookie: the callback's answer and the state.
+  struct BrowserReply {
+    Reply reply;
+    std::string state;
+  };
+  BrowserReply BrowserSignIn(const std::string& return_to, const std::string& sub, const std::string& email) {
+    auto started = Call("GET", "/v1/auth/oidc/local/start?return_to=" + return_to);
+    const std::string state = QueryParam(started.Header("location"), "state");
+    {
+      std::lock_guard lock(provider_.mutex);
+      provider_.id_token = provider_.rsa.Sign(Claims(QueryParam(started.Header("location"), "nonce"), sub, email));
+    }
+    return {Call("GET", "/v1/auth/oidc/local/callback?code=good-code&state=" + state, "", "", "10.0.0.1",
+                 {{"Cookie", "store_oidc_state=" + state}}),
+            state};
+  }
+
   Provider provider_;
 };
 
@@ -167,12 +185,6 @@ TEST_F(SocialLogin, AnExistingPasswordAccountIsLinkedByItsVerifiedEmail) {
 }
 
 TEST_F(SocialLogin, ABrowserSignInEndsOnItsPageWithTheSessionCookieAndOnlyInTheBrowserThatBeganIt) {
-  const auto set_cookies = [](const Reply& r) {
-    std::vector<std::string> out;
-    for (const auto& [name, value] : r.raw.headers)
-      if (name == "set-cookie") out.push_back(value);
-    return out;
-  };
   auto providers = Call("GET", "/v1/auth/oidc/providers");
   ASSERT_EQ(providers.status, 200);
   EXPECT_EQ(json::serialize(providers.Json()), R"({"providers":[{"name":"local","display_name":"local"}]})");
@@ -183,8 +195,8 @@ TEST_F(SocialLogin, ABrowserSignInEndsOnItsPageWithTheSessionCookieAndOnlyInTheB
   ASSERT_EQ(start.status, 302) << start.body;
   const std::string state = QueryParam(start.Header("location"), "state");
   const std::string nonce = QueryParam(start.Header("location"), "nonce");
-  ASSERT_EQ(set_cookies(start).size(), 1u);
-  EXPECT_EQ(set_cookies(start)[0],
+  ASSERT_EQ(start.SetCookies().size(), 1u);
+  EXPECT_EQ(start.SetCookies()[0],
             "store_oidc_state=" + state + "; Path=/api/user/v1/auth/oidc; Max-Age=600; HttpOnly; SameSite=Lax; Secure");
   {
     std::lock_guard lock(provider_.mutex);
@@ -195,22 +207,15 @@ TEST_F(SocialLogin, ABrowserSignInEndsOnItsPageWithTheSessionCookieAndOnlyInTheB
   auto elsewhere = Call("GET", callback, "", "", "10.0.0.1", {{"Cookie", "store_oidc_state=someone-elses-state"}});
   EXPECT_EQ(elsewhere.status, 303);
   EXPECT_EQ(elsewhere.Header("location"), "/login?social_error=refused");
-  EXPECT_EQ(set_cookies(elsewhere), std::vector<std::string>{"store_oidc_state=; Path=/api/user/v1/auth/oidc; Max-Age=0; HttpOnly; SameSite=Lax; Secure"});
+  EXPECT_EQ(elsewhere.SetCookies(), std::vector<std::string>{"store_oidc_state=; Path=/api/user/v1/auth/oidc; Max-Age=0; HttpOnly; SameSite=Lax; Secure"});
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM oidc_identities"), "0");
 
   // Its own browser: signed in, back on its page with the session cookie and its flag.
-  auto again = Call("GET", "/v1/auth/oidc/local/start?return_to=/account");
-  const std::string state2 = QueryParam(again.Header("location"), "state");
-  {
-    std::lock_guard lock(provider_.mutex);
-    provider_.id_token = provider_.rsa.Sign(Claims(QueryParam(again.Header("location"), "nonce"), "sub-browser", "web@example.com"));
-  }
-  auto done = Call("GET", "/v1/auth/oidc/local/callback?code=good-code&state=" + state2, "", "", "10.0.0.1",
-                   {{"Cookie", "store_oidc_state=" + state2}});
+  auto [done, state2] = BrowserSignIn("/account", "sub-browser", "web@example.com");
   ASSERT_EQ(done.status, 303) << done.body;
   EXPECT_EQ(done.Header("location"), "/account");
   EXPECT_EQ(done.Header("cache-control"), "no-store");
-  auto cookies = set_cookies(done);
+  auto cookies = done.SetCookies();
   ASSERT_EQ(cookies.size(), 3u);
   EXPECT_EQ(cookies[0].rfind("store_oidc_state=; ", 0), 0u) << cookies[0];
   EXPECT_EQ(cookies[1].rfind("store_session=", 0), 0u) << cookies[1];
@@ -241,19 +246,10 @@ TEST_F(SocialLogin, ABrowserSignInEndsOnItsPageWithTheSessionCookieAndOnlyInTheB
 TEST_F(SocialLogin, ABrowserSignInOfAnAccountWithASecondFactorEndsAfterItsCode) {
   RegisterVerified("two@example.com", kPassword);
   const std::string secret = EnrolTotp(std::string(Login("two@example.com", kPassword).at("access_token").as_string()), kPassword);
-  auto started = Call("GET", "/v1/auth/oidc/local/start?return_to=/account/orders");
-  const std::string state = QueryParam(started.Header("location"), "state");
-  {
-    std::lock_guard lock(provider_.mutex);
-    provider_.id_token = provider_.rsa.Sign(Claims(QueryParam(started.Header("location"), "nonce"), "sub-two", "two@example.com"));
-  }
-  auto back = Call("GET", "/v1/auth/oidc/local/callback?code=good-code&state=" + state, "", "", "10.0.0.1",
-                   {{"Cookie", "store_oidc_state=" + state}});
+  const Reply back = BrowserSignIn("/account/orders", "sub-two", "two@example.com").reply;
   ASSERT_EQ(back.status, 303) << back.body;
   EXPECT_EQ(back.Header("location"), "/login?mfa=required");
-  std::string challenge_cookie;
-  for (const auto& [name, value] : back.raw.headers)
-    if (name == "set-cookie" && value.starts_with("store_mfa=")) challenge_cookie = value;
+  const std::string challenge_cookie = back.SetCookie("store_mfa");
   ASSERT_FALSE(challenge_cookie.empty()) << "the challenge waits in a cookie";
   EXPECT_NE(challenge_cookie.find("; Path=/api/user/v1/auth;"), std::string::npos) << challenge_cookie;
   EXPECT_NE(challenge_cookie.find("HttpOnly"), std::string::npos);
@@ -270,13 +266,8 @@ TEST_F(SocialLogin, ABrowserSignInOfAnAccountWithASecondFactorEndsAfterItsCode) 
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(done.Json().at("return_to"), "/account/orders");
   EXPECT_FALSE(done.Json().contains("refresh_token")) << "a browser session: the refresh token is in its cookie";
-  bool session = false, cleared = false;
-  for (const auto& [name, value] : done.raw.headers) {
-    session = session || (name == "set-cookie" && value.starts_with("store_session="));
-    cleared = cleared || (name == "set-cookie" && value.starts_with("store_mfa=;"));
-  }
-  EXPECT_TRUE(session);
-  EXPECT_TRUE(cleared);
+  EXPECT_FALSE(done.SetCookie("store_session").empty());
+  EXPECT_TRUE(done.SetCookie("store_mfa").starts_with("store_mfa=;")) << "the challenge cookie cleared";
 }
 
 TEST_F(SocialLogin, RefusesWrongNonceAudienceIssuerExpiryAndSignature) {
