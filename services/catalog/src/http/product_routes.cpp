@@ -3,6 +3,8 @@
 #include "http/dto.hpp"
 #include "http/request.hpp"
 #include "http/routes.hpp"
+#include "domain/text.hpp"
+#include "store/http/fields.hpp"
 
 namespace store::catalog {
 
@@ -108,6 +110,16 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
               // The one route that takes more than the server's 1 MiB, and not JSON: image bytes
               // (their type is sniffed, the declared one ignored), up to media.max_bytes.
               {.body = http::BodyKind::bytes, .body_limit = static_cast<std::size_t>(api.image_max_bytes)});
+  // A description being written, as the shop will show it (the admin's live preview): the same
+  // renderer and sanitizing as a saved one; nothing is stored.
+  router.Post("/v1/admin/markdown", [&api](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.admin(req));
+    CO_TRY(body, http::ObjectBody(req, {"markdown"}));
+    http::Fields f(body);
+    auto markdown = f.String("markdown", true, 0, 20000);
+    CO_TRY_STATUS(f.Check());
+    co_return Response::Json(200, json::object{{"html", RenderMarkdown(*markdown).html}});
+  });
   router.Delete("/v1/admin/products/{id}/images/{image_id}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
     CO_TRY(image_id, PathInt(req, "image_id"));

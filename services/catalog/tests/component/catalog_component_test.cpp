@@ -340,6 +340,23 @@ TEST(CatalogComponent, TheAdminListHasEveryStatusAndFindsByTitleSlugOrSkuInACate
   EXPECT_EQ(c.Send(Verb::get, "/v1/admin/products", "", {{"Authorization", "Bearer " + f.Token({"customer"})}}).status, 403);
 }
 
+TEST(CatalogComponent, TheMarkdownPreviewRendersLikeASavedDescriptionForStaffOnly) {
+  CatalogFixture f;
+  Caller c(f.Url());
+  auto r = c.Send(Verb::post, "/v1/admin/markdown", R"({"markdown":"A **bold** [link](javascript:alert(1)) <script>x</script>"})", f.Admin());
+  ASSERT_EQ(r.status, 200) << r.raw;
+  const std::string html(r.body.at("html").as_string());
+  EXPECT_NE(html.find("<strong>bold</strong>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("javascript:"), std::string::npos) << "an unsafe link is dropped: " << html;
+  EXPECT_EQ(html.find("<script"), std::string::npos) << "raw HTML is dropped: " << html;
+  EXPECT_EQ(c.Send(Verb::post, "/v1/admin/markdown", R"({"markdown":""})", f.Admin()).status, 200);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/admin/markdown", R"({"markdown":1})", f.Admin()).status, 400);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/admin/markdown", R"({"text":"x"})", f.Admin()).status, 400);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/admin/markdown", R"({"markdown":")" + std::string(20001, 'a') + "\"}", f.Admin()).status, 400);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/admin/markdown", R"({"markdown":"x"})").status, 401);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/admin/markdown", R"({"markdown":"x"})", {{"Authorization", "Bearer " + f.Token({"customer"})}}).status, 403);
+}
+
 TEST(CatalogComponent, ImagesAreSniffedLimitedAndStoredInRenditions) {
   CatalogFixture f;
   Caller c(f.Url());
