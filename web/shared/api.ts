@@ -36,18 +36,29 @@ export function setAccessToken(token: string | null) {
   accessToken = token;
 }
 
-type Options = { method?: string; json?: unknown; signal?: AbortSignal };
+type Options = {
+  method?: string;
+  json?: unknown;
+  /** A body of raw bytes (an image upload) instead of JSON, sent with its own type. */
+  bytes?: Blob;
+  /** Optimistic concurrency: the version (ETag) the change was based on. */
+  ifMatch?: number;
+  signal?: AbortSignal;
+};
 
 export async function api<T>(path: string, options: Options = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (options.json !== undefined) headers["Content-Type"] = "application/json";
+  if (options.bytes) headers["Content-Type"] = options.bytes.type || "application/octet-stream";
+  if (options.ifMatch !== undefined) headers["If-Match"] = `"${options.ifMatch}"`;
   if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  const hasBody = options.json !== undefined || options.bytes !== undefined;
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
-      method: options.method ?? (options.json !== undefined ? "POST" : "GET"),
+      method: options.method ?? (hasBody ? "POST" : "GET"),
       headers,
-      body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
+      body: options.bytes ?? (options.json !== undefined ? JSON.stringify(options.json) : undefined),
       credentials: "same-origin",
       signal: options.signal,
     });
@@ -60,6 +71,25 @@ export async function api<T>(path: string, options: Options = {}): Promise<T> {
   const body = type.includes("json") ? await res.json().catch(() => null) : null;
   if (!res.ok) throw new ApiError({ status: res.status, ...(body ?? { title: res.statusText }) });
   return body as T;
+}
+
+/** The digits after the decimal point of a currency (EUR 2, JPY 0). */
+function fractionDigits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** "459.90" in EUR -> 45990; null when it is not an amount of that currency. */
+export function toMinor(text: string, currency: string): number | null {
+  const digits = fractionDigits(currency);
+  const m = text.trim().match(digits > 0 ? new RegExp(`^(\\d+)(?:[.,](\\d{1,${digits}}))?$`) : /^(\d+)$/);
+  if (!m) return null;
+  return Number(m[1]) * 10 ** digits + Number((m[2] ?? "").padEnd(digits, "0") || 0);
+}
+
+/** 45990 EUR -> "459.90" (for an input; money() is for reading). */
+export function fromMinor(m: Money): string {
+  const digits = fractionDigits(m.currency);
+  return digits > 0 ? `${Math.floor(m.minor / 10 ** digits)}.${String(m.minor % 10 ** digits).padStart(digits, "0")}` : String(m.minor);
 }
 
 /** Formats integer minor units in their currency (EUR 121599 -> "€1,215.99"). */

@@ -123,6 +123,7 @@ Shop::Shop(ShopOptions options)
                     .auth_burst = options.auth_burst};
   if (!options.static_root.empty()) gw.extra_env["GATEWAY_STATIC_ROOT"] = options.static_root;
   if (!options.admin_root.empty()) gw.extra_env["GATEWAY_ADMIN_ROOT"] = options.admin_root;
+  gw.extra_env["GATEWAY_MEDIA_ROOT"] = dir_.path() + "/media";  // the catalog's images, under /media/
   gateway_ = std::make_unique<Gateway>(gw);
 
   // The products: in the catalog's schema (what the cart asks for prices and stock) and announced

@@ -11,6 +11,7 @@ const Customers = lazy(() => import("./pages/Customers").then((m) => m.Customers
 const Categories = lazy(() => import("./pages/Categories").then((m) => m.CategoriesPage));
 const Customer = lazy(() => import("./pages/Customer").then((m) => m.CustomerPage));
 const Products = lazy(() => import("./pages/Products").then((m) => m.ProductsPage));
+const NewProduct = lazy(() => import("./pages/NewProduct").then((m) => m.NewProductPage));
 const Product = lazy(() => import("./pages/Product").then((m) => m.ProductPage));
 const Notifications = lazy(() => import("./pages/Notifications").then((m) => m.NotificationsPage));
 const Delivery = lazy(() => import("./pages/Notifications").then((m) => m.DeliveryPage));
@@ -28,6 +29,7 @@ export function App() {
           <Route path="/admin/customers" component={() => <Shell><Customers /></Shell>} />
           <Route path="/admin/categories" component={() => <Shell><Categories /></Shell>} />
           <Route path="/admin/products" component={() => <Shell><Products /></Shell>} />
+          <Route path="/admin/products/new" component={() => <Shell><NewProduct /></Shell>} />
           <Route path="/admin/products/:id" component={({ id }: { id: string }) => <Shell><Product id={id} /></Shell>} />
           <Route path="/admin/customers/:id" component={({ id }: { id: string }) => <Shell><Customer id={id} /></Shell>} />
           <Route path="/admin/notifications" component={() => <Shell><Notifications /></Shell>} />

@@ -32,6 +32,7 @@ await shot("products", "/admin/products", () => page.locator("tbody tr").first()
 await shot("products-filtered", "/admin/products?q=phone&status=active", () => page.locator("tbody tr").first().waitFor());
 await page.locator("tbody a").first().click();
 await shot("product", null, () => page.locator("td input[type=number]").first().waitFor());
+await shot("new-product", "/admin/products/new", () => page.getByLabel("Category").waitFor());
 await shot("categories", "/admin/categories", () => page.locator(".tree-node").first().waitFor());
 await shot("customers", "/admin/customers", () => page.locator("tbody tr").first().waitFor());
 await shot("notifications", "/admin/notifications", () => page.locator("h1").waitFor());

@@ -131,8 +131,10 @@ Result<Changed<ProductView>> CreateProductHandler::Apply(CatalogTx& tx, const Cr
   if (!inserted) return std::unexpected(inserted.error());
   TRY_STATUS(products.WriteSpecs(id, spec_writes));
   std::int64_t in_stock_skus = 0;
-  for (const auto& v : cmd.variants) {
-    TRY_STATUS(InsertVariantWithStock(tx, id, v, ctx.settings.currency, now, "variants.sku"));
+  for (std::size_t i = 0; i < cmd.variants.size(); ++i) {
+    const auto& v = cmd.variants[i];
+    // Named like the request's own checks (http/commands.cpp): variants[i].sku.
+    TRY_STATUS(InsertVariantWithStock(tx, id, v, ctx.settings.currency, now, "variants[" + std::to_string(i) + "].sku"));
     if (v.on_hand > 0) ++in_stock_skus;
   }
   // Initial stock is part of the product's upsert (no stock.changed for it).

@@ -1,15 +1,20 @@
-// One product, as staff edit it: title, description (Markdown; the shop's rendering of the saved
-// text beside it), status (draft, active, archived: archive and restore); its variants with their
-// stock (on hand, reserved, available), on hand set per SKU. Every save carries the version it was
-// based on: when someone else changed the product (or the stock) meanwhile, the catalog refuses
-// (409) and the page says so, with a reload, instead of overwriting their change.
+// One product, as staff edit it: title, description (Markdown, with the shop's rendering of it
+// live beside it), status (draft, active, archived: archive and restore); its variants (options and
+// price changed, a variant added) with their stock (on hand, reserved, available; on hand set per
+// SKU); its images (uploaded with their alt text, the renditions the catalog made shown, removed).
+// Every change carries the version it was based on: when someone else changed the product (or the
+// stock) meanwhile, the catalog refuses (409/412) and the page says so, with a reload, instead of
+// overwriting their change.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, money, type Money } from "@shared/api";
+import { api, ApiError, fromMinor, money, toMinor, type Money } from "@shared/api";
 import { useApi, useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
 import { Field, useSubmit } from "@shared/Form";
+import { MarkdownField } from "../MarkdownField";
+import { formatOptions, parseOptions } from "../variants";
 
 type Variant = { sku: string; options: Record<string, string>; price: Money; on_hand: number; reserved: number; available: number };
+type Image = { id: number; alt: string; width: number; height: number; renditions: Record<string, string> };
 type AdminProduct = {
   product: {
     id: string;
@@ -22,9 +27,11 @@ type AdminProduct = {
   };
   category: { name: string };
   variants: Variant[];
+  images: Image[];
 };
 
-const conflict = (e: ApiError | null) => e?.status === 409 || e?.status === 412;
+// A version conflict; a 409 naming a field (a SKU taken) is that field's error.
+const conflict = (e: ApiError | null) => e?.status === 412 || (e?.status === 409 && !e.problem.errors?.length);
 
 function Conflict({ what, onReload }: { what: string; onReload: () => void }) {
   return (
@@ -74,6 +81,128 @@ function StockRow({ v, onSaved }: { v: Variant; onSaved: () => void }) {
   );
 }
 
+/** A variant's options and price (the SKU stays: orders name it). */
+function VariantForm({ v, version, onSaved, onReload }: { v: Variant; version: number; onSaved: (next: AdminProduct) => void; onReload: () => void }) {
+  const [options, setOptions] = useState(formatOptions(v.options));
+  const [price, setPrice] = useState(fromMinor(v.price));
+  const [local, setLocal] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
+  const save = submit(async () => {
+    const parsed = parseOptions(options);
+    const minor = toMinor(price, v.price.currency);
+    setLocal(typeof parsed === "string" ? parsed : minor === null ? `not an amount in ${v.price.currency}` : null);
+    if (typeof parsed === "string" || minor === null) return;
+    onSaved(await api<AdminProduct>(`/catalog/v1/admin/variants/${encodeURIComponent(v.sku)}`, {
+      method: "PATCH",
+      json: { options: parsed, price: { minor, currency: v.price.currency } },
+      ifMatch: version,
+    }));
+  });
+  return (
+    <form class="inline-form variant-form" onSubmit={save} aria-label={`Variant ${v.sku}`}>
+      <span class="variant-sku">{v.sku}</span>
+      <label for={`options-${v.sku}`}>Options of {v.sku}</label>
+      <input id={`options-${v.sku}`} value={options} onInput={(e) => setOptions(e.currentTarget.value)} />
+      <label for={`price-${v.sku}`}>Price of {v.sku} ({v.price.currency})</label>
+      <input id={`price-${v.sku}`} inputMode="decimal" value={price} onInput={(e) => setPrice(e.currentTarget.value)} />
+      <button type="submit" disabled={busy}>Save {v.sku}</button>
+      {local && <span class="field-error" role="alert">{local}</span>}
+      {conflict(error) ? <Conflict what="this product" onReload={onReload} /> : <ErrorNote error={error} />}
+    </form>
+  );
+}
+
+function AddVariant({ data, onSaved, onReload }: { data: AdminProduct; onSaved: (next: AdminProduct) => void; onReload: () => void }) {
+  const currency = data.variants[0]?.price.currency ?? "EUR";
+  const [sku, setSku] = useState("");
+  const [options, setOptions] = useState("");
+  const [price, setPrice] = useState("");
+  const [onHand, setOnHand] = useState("0");
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const { busy, error, submit } = useSubmit();
+  const add = submit(async () => {
+    const parsed = parseOptions(options);
+    const minor = toMinor(price, currency);
+    const problems: Record<string, string> = {};
+    if (typeof parsed === "string") problems.options = parsed;
+    if (minor === null) problems.price = `not an amount in ${currency}`;
+    setLocal(problems);
+    if (typeof parsed === "string" || minor === null) return;
+    const next = await api<AdminProduct>(`/catalog/v1/admin/products/${data.product.id}/variants`, {
+      json: { sku, options: parsed, price: { minor, currency }, on_hand: Number(onHand) },
+      ifMatch: data.product.version,
+    });
+    setSku(""), setOptions(""), setPrice(""), setOnHand("0");
+    onSaved(next);
+  });
+  return (
+    <form class="form wide" onSubmit={add} aria-label="Add a variant">
+      <h2>Add a variant</h2>
+      <Field label="SKU" name="new-sku" value={sku} set={setSku} error={error?.fieldError("sku")} />
+      <Field label="Options (name: value, …)" name="new-options" value={options} set={setOptions}
+        error={local.options ?? error?.fieldError("options")} optional />
+      <Field label={`Price (${currency})`} name="new-price" value={price} set={setPrice}
+        error={local.price ?? error?.fieldError("price.minor")} />
+      <p class="field">
+        <label for="f-new-on-hand">On hand</label>
+        <input id="f-new-on-hand" type="number" min={0} value={onHand} onInput={(e) => setOnHand(e.currentTarget.value)} />
+      </p>
+      {conflict(error) ? <Conflict what="this product" onReload={onReload} /> : <ErrorNote error={error} />}
+      <button type="submit" disabled={busy}>Add the variant</button>
+    </form>
+  );
+}
+
+/** The product's images: each rendition the catalog made from an upload, its alt text; upload, remove. */
+function Images({ data, onChanged }: { data: AdminProduct; onChanged: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [alt, setAlt] = useState("");
+  const [input, setInput] = useState(0); // a new key empties the file input after an upload
+  const { busy, error, submit } = useSubmit();
+  const upload = submit(async () => {
+    if (!file) return;
+    await api(`/catalog/v1/admin/products/${data.product.id}/images?alt=${encodeURIComponent(alt)}`, { bytes: file });
+    setFile(null), setAlt(""), setInput((n) => n + 1);
+    onChanged();
+  });
+  const remove = (id: number) => submit(async () => {
+    await api(`/catalog/v1/admin/products/${data.product.id}/images/${id}`, { method: "DELETE" });
+    onChanged();
+  });
+  return (
+    <section aria-labelledby="images-title">
+      <h2 id="images-title">Images</h2>
+      {data.images.length === 0 && <p class="empty">No image yet: the shop shows a placeholder.</p>}
+      <ul class="image-list">
+        {data.images.map((im) => (
+          <li key={im.id}>
+            <img src={im.renditions["160"] ?? Object.values(im.renditions)[0]} alt={im.alt} width={160} loading="lazy" />
+            <p class="muted">
+              {im.alt || "(no alt text)"} · {im.width}×{im.height} · renditions{" "}
+              {Object.entries(im.renditions).map(([size, url]) => (
+                <a key={size} href={url}>{size} px </a>
+              ))}
+            </p>
+            <button type="button" onClick={remove(im.id)} disabled={busy} aria-label={`Remove the image ${im.alt || im.id}`}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form class="form wide" onSubmit={upload} aria-label="Upload an image">
+        <p class="field">
+          <label for="f-image">Image (PNG, JPEG or WebP)</label>
+          <input key={input} id="f-image" type="file" accept="image/png,image/jpeg,image/webp" required
+            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        </p>
+        <Field label="Alt text (what the image shows)" name="image-alt" value={alt} set={setAlt} error={error?.fieldError("alt")} optional />
+        <ErrorNote error={error} />
+        <button type="submit" disabled={busy || !file}>Upload</button>
+      </form>
+    </section>
+  );
+}
+
 function Details({ data, onSaved, onReload }: { data: AdminProduct; onSaved: (next: AdminProduct) => void; onReload: () => void }) {
   const p = data.product;
   const [title, setTitle] = useState(p.title);
@@ -95,13 +224,7 @@ function Details({ data, onSaved, onReload }: { data: AdminProduct; onSaved: (ne
   return (
     <form class="form wide" onSubmit={onSubmit} aria-label="The product">
       <Field label="Title" name="title" value={title} set={setTitle} error={error?.fieldError("title")} />
-      <p class="field">
-        <label for="f-description">Description (Markdown)</label>
-        <textarea id="f-description" name="description" rows={8} value={description}
-          aria-invalid={error?.fieldError("description") ? true : undefined}
-          onInput={(e) => setDescription(e.currentTarget.value)} />
-        {error?.fieldError("description") && <span class="field-error">{error.fieldError("description")}</span>}
-      </p>
+      <MarkdownField value={description} set={setDescription} error={error?.fieldError("description")} />
       <p class="field">
         <label for="f-status">Status</label>
         <select id="f-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as typeof status)}>
@@ -139,9 +262,6 @@ export function ProductPage({ id }: { id: string }) {
       </p>
       {/* A new key after a reload: the form starts again from what the catalog holds now. */}
       <Details key={round} data={data} onSaved={setData} onReload={reload} />
-      <h2>How the shop shows the description</h2>
-      {/* The catalog's own rendering of the saved Markdown, sanitized there (services/catalog). */}
-      <div class="rendered" dangerouslySetInnerHTML={{ __html: p.description_html }} />
       <h2>Variants and stock</h2>
       <table class="admin-table">
         <caption class="visually-hidden">Variants of {p.title}</caption>
@@ -161,6 +281,11 @@ export function ProductPage({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
+      {data.variants.map((v) => (
+        <VariantForm key={`${round}-${v.sku}`} v={v} version={p.version} onSaved={setData} onReload={reload} />
+      ))}
+      <AddVariant key={`add-${round}`} data={data} onSaved={setData} onReload={reload} />
+      <Images data={data} onChanged={reload} />
     </>
   );
 }

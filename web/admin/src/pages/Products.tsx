@@ -34,7 +34,10 @@ export function ProductsPage() {
   const data = list.data;
   return (
     <>
-      <h1>Products</h1>
+      <div class="page-actions">
+        <h1>Products</h1>
+        <a href="/admin/products/new">New product</a>
+      </div>
       <form class="admin-search" onSubmit={f.apply} aria-label="Find products">
         <label for="p-q">Title, slug or SKU</label>
         <input id="p-q" value={f.typed.q} onInput={(e) => f.set("q")(e.currentTarget.value)} />
