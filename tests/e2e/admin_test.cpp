@@ -19,7 +19,7 @@ TEST(AdminE2E, StaffTurnOnTwoStepVerificationThenFindDisableAndEnableACustomerIn
   std::string domain = store::testing::UniqueName("adm") + ".test";
   std::replace(domain.begin(), domain.end(), '_', '-');
   e2e::Shop shop({.static_root = STORE_STOREFRONT_DIST, .admin_root = STORE_ADMIN_DIST, .mfa_admin_grace = "0s",
-                  .accounts = true, .oidc_domain = domain, .auth_burst = 20});
+                  .accounts = true, .oidc_domain = domain, .auth_burst = 20, .catalog_events = true});
   e2e::TempDir dir("store-e2e-admin");
   const int code = e2e::RunJourney(shop, "web/admin/tests/e2e.mjs", domain, dir.path(), STORE_NODE, STORE_CHROMIUM);
   EXPECT_EQ(code, 0) << "the browser journey failed (above); the services' logs:\n" << shop.Logs();

@@ -140,10 +140,8 @@ boost::asio::awaitable<core::Result<AccessClaims>> Authenticator::RequireRole(co
 }
 
 Guard RoleGuard(Authenticator& authenticator, std::string role) {
-  return [&authenticator, role = std::move(role)](const http::Request& req) -> boost::asio::awaitable<core::Status> {
-    auto claims = co_await authenticator.RequireRole(req, role);
-    if (!claims) co_return std::unexpected(std::move(claims.error()));
-    co_return core::Status{};
+  return [&authenticator, role = std::move(role)](const http::Request& req) -> boost::asio::awaitable<core::Result<AccessClaims>> {
+    co_return co_await authenticator.RequireRole(req, role);
   };
 }
 

@@ -22,6 +22,9 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
   std::string media_default = (state && *state ? std::string(state) : std::string("./.state")) + "/media";
   o.media_dir = cfg.String("media.dir", media_default, "Directory of product images (the gateway serves it as /media/)");
   o.settings.media_url = cfg.String("media.url", "/media", "Public URL prefix of media.dir");
+  o.settings.low_stock = cfg.Int("stock.low_threshold", 5, "The admin's low-stock list: SKUs with at most this many units available", 0, 1000000);
+  o.settings.topic_prefix =
+      cfg.String("events.topic_prefix", "", "Put before the catalog events' topics (a test's or a benchmark's own topics)");
   o.image_max_bytes = cfg.Bytes("media.max_bytes", 8 * 1024 * 1024, "Largest accepted image upload");
   o.settings.reservation_ttl = std::chrono::duration_cast<std::chrono::seconds>(
       cfg.Duration("reservation.ttl", std::chrono::minutes(15), "How long reserved stock waits for payment"));
@@ -71,6 +74,8 @@ CatalogService::CatalogService(ServiceOptions options, CatalogEngines& engines, 
                 .stock = {context_},
                 .reservation = {context_},
                 .set_stock = {context_},
+                .adjustments = {context_},
+                .low_stock = {context_},
                 .reserve = {context_},
                 .settle = {context_},
                 .release_expired = {context_},

@@ -17,34 +17,53 @@ const std::vector<std::string> kUserMailedTopics = {"user.registered.v1", "user.
                                                     "user.password_reset_requested.v1", "user.email_changed.v1",
                                                     "user.second_factor_changed.v1"};
 
-Mailer::Topics::~Topics() {
+RelayedOutbox::Topics::~Topics() {
   for (const auto& t : names) (void)store::messaging::DeleteTopic(store::testing::KafkaTestConfig(), t);
 }
 
-Mailer::Mailer(MailerOptions o) : dir_("store-e2e-mailer") {
-  auto e = store::testing::Engines::FromEnv();
-  maildev_url_ = "http://" + e.host + ":" + std::to_string(e.maildev_web_port);
-  std::vector<std::string> create;
-  for (const auto& t : o.topics) create.push_back(o.topic_prefix + t);
-  std::string consumed;
-  for (const auto& t : o.mailed) {
-    create.push_back(o.topic_prefix + t + ".dlq");
-    consumed += (consumed.empty() ? "" : ",") + o.topic_prefix + t;
-  }
-  for (const auto& name : create) {
+RelayedOutbox::RelayedOutbox(const std::string& database, std::vector<std::string> topics, const std::string& log) {
+  for (const auto& name : topics) {
     auto made = store::messaging::CreateTopic(store::testing::KafkaTestConfig(), name, 1);
     if (!made) throw std::runtime_error("cannot create topic " + name + ": " + made.error().message);
     topics_.names.push_back(name);
   }
+  auto e = store::testing::Engines::FromEnv();
   relay_ = ChildProcess("relay", {STORE_RELAY_BIN},
-                        {{"OUTBOX_RELAY_DB_DATABASE", o.outbox_database},
+                        {{"OUTBOX_RELAY_DB_DATABASE", database},
                          {"OUTBOX_RELAY_DB_HOST", e.host},
                          {"OUTBOX_RELAY_DB_PORT", std::to_string(e.mariadb_port)},
                          {"OUTBOX_RELAY_DB_USER", e.mariadb_user},
                          {"OUTBOX_RELAY_DB_PASSWORD", e.mariadb_password},
                          {"OUTBOX_RELAY_KAFKA_BOOTSTRAP", e.kafka_bootstrap},
                          {"OUTBOX_RELAY_KAFKA_CLIENT_ID", store::testing::UniqueName("e2e-relay")}},
-                        dir_.path() + "/relay.log");
+                        log);
+}
+
+RelayedOutbox::~RelayedOutbox() { relay_.Stop(); }
+
+namespace {
+
+// Every topic the mailed service writes, and a dead-letter topic of each one mailed.
+std::vector<std::string> MailerTopics(const MailerOptions& o) {
+  std::vector<std::string> names;
+  for (const auto& t : o.topics) names.push_back(o.topic_prefix + t);
+  for (const auto& t : o.mailed) names.push_back(o.topic_prefix + t + ".dlq");
+  return names;
+}
+
+std::string Consumed(const MailerOptions& o) {
+  std::string consumed;
+  for (const auto& t : o.mailed) consumed += (consumed.empty() ? "" : ",") + o.topic_prefix + t;
+  return consumed;
+}
+
+}  // namespace
+
+Mailer::Mailer(MailerOptions o)
+    : dir_("store-e2e-mailer"), outbox_(o.outbox_database, MailerTopics(o), dir_.path() + "/relay.log") {
+  auto e = store::testing::Engines::FromEnv();
+  maildev_url_ = "http://" + e.host + ":" + std::to_string(e.maildev_web_port);
+  const std::string consumed = Consumed(o);
   notification_ = ChildProcess(
       "notification", {STORE_NOTIFICATION_BIN},
       ServiceEnv("NOTIFICATION", notification_port_, notification_db_.name(),
@@ -65,13 +84,8 @@ Mailer::Mailer(MailerOptions o) : dir_("store-e2e-mailer") {
     throw std::runtime_error("store_notification did not become ready: " + notification_.LogTail());
 }
 
-Mailer::~Mailer() {
-  notification_.Stop();
-  relay_.Stop();
-}
+Mailer::~Mailer() { notification_.Stop(); }
 
-std::string Mailer::Logs() const {
-  return "relay: " + relay_.LogTail(1500) + "\nnotification: " + notification_.LogTail(3000);
-}
+std::string Mailer::Logs() const { return "relay: " + outbox_.LogTail() + "\nnotification: " + notification_.LogTail(3000); }
 
 }  // namespace e2e

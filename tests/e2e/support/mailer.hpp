@@ -16,6 +16,24 @@
 
 namespace e2e {
 
+// A service's outbox in an end-to-end test: `topics` (full names) created, then store_outbox_relay
+// publishing the rows of `database`'s outbox to them; when the object dies the relay stops, then the
+// topics are deleted.
+class RelayedOutbox {
+ public:
+  RelayedOutbox(const std::string& database, std::vector<std::string> topics, const std::string& log);
+  ~RelayedOutbox();
+  std::string LogTail() const { return relay_.LogTail(1500); }
+
+ private:
+  struct Topics {  // deleted last: after the relay
+    std::vector<std::string> names;
+    ~Topics();
+  };
+  Topics topics_;
+  ChildProcess relay_;
+};
+
 struct MailerOptions {
   std::string outbox_database;      // the service's database, whose outbox is relayed
   std::string topic_prefix;         // the service writes its topics under it (events.topic_prefix)
@@ -39,16 +57,12 @@ class Mailer {
   std::string Logs() const;
 
  private:
-  struct Topics {  // deleted last: after the processes that use them
-    std::vector<std::string> names;
-    ~Topics();
-  };
-  Topics topics_;
   TempDir dir_;
   store::testing::TempDatabase notification_db_{"e2e_notif"};
   int notification_port_ = FreePort();
   std::string maildev_url_;
-  ChildProcess relay_, notification_;
+  RelayedOutbox outbox_;  // before the notification service, which consumes its topics
+  ChildProcess notification_;
 };
 
 }  // namespace e2e

@@ -78,19 +78,32 @@ Shop::Shop(ShopOptions options)
     user_env["USER_OIDC_LOCAL_REDIRECT_URI"] = callback;
     user_env["USER_OIDC_LOCAL_DISPLAY_NAME"] = "Local ID";
   }
+  // Staff's catalog changes, as the shop announces them: under topics of this shop's own.
+  std::string catalog_prefix, indexed = products_topic_.name();
+  if (options.catalog_events) {
+    catalog_prefix = store::testing::UniqueName("e2ecat") + ".";
+    for (char& c : catalog_prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::vector<std::string> topics;
+    for (const char* t : {"product.upserted.v1", "product.archived.v1", "stock.changed.v1", "stock.reserved.v1",
+                          "stock.reservation_failed.v1", "stock.released.v1", "stock.committed.v1"})
+      topics.push_back(catalog_prefix + t);
+    indexed += "," + catalog_prefix + "product.upserted.v1," + catalog_prefix + "product.archived.v1";
+    catalog_outbox_ = std::make_unique<RelayedOutbox>(catalog_db_.name(), topics, dir_.path() + "/catalog-relay.log");
+  }
   user_ = ChildProcess("user", {STORE_USER_BIN, "--config", SourceDir() + "/services/user/config/defaults.conf"},
                        ServiceEnv("USER", user_port_, user_db_.name(), user_env), dir_.path() + "/user.log");
   catalog_ = ChildProcess("catalog", {STORE_CATALOG_BIN},
                           ServiceEnv("CATALOG", catalog_port_, catalog_db_.name(),
                                      {{"CATALOG_CACHE_PREFIX", keys_.prefix() + "catalog:"}, {"CATALOG_CONSUMER_ENABLED", "false"},
                                       {"CATALOG_MEDIA_DIR", dir_.path() + "/media"},
+                                      {"CATALOG_EVENTS_TOPIC_PREFIX", catalog_prefix},
                                       {"CATALOG_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")}}),
                           dir_.path() + "/catalog.log");
   search_ = ChildProcess(
       "search", {STORE_SEARCH_BIN},
       {{"SEARCH_HTTP_PORT", std::to_string(search_port_)}, {"SEARCH_HTTP_HOST", "127.0.0.1"},
        {"SEARCH_OPENSEARCH_URL", "http://" + e.host + ":" + std::to_string(e.opensearch_port)},
-       {"SEARCH_INDEX_ALIAS", alias_}, {"SEARCH_INDEXER_TOPICS", products_topic_.name()},
+       {"SEARCH_INDEX_ALIAS", alias_}, {"SEARCH_INDEXER_TOPICS", indexed},
        {"SEARCH_INDEXER_GROUP", store::testing::UniqueName("e2e-shop-indexer")},
        {"SEARCH_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"SEARCH_CACHE_HOST", e.host},
        {"SEARCH_CACHE_PORT", std::to_string(e.redis_port)}, {"SEARCH_ZERO_RESULTS_KEY", keys_.prefix() + "zero"},
@@ -166,6 +179,7 @@ Shop::~Shop() {
   cart_.Stop();
   search_.Stop();
   catalog_.Stop();
+  catalog_outbox_.reset();
   user_.Stop();
   HttpClient os;
   auto e = store::testing::Engines::FromEnv();
@@ -174,7 +188,7 @@ Shop::~Shop() {
 
 std::string Shop::Logs() {
   return "user: " + user_.LogTail(1500) + "\ncatalog: " + catalog_.LogTail(1500) + "\nsearch: " + search_.LogTail(1500) +
-         "\ncart: " + cart_.LogTail(3000) + (mailer_ ? "\n" + mailer_->Logs() : "") + (oidc_ ? "\noidc: " + oidc_->Log() : "");
+         "\ncart: " + cart_.LogTail(3000) + (catalog_outbox_ ? "\ncatalog relay: " + catalog_outbox_->LogTail() : "") + (mailer_ ? "\n" + mailer_->Logs() : "") + (oidc_ ? "\noidc: " + oidc_->Log() : "");
 }
 
 int RunJourney(const Shop& shop, const std::string& script, const std::string& email_domain, const std::string& artifacts,

@@ -51,6 +51,8 @@ struct ShopOptions {
   bool accounts = false;        // verification emails, social login (above)
   std::string oidc_domain = {};  // with accounts: the addresses the OpenID provider signs in (example.test)
   int auth_burst = 5;            // the gateway's sign-in burst per IP (a scripted journey signs in more often than a person)
+  bool catalog_events = false;   // the catalog's outbox relayed to topics of the shop's own, which search indexes:
+                                 // what staff change in the catalog is found in the shop's search
 };
 
 class Shop;
@@ -85,6 +87,7 @@ class Shop {
   int gateway_port_ = FreePort();
   std::string topic_prefix_;
   std::unique_ptr<OidcProvider> oidc_;
+  std::unique_ptr<RelayedOutbox> catalog_outbox_;
   ChildProcess user_, catalog_, search_, cart_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<Gateway> gateway_;

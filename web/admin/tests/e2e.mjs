@@ -183,7 +183,7 @@ await check("a product changed by someone else meanwhile: the save is refused an
 // An 8x8 orange PNG: what staff upload (the catalog sniffs it and makes its renditions).
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGP40KOBFTEMLQkAOS9pAawEeC4AAAAASUVORK5CYII=", "base64");
 
-await check("a new product: its description previewed as typed, a first variant, a second one, an image; the shop shows it", async () => {
+await check("a new product: its description previewed as typed, a first variant, a second one, an image; the shop's search finds it within seconds, its page shows it", async () => {
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Products" }).click();
   await page.getByRole("link", { name: "New product" }).click();
   await expectText(page.locator("h1"), "New product");
@@ -230,6 +230,17 @@ await check("a new product: its description previewed as typed, a first variant,
   await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumb.elementHandle());
   await accessible("a product with variants and an image");
 
+  // The shop's search finds it within seconds: the catalog's event relayed to Kafka, indexed.
+  const t0 = Date.now();
+  for (;;) {
+    const found = await call("GET", "/catalog/v1/search?q=nimbus");
+    if (found.body?.items?.some((i) => i.title === "Nimbus Desk Lamp")) break;
+    if (Date.now() - t0 > 15000) throw new Error(`not in the shop's search after 15 s: ${JSON.stringify(found.body)}`);
+    await page.waitForTimeout(250);
+  }
+  await page.goto(base + "/search?q=nimbus");
+  await expectText(page.locator("main"), "Nimbus Desk Lamp");
+
   // The shop: its page, with both variants and the image (the gateway serves the renditions).
   await page.goto(base + "/p/nimbus-desk-lamp");
   await expectText(page.locator("h1"), "Nimbus Desk Lamp");
@@ -237,6 +248,7 @@ await check("a new product: its description previewed as typed, a first variant,
   const shopImage = page.locator("main img").first();
   await shopImage.waitFor();
   await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await shopImage.elementHandle());
+  await page.goBack();
   await page.goBack();
   await expectText(page.locator("h1"), "Nimbus Desk Lamp");
   await page.getByRole("button", { name: "Remove the image The lamp, lit" }).click();

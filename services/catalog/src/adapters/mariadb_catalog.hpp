@@ -74,6 +74,9 @@ class MariaDbInventory final : public InventoryStore {
   Result<std::optional<StockRecord>> Stock(const Sku& sku, Lock lock) override;
   Status InsertStock(const Sku& sku, const ProductId& product, std::int64_t on_hand, TimePoint now) override;
   Status ApplyStock(const Sku& sku, StockLevel before, StockLevel after, TimePoint now) override;
+  Status RecordAdjustment(const StockAdjustment& adjustment, TimePoint now) override;
+  Result<std::vector<StockAdjustment>> Adjustments(const Sku& sku, std::int64_t limit) override;
+  Result<LowStockPage> LowStock(std::int64_t threshold, std::int64_t limit, std::int64_t offset) override;
   Result<std::optional<ReservationRecord>> Reservation(const OrderId& order, Lock lock) override;
   Result<std::optional<ReservationView>> ReservationDetail(const OrderId& order) override;
   Status InsertReservation(const OrderId& order, const MergedLines& lines, TimePoint expires_at, TimePoint now) override;

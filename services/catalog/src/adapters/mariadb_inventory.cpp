@@ -1,4 +1,5 @@
 #include "adapters/mariadb_catalog.hpp"
+#include "adapters/sql.hpp"
 
 namespace store::catalog {
 
@@ -27,6 +28,41 @@ Status MariaDbInventory::ApplyStock(const Sku& sku, StockLevel before, StockLeve
                       after.on_hand, after.reserved, db::ToDbTime(now), sku.value(), before.on_hand, before.reserved));
   if (upd.affected_rows != 1) return Fail(Errc::internal, "stock row changed under its lock");
   return {};
+}
+
+Status MariaDbInventory::RecordAdjustment(const StockAdjustment& a, TimePoint now) {
+  TRY_STATUS(c_.Execute("INSERT INTO stock_adjustments (sku, delta, on_hand_after, reason, note, actor, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        a.sku.value(), a.delta, a.on_hand_after, a.reason, a.note, a.actor, db::ToDbTime(now)));
+  return {};
+}
+
+Result<std::vector<StockAdjustment>> MariaDbInventory::Adjustments(const Sku& sku, std::int64_t limit) {
+  TRY(rows, c_.Query("SELECT delta, on_hand_after, reason, note, actor, created_at FROM stock_adjustments "
+                     "WHERE sku = ? ORDER BY id DESC LIMIT ?",
+                     sku.value(), limit));
+  std::vector<StockAdjustment> out;
+  for (const auto& r : rows)
+    out.push_back(StockAdjustment{sku, r.Int("delta"), r.Int("on_hand_after"), r.Text("reason"), r.Text("note"), r.Text("actor"),
+                                  db::DbTimeToRfc3339(r.Text("created_at"))});
+  return out;
+}
+
+Result<LowStockPage> MariaDbInventory::LowStock(std::int64_t threshold, std::int64_t limit, std::int64_t offset) {
+  constexpr const char* kLow = " FROM stock s JOIN variants v ON v.sku = s.sku JOIN products p ON p.id = s.product_id "
+                               "WHERE p.status = 'active' AND s.on_hand - s.reserved <= ?";
+  TRY(count, c_.QueryOne(std::string("SELECT COUNT(*) AS n") + kLow, threshold));
+  TRY(rows, c_.Query(std::string("SELECT s.sku, s.product_id, s.on_hand, s.reserved, s.version, p.title, p.slug, v.options") + kLow +
+                         " ORDER BY s.on_hand - s.reserved, s.sku LIMIT ? OFFSET ?",
+                     threshold, limit, offset));
+  LowStockPage page;
+  page.total = count ? count->Int("n") : 0;
+  for (const auto& r : rows) {
+    page.items.push_back(LowStockItem{
+        StockRecord{Sku(r.Text("sku")), ProductId(r.Text("product_id")), StockLevel{r.Int("on_hand"), r.Int("reserved")}, r.Int("version")},
+        r.Text("title"), r.Text("slug"), sql::VariantOptionsOf(r.Text("options"))});
+  }
+  return page;
 }
 
 Result<std::optional<ReservationRecord>> MariaDbInventory::Reservation(const OrderId& order, Lock lock) {

@@ -27,16 +27,6 @@ std::string OptionsJson(const VariantOptions& options) {
   return json::serialize(o);
 }
 
-VariantOptions ParseOptions(const std::string& text) {
-  VariantOptions out;
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !v.is_object()) return out;
-  for (const auto& [k, val] : v.as_object())
-    if (val.is_string()) out.emplace_back(std::string(k), std::string(val.as_string()));
-  return out;
-}
-
 std::string_view SortSql(BrowseSort sort) {
   switch (sort) {
     case BrowseSort::price_asc: return "p.price_min_minor ASC, p.id";
@@ -108,7 +98,7 @@ Result<std::optional<ProductView>> MariaDbProducts::Load(std::string_view where,
                          "WHERE v.product_id = ? ORDER BY v.position, v.sku",
                          p.id.value()));
   for (const auto& r : variants)
-    p.variants.push_back({Sku(r.Text("sku")), ParseOptions(r.Text("options")), r.Int("price_minor"), r.Text("currency"),
+    p.variants.push_back({Sku(r.Text("sku")), sql::VariantOptionsOf(r.Text("options")), r.Int("price_minor"), r.Text("currency"),
                           StockLevel{r.Int("on_hand"), r.Int("reserved")}});
 
   TRY(images, c_.Query("SELECT id, path, alt, width, height FROM images WHERE product_id = ? ORDER BY position, id", p.id.value()));
@@ -334,7 +324,7 @@ Result<std::vector<SkuOffer>> MariaDbProducts::Offers(const std::vector<Sku>& sk
                 params));
   for (const auto& r : rows) {
     SkuOffer o{Sku(r.Text("sku")), ProductId(r.Text("product_id")), r.Text("slug"), r.Text("title"), r.Text("currency"),
-               ParseOptions(r.Text("options")), r.Int("price_minor"), ParseProductStatus(r.Text("status")).value_or(ProductStatus::draft),
+               sql::VariantOptionsOf(r.Text("options")), r.Int("price_minor"), ParseProductStatus(r.Text("status")).value_or(ProductStatus::draft),
                r.Int("available"), r.OptText("image")};
     out.push_back(std::move(o));
   }

@@ -120,8 +120,8 @@ Payload PayloadOf(const CatalogEvent& event, const Settings& settings) {
 
 Status OutboxEvents::Publish(const CatalogEvent& event, const Trace& trace) {
   auto payload = PayloadOf(event, settings_);
-  auto ev = messaging::NewEvent(payload.topic, std::move(payload.data), clock_.Now());
-  return messaging::Outbox::Add(c_, payload.topic, payload.key, ev, trace);
+  auto ev = messaging::NewEvent(payload.topic, std::move(payload.data), clock_.Now());  // the type: the unprefixed topic
+  return messaging::Outbox::Add(c_, settings_.topic_prefix + payload.topic, payload.key, ev, trace);
 }
 
 }  // namespace store::catalog

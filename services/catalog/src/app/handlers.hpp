@@ -33,6 +33,8 @@ struct CatalogHandlers {
   GetStockHandler stock;
   GetReservationHandler reservation;
   SetStockHandler set_stock;
+  GetAdjustmentsHandler adjustments;
+  GetLowStockHandler low_stock;
   ReserveStockHandler reserve;
   SettleReservationHandler settle;
   ReleaseExpiredHandler release_expired;

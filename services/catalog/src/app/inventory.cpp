@@ -29,6 +29,25 @@ awaitable<Result<ReservationView>> GetReservationHandler::operator()(const GetRe
   co_return co_await RunRead<ReservationView>(ctx, query);
 }
 
+awaitable<Result<std::vector<StockAdjustment>>> GetAdjustmentsHandler::operator()(const GetAdjustments& q) const {
+  auto query = [&](CatalogTx& tx) -> Result<std::vector<StockAdjustment>> {
+    TRY(row, tx.inventory().Stock(q.sku, Lock::none));
+    if (!row) return Fail(Errc::not_found, "no such SKU");
+    return tx.inventory().Adjustments(q.sku, q.limit);
+  };
+  co_return co_await RunRead<std::vector<StockAdjustment>>(ctx, query);
+}
+
+awaitable<Result<LowStockPage>> GetLowStockHandler::operator()(const GetLowStock& q) const {
+  std::vector<core::FieldError> bad;
+  if (q.threshold < 0 || q.threshold > 1'000'000) bad.push_back({"threshold", "must be 0..1000000"});
+  if (q.page < 1) bad.push_back({"page", "must be 1 or more"});
+  if (q.per_page < 1 || q.per_page > 200) bad.push_back({"per_page", "must be 1..200"});
+  if (!bad.empty()) co_return std::unexpected(Error::Invalid("invalid query", std::move(bad)));
+  auto query = [&](CatalogTx& tx) { return tx.inventory().LowStock(q.threshold, q.per_page, (q.page - 1) * q.per_page); };
+  co_return co_await RunRead<LowStockPage>(ctx, query);
+}
+
 Result<Changed<StockRecord>> SetStockHandler::Apply(CatalogTx& tx, const SetStock& cmd) const {
   if (cmd.on_hand.has_value() == cmd.delta.has_value())
     return std::unexpected(Error::Invalid("the request has invalid fields", {{"on_hand", "give exactly one of on_hand or delta"}}));
@@ -43,6 +62,7 @@ Result<Changed<StockRecord>> SetStockHandler::Apply(CatalogTx& tx, const SetStoc
   StockLevel after{on_hand, row->level.reserved};
   auto now = ctx.clock.Now();
   TRY_STATUS(inv.ApplyStock(cmd.sku, row->level, after, now));
+  TRY_STATUS(inv.RecordAdjustment({cmd.sku, on_hand - row->level.on_hand, on_hand, cmd.reason, cmd.note, cmd.actor, ""}, now));
   TRY(changes, RecordStockMoves(tx, {{cmd.sku, row->product, row->level, after, "admin", std::nullopt}}, now, cmd.trace));
   TRY(out, inv.Stock(cmd.sku, Lock::none));
   return Changed<StockRecord>{std::move(*out), std::move(changes)};

@@ -36,14 +36,41 @@ struct GetReservationHandler {
   awaitable<Result<ReservationView>> operator()(const GetReservation& query) const;
 };
 
+// Admin: a SKU's adjustments, newest first.
+struct GetAdjustments {
+  Sku sku;
+  std::int64_t limit = 50;
+};
+struct GetAdjustmentsHandler {
+  const AppContext& ctx;
+  awaitable<Result<std::vector<StockAdjustment>>> operator()(const GetAdjustments& query) const;
+};
+
+// Admin: SKUs of active products with at most `threshold` units available, fewest first.
+struct GetLowStock {
+  std::int64_t threshold = 5;
+  std::int64_t page = 1, per_page = 50;
+};
+struct GetLowStockHandler {
+  const AppContext& ctx;
+  awaitable<Result<LowStockPage>> operator()(const GetLowStock& query) const;
+};
+
 // --- commands --------------------------------------------------------------------------------------
-// Admin: on_hand set absolutely or moved by a delta (exactly one).
+// The reasons staff give for changing the units on hand.
+inline constexpr std::string_view kAdjustmentReasons[] = {"received", "count", "damaged", "lost", "returned", "correction"};
+
+// Admin: on_hand set absolutely or moved by a delta (exactly one), with its reason, recorded as
+// an adjustment (who, why, by how much) in the same transaction.
 struct SetStock {
   Sku sku;
-  std::optional<std::int64_t> on_hand, delta;
-  std::optional<std::int64_t> if_match;      // If-Match: stale -> 412
-  std::optional<std::int64_t> body_version;  // "version" in the body: stale -> 409
-  Trace trace;
+  std::optional<std::int64_t> on_hand = {}, delta = {};
+  std::string reason = "count";  // one of kAdjustmentReasons
+  std::string note = {};
+  std::string actor = {};                         // the staff member's user id
+  std::optional<std::int64_t> if_match = {};      // If-Match: stale -> 412
+  std::optional<std::int64_t> body_version = {};  // "version" in the body: stale -> 409
+  Trace trace = {};
 };
 struct SetStockHandler {
   const AppContext& ctx;

@@ -23,6 +23,8 @@ struct Settings {
   std::string media_url = "/media";             // media.url: public prefix of the media dir
   std::chrono::seconds reservation_ttl{900};    // reservation.ttl
   std::vector<int> renditions{160, 480, 1024};  // image widths/heights (longer side)
+  std::string topic_prefix;                     // events.topic_prefix: put before every event's topic
+  std::int64_t low_stock = 5;                   // stock.low_threshold: the admin's low-stock list
 };
 
 // Products whose cached pages must be dropped after the transaction commits: by id and by every
@@ -170,6 +172,25 @@ struct StockRecord {
   ProductId product;
   StockLevel level;
   std::int64_t version = 0;
+};
+
+// A staff member's change of a SKU's units on hand, with its reason (stock_adjustments).
+struct StockAdjustment {
+  Sku sku;
+  std::int64_t delta = 0, on_hand_after = 0;
+  std::string reason, note, actor;
+  std::string created_at;  // RFC 3339 (when read)
+};
+
+// A SKU of an active product with few units available (the admin's low-stock list).
+struct LowStockItem {
+  StockRecord stock;
+  std::string title, slug;
+  VariantOptions options;
+};
+struct LowStockPage {
+  std::vector<LowStockItem> items;
+  std::int64_t total = 0;
 };
 
 struct ReservationView {

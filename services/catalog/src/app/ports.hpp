@@ -183,6 +183,11 @@ class InventoryStore {
   // Compare-and-set of a locked row: internal error when it no longer holds `before` (a bug: the
   // caller holds the row lock). Bumps the stock version.
   virtual Status ApplyStock(const Sku& sku, StockLevel before, StockLevel after, TimePoint now) = 0;
+  virtual Status RecordAdjustment(const StockAdjustment& adjustment, TimePoint now) = 0;
+  // The SKU's adjustments, newest first.
+  virtual Result<std::vector<StockAdjustment>> Adjustments(const Sku& sku, std::int64_t limit) = 0;
+  // SKUs of active products with available <= threshold, fewest available first.
+  virtual Result<LowStockPage> LowStock(std::int64_t threshold, std::int64_t limit, std::int64_t offset) = 0;
 
   virtual Result<std::optional<ReservationRecord>> Reservation(const OrderId& order, Lock lock) = 0;
   virtual Result<std::optional<ReservationView>> ReservationDetail(const OrderId& order) = 0;

@@ -245,7 +245,16 @@ core::Result<SetStock> ParseSetStock(Sku sku, const json::object& body) {
   cmd.delta = f.Int("delta", false, -kMaxOnHand, kMaxOnHand);
   cmd.body_version = f.Int("version", false, 0, INT64_MAX);
   if (cmd.on_hand.has_value() == cmd.delta.has_value() && f.ok()) f.Add("on_hand", "give exactly one of on_hand or delta");
+  // Why: a count sets on_hand (its default); a delta needs its reason (received, damaged...).
+  auto reason = f.String("reason", false, 1, 16);
+  auto note = f.String("note", false, 0, 300);
+  const auto& known = kAdjustmentReasons;
+  if (reason && std::find(std::begin(known), std::end(known), *reason) == std::end(known))
+    f.Add("reason", "one of received, count, damaged, lost, returned, correction");
+  else if (!reason && cmd.delta) f.Add("reason", "give the reason of a delta: received, damaged, lost, returned or correction");
   TRY_STATUS(f.Check());
+  if (reason) cmd.reason = *reason;
+  cmd.note = note.value_or("");
   return cmd;
 }
 

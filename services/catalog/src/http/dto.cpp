@@ -177,6 +177,24 @@ json::object StockJson(const StockRecord& s) {
           {"reserved", s.level.reserved},  {"available", s.level.available()}, {"version", s.version}};
 }
 
+json::object AdjustmentJson(const StockAdjustment& a) {
+  return {{"sku", a.sku.value()}, {"delta", a.delta}, {"on_hand_after", a.on_hand_after}, {"reason", a.reason},
+          {"note", a.note},       {"actor", a.actor}, {"at", a.created_at}};
+}
+
+json::object LowStockJson(const LowStockPage& page, std::int64_t threshold, std::int64_t page_no, std::int64_t per_page) {
+  json::array items;
+  for (const auto& i : page.items) {
+    json::object o = StockJson(i.stock);
+    o["title"] = i.title;
+    o["slug"] = i.slug;
+    o["options"] = OptionsJson(i.options);
+    items.push_back(std::move(o));
+  }
+  return {{"items", std::move(items)}, {"total", page.total}, {"threshold", threshold},
+          {"page", page_no},           {"per_page", per_page}, {"pages", (page.total + per_page - 1) / per_page}};
+}
+
 json::object ReservationJson(const ReservationView& r) {
   json::array lines;
   for (const auto& l : r.lines)

@@ -23,6 +23,8 @@ boost::json::object AdminProductJson(const ProductView& product, const Settings&
 boost::json::object OffersJson(const std::vector<SkuOffer>& offers, const Settings& settings);
 boost::json::object ImageJson(const ImageRecord& image, const Settings& settings);
 boost::json::object StockJson(const StockRecord& stock);
+boost::json::object AdjustmentJson(const StockAdjustment& adjustment);
+boost::json::object LowStockJson(const LowStockPage& page, std::int64_t threshold, std::int64_t page_no, std::int64_t per_page);
 boost::json::object ReservationJson(const ReservationView& reservation);
 
 }  // namespace store::catalog

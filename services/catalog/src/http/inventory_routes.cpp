@@ -63,13 +63,30 @@ void AddInventoryRoutes(http::Router& router, const HttpApi& api) {
   });
 
   router.Put("/v1/admin/skus/{sku}/stock", [&api, &h](Request& req) -> awaitable<Response> {
-    CO_TRY_STATUS(co_await api.admin(req));
+    CO_TRY(staff, co_await api.admin(req));
     CO_TRY(body, http::ObjectBody(req));
     CO_TRY(cmd, ParseSetStock(Sku(std::string(*req.PathParam("sku"))), body));
+    cmd.actor = staff.subject;
     cmd.if_match = IfMatch(req);
     cmd.trace = Trace(req.trace());
     CO_TRY(out, co_await h.set_stock(cmd));
     co_return JsonWithETag(200, StockJson(out), out.version);
+  });
+  router.Get("/v1/admin/skus/{sku}/adjustments", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.admin(req));
+    GetAdjustments query{Sku(std::string(*req.PathParam("sku")))};
+    CO_TRY(list, co_await h.adjustments(query));
+    json::array items;
+    for (const auto& a : list) items.push_back(AdjustmentJson(a));
+    co_return Response::Json(200, json::object{{"items", std::move(items)}});
+  });
+  router.Get("/v1/admin/stock/low", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.admin(req));
+    CO_TRY(paging, QueryPaging(req, 50));
+    CO_TRY(threshold, QueryInt(req, "threshold", api.settings.low_stock));
+    GetLowStock query{threshold, paging.page, paging.per_page};
+    CO_TRY(page, co_await h.low_stock(query));
+    co_return Response::Json(200, LowStockJson(page, query.threshold, paging.page, paging.per_page));
   });
 }
 

@@ -340,6 +340,60 @@ TEST(CatalogComponent, TheAdminListHasEveryStatusAndFindsByTitleSlugOrSkuInACate
   EXPECT_EQ(c.Send(Verb::get, "/v1/admin/products", "", {{"Authorization", "Bearer " + f.Token({"customer"})}}).status, 403);
 }
 
+TEST(CatalogComponent, StockAdjustmentsKeepWhoWhyAndHowMuchAndTheLowStockListFindsTheShortSkus) {
+  CatalogFixture f;
+  Caller c(f.Url());
+  auto s = SeedShop(f, c);
+  MakePhone(f, c, s.smartphones, "Plenty Phone", 100, {{"PL-1", 50}});
+  MakePhone(f, c, s.smartphones, "Short Phone", 100, {{"SH-1", 2}, {"SH-2", 0}});
+  auto draft = MakePhone(f, c, s.smartphones, "Archived Phone", 100, {{"DR-1", 0}});
+  const std::string draft_id(draft.at("product").at("id").as_string());
+  ASSERT_EQ(c.Send(Verb::post, "/v1/admin/products/" + draft_id + "/archive", "", f.Admin()).status, 200);
+  auto put = [&](const std::string& body) { return c.Send(Verb::put, "/v1/admin/skus/PL-1/stock", body, f.Admin()); };
+  ASSERT_EQ(put(R"({"delta":12,"reason":"received","note":"delivery 4711"})").status, 200);
+  ASSERT_EQ(put(R"({"on_hand":60})").status, 200) << "a count: its reason by default";
+  // Refused, and nothing recorded: a delta without its reason, an unknown reason, a long note, below zero.
+  EXPECT_EQ(put(R"({"delta":-1})").status, 400);
+  EXPECT_EQ(put(R"({"delta":-1,"reason":"stolen"})").status, 400);
+  EXPECT_EQ(put(R"({"delta":-1,"reason":"lost","note":")" + std::string(301, 'x') + "\"}").status, 400);
+  EXPECT_EQ(put(R"({"delta":-100,"reason":"lost"})").status, 409);
+  auto history = c.Send(Verb::get, "/v1/admin/skus/PL-1/adjustments", "", f.Admin());
+  ASSERT_EQ(history.status, 200) << history.raw;
+  const auto& items = history.body.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u) << history.raw;
+  EXPECT_EQ(items[0].at("reason").as_string(), "count") << "newest first";
+  EXPECT_EQ(items[0].at("delta").as_int64(), -2);
+  EXPECT_EQ(items[0].at("on_hand_after").as_int64(), 60);
+  EXPECT_EQ(items[1].at("reason").as_string(), "received");
+  EXPECT_EQ(items[1].at("delta").as_int64(), 12);
+  EXPECT_EQ(items[1].at("note").as_string(), "delivery 4711");
+  EXPECT_EQ(items[1].at("actor").as_string(), "user-1") << "the staff member's user id, from the token";
+  EXPECT_EQ(f.Query("SELECT on_hand FROM stock WHERE sku = 'PL-1'")[0].Int("on_hand"), 60);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/skus/NO-SUCH/adjustments", "", f.Admin()).status, 404);
+
+  auto low = [&](const std::string& query) {
+    auto r = c.Send(Verb::get, "/v1/admin/stock/low" + query, "", f.Admin());
+    EXPECT_EQ(r.status, 200) << query << ": " << r.raw;
+    std::vector<std::string> skus;
+    for (const auto& item : r.body.at("items").as_array()) skus.emplace_back(item.at("sku").as_string());
+    return std::make_pair(skus, r.body);
+  };
+  auto [short_skus, body] = low("");
+  EXPECT_EQ(short_skus, (std::vector<std::string>{"SH-2", "SH-1"})) << "active products only, fewest available first";
+  EXPECT_EQ(body.at("threshold").as_int64(), 5) << "stock.low_threshold";
+  EXPECT_EQ(body.at("items").as_array()[1].at("title").as_string(), "Short Phone");
+  EXPECT_EQ(body.at("items").as_array()[1].at("available").as_int64(), 2);
+  EXPECT_EQ(low("?threshold=0").first, (std::vector<std::string>{"SH-2"}));
+  EXPECT_EQ(low("?threshold=100").first, (std::vector<std::string>{"SH-2", "SH-1", "PL-1"}));
+  EXPECT_EQ(low("?threshold=100&per_page=1&page=2").first, (std::vector<std::string>{"SH-1"}));
+  for (const char* bad : {"?threshold=-1", "?threshold=x", "?page=0", "?per_page=500"})
+    EXPECT_EQ(c.Send(Verb::get, std::string("/v1/admin/stock/low") + bad, "", f.Admin()).status, 400) << bad;
+  const auto customer = std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + f.Token({"customer"})}};
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/stock/low", "", customer).status, 403);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/skus/PL-1/adjustments", "", customer).status, 403);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/stock/low").status, 401);
+}
+
 TEST(CatalogComponent, TheMarkdownPreviewRendersLikeASavedDescriptionForStaffOnly) {
   CatalogFixture f;
   Caller c(f.Url());
@@ -480,8 +534,8 @@ TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   ASSERT_EQ(reserved.size(), 1u);
   store::testing::ExpectEventMatchesSchema("stock.reserved.v1", reserved[0].at("data").as_object());
   // A stock change that does not flip in_stock does not republish the product.
-  ASSERT_EQ(c.Send(Verb::put, "/v1/admin/skus/EV-2/stock", R"({"delta":4})", f.Admin()).status, 200);
-  ASSERT_EQ(c.Send(Verb::put, "/v1/admin/skus/EV-2/stock", R"({"delta":1})", f.Admin()).status, 200);
+  ASSERT_EQ(c.Send(Verb::put, "/v1/admin/skus/EV-2/stock", R"({"delta":4,"reason":"received"})", f.Admin()).status, 200);
+  ASSERT_EQ(c.Send(Verb::put, "/v1/admin/skus/EV-2/stock", R"({"delta":1,"reason":"returned"})", f.Admin()).status, 200);
   ups = OutboxEvents(f, "product.upserted.v1");
   ASSERT_EQ(ups.size(), 3u);  // only the 0 -> 4 change flipped it back
   EXPECT_TRUE(ups[2].at("data").at("in_stock").as_bool());

@@ -79,11 +79,18 @@ TEST(Commands, UpdatesKeepWhatIsNotGiven) {
   EXPECT_FALSE(c->parent);
 }
 
-TEST(Commands, StockTakesExactlyOneOfOnHandOrDelta) {
-  auto s = ParseSetStock(Sku("S"), Body(R"({"delta":-2})"));
+TEST(Commands, StockTakesExactlyOneOfOnHandOrDeltaWithItsReason) {
+  auto s = ParseSetStock(Sku("S"), Body(R"({"delta":-2,"reason":"damaged","note":"wet box"})"));
   ASSERT_TRUE(s);
   EXPECT_EQ(*s->delta, -2);
   EXPECT_FALSE(s->on_hand);
+  EXPECT_EQ(s->reason, "damaged");
+  EXPECT_EQ(s->note, "wet box");
+  auto count = ParseSetStock(Sku("S"), Body(R"({"on_hand":7})"));
+  ASSERT_TRUE(count);
+  EXPECT_EQ(count->reason, "count") << "setting on hand is a count";
+  EXPECT_EQ(FieldsOf(ParseSetStock(Sku("S"), Body(R"({"delta":-2})")).error()), std::set<std::string>{"reason"});
+  EXPECT_EQ(FieldsOf(ParseSetStock(Sku("S"), Body(R"({"delta":1,"reason":"found"})")).error()), std::set<std::string>{"reason"});
   EXPECT_FALSE(ParseSetStock(Sku("S"), Body(R"({"delta":-2,"on_hand":3})")));
   EXPECT_FALSE(ParseSetStock(Sku("S"), Body(R"({})")));
   EXPECT_EQ(FieldsOf(ParseSetStock(Sku("S"), Body(R"({"on_hand":-1})")).error()), std::set<std::string>{"on_hand"});

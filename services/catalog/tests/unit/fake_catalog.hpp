@@ -28,6 +28,7 @@ struct FakeState {
   std::map<Sku, StockRecord> stock;
   std::map<OrderId, FakeReservation> reservations;
   std::vector<CatalogEvent> events;
+  std::vector<StockAdjustment> adjustments;  // oldest first
 
   // A product with SKUs and their on_hand (available_skus counted as the service keeps it).
   void AddProduct(const std::string& id, const std::string& slug, const std::vector<std::pair<std::string, std::int64_t>>& skus) {
@@ -68,6 +69,17 @@ class FakeInventory final : public InventoryStore {
     ++row.version;
     return {};
   }
+  Status RecordAdjustment(const StockAdjustment& a, TimePoint) override {
+    s_.adjustments.push_back(a);
+    return {};
+  }
+  Result<std::vector<StockAdjustment>> Adjustments(const Sku& sku, std::int64_t limit) override {
+    std::vector<StockAdjustment> out;
+    for (auto it = s_.adjustments.rbegin(); it != s_.adjustments.rend() && static_cast<std::int64_t>(out.size()) < limit; ++it)
+      if (it->sku == sku) out.push_back(*it);
+    return out;
+  }
+  Result<LowStockPage> LowStock(std::int64_t, std::int64_t, std::int64_t) override { return std::unexpected(NotInFake()); }
   Result<std::optional<ReservationRecord>> Reservation(const OrderId& order, Lock) override {
     auto it = s_.reservations.find(order);
     if (it == s_.reservations.end()) return std::optional<ReservationRecord>{};

@@ -185,17 +185,26 @@ TEST_F(Reservations, ConsumedOrderEvents) {
 TEST_F(Reservations, AdminStockNeverBelowReserved) {
   ASSERT_TRUE(Reserve("o-1", {{Sku("A"), 3}}));
   SetStockHandler set{ctx_};
-  auto below = store_.Run([&](CatalogTx& tx) { return set.Apply(tx, {Sku("A"), 2, std::nullopt, std::nullopt, std::nullopt, std::nullopt}); });
+  auto below = store_.Run([&](CatalogTx& tx) { return set.Apply(tx, {.sku = Sku("A"), .on_hand = 2}); });
   ASSERT_FALSE(below);
   EXPECT_EQ(below.error().code, core::Errc::conflict);
   EXPECT_EQ(state().Level("A"), (StockLevel{5, 3}));
-  auto stale = store_.Run([&](CatalogTx& tx) { return set.Apply(tx, {Sku("A"), 9, std::nullopt, 99, std::nullopt, std::nullopt}); });
+  auto stale = store_.Run([&](CatalogTx& tx) { return set.Apply(tx, {.sku = Sku("A"), .on_hand = 9, .if_match = 99}); });
   EXPECT_EQ(stale.error().code, core::Errc::precondition_failed);
-  auto ok = store_.Run([&](CatalogTx& tx) { return set.Apply(tx, {Sku("A"), std::nullopt, -2, std::nullopt, std::nullopt, std::nullopt}); });
+  auto ok = store_.Run([&](CatalogTx& tx) { return set.Apply(tx, {.sku = Sku("A"), .delta = -2, .reason = "damaged", .note = "dropped", .actor = "u-1"}); });
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->value.level, (StockLevel{3, 3}));
   // p-1 still has B in stock: no flip, no republish, but one stock.changed.
   EXPECT_EQ(std::get<StockChanged>(state().events.back()).reason, "admin");
+  // The one change made is recorded with who, why and by how much; the refused ones are not.
+  ASSERT_EQ(state().adjustments.size(), 1u);
+  const auto& a = state().adjustments.front();
+  EXPECT_EQ(a.sku, Sku("A"));
+  EXPECT_EQ(a.delta, -2);
+  EXPECT_EQ(a.on_hand_after, 3);
+  EXPECT_EQ(a.reason, "damaged");
+  EXPECT_EQ(a.note, "dropped");
+  EXPECT_EQ(a.actor, "u-1");
 }
 
 }  // namespace

@@ -11,11 +11,12 @@
 
 #include "store/core/result.hpp"
 #include "app/ports.hpp"
+#include "store/auth/authenticator.hpp"
 #include "store/http/router.hpp"
 
 namespace store::notification {
 
-using AdminGuard = std::function<boost::asio::awaitable<core::Status>(http::Request&)>;
+using AdminGuard = auth::Guard;  // auth::RoleGuard(authenticator, "admin")
 
 // `log` must outlive the router.
 void AddAdminRoutes(http::Router& router, DeliveryLog& log, AdminGuard guard);

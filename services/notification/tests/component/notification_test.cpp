@@ -734,11 +734,7 @@ class AdminApiTest : public NotificationTest {
   }
   void StartServer() {
     http::Router router;
-    n::AddAdminRoutes(router, *log_, [this](http::Request& req) -> awaitable<store::core::Status> {
-      auto admin = co_await authn_->RequireRole(req, "admin");
-      if (!admin) co_return std::unexpected(std::move(admin.error()));
-      co_return store::core::Status{};
-    });
+    n::AddAdminRoutes(router, *log_, store::auth::RoleGuard(*authn_, "admin"));
     server_ = std::make_unique<store::testing::TestServer>(std::move(router));
   }
   // Runs the admin routes (and a later Start) on a database with other options.
@@ -902,11 +898,7 @@ TEST_F(AdminApiTest, OpenApiSpecMatchesTheRunningRoutes) {
   // Serve the ops routes too, as main.cpp does.
   store::metrics::Readiness readiness;
   http::Router router;
-  n::AddAdminRoutes(router, *log_, [this](http::Request& req) -> awaitable<store::core::Status> {
-    auto admin = co_await authn_->RequireRole(req, "admin");
-    if (!admin) co_return std::unexpected(std::move(admin.error()));
-    co_return store::core::Status{};
-  });
+  n::AddAdminRoutes(router, *log_, store::auth::RoleGuard(*authn_, "admin"));
   http::AddOpsRoutes(router, registry_, readiness);
   store::testing::TestServer full(std::move(router));
 

@@ -62,10 +62,11 @@ class Authenticator {
   std::unique_ptr<Impl> impl_;
 };
 
-// A route guard: ok when the request carries a valid token with `role` (401/403/503 otherwise,
-// as RequireRole). The one way a service protects its admin routes:
+// A route guard: the verified claims when the request carries a valid token with `role` (401/403/503
+// otherwise, as RequireRole). The one way a service protects its admin routes:
 //   auto admin = auth::RoleGuard(authenticator, "admin");   ...  CO_TRY_STATUS(co_await admin(req));
-using Guard = std::function<boost::asio::awaitable<core::Status>(const http::Request&)>;
+//   CO_TRY(staff, co_await admin(req));  // when the route records who did it (staff.subject)
+using Guard = std::function<boost::asio::awaitable<core::Result<AccessClaims>>(const http::Request&)>;
 Guard RoleGuard(Authenticator& authenticator, std::string role);
 
 }  // namespace store::auth
