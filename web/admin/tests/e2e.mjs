@@ -54,6 +54,9 @@ await check("a customer account (registered, verified from its email) gets 403 f
     ["DELETE", `/user/v1/admin/users/${customer.id}/mfa`],
     ["GET", "/catalog/v1/admin/products"],
     ["PUT", "/catalog/v1/admin/skus/AUR-128/stock"],
+    ["GET", "/catalog/v1/admin/skus/AUR-128/adjustments"],
+    ["GET", "/catalog/v1/admin/stock/low"],
+    ["POST", "/catalog/v1/admin/markdown"],
     ["GET", "/notification/v1/notifications/deliveries"],
     ["GET", "/notification/v1/notifications/deliveries/1"],
     ["POST", "/notification/v1/notifications/deliveries/1/resend"],
@@ -253,6 +256,35 @@ await check("a new product: its description previewed as typed, a first variant,
   await expectText(page.locator("h1"), "Nimbus Desk Lamp");
   await page.getByRole("button", { name: "Remove the image The lamp, lit" }).click();
   await expectText(page.locator("main"), "No image yet");
+});
+
+await check("stock: the low-stock list shows the short SKU, a delivery received from it takes it off; the SKU's history says who, why and how much", async () => {
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Stock" }).click();
+  await expectText(page.locator("h1"), "Low stock");
+  const row = page.locator("tbody tr").filter({ hasText: "NIM-B" });
+  await expectText(row.locator("td").nth(4), "3");
+  await accessible("low stock");
+  await row.getByLabel("Change of NIM-B (+/−)").fill("5");
+  await row.getByLabel("Note").fill("delivery 4711");
+  await row.getByRole("button", { name: "Adjust NIM-B" }).click();
+  await row.waitFor({ state: "detached" }); // 8 available: no longer low
+  await page.getByLabel("At most this many available").fill("100");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expectUrl(/\/admin\/stock\?threshold=100$/);
+  await expectText(page.locator("tbody tr").filter({ hasText: "NIM-B" }).locator("td").nth(4), "8");
+  await page.locator("tbody tr").filter({ hasText: "NIM-B" }).getByRole("link", { name: "Nimbus Desk Lamp" }).click();
+  await expectText(page.locator("h1"), "Nimbus Desk Lamp");
+  const change = page.getByRole("form", { name: "Adjust the stock of NIM-W" });
+  await change.getByLabel("Change of NIM-W (+/−)").fill("-2");
+  await change.getByLabel("Reason").selectOption("damaged");
+  await change.getByRole("button", { name: "Adjust NIM-W" }).click();
+  await page.waitForFunction(() => document.getElementById("on-hand-NIM-W")?.value === "10");
+  await page.getByText("History of NIM-B").click();
+  const history = page.getByRole("table", { name: "Stock history of NIM-B" });
+  await expectText(history.locator("tbody tr").first(), "+5");
+  await expectText(history.locator("tbody tr").first(), "received");
+  await expectText(history.locator("tbody tr").first(), "delivery 4711");
+  await accessible("a product's stock history");
 });
 
 await check("categories: added under another, moved with a new position, renamed, deleted when empty", async () => {

@@ -1,7 +1,7 @@
 // One product, as staff edit it: title, description (Markdown, with the shop's rendering of it
 // live beside it), status (draft, active, archived: archive and restore); its variants (options and
 // price changed, a variant added) with their stock (on hand, reserved, available; on hand set per
-// SKU); its images (uploaded with their alt text, the renditions the catalog made shown, removed).
+// SKU, or moved with a reason, and each SKU's history of such changes); its images (uploaded with their alt text, the renditions the catalog made shown, removed).
 // Every change carries the version it was based on: when someone else changed the product (or the
 // stock) meanwhile, the catalog refuses (409/412) and the page says so, with a reload, instead of
 // overwriting their change.
@@ -12,6 +12,7 @@ import { ErrorNote, Loading } from "@shared/Status";
 import { Field, useSubmit } from "@shared/Form";
 import { MarkdownField } from "../MarkdownField";
 import { formatOptions, parseOptions } from "../variants";
+import { AdjustStock, StockHistory } from "../stock";
 
 type Variant = { sku: string; options: Record<string, string>; price: Money; on_hand: number; reserved: number; available: number };
 type Image = { id: number; alt: string; width: number; height: number; renditions: Record<string, string> };
@@ -281,6 +282,15 @@ export function ProductPage({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
+      <h2>Stock changes</h2>
+      <p class="muted">Setting on hand above counts as a stock count; a delivery, a return or a loss is a change with its reason.</p>
+      {data.variants.map((v) => (
+        <div key={v.sku} class="stock-change">
+          <AdjustStock sku={v.sku} onDone={reload} />
+          <StockHistory sku={v.sku} round={round} />
+        </div>
+      ))}
+      <h2>Variants</h2>
       {data.variants.map((v) => (
         <VariantForm key={`${round}-${v.sku}`} v={v} version={p.version} onSaved={setData} onReload={reload} />
       ))}
