@@ -58,6 +58,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           {staff && (
             <nav aria-label="Admin">
               <a href="/admin/products">Products</a>
+              <a href="/admin/product-types">Product types</a>
               <a href="/admin/stock">Stock</a>
               <a href="/admin/categories">Categories</a>
               <a href="/admin/customers">Customers</a>

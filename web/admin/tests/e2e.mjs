@@ -183,6 +183,30 @@ await check("a product changed by someone else meanwhile: the save is refused an
   if ((await page.getByLabel("Description (Markdown)").inputValue()).includes("newer")) throw new Error("the refused text was saved");
 });
 
+await check("product types: one added with a number field and its unit and a yes/no; a key given twice is refused in words", async () => {
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Product types" }).click();
+  await expectText(page.locator("h1"), "Product types");
+  await expectText(page.locator("tbody"), "Gadget");
+  const add = page.getByRole("form", { name: "Add a product type" });
+  await add.getByLabel("Code (letters, digits, - or _)").fill("lamp");
+  await add.getByLabel("Name", { exact: true }).fill("Lamp");
+  await add.getByLabel("Key of field 1").fill("wattage");
+  await add.getByLabel("Name of field 1").fill("Wattage");
+  await add.getByLabel("Kind of field 1").selectOption("number");
+  await add.getByLabel("Unit of field 1").fill("W");
+  await add.getByRole("group", { name: "Field 1" }).getByLabel("required").check();
+  await add.getByRole("button", { name: "Another field" }).click();
+  await add.getByLabel("Key of field 2").fill("wattage");
+  await add.getByLabel("Name of field 2").fill("Dimmable");
+  await add.getByLabel("Kind of field 2").selectOption("bool");
+  await accessible("product types");
+  await add.getByRole("button", { name: "Add the type" }).click();
+  await expectText(add.locator(".field-error"), "appears twice");
+  await add.getByLabel("Key of field 2").fill("dimmable");
+  await add.getByRole("button", { name: "Add the type" }).click();
+  await expectText(page.locator("tbody tr").filter({ hasText: "Lamp" }), "Wattage (number, W, required) · Dimmable (bool)");
+});
+
 // An 8x8 orange PNG: what staff upload (the catalog sniffs it and makes its renditions).
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGP40KOBFTEMLQkAOS9pAawEeC4AAAAASUVORK5CYII=", "base64");
 
@@ -194,7 +218,9 @@ await check("a new product: its description previewed as typed, a first variant,
   await form.getByRole("button", { name: "Create the product" }).click(); // empty: the browser asks for the title first
   await expectUrl(/\/admin\/products\/new$/);
   await form.getByLabel("Title", { exact: true }).fill("Nimbus Desk Lamp");
-  await form.getByLabel("Product type").selectOption({ index: 1 });
+  await form.getByLabel("Product type").selectOption({ label: "Lamp" });
+  await form.getByLabel("Wattage (W)").fill("9");
+  await form.getByLabel("Dimmable").check();
   await form.getByLabel("Category").selectOption({ label: "Gadgets" });
   await form.getByLabel("Description (Markdown)").fill("A lamp with a **warm** light <script>alert(1)</script>");
   await expectText(page.getByRole("region", { name: "Preview of the description" }).locator("strong"), "warm");
@@ -248,6 +274,7 @@ await check("a new product: its description previewed as typed, a first variant,
   await page.goto(base + "/p/nimbus-desk-lamp");
   await expectText(page.locator("h1"), "Nimbus Desk Lamp");
   await expectText(page.locator("main"), "warm");
+  await expectText(page.locator("main"), "Wattage"); // the type's specification, as the shop lists it
   const shopImage = page.locator("main img").first();
   await shopImage.waitFor();
   await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await shopImage.elementHandle());

@@ -1,5 +1,5 @@
 // A new product with its first variant: title (the slug derived from it unless given), product
-// type, category, brand, description (Markdown with its live preview), the first SKU with its
+// type (and the values of its specification fields), category, brand, description (Markdown with its live preview), the first SKU with its
 // options, price and units on hand, and whether it is sold at once (active) or kept as a draft.
 // The catalog checks everything at once; each of its field errors shows next to its field. Once
 // created, the product's page takes over (more variants, images).
@@ -11,14 +11,42 @@ import { ErrorNote, Loading } from "@shared/Status";
 import { Field, useSubmit } from "@shared/Form";
 import { MarkdownField } from "../MarkdownField";
 import { parseOptions } from "../variants";
+import type { ProductType, SpecDef } from "./ProductTypes";
 
 type Node = { id: number; name: string; children: Node[] };
-type ProductType = { code: string; name: string };
 
 const CURRENCY = "EUR"; // the catalog's one currency (catalog.currency)
 
 function flatten(nodes: Node[], depth = 0): { id: number; label: string }[] {
   return nodes.flatMap((n) => [{ id: n.id, label: `${"— ".repeat(depth)}${n.name}` }, ...flatten(n.children, depth + 1)]);
+}
+
+/** One specification field of the chosen type: a number (with its unit), a text or a yes/no. */
+function SpecInput({ def, value, set, error }: { def: SpecDef; value: string | boolean | undefined; set: (v: string | boolean) => void; error?: string }) {
+  const id = `f-spec-${def.key}`;
+  if (def.kind === "bool")
+    return (
+      <p class="field">
+        <label>
+          <input id={id} type="checkbox" checked={value === true} onChange={(e) => set(e.currentTarget.checked)} /> {def.name}
+        </label>
+        {error && <span class="field-error">{error}</span>}
+      </p>
+    );
+  return (
+    <p class="field">
+      <label for={id}>
+        {def.name}
+        {def.unit ? ` (${def.unit})` : ""}
+        {!def.required && <span class="muted"> (optional)</span>}
+      </label>
+      {/* Preact's typings split <input> by type into a union no variable `type` satisfies. */}
+      <input {...({ type: def.kind === "number" ? "number" : "text" } as object)} id={id} step="any" required={def.required}
+        value={typeof value === "string" ? value : ""} aria-invalid={error ? true : undefined}
+        onInput={(e) => set(e.currentTarget.value)} />
+      {error && <span class="field-error">{error}</span>}
+    </p>
+  );
 }
 
 export function NewProductPage() {
@@ -37,6 +65,7 @@ export function NewProductPage() {
   const [price, setPrice] = useState("");
   const [onHand, setOnHand] = useState("0");
   const [status, setStatus] = useState<"draft" | "active">("draft");
+  const [specs, setSpecs] = useState<Record<string, string | boolean>>({});
   const [local, setLocal] = useState<Record<string, string>>({});
   const { busy, error, submit } = useSubmit();
 
@@ -58,6 +87,15 @@ export function NewProductPage() {
     };
     if (slug) body.slug = slug;
     if (brand) body.brand = brand;
+    // The chosen type's fields that were filled in, as the catalog takes them (number, text, bool).
+    const defs = types.data?.product_types.find((t) => t.code === type)?.specs ?? [];
+    const values: Record<string, unknown> = {};
+    for (const d of defs) {
+      const v = specs[d.key];
+      if (d.kind === "bool") values[d.key] = v === true;
+      else if (typeof v === "string" && v.trim()) values[d.key] = d.kind === "number" ? Number(v) : v.trim();
+    }
+    if (defs.length) body.specs = values;
     const made = await api<{ product: { id: string } }>("/catalog/v1/admin/products", { json: body });
     route(`/admin/products/${made.product.id}`);
   });
@@ -86,6 +124,10 @@ export function NewProductPage() {
           </select>
           {fieldError("product_type") && <span class="field-error">{fieldError("product_type")}</span>}
         </p>
+        {(types.data.product_types.find((t) => t.code === type)?.specs ?? []).map((d) => (
+          <SpecInput key={`${type}-${d.key}`} def={d} value={specs[d.key]} set={(v) => setSpecs((all) => ({ ...all, [d.key]: v }))}
+            error={fieldError(`specs.${d.key}`)} />
+        ))}
         <p class="field">
           <label for="f-category">Category</label>
           <select id="f-category" required value={category} onChange={(e) => setCategory(e.currentTarget.value)}
