@@ -314,7 +314,7 @@ await check("stock: the low-stock list shows the short SKU, a delivery received 
   await accessible("a product's stock history");
 });
 
-await check("categories: added under another, moved with a new position, renamed, deleted when empty", async () => {
+await check("categories: added under another, moved with a new position, renamed, dragged before another and to the top, deleted when empty", async () => {
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Categories" }).click();
   await expectText(page.locator("h1"), "Categories");
   await expectText(page.locator(".tree"), "Gadgets");
@@ -339,6 +339,24 @@ await check("categories: added under another, moved with a new position, renamed
   await expectText(page.locator(".tree .tree .tree-node").filter({ hasText: "Chargers and cables" }), "/c/chargers · position 5");
   const slugOf = await call("GET", "/catalog/v1/categories/chargers");
   if (slugOf.body?.breadcrumbs?.map((b) => b.name).join(" > ") !== "Gadgets > Chargers and cables") throw new Error(`moved under Gadgets: ${JSON.stringify(slugOf.body?.breadcrumbs)}`);
+  // Dragged: into the gap before Phone cases (first among Gadgets' children), then Phone cases before Gadgets (a top category).
+  const dragInto = async (what, gap) => {
+    await page.locator(".tree-node", { hasText: what }).hover();
+    await page.mouse.down();
+    await page.mouse.move(10, 10, { steps: 2 });
+    const target = page.getByTestId(gap);
+    await target.waitFor();
+    const box = await target.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+  };
+  await dragInto("Chargers and cables", "before-phone-cases");
+  await expectText(page.locator(".tree .tree .tree-node").first(), "Chargers and cables");
+  await expectText(page.locator(".tree .tree .tree-node").filter({ hasText: "Phone cases" }), "position 20");
+  await dragInto("Phone cases", "before-gadgets");
+  await expectText(page.locator("main > .tree > li > .tree-node").first(), "Phone cases");
+  const top = await call("GET", "/catalog/v1/categories/phone-cases");
+  if (top.body?.breadcrumbs?.map((b) => b.name).join(" > ") !== "Phone cases") throw new Error(`dragged to the top: ${JSON.stringify(top.body?.breadcrumbs)}`);
   await page.getByRole("button", { name: "Delete Chargers and cables" }).click();
   await page.getByRole("button", { name: "Delete Phone cases" }).click();
   await page.locator(".tree-node", { hasText: "Phone cases" }).waitFor({ state: "detached" });

@@ -1,6 +1,7 @@
 // Categories: the catalog's tree as staff shape it — add a category under any other, rename or
 // re-slug one, move it (with its subtree) under another parent, set its position among its
-// siblings, delete an empty one. Each change carries the category's version: when someone else
+// siblings (by dragging it onto another category, or into the gap before one; or with the parent
+// and position fields, which keyboard users have), delete an empty one. Each change carries the category's version: when someone else
 // changed it meanwhile the catalog refuses (409) and the page says so. The catalog keeps the rules
 // (no move into its own subtree, unique slugs, only empty categories deleted) and its answers are
 // shown next to the fields.
@@ -96,7 +97,31 @@ function EditCategory({ node, parentId, tree, onDone }: { node: Node; parentId: 
   );
 }
 
-function Branch({ nodes, parentId, tree, editing, setEditing, onChanged, onError }: {
+/** The category's version (the tree does not carry versions), then the change based on it. */
+async function patchCategory(n: Node, change: Record<string, unknown>) {
+  const current = await api<{ version: number }>(`/catalog/v1/categories/${encodeURIComponent(n.slug)}`);
+  await api(`/catalog/v1/admin/categories/${n.id}`, { method: "PATCH", json: { ...change, version: current.version } });
+}
+
+const within = (n: Node, id: number): boolean => n.id === id || n.children.some((c) => within(c, id));
+function find(nodes: Node[], id: number): Node | undefined {
+  for (const n of nodes) {
+    const hit = n.id === id ? n : find(n.children, id);
+    if (hit) return hit;
+  }
+}
+
+// Dragging: which category is on the move, and where it may land (never into its own subtree).
+type Drag = {
+  moving: number | null;
+  setMoving: (id: number | null) => void;
+  /** Drops the moving category under `parent` (null: the top) before `before` (null: last). */
+  drop: (parent: Node | null, siblings: Node[], before: Node | null) => void;
+};
+
+function Branch({ nodes, parentId, tree, editing, setEditing, onChanged, onError, drag, parentNode = null }: {
+  drag: Drag;
+  parentNode?: Node | null;
   nodes: Node[];
   parentId: number | null;
   tree: Node[];
@@ -114,11 +139,36 @@ function Branch({ nodes, parentId, tree, editing, setEditing, onChanged, onError
       else throw e;
     }
   };
+  const moving = drag.moving === null ? undefined : find(tree, drag.moving);
+  // A place the moving category may go: not into itself or its subtree.
+  const allowed = (target: Node | null) => moving !== undefined && (target === null || !within(moving, target.id));
+  const zone = (target: Node | null, onDrop: () => void) => ({
+    onDragOver: (e: DragEvent) => {
+      if (!allowed(target)) return;
+      e.preventDefault();
+      (e.currentTarget as HTMLElement).classList.add("drop-over");
+    },
+    onDragLeave: (e: DragEvent) => (e.currentTarget as HTMLElement).classList.remove("drop-over"),
+    onDrop: (e: DragEvent) => {
+      e.preventDefault();
+      (e.currentTarget as HTMLElement).classList.remove("drop-over");
+      if (allowed(target)) onDrop();
+    },
+  });
   return (
     <ul class="tree">
       {nodes.map((n) => (
         <li key={n.id}>
-          <span class="tree-node">
+          {drag.moving !== null && drag.moving !== n.id && (
+            <div class="drop-gap" data-testid={`before-${n.slug}`} {...zone(parentNode, () => drag.drop(parentNode, nodes, n))}>
+              <span class="visually-hidden">Before {n.name}</span>
+            </div>
+          )}
+          <span class="tree-node" draggable
+            // The gaps appear after the drag began: changing the page inside dragstart can end it.
+            onDragStart={(e) => (e.dataTransfer?.setData("text/plain", String(n.id)), setTimeout(() => drag.setMoving(n.id)))}
+            onDragEnd={() => drag.setMoving(null)}
+            {...zone(n, () => drag.drop(n, n.children, null))}>
             <strong>{n.name}</strong> <span class="muted">/c/{n.slug} · position {n.position}</span>
             <button type="button" class="link" aria-expanded={editing === n.id} onClick={() => setEditing(editing === n.id ? null : n.id)}>
               {editing === n.id ? `Close ${n.name}` : `Change ${n.name}`}
@@ -133,7 +183,8 @@ function Branch({ nodes, parentId, tree, editing, setEditing, onChanged, onError
             <EditCategory node={n} parentId={parentId} tree={tree} onDone={() => (setEditing(null), onChanged())} />
           )}
           {n.children.length > 0 && (
-            <Branch nodes={n.children} parentId={n.id} tree={tree} editing={editing} setEditing={setEditing} onChanged={onChanged} onError={onError} />
+            <Branch nodes={n.children} parentId={n.id} parentNode={n} tree={tree} editing={editing} setEditing={setEditing}
+              onChanged={onChanged} onError={onError} drag={drag} />
           )}
         </li>
       ))}
@@ -148,13 +199,44 @@ export function CategoriesPage() {
   const [failed, setFailed] = useState<ApiError | null>(null);
   const nodes = tree.data?.categories;
   const changed = () => (setFailed(null), tree.reload());
+  const [moving, setMoving] = useState<number | null>(null);
+  const drag: Drag = {
+    moving,
+    setMoving,
+    drop: (parent, siblings, before) => {
+      const dragged = moving === null || !nodes ? undefined : find(nodes, moving);
+      setMoving(null);
+      if (!dragged) return;
+      // The new order among the siblings, numbered 10, 20, 30...; only what changes is saved.
+      const order = siblings.filter((s) => s.id !== dragged.id);
+      order.splice(before ? order.findIndex((s) => s.id === before.id) : order.length, 0, dragged);
+      const parentId = parent ? parent.id : null;
+      void (async () => {
+        try {
+          for (const [i, s] of order.entries()) {
+            const position = (i + 1) * 10;
+            if (s.id === dragged.id) await patchCategory(s, { parent_id: parentId, position });
+            else if (s.position !== position) await patchCategory(s, { position });
+          }
+          changed();
+        } catch (e) {
+          if (e instanceof ApiError) (setFailed(e), tree.reload());
+          else throw e;
+        }
+      })();
+    },
+  };
   return (
     <>
       <h1>Categories</h1>
       <ErrorNote error={failed ?? tree.error} />
       {!nodes && !tree.error && <Loading />}
       {nodes && (
-        <Branch nodes={nodes} parentId={null} tree={nodes} editing={editing} setEditing={setEditing} onChanged={changed} onError={setFailed} />
+        <>
+          <p class="muted">Drag a category onto another to put it inside, or into the gap before one to put it there.</p>
+          <Branch nodes={nodes} parentId={null} tree={nodes} editing={editing} setEditing={setEditing} onChanged={changed} onError={setFailed}
+            drag={drag} />
+        </>
       )}
       {nodes && <AddCategory tree={nodes} onDone={changed} />}
     </>
