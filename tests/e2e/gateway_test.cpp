@@ -92,7 +92,7 @@ struct StandIn {
       co_return Response::Json(200, o);
     };
     for (const char* path : {"/v1/echo", "/v1/me", "/v1/me/sessions", "/v1/me/addresses", "/v1/admin/users",
-                             "/v1/search", "/v1/suggest", "/v1/items", "/v1/reservations/o-1", "/v1/cart", "/v1/payments/intents/p1", "/healthz",
+                             "/v1/search", "/v1/suggest", "/v1/admin/search/synonyms", "/v1/items", "/v1/reservations/o-1", "/v1/cart", "/v1/payments/intents/p1", "/healthz",
                              "/.well-known/jwks.json"}) {
       r.Get(path, echo);
     }
@@ -303,6 +303,12 @@ TEST_F(GatewayTest, RoutesEachServiceWithItsPrefixStripped) {
   ASSERT_EQ(s.status, 200);
   EXPECT_EQ(json::value_to<std::string>(Body(s).at("service")), "search");
   EXPECT_EQ(json::value_to<std::string>(Body(s).at("target")), "/v1/search?q=shoe");
+  // The staff's search quality is the search service's, behind the token check.
+  user_->Allow("search-staff-token");
+  auto sq = c.Get(Url("/api/catalog/v1/admin/search/synonyms"), {Bearer("search-staff-token")});
+  ASSERT_EQ(sq.status, 200) << sq.body;
+  EXPECT_EQ(json::value_to<std::string>(Body(sq).at("service")), "search");
+  EXPECT_EQ(json::value_to<std::string>(Body(sq).at("target")), "/v1/admin/search/synonyms");
   auto sg = c.Get(Url("/api/catalog/v1/suggest?q=sam"));
   ASSERT_EQ(sg.status, 200);
   EXPECT_EQ(json::value_to<std::string>(Body(sg).at("service")), "search");
@@ -352,6 +358,7 @@ TEST_F(GatewayTest, ProtectedRoutesRefuseAMissingOrUnknownTokenBeforeTheService)
       {"GET", "/api/user/v1/me/addresses"}, {"GET", "/api/user/v1/admin/users"},
       {"POST", "/api/user/v1/admin/users/u1/disable"}, {"POST", "/api/user/v1/auth/logout"},
       {"POST", "/api/user/v1/auth/logout-all"}, {"POST", "/api/catalog/v1/admin/things"},
+      {"GET", "/api/catalog/v1/admin/search/synonyms"},
       // the same routes spelled so a naive prefix match would miss them (nginx normalizes first)
       {"GET", "/api/user/v1/%6De"}, {"GET", "/api/user//v1/me"}, {"GET", "/api/user/v1/./me/sessions"},
       {"GET", "/api/user/v1/x/../me"},

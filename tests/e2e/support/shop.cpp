@@ -107,6 +107,7 @@ Shop::Shop(ShopOptions options)
        {"SEARCH_INDEXER_GROUP", store::testing::UniqueName("e2e-shop-indexer")},
        {"SEARCH_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"SEARCH_CACHE_HOST", e.host},
        {"SEARCH_CACHE_PORT", std::to_string(e.redis_port)}, {"SEARCH_ZERO_RESULTS_KEY", keys_.prefix() + "zero"},
+       {"SEARCH_QUERIES_KEY", keys_.prefix() + "queries"}, {"SEARCH_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
        {"SEARCH_LINES_KEY_PREFIX", keys_.prefix() + "lines:"},
        {"SEARCH_LOG_LEVEL", "warn"}},
       dir_.path() + "/search.log");

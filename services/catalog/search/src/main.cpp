@@ -1,14 +1,17 @@
 // store_catalog_search: the catalog's search service. Wiring only; the start-up (arguments, config,
 // logging, ops routes, server, signals, exit codes) is store::service::Run.
-//   store_catalog_search [--config FILE] [serve]   the query API (GET /v1/search, /v1/suggest) + the live indexer
+//   store_catalog_search [--config FILE] [serve]   the query API (GET /v1/search, /v1/suggest), the staff's search
+//                                                  quality API (/v1/admin/search/...) + the live indexer
 //   store_catalog_search [--config FILE] reindex   rebuild the index from the product topics and swap the alias
 //   store_catalog_search --help-config             every key (settings.hpp; README: the table)
 #include <cstdio>
 #include <iostream>
 
 #include "adapters/opensearch_queries.hpp"
-#include "adapters/redis_zero_results.hpp"
+#include "adapters/opensearch_synonyms.hpp"
+#include "adapters/redis_query_log.hpp"
 #include "adapters/search_index.hpp"
+#include "http/admin_api.hpp"
 #include "http/search_api.hpp"
 #include "settings.hpp"
 #include "store/log/log.hpp"
@@ -53,9 +56,11 @@ struct Search {
   search::SearchIndex index;
   store::cache::Cache cache;
   search::OpenSearchQueries engine;
-  search::RedisZeroResults zero_results;
+  search::RedisQueryLog query_log;
   search::SearchQueries queries;
   search::SearchApi api;
+  search::OpenSearchSynonyms synonyms;
+  store::auth::Authenticator authenticator;
   search::IndexerCounters counters;
   std::unique_ptr<store::messaging::ConsumerRunner> indexer;
 
@@ -64,10 +69,13 @@ struct Search {
         index(os, s.alias, s.index_body),
         cache(s.cache),
         engine(os, s.alias, &cache, s.lines_key_prefix + s.alias + ":"),
-        zero_results(cache, s.zero_results_key),
-        queries(engine, &zero_results, ctx.registry()),
-        api(queries, s.limits) {
+        query_log(cache, s.queries_key, s.zero_results_key),
+        queries(engine, &query_log, ctx.registry()),
+        api(queries, s.limits),
+        synonyms(os, s.alias),
+        authenticator(s.auth, &cache, ctx.clock()) {
     api.AddRoutes(ctx.router());
+    search::AddAdminRoutes(ctx.router(), queries, synonyms, store::auth::RoleGuard(authenticator, "admin"));
     ctx.readiness().Add("opensearch", [this, alias = s.alias]() -> awaitable<store::core::Status> {
       auto call = os.Call(http::Verb::get, "/_alias/" + alias, "");
       auto answer = co_await std::move(call);

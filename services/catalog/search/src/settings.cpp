@@ -50,6 +50,7 @@ Settings Settings::Declare(config::Loader& cfg, const std::string& config_dir) {
       cfg.Int("indexer.batch_max", 500, "Most product events of one partition written by one _bulk call of the live indexer", 1, 10000));
   s.zero_results_key = cfg.String("zero_results.key", "search:zero_results",
                                   "Redis sorted set counting zero-result queries (member: normalised query)");
+  s.queries_key = cfg.String("queries.key", "search:queries", "Redis sorted set of every query asked (normalised), by how often");
   s.lines_key_prefix = cfg.String("lines.key_prefix", "search:lines:",
                                   "Prefix of the Redis keys keeping a model line's swatches for 30 s (then <alias>:<line>)");
   s.limits.max_query_length = static_cast<std::size_t>(cfg.Int("query.max_length", 200, "Longest q, in characters", 1, 1000));
@@ -61,6 +62,7 @@ Settings Settings::Declare(config::Loader& cfg, const std::string& config_dir) {
   s.reindex.kafka = messaging::KafkaConfig::Load(cfg, "catalog-search");
   s.reindex.topics = SplitList(topics);
   s.cache = cache::Options::Declare(cfg);
+  s.auth = auth::AuthOptions::Declare(cfg);
 
   auto body = IndexBody(ReadFile("index.mapping_file", mapping_file), ReadFile("index.synonyms_file", synonyms_file));
   if (!body) throw config::ConfigError("index.mapping_file / index.synonyms_file: " + body.error().message);

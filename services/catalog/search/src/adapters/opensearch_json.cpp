@@ -250,24 +250,53 @@ json::value HighlightOf(const json::value& hit, std::string_view field) {
 
 }  // namespace
 
-core::Result<std::string> IndexBody(const std::string& mapping_json, const std::string& synonyms_text) {
-  boost::system::error_code ec;
-  auto body = json::parse(mapping_json, ec);
-  if (ec || !body.is_object()) return std::unexpected(Error::Internal("index mapping is not a JSON object"));
-  json::array rules;
-  std::istringstream in(synonyms_text);
+std::vector<std::string> SynonymRules(const std::string& text) {
+  std::vector<std::string> rules;
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     auto b = line.find_first_not_of(" \t\r");
     if (b == std::string::npos || line[b] == '#') continue;
     auto e = line.find_last_not_of(" \t\r");
-    rules.emplace_back(line.substr(b, e - b + 1));
+    rules.push_back(line.substr(b, e - b + 1));
   }
+  return rules;
+}
+
+core::Result<std::string> WithSynonyms(const std::string& body_json, const std::vector<std::string>& rules) {
+  boost::system::error_code ec;
+  auto body = json::parse(body_json, ec);
+  if (ec || !body.is_object()) return std::unexpected(Error::Internal("index mapping is not a JSON object"));
   auto* filter = body.as_object()["settings"].as_object()["analysis"].as_object()["filter"].as_object().if_contains(
       "product_synonyms");
   if (!filter || !filter->is_object()) return std::unexpected(Error::Internal("index mapping has no product_synonyms filter"));
-  filter->as_object()["synonyms"] = std::move(rules);
+  json::array list;
+  for (const auto& r : rules) list.emplace_back(r);
+  filter->as_object()["synonyms"] = std::move(list);
   return json::serialize(body);
+}
+
+core::Result<std::string> IndexBody(const std::string& mapping_json, const std::string& synonyms_text) {
+  return WithSynonyms(mapping_json, SynonymRules(synonyms_text));
+}
+
+std::optional<json::object> SynonymFilterOf(const json::value& index_settings) {
+  const json::value* v = &index_settings;
+  for (const char* key : {"settings", "index", "analysis", "filter", "product_synonyms"}) {
+    const json::object* o = v->if_object();
+    v = o ? o->if_contains(key) : nullptr;
+    if (!v) return std::nullopt;
+  }
+  if (!v->is_object()) return std::nullopt;
+  return v->as_object();
+}
+
+std::vector<std::string> RulesOf(const json::object& filter) {
+  std::vector<std::string> rules;
+  if (const auto* list = filter.if_contains("synonyms"); list && list->is_array())
+    for (const auto& r : list->as_array())
+      if (r.is_string()) rules.emplace_back(r.as_string());
+  return rules;
 }
 
 core::Result<std::optional<IndexOp>> OpFromEvent(const std::string& type, const json::value& data) {

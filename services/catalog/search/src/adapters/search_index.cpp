@@ -53,7 +53,19 @@ core::Result<std::string> SearchIndex::CreateIndex() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   auto name = fmt::format("{}_{:%Y%m%d%H%M%S}_{:04x}", alias_, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
                           rng() & 0xffff);
-  auto answer = os_.CallSync(Verb::put, "/" + name, body_);
+  // The live index's synonym rules go over to the new one (staff may have changed them since the
+  // index body was read: OpenSearchSynonyms); a first index takes the body's.
+  std::string body = body_;
+  auto live = os_.CallSync(Verb::get, "/" + alias_ + "/_settings", "");
+  if (!live) return std::unexpected(live.error());
+  if (live->status == 200 && live->body.is_object())
+    for (const auto& [index, settings] : live->body.as_object())
+      if (auto filter = SynonymFilterOf(settings)) {
+        TRY(with, WithSynonyms(body_, RulesOf(*filter)));
+        body = std::move(with);
+        break;
+      }
+  auto answer = os_.CallSync(Verb::put, "/" + name, body);
   if (!answer) return std::unexpected(answer.error());
   if (answer->status != 200) return std::unexpected(OsError(*answer, "create index " + name));
   return name;

@@ -1,6 +1,6 @@
 // What the search use cases need from the outside, implemented in adapters/: the search engine
 // (OpenSearch: adapters/opensearch_queries.hpp), the log of zero-result queries (Redis:
-// adapters/redis_zero_results.hpp) and the product index the indexer writes (OpenSearch:
+// adapters/redis_query_log.hpp) and the product index the indexer writes (OpenSearch:
 // adapters/search_index.hpp).
 #pragma once
 
@@ -36,11 +36,30 @@ class SearchEngine {
 };
 
 // Counts a normalised query that found nothing (read by the analytics).
-class ZeroResultLog {
+struct QueryCount {
+  std::string query;  // normalised
+  std::int64_t count = 0;
+};
+
+// What shoppers search for: every query asked, and those that found nothing (the admin's search
+// quality page reads the most frequent of each).
+class QueryLog {
  public:
-  virtual ~ZeroResultLog() = default;
+  virtual ~QueryLog() = default;
   // By value: callers pass temporaries, and a coroutine outlives its caller's full-expression.
-  virtual boost::asio::awaitable<core::Status> Count(std::string normalized_query, const log::Context* ctx) = 0;
+  virtual boost::asio::awaitable<core::Status> Count(std::string normalized_query, bool found_nothing, const log::Context* ctx) = 0;
+  // The most frequent queries (of those that found nothing, or of all), most first.
+  virtual boost::asio::awaitable<core::Result<std::vector<QueryCount>>> Top(bool found_nothing, int limit) = 0;
+};
+
+// The synonym rules of the live index (Solr format, one rule each: "phone, mobile" or
+// "tv => television"): what the shop's search expands a query with.
+class SynonymStore {
+ public:
+  virtual ~SynonymStore() = default;
+  virtual boost::asio::awaitable<core::Result<std::vector<std::string>>> Get() = 0;
+  // Checked first (400 with the engine's reason when it refuses them, nothing changed), then live.
+  virtual boost::asio::awaitable<core::Status> Set(std::vector<std::string> rules) = 0;
 };
 
 // One write to the index, from one product event.

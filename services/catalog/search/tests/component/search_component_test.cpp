@@ -255,11 +255,13 @@ TEST_F(SearchQueries, A400EchoingTheClientsTextIsValidUtf8) {
 }
 
 TEST_F(SearchQueries, ContractEveryDocumentedOperationAnswersADocumentedStatus) {
+  // The staff's routes with an admin's token; the public ones without.
   auto violations = store::testing::CheckRequestPolicy(store::testing::ReadOpenApi(STORE_CONTRACTS_DIR "/openapi/search.yaml"),
-                                                       env_->Url(""));
+                                                       env_->Url(""), {.tokens = {{"", env_->Token({"admin"})}}});
   EXPECT_TRUE(violations.empty()) << store::testing::Join(violations);
   auto ops = store::testing::ReadOpenApi(STORE_CONTRACTS_DIR "/openapi/search.yaml").operations;
-  ASSERT_EQ(ops.size(), 2u);
+  std::erase_if(ops, [](const auto& op) { return op.secured; });
+  ASSERT_EQ(ops.size(), 2u) << "the public ones";
   boost::asio::io_context ioc;
   store::http::Client client;
   for (const auto& op : ops) {
@@ -274,6 +276,68 @@ TEST_F(SearchQueries, ContractEveryDocumentedOperationAnswersADocumentedStatus) 
       ASSERT_TRUE(res);
       EXPECT_EQ(res->status, 405) << op.path;
     }
+  }
+}
+
+// ---- search quality (the staff's routes) ----------------------------------------------------
+
+// What shoppers asked (all, and what found nothing) for staff only; new synonym rules are checked by
+// the engine (a bad rule refused, nothing changed) and live at once: a query that found nothing
+// finds the product; a rebuilt index keeps them.
+TEST(SearchQuality, StaffSeeTheTopQueriesAndChangeTheSynonymsLive) {
+  SearchEnv env;
+  env.Publish("product.upserted.v1", ProductData({"sofa-1", "Oslo Sofa", "A three-seat sofa.", "Hay", {{7, "Living"}}, 89900}));
+  ASSERT_TRUE(env.WaitUntil([&] { return env.Total("/v1/search?q=sofa") == 1; }));
+  EXPECT_EQ(env.Total("/v1/search?q=Settee"), 0);
+  EXPECT_EQ(env.Total("/v1/search?q=settee"), 0);
+  const std::string admin = env.Token({"admin"});
+  using store::http::Verb;
+  auto top = env.Send(Verb::get, "/v1/admin/search/queries?found=nothing&limit=5", "", admin);
+  ASSERT_EQ(top.status, 200) << top.raw;
+  ASSERT_FALSE(top.body.at("items").as_array().empty()) << top.raw;
+  EXPECT_EQ(top.body.at("items").at(0).at("query").as_string(), "settee") << "normalised: one query, asked twice";
+  EXPECT_EQ(top.body.at("items").at(0).at("count").as_int64(), 2);
+  auto all = env.Send(Verb::get, "/v1/admin/search/queries", "", admin);
+  ASSERT_EQ(all.status, 200) << all.raw;
+  EXPECT_EQ(all.body.at("items").at(0).at("query").as_string(), "sofa") << "the most asked first: " << all.raw;
+  for (const char* bad : {"?found=some", "?limit=0", "?limit=x", "?limit=501"})
+    EXPECT_EQ(env.Send(Verb::get, std::string("/v1/admin/search/queries") + bad, "", admin).status, 400) << bad;
+
+  auto before = env.Send(Verb::get, "/v1/admin/search/synonyms", "", admin);
+  ASSERT_EQ(before.status, 200) << before.raw;
+  const std::string rules(before.body.at("text").as_string());
+  EXPECT_NE(rules.find("laptop, notebook"), std::string::npos) << "the file's rules: " << rules;
+  auto refused = env.Send(Verb::put, "/v1/admin/search/synonyms", R"({"text":"settee, sofa\n => \n"})", admin);
+  EXPECT_EQ(refused.status, 400) << refused.raw;
+  EXPECT_EQ(refused.body.at("errors").at(0).at("field").as_string(), "text") << refused.raw;
+  EXPECT_EQ(env.Send(Verb::get, "/v1/admin/search/synonyms", "", admin).body.at("text").as_string(), rules) << "nothing changed";
+
+  json::object change{{"text", "# staff's rules\nsettee, sofa\n" + rules}};
+  auto put = env.Send(Verb::put, "/v1/admin/search/synonyms", json::serialize(change), admin);
+  ASSERT_EQ(put.status, 200) << put.raw;
+  EXPECT_EQ(put.body.at("rules").at(0).as_string(), "settee, sofa") << "comments left out";
+  EXPECT_EQ(env.Total("/v1/search?q=settee"), 1) << "live at once";
+  EXPECT_EQ(env.Total("/v1/search?q=laptop"), 0);  // (no laptop here; the old rules still parse)
+  auto after = env.Send(Verb::get, "/v1/admin/search/synonyms", "", admin);
+  EXPECT_EQ(after.body.at("rules").at(0).as_string(), "settee, sofa");
+  // A rebuilt index (a reindex, a new mapping) starts with the live rules, not the file's.
+  auto rebuilt = env.index().CreateIndex();
+  ASSERT_TRUE(rebuilt) << rebuilt.error().message;
+  env.Track(*rebuilt);
+  OpenSearchClient os(OpenSearchOptions{.url = OpenSearchUrl(), .timeout = std::chrono::seconds(10)});
+  auto settings = os.CallSync(Verb::get, "/" + *rebuilt + "/_settings", "");
+  ASSERT_TRUE(settings && settings->status == 200);
+  auto filter = SynonymFilterOf(settings->body.at(*rebuilt));
+  ASSERT_TRUE(filter);
+  EXPECT_EQ(RulesOf(*filter).at(0), "settee, sofa");
+
+  // Staff only.
+  for (const auto& [verb, path] : std::vector<std::pair<Verb, std::string>>{{Verb::get, "/v1/admin/search/queries"},
+                                                                          {Verb::get, "/v1/admin/search/synonyms"},
+                                                                          {Verb::put, "/v1/admin/search/synonyms"}}) {
+    const std::string body = verb == Verb::put ? R"({"text":"a, b"})" : "";
+    EXPECT_EQ(env.Send(verb, path, body).status, 401) << path;
+    EXPECT_EQ(env.Send(verb, path, body, env.Token({"customer"})).status, 403) << path;
   }
 }
 

@@ -13,7 +13,10 @@
 
 #include "adapters/opensearch_client.hpp"
 #include "adapters/opensearch_queries.hpp"
-#include "adapters/redis_zero_results.hpp"
+#include "adapters/opensearch_synonyms.hpp"
+#include "adapters/redis_query_log.hpp"
+#include "http/admin_api.hpp"
+#include "store/testing/issuer.hpp"
 #include "adapters/search_index.hpp"
 #include "app/indexer.hpp"
 #include "http/search_api.hpp"
@@ -57,6 +60,12 @@ struct HttpAnswer {
   std::string raw;  // the body as sent
 };
 
+inline store::auth::AuthOptions AuthFor(const store::testing::TokenIssuer& issuer) {
+  store::auth::AuthOptions o;
+  o.jwks_url = issuer.JwksUrl();
+  return o;
+}
+
 class SearchEnv {
  public:
   explicit SearchEnv(bool start_indexer = true)
@@ -66,21 +75,25 @@ class SearchEnv {
         index_(os_, alias_, TestIndexBody()),
         cache_(keyspace_.options()),
         engine_(os_, alias_, &cache_, keyspace_.Key("lines:")),
-        zero_results_(cache_, keyspace_.Key("zero_results")),
-        queries_(engine_, &zero_results_, registry_),
-        api_(queries_, Limits{}) {
+        query_log_(cache_, keyspace_.Key("queries"), keyspace_.Key("zero_results")),
+        queries_(engine_, &query_log_, registry_),
+        api_(queries_, Limits{}),
+        synonyms_(os_, alias_),
+        authn_(std::make_unique<store::auth::Authenticator>(AuthFor(issuer_), nullptr, clock_)) {
     auto producer = messaging::Producer::Create(store::testing::KafkaTestConfig());
     if (!producer) throw std::runtime_error(producer.error().message);
     producer_ = std::move(*producer);
     if (auto s = index_.EnsureAlias(); !s) throw std::runtime_error(s.error().message);
     http::Router router;
     api_.AddRoutes(router);
+    AddAdminRoutes(router, queries_, synonyms_, store::auth::RoleGuard(*authn_, "admin"));
     server_ = std::make_unique<store::testing::TestServer>(std::move(router));
     if (start_indexer) StartIndexer();
   }
 
   ~SearchEnv() {
     StopIndexer();
+    authn_.reset();
     server_.reset();
     if (auto targets = index_.AliasTargets())
       for (const auto& t : *targets) (void)index_.DeleteIndex(t);
@@ -118,11 +131,16 @@ class SearchEnv {
     if (!sent) throw std::runtime_error(sent.error().message);
   }
 
-  HttpAnswer Get(const std::string& path_and_query) {
+  HttpAnswer Get(const std::string& path_and_query) { return Send(http::Verb::get, path_and_query); }
+
+  // Any call, with a bearer token when `token` is not empty.
+  HttpAnswer Send(http::Verb verb, const std::string& path_and_query, const std::string& body = "", const std::string& token = "") {
     boost::asio::io_context ioc;
     http::Client client;
-    auto res = store::testing::RunAwaitable(ioc, client.Get(server_->Url(path_and_query)));
-    if (!res) throw std::runtime_error("GET " + path_and_query + ": " + res.error().message);
+    http::ClientRequest req{verb, server_->Url(path_and_query), body, body.empty() ? "" : "application/json", {}};
+    if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+    auto res = store::testing::RunAwaitable(ioc, client.Send(std::move(req)));
+    if (!res) throw std::runtime_error(path_and_query + ": " + res.error().message);
     HttpAnswer out;
     out.status = res->status;
     out.content_type = std::string(res->Header("Content-Type"));
@@ -159,6 +177,8 @@ class SearchEnv {
   const store::testing::TempTopic& upserted() const { return upserted_; }
   const store::testing::TempTopic& archived() const { return archived_; }
   std::string Url(const std::string& path) const { return server_->Url(path); }
+  // Bearer tokens of the staff's admin routes.
+  std::string Token(std::vector<std::string> roles) const { return issuer_.Token("staff-1", std::move(roles)); }
   void Track(const std::string& index) { extra_indexes_.push_back(index); }
 
  private:
@@ -170,9 +190,14 @@ class SearchEnv {
   cache::Cache cache_;
   metrics::Registry registry_;
   OpenSearchQueries engine_;
-  RedisZeroResults zero_results_;
+  RedisQueryLog query_log_;
   SearchQueries queries_;
   SearchApi api_;
+  store::testing::TokenIssuer issuer_;  // before authn_, which fetches its keys
+  core::SystemClock clock_;
+  OpenSearchSynonyms synonyms_;
+  // Destroyed before the server: its JWKS connection lives on the server's io_context.
+  std::unique_ptr<store::auth::Authenticator> authn_;
   std::unique_ptr<messaging::Producer> producer_;
   std::unique_ptr<store::testing::TestServer> server_;
   IndexerCounters counters_;
