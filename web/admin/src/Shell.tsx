@@ -61,6 +61,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
               <a href="/admin/product-types">Product types</a>
               <a href="/admin/stock">Stock</a>
               <a href="/admin/categories">Categories</a>
+              <a href="/admin/search">Search quality</a>
               <a href="/admin/customers">Customers</a>
               <a href="/admin/notifications">Notifications</a>
               <a href="/admin/security">Your sign-in</a>

@@ -14,6 +14,7 @@ const Products = lazy(() => import("./pages/Products").then((m) => m.ProductsPag
 const NewProduct = lazy(() => import("./pages/NewProduct").then((m) => m.NewProductPage));
 const Product = lazy(() => import("./pages/Product").then((m) => m.ProductPage));
 const ProductTypes = lazy(() => import("./pages/ProductTypes").then((m) => m.ProductTypesPage));
+const SearchQuality = lazy(() => import("./pages/SearchQuality").then((m) => m.SearchQualityPage));
 const Stock = lazy(() => import("./pages/Stock").then((m) => m.StockPage));
 const Notifications = lazy(() => import("./pages/Notifications").then((m) => m.NotificationsPage));
 const Delivery = lazy(() => import("./pages/Notifications").then((m) => m.DeliveryPage));
@@ -30,6 +31,7 @@ export function App() {
           <Route path="/admin/" component={() => <Shell><Customers /></Shell>} />
           <Route path="/admin/customers" component={() => <Shell><Customers /></Shell>} />
           <Route path="/admin/product-types" component={() => <Shell><ProductTypes /></Shell>} />
+          <Route path="/admin/search" component={() => <Shell><SearchQuality /></Shell>} />
           <Route path="/admin/stock" component={() => <Shell><Stock /></Shell>} />
           <Route path="/admin/categories" component={() => <Shell><Categories /></Shell>} />
           <Route path="/admin/products" component={() => <Shell><Products /></Shell>} />

@@ -57,6 +57,8 @@ await check("a customer account (registered, verified from its email) gets 403 f
     ["GET", "/catalog/v1/admin/skus/AUR-128/adjustments"],
     ["GET", "/catalog/v1/admin/stock/low"],
     ["POST", "/catalog/v1/admin/markdown"],
+    ["GET", "/catalog/v1/admin/search/queries"],
+    ["PUT", "/catalog/v1/admin/search/synonyms"],
     ["GET", "/notification/v1/notifications/deliveries"],
     ["GET", "/notification/v1/notifications/deliveries/1"],
     ["POST", "/notification/v1/notifications/deliveries/1/resend"],
@@ -312,6 +314,36 @@ await check("stock: the low-stock list shows the short SKU, a delivery received 
   await expectText(history.locator("tbody tr").first(), "received");
   await expectText(history.locator("tbody tr").first(), "delivery 4711");
   await accessible("a product's stock history");
+});
+
+await check("search quality: a query that found nothing is listed; a bad rule refused in words; a synonym saved makes it find the product at once", async () => {
+  const none = await call("GET", "/catalog/v1/search?q=luminaire");
+  if (none.body?.total !== 0) throw new Error(`"luminaire" before the rule: ${JSON.stringify(none.body?.total)}`);
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Search quality" }).click();
+  await expectText(page.locator("h1"), "Search quality");
+  const zero = page.getByRole("table", { name: "Searches that found nothing" });
+  await expectText(zero, "luminaire");
+  await expectText(page.getByRole("table", { name: "Most searched" }), "nimbus"); // the journey's own searches
+  await accessible("search quality");
+  await zero.getByRole("button", { name: 'Preview "luminaire"' }).click();
+  await expectText(page.getByTestId("preview-total"), 'No product found for "luminaire"');
+  const rules = page.getByLabel("Rules");
+  const before = await rules.inputValue();
+  await rules.fill("=>\n" + before);
+  await page.getByRole("button", { name: "Save the rules" }).click();
+  await page.locator("#f-synonyms-error").waitFor();
+  if (!(await page.locator("#f-synonyms-error").innerText()).trim()) throw new Error("the refusal gives no reason");
+  const refused = await call("GET", "/catalog/v1/search?q=luminaire");
+  if (refused.body?.total !== 0) throw new Error("a refused rule changed the search");
+  await rules.fill("luminaire, lamp\n" + before);
+  await page.getByRole("button", { name: "Save the rules" }).click();
+  await expectText(page.getByRole("status"), "uses these rules now");
+  await page.getByLabel("What a shopper types").fill("luminaire");
+  await page.getByRole("button", { name: "Preview", exact: true }).click();
+  await expectText(page.getByTestId("preview-total"), 'found for "luminaire"');
+  await expectText(page.getByRole("region", { name: "Preview" }), "Nimbus Desk Lamp");
+  const found = await call("GET", "/catalog/v1/search?q=luminaire");
+  if (!found.body?.items?.some((i) => i.title === "Nimbus Desk Lamp")) throw new Error(`the shop's search: ${JSON.stringify(found.body)}`);
 });
 
 await check("categories: added under another, moved with a new position, renamed, dragged before another and to the top, deleted when empty", async () => {

@@ -34,6 +34,7 @@ await page.locator("tbody a").first().click();
 await shot("product", null, () => page.locator("td input[type=number]").first().waitFor());
 await shot("new-product", "/admin/products/new", () => page.getByLabel("Category").waitFor());
 await shot("product-types", "/admin/product-types", () => page.locator("tbody tr").first().waitFor());
+await shot("search-quality", "/admin/search", () => page.getByLabel("Rules").waitFor());
 await shot("stock", "/admin/stock?threshold=100", () => page.locator("h1").waitFor());
 await shot("categories", "/admin/categories", () => page.locator(".tree-node").first().waitFor());
 await shot("customers", "/admin/customers", () => page.locator("tbody tr").first().waitFor());
