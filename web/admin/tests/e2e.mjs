@@ -269,8 +269,13 @@ await check("a new product: its description previewed as typed, a first variant,
     if (Date.now() - t0 > 15000) throw new Error(`not in the shop's search after 15 s: ${JSON.stringify(found.body)}`);
     await page.waitForTimeout(250);
   }
+  // (Each page load resumes the session with the refresh cookie: a navigation that cut a refresh
+  // off would leave the browser with the rotated-away token, so every page settles first.)
+  const adminUrl = page.url();
+  await page.waitForLoadState("networkidle");
   await page.goto(base + "/search?q=nimbus");
   await expectText(page.locator("main"), "Nimbus Desk Lamp");
+  await page.waitForLoadState("networkidle");
 
   // The shop: its page, with both variants and the image (the gateway serves the renditions).
   await page.goto(base + "/p/nimbus-desk-lamp");
@@ -280,8 +285,8 @@ await check("a new product: its description previewed as typed, a first variant,
   const shopImage = page.locator("main img").first();
   await shopImage.waitFor();
   await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await shopImage.elementHandle());
-  await page.goBack();
-  await page.goBack();
+  await page.waitForLoadState("networkidle");
+  await page.goto(adminUrl);
   await expectText(page.locator("h1"), "Nimbus Desk Lamp");
   await page.getByRole("button", { name: "Remove the image The lamp, lit" }).click();
   await expectText(page.locator("main"), "No image yet");

@@ -249,9 +249,10 @@ core::Result<SetStock> ParseSetStock(Sku sku, const json::object& body) {
   auto reason = f.String("reason", false, 1, 16);
   auto note = f.String("note", false, 0, 300);
   const auto& known = kAdjustmentReasons;
-  if (reason && std::find(std::begin(known), std::end(known), *reason) == std::end(known))
-    f.Add("reason", "one of received, count, damaged, lost, returned, correction");
-  else if (!reason && cmd.delta) f.Add("reason", "give the reason of a delta: received, damaged, lost, returned or correction");
+  std::string names;
+  for (auto r : known) (names += names.empty() ? "" : ", ") += r;
+  if (reason && std::find(std::begin(known), std::end(known), *reason) == std::end(known)) f.Add("reason", "one of " + names);
+  else if (!reason && cmd.delta) f.Add("reason", "a change of on hand needs its reason: one of " + names);
   TRY_STATUS(f.Check());
   if (reason) cmd.reason = *reason;
   cmd.note = note.value_or("");

@@ -5,12 +5,12 @@
 // created, the product's page takes over (more variants, images).
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { api, toMinor } from "@shared/api";
+import { api } from "@shared/api";
 import { useApi, useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
 import { Field, useSubmit } from "@shared/Form";
 import { MarkdownField } from "../MarkdownField";
-import { parseOptions } from "../variants";
+import { readVariant } from "../variants";
 import type { ProductType, SpecDef } from "./ProductTypes";
 
 type Node = { id: number; name: string; children: Node[] };
@@ -70,20 +70,16 @@ export function NewProductPage() {
   const { busy, error, submit } = useSubmit();
 
   const create = submit(async () => {
-    const parsed = parseOptions(options);
-    const minor = toMinor(price, CURRENCY);
-    const problems: Record<string, string> = {};
-    if (typeof parsed === "string") problems.options = parsed;
-    if (minor === null) problems.price = `not an amount in ${CURRENCY}`;
-    setLocal(problems);
-    if (typeof parsed === "string" || minor === null) return;
+    const read = readVariant(options, price, CURRENCY);
+    setLocal(read.ok ? {} : read.problems);
+    if (!read.ok) return;
     const body: Record<string, unknown> = {
       title,
       product_type: type,
       category_id: Number(category),
       description,
       status,
-      variants: [{ sku, options: parsed, price: { minor, currency: CURRENCY }, on_hand: Number(onHand) }],
+      variants: [{ sku, options: read.options, price: read.price, on_hand: Number(onHand) }],
     };
     if (slug) body.slug = slug;
     if (brand) body.brand = brand;

@@ -6,12 +6,12 @@
 // stock) meanwhile, the catalog refuses (409/412) and the page says so, with a reload, instead of
 // overwriting their change.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, fromMinor, money, toMinor, type Money } from "@shared/api";
+import { api, ApiError, fromMinor, money, type Money } from "@shared/api";
 import { useApi, useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
 import { Field, useSubmit } from "@shared/Form";
 import { MarkdownField } from "../MarkdownField";
-import { formatOptions, parseOptions } from "../variants";
+import { formatOptions, readVariant } from "../variants";
 import { AdjustStock, StockHistory } from "../stock";
 
 type Variant = { sku: string; options: Record<string, string>; price: Money; on_hand: number; reserved: number; available: number };
@@ -89,13 +89,12 @@ function VariantForm({ v, version, onSaved, onReload }: { v: Variant; version: n
   const [local, setLocal] = useState<string | null>(null);
   const { busy, error, submit } = useSubmit();
   const save = submit(async () => {
-    const parsed = parseOptions(options);
-    const minor = toMinor(price, v.price.currency);
-    setLocal(typeof parsed === "string" ? parsed : minor === null ? `not an amount in ${v.price.currency}` : null);
-    if (typeof parsed === "string" || minor === null) return;
+    const read = readVariant(options, price, v.price.currency);
+    setLocal(read.ok ? null : (read.problems.options ?? read.problems.price));
+    if (!read.ok) return;
     onSaved(await api<AdminProduct>(`/catalog/v1/admin/variants/${encodeURIComponent(v.sku)}`, {
       method: "PATCH",
-      json: { options: parsed, price: { minor, currency: v.price.currency } },
+      json: { options: read.options, price: read.price },
       ifMatch: version,
     }));
   });
@@ -122,15 +121,11 @@ function AddVariant({ data, onSaved, onReload }: { data: AdminProduct; onSaved: 
   const [local, setLocal] = useState<Record<string, string>>({});
   const { busy, error, submit } = useSubmit();
   const add = submit(async () => {
-    const parsed = parseOptions(options);
-    const minor = toMinor(price, currency);
-    const problems: Record<string, string> = {};
-    if (typeof parsed === "string") problems.options = parsed;
-    if (minor === null) problems.price = `not an amount in ${currency}`;
-    setLocal(problems);
-    if (typeof parsed === "string" || minor === null) return;
+    const read = readVariant(options, price, currency);
+    setLocal(read.ok ? {} : read.problems);
+    if (!read.ok) return;
     const next = await api<AdminProduct>(`/catalog/v1/admin/products/${data.product.id}/variants`, {
-      json: { sku, options: parsed, price: { minor, currency }, on_hand: Number(onHand) },
+      json: { sku, options: read.options, price: read.price, on_hand: Number(onHand) },
       ifMatch: data.product.version,
     });
     setSku(""), setOptions(""), setPrice(""), setOnHand("0");

@@ -250,19 +250,6 @@ json::value HighlightOf(const json::value& hit, std::string_view field) {
 
 }  // namespace
 
-std::vector<std::string> SynonymRules(const std::string& text) {
-  std::vector<std::string> rules;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto b = line.find_first_not_of(" \t\r");
-    if (b == std::string::npos || line[b] == '#') continue;
-    auto e = line.find_last_not_of(" \t\r");
-    rules.push_back(line.substr(b, e - b + 1));
-  }
-  return rules;
-}
-
 core::Result<std::string> WithSynonyms(const std::string& body_json, const std::vector<std::string>& rules) {
   boost::system::error_code ec;
   auto body = json::parse(body_json, ec);

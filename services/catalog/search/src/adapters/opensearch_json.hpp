@@ -20,8 +20,6 @@ namespace store::search {
 // The index body: `mapping_json` (config/index.json) with the synonym rules of `synonyms_text`
 // (Solr format, one rule a line, # comments) put into the product_synonyms filter.
 core::Result<std::string> IndexBody(const std::string& mapping_json, const std::string& synonyms_text);
-// The rules of a synonyms text: one a line, blank lines and # comments left out, trimmed.
-std::vector<std::string> SynonymRules(const std::string& text);
 // `body_json` with `rules` in its product_synonyms filter.
 core::Result<std::string> WithSynonyms(const std::string& body_json, const std::vector<std::string>& rules);
 // The product_synonyms filter in one index's entry of a GET /<index>/_settings answer, and its rules.

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <fmt/format.h>
 #include <set>
+#include <sstream>
 
 #include "store/core/text.hpp"
 
@@ -277,6 +278,19 @@ std::string NormalizeQuery(std::string_view q) {
     out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   return out;
+}
+
+std::vector<std::string> SynonymRules(const std::string& text) {
+  std::vector<std::string> rules;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto b = line.find_first_not_of(" \t\r");
+    if (b == std::string::npos || line[b] == '#') continue;
+    auto e = line.find_last_not_of(" \t\r");
+    rules.push_back(line.substr(b, e - b + 1));
+  }
+  return rules;
 }
 
 }  // namespace store::search

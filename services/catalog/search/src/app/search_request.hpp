@@ -70,4 +70,8 @@ core::Result<SuggestRequest> ParseSuggestRequest(const QueryParams& params, cons
 // collapsed to one space, trimmed.
 std::string NormalizeQuery(std::string_view q);
 
+// The rules of a synonyms text (config/synonyms.txt, or staff's): one a line, trimmed, blank lines
+// and # comments left out.
+std::vector<std::string> SynonymRules(const std::string& text);
+
 }  // namespace store::search

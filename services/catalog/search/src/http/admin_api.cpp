@@ -1,6 +1,6 @@
 #include "http/admin_api.hpp"
 
-#include "adapters/opensearch_json.hpp"
+#include "app/search_request.hpp"
 #include "store/http/fields.hpp"
 
 namespace store::search {
