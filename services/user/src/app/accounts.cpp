@@ -325,7 +325,10 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
       TRY(ids, tx.RevokeSessions(session->user_id, session->id, std::nullopt, reason, now));
       return Outcome{std::nullopt, ids};
     };
-    if (row->used_at) {
+    // Spent already: a concurrent refresh within the grace (two tabs, a cut-off answer) gets a
+    // token of its own; later it is a stolen token's use, and the whole session ends.
+    const bool concurrent = row->used_at && now - *row->used_at <= settings_.refresh_reuse_grace.count();
+    if (row->used_at && !concurrent) {
       log::Warn("refresh token reuse: the session ends", {{"session_id", session->id}, {"user_id", session->user_id}});
       return end("reuse");
     }
@@ -333,7 +336,7 @@ Task<Tokens> Accounts::Refresh(const std::string& refresh_token, const ClientInf
     if (!session->remember_me && now - session->last_used_at > settings_.idle_timeout.count()) return end("idle");
     TRY(user, tx.UserById(session->user_id, false));
     if (!user || user->disabled) return end("disabled");
-    TRY_STATUS(tx.UseRefresh(hash, now));
+    if (!concurrent) TRY_STATUS(tx.UseRefresh(hash, now));  // (the grace runs from the first use, never extended)
     auto next = auth::NewSecretToken();
     TRY_STATUS(tx.InsertRefresh(auth::Sha256Hex(next), session->id, user->id, now));
     TRY_STATUS(tx.TouchSession(session->id, now));

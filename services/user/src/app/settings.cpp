@@ -54,6 +54,8 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
 
   s.idle_timeout = cfg.Duration("session.idle_timeout", std::chrono::minutes(30),
                                 "A session not refreshed for this long ends (not for remember-me sessions)");
+  s.refresh_reuse_grace = cfg.Duration("session.refresh_reuse_grace", std::chrono::seconds(10),
+                                       "A spent refresh token used again within this is a concurrent refresh (a new token), later a theft (the session ends)");
   s.absolute_lifetime = cfg.Duration("session.absolute_lifetime", std::chrono::hours(12),
                                      "A session ends this long after login, whatever its use");
   s.remember_me_lifetime = cfg.Duration("session.remember_me_lifetime", std::chrono::hours(24 * 30),

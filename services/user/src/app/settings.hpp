@@ -38,6 +38,10 @@ struct Settings {
   bool require_verified_email = true;
 
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};
+  // A spent refresh token presented again this soon after it was spent is a concurrent refresh
+  // (two tabs resuming at once, a page left while its refresh was on the way), not a theft: it
+  // gets a new token of its own. Later, it ends the session (reuse). 0: always reuse.
+  std::chrono::milliseconds refresh_reuse_grace{std::chrono::seconds(10)};
   std::chrono::milliseconds absolute_lifetime{std::chrono::hours(12)};
   std::chrono::milliseconds remember_me_lifetime{std::chrono::hours(24 * 30)};
   // The browser session (the storefront): the refresh token as an HttpOnly cookie on this path.

@@ -377,6 +377,7 @@ TEST_F(AccountsTest, ReusingASpentRefreshTokenEndsTheSessionAndPutsItOnTheRevoca
   EXPECT_NE(next->refresh_token, tokens->refresh_token);
   EXPECT_TRUE(revocations_.revoked.empty());
 
+  clock_.Advance(settings_.refresh_reuse_grace + std::chrono::milliseconds(1));  // no concurrent refresh: a theft
   auto reused = RunAwaitable(accounts_.Refresh(tokens->refresh_token, client_));
   ASSERT_FALSE(reused);
   EXPECT_EQ(reused.error().code, Errc::unauthenticated);
@@ -388,6 +389,28 @@ TEST_F(AccountsTest, ReusingASpentRefreshTokenEndsTheSessionAndPutsItOnTheRevoca
   EXPECT_EQ(revocations_.revoked[0].second, settings_.access_token_ttl + settings_.auth.leeway + std::chrono::seconds(5));
   auto owner = RunAwaitable(accounts_.Refresh(next->refresh_token, client_));
   EXPECT_FALSE(owner) << "the owner's newer token dies with the thief's";
+}
+
+TEST_F(AccountsTest, TheSameRefreshTokenTwiceAtOnceIsTwoTabsNotATheft) {
+  RegisterVerified("ida@example.com");
+  auto tokens = Login("ida@example.com", kPassword);
+  ASSERT_TRUE(tokens);
+  auto first = RunAwaitable(accounts_.Refresh(tokens->refresh_token, client_));
+  ASSERT_TRUE(first);
+  clock_.Advance(settings_.refresh_reuse_grace / 2);
+  auto second = RunAwaitable(accounts_.Refresh(tokens->refresh_token, client_));  // the other tab, a moment later
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->session_id, tokens->session_id);
+  EXPECT_NE(second->refresh_token, first->refresh_token) << "a token of its own";
+  EXPECT_FALSE(store_.data.sessions.at(tokens->session_id).revoked_at);
+  EXPECT_TRUE(revocations_.revoked.empty());
+  // Both tabs go on; the grace runs from the first use: the same token later still ends the session.
+  EXPECT_TRUE(RunAwaitable(accounts_.Refresh(first->refresh_token, client_)));
+  EXPECT_TRUE(RunAwaitable(accounts_.Refresh(second->refresh_token, client_)));
+  clock_.Advance(settings_.refresh_reuse_grace);
+  auto late = RunAwaitable(accounts_.Refresh(tokens->refresh_token, client_));
+  ASSERT_FALSE(late);
+  EXPECT_EQ(store_.data.sessions.at(tokens->session_id).revoke_reason, "reuse");
 }
 
 TEST_F(AccountsTest, AnIdleSessionEndsAtItsNextRefresh) {
