@@ -269,8 +269,8 @@ await check("a new product: its description previewed as typed, a first variant,
     if (Date.now() - t0 > 15000) throw new Error(`not in the shop's search after 15 s: ${JSON.stringify(found.body)}`);
     await page.waitForTimeout(250);
   }
-  // (Each page load resumes the session with the refresh cookie: a navigation that cut a refresh
-  // off would leave the browser with the rotated-away token, so every page settles first.)
+  // (Each page load resumes the session with the refresh cookie; every page settles before the
+  // next, so no refresh is cut off — the user service's grace for that is its own tests' subject.)
   const adminUrl = page.url();
   await page.waitForLoadState("networkidle");
   await page.goto(base + "/search?q=nimbus");
