@@ -95,7 +95,5 @@ export function fromMinor(m: Money): string {
 /** Formats integer minor units in their currency (EUR 121599 -> "€1,215.99"). */
 export function money(m: Money | null | undefined): string {
   if (!m) return "";
-  const fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: m.currency });
-  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
-  return fmt.format(m.minor / 10 ** digits);
+  return new Intl.NumberFormat(undefined, { style: "currency", currency: m.currency }).format(m.minor / 10 ** fractionDigits(m.currency));
 }
