@@ -241,6 +241,13 @@ await check("a new product: its description previewed as typed, a first variant,
   await expectUrl(/\/admin\/products\/[0-9a-f-]{36}$/);
   await expectText(page.locator("tbody tr").filter({ hasText: "NIM-W" }), "€39.90");
 
+  // A specification value changed on the product's page: the shop's page data has it at once.
+  await page.getByLabel("Wattage (W)").fill("11");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expectText(page.getByRole("status"), "Saved.");
+  const lamp = await call("GET", "/catalog/v1/products/nimbus-desk-lamp/page");
+  if (lamp.body?.specs?.find((x) => x.key === "wattage")?.value !== 11) throw new Error(`the shop's specs: ${JSON.stringify(lamp.body?.specs)}`);
+
   const add = page.getByRole("form", { name: "Add a variant" });
   await add.getByLabel("SKU").fill("NIM-B");
   await add.getByLabel("Options (name: value, …)").fill("color: black");

@@ -11,7 +11,8 @@ import { ErrorNote, Loading } from "@shared/Status";
 import { Field, useSubmit } from "@shared/Form";
 import { MarkdownField } from "../MarkdownField";
 import { readVariant } from "../variants";
-import type { ProductType, SpecDef } from "./ProductTypes";
+import type { ProductType } from "./ProductTypes";
+import { SpecInput, specValues } from "../specs";
 
 type Node = { id: number; name: string; children: Node[] };
 
@@ -19,34 +20,6 @@ const CURRENCY = "EUR"; // the catalog's one currency (catalog.currency)
 
 function flatten(nodes: Node[], depth = 0): { id: number; label: string }[] {
   return nodes.flatMap((n) => [{ id: n.id, label: `${"— ".repeat(depth)}${n.name}` }, ...flatten(n.children, depth + 1)]);
-}
-
-/** One specification field of the chosen type: a number (with its unit), a text or a yes/no. */
-function SpecInput({ def, value, set, error }: { def: SpecDef; value: string | boolean | undefined; set: (v: string | boolean) => void; error?: string }) {
-  const id = `f-spec-${def.key}`;
-  if (def.kind === "bool")
-    return (
-      <p class="field">
-        <label>
-          <input id={id} type="checkbox" checked={value === true} onChange={(e) => set(e.currentTarget.checked)} /> {def.name}
-        </label>
-        {error && <span class="field-error">{error}</span>}
-      </p>
-    );
-  return (
-    <p class="field">
-      <label for={id}>
-        {def.name}
-        {def.unit ? ` (${def.unit})` : ""}
-        {!def.required && <span class="muted"> (optional)</span>}
-      </label>
-      {/* Preact's typings split <input> by type into a union no variable `type` satisfies. */}
-      <input {...({ type: def.kind === "number" ? "number" : "text" } as object)} id={id} step="any" required={def.required}
-        value={typeof value === "string" ? value : ""} aria-invalid={error ? true : undefined}
-        onInput={(e) => set(e.currentTarget.value)} />
-      {error && <span class="field-error">{error}</span>}
-    </p>
-  );
 }
 
 export function NewProductPage() {
@@ -83,15 +56,9 @@ export function NewProductPage() {
     };
     if (slug) body.slug = slug;
     if (brand) body.brand = brand;
-    // The chosen type's fields that were filled in, as the catalog takes them (number, text, bool).
+    // The chosen type's fields that were filled in, as the catalog takes them.
     const defs = types.data?.product_types.find((t) => t.code === type)?.specs ?? [];
-    const values: Record<string, unknown> = {};
-    for (const d of defs) {
-      const v = specs[d.key];
-      if (d.kind === "bool") values[d.key] = v === true;
-      else if (typeof v === "string" && v.trim()) values[d.key] = d.kind === "number" ? Number(v) : v.trim();
-    }
-    if (defs.length) body.specs = values;
+    if (defs.length) body.specs = specValues(defs, specs, false);
     const made = await api<{ product: { id: string } }>("/catalog/v1/admin/products", { json: body });
     route(`/admin/products/${made.product.id}`);
   });

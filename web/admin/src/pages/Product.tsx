@@ -1,5 +1,5 @@
 // One product, as staff edit it: title, description (Markdown, with the shop's rendering of it
-// live beside it), status (draft, active, archived: archive and restore); its variants (options and
+// live beside it), the values of its type's specification fields, status (draft, active, archived: archive and restore); its variants (options and
 // price changed, a variant added) with their stock (on hand, reserved, available; on hand set per
 // SKU, or moved with a reason, and each SKU's history of such changes); its images (uploaded with their alt text, the renditions the catalog made shown, removed).
 // Every change carries the version it was based on: when someone else changed the product (or the
@@ -13,6 +13,8 @@ import { Field, useSubmit } from "@shared/Form";
 import { MarkdownField } from "../MarkdownField";
 import { formatOptions, readVariant } from "../variants";
 import { AdjustStock, StockHistory } from "../stock";
+import { SpecInput, specValues, typedValues } from "../specs";
+import type { ProductType } from "./ProductTypes";
 
 type Variant = { sku: string; options: Record<string, string>; price: Money; on_hand: number; reserved: number; available: number };
 type Image = { id: number; alt: string; width: number; height: number; renditions: Record<string, string> };
@@ -25,8 +27,10 @@ type AdminProduct = {
     version: number;
     description_md: string;
     description_html: string;
+    product_type: { code: string; name: string };
   };
   category: { name: string };
+  specs: { key: string; value: unknown }[];
   variants: Variant[];
   images: Image[];
 };
@@ -204,6 +208,11 @@ function Details({ data, onSaved, onReload }: { data: AdminProduct; onSaved: (ne
   const [title, setTitle] = useState(p.title);
   const [description, setDescription] = useState(p.description_md);
   const [status, setStatus] = useState(p.status);
+  // The type's fields (with the values the product has): changed ones go as the whole set.
+  const types = useApi<{ product_types: ProductType[] }>("/catalog/v1/product-types");
+  const defs = types.data?.product_types.find((t) => t.code === p.product_type.code)?.specs ?? [];
+  const stored = typedValues(data.specs);
+  const [specs, setSpecs] = useState(stored);
   const [saved, setSaved] = useState(false);
   const { busy, error, submit } = useSubmit();
   const onSubmit = submit(async () => {
@@ -212,6 +221,7 @@ function Details({ data, onSaved, onReload }: { data: AdminProduct; onSaved: (ne
     const changes: Record<string, unknown> = { version: p.version };
     if (title !== p.title) changes.title = title;
     if (description !== p.description_md) changes.description = description;
+    if (defs.some((d) => (specs[d.key] ?? "") !== (stored[d.key] ?? ""))) changes.specs = specValues(defs, specs, true);
     if (status !== p.status) changes.status = status;
     const next = await api<AdminProduct>(`/catalog/v1/admin/products/${p.id}`, { method: "PATCH", json: changes });
     setSaved(true);
@@ -221,6 +231,10 @@ function Details({ data, onSaved, onReload }: { data: AdminProduct; onSaved: (ne
     <form class="form wide" onSubmit={onSubmit} aria-label="The product">
       <Field label="Title" name="title" value={title} set={setTitle} error={error?.fieldError("title")} />
       <MarkdownField value={description} set={setDescription} error={error?.fieldError("description")} />
+      {defs.map((d) => (
+        <SpecInput key={d.key} def={d} value={specs[d.key]} set={(v) => setSpecs((all) => ({ ...all, [d.key]: v }))}
+          error={error?.fieldError(`specs.${d.key}`)} />
+      ))}
       <p class="field">
         <label for="f-status">Status</label>
         <select id="f-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as typeof status)}>
