@@ -21,6 +21,13 @@ namespace json = boost::json;
 
 json::object Money(std::int64_t minor) { return {{"minor", minor}, {"currency", "EUR"}}; }
 
+// A name of this run's own, lowercase (OpenSearch index names must be; topic prefixes follow).
+std::string LowerUniqueName(const std::string& stem) {
+  std::string name = store::testing::UniqueName(stem);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
 // product.upserted.v1 as the catalog publishes it (contracts/events/product.upserted.v1.schema.json).
 json::object Upserted(const ShopProduct& p) {
   json::array variants;
@@ -55,8 +62,7 @@ const std::vector<ShopProduct>& ShopProducts() {
 }
 
 Shop::Shop(ShopOptions options)
-    : dir_("store-e2e-shop"), products_topic_("e2e_products", 1), alias_(store::testing::UniqueName("e2e-shop-products")) {
-  for (char& c : alias_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    : dir_("store-e2e-shop"), products_topic_("e2e_products", 1), alias_(LowerUniqueName("e2e-shop-products")) {
   auto e = store::testing::Engines::FromEnv();
   const std::string key_file = dir_.path() + "/signing-key.pem";
   std::map<std::string, std::string> user_env = {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", key_file},
@@ -64,8 +70,7 @@ Shop::Shop(ShopOptions options)
                                                  {"USER_MFA_DEV_KEY_FILE", dir_.path() + "/mfa-key"}};
   if (!options.mfa_admin_grace.empty()) user_env["USER_MFA_ADMIN_GRACE"] = options.mfa_admin_grace;
   if (options.accounts) {
-    topic_prefix_ = store::testing::UniqueName("e2eshop") + ".";
-    for (char& c : topic_prefix_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    topic_prefix_ = LowerUniqueName("e2eshop") + ".";
     const std::string callback = Url(gateway_port_, "/api/user/v1/auth/oidc/local/callback");
     oidc_ = std::make_unique<OidcProvider>(std::vector<std::string>{callback},
                                            options.oidc_domain.empty() ? "example.test" : options.oidc_domain);
@@ -81,8 +86,7 @@ Shop::Shop(ShopOptions options)
   // Staff's catalog changes, as the shop announces them: under topics of this shop's own.
   std::string catalog_prefix, indexed = products_topic_.name();
   if (options.catalog_events) {
-    catalog_prefix = store::testing::UniqueName("e2ecat") + ".";
-    for (char& c : catalog_prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    catalog_prefix = LowerUniqueName("e2ecat") + ".";
     std::vector<std::string> topics;
     for (const char* t : {"product.upserted.v1", "product.archived.v1", "stock.changed.v1", "stock.reserved.v1",
                           "stock.reservation_failed.v1", "stock.released.v1", "stock.committed.v1"})
