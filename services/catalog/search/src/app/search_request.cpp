@@ -265,6 +265,23 @@ core::Result<SuggestRequest> ParseSuggestRequest(const QueryParams& params, cons
   return req;
 }
 
+core::Result<TopQueriesRequest> ParseTopQueriesRequest(const QueryParams& params) {
+  std::vector<FieldError> errors;
+  TopQueriesRequest req;
+  Single single{.values = {}, .errors = &errors};
+  for (const auto& [name, value] : params) {
+    if (name == "found" || name == "limit") single.Put(name, value);
+    else errors.push_back({core::TruncateUtf8(name, 80), "unknown parameter"});
+  }
+  if (const auto* found = single.Get("found")) {
+    if (*found == "nothing") req.found_nothing = true;
+    else if (*found != "any") errors.push_back({"found", "any or nothing"});
+  }
+  if (auto limit = NonNegative(single, "limit", errors, 1, 500)) req.limit = static_cast<int>(*limit);
+  if (!errors.empty()) return std::unexpected(Error::Invalid("invalid query", std::move(errors)));
+  return req;
+}
+
 std::string NormalizeQuery(std::string_view q) {
   std::string out;
   bool space = false;

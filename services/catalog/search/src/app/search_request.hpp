@@ -56,6 +56,12 @@ struct SuggestRequest {
   int size = 8;
 };
 
+// The staff's top queries: all, or those that found nothing (found=any|nothing), and how many.
+struct TopQueriesRequest {
+  bool found_nothing = false;
+  int limit = 50;
+};
+
 // The decoded query string, in order (a name may repeat).
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
@@ -65,6 +71,7 @@ core::Result<QueryParams> ParseQueryString(std::string_view target);
 
 core::Result<SearchRequest> ParseSearchRequest(const QueryParams& params, const Limits& limits = {});
 core::Result<SuggestRequest> ParseSuggestRequest(const QueryParams& params, const Limits& limits = {});
+core::Result<TopQueriesRequest> ParseTopQueriesRequest(const QueryParams& params);
 
 // The form a query is counted under when it found nothing: lowercased ASCII, inner whitespace
 // collapsed to one space, trimmed.

@@ -22,19 +22,12 @@ json::object RulesJson(const std::vector<std::string>& rules) {
 void AddAdminRoutes(http::Router& router, SearchQueries& queries, SynonymStore& synonyms, auth::Guard guard) {
   router.Get("/v1/admin/search/queries", [&queries, guard](http::Request& req) -> awaitable<http::Response> {
     CO_TRY_STATUS(co_await guard(req));
-    const std::string found = req.Query("found").value_or("any");
-    const std::string limit_text = req.Query("limit").value_or("50");
-    std::vector<core::FieldError> bad;
-    if (found != "any" && found != "nothing") bad.push_back({"found", "any or nothing"});
-    int limit = 0;
-    if (limit_text.empty() || limit_text.size() > 3 || limit_text.find_first_not_of("0123456789") != std::string::npos ||
-        (limit = std::stoi(limit_text)) < 1 || limit > 500)
-      bad.push_back({"limit", "an integer 1..500"});
-    if (!bad.empty()) co_return Error::Invalid("invalid query", std::move(bad));
-    CO_TRY(top, co_await queries.TopQueries(found == "nothing", limit));
+    CO_TRY(params, ParseQueryString(req.target()));
+    CO_TRY(asked, ParseTopQueriesRequest(params));
+    CO_TRY(top, co_await queries.TopQueries(asked.found_nothing, asked.limit));
     json::array items;
     for (const auto& q : top) items.push_back(json::object{{"query", q.query}, {"count", q.count}});
-    co_return http::Response::Json(200, json::object{{"items", std::move(items)}, {"found", found}});
+    co_return http::Response::Json(200, json::object{{"items", std::move(items)}, {"found", asked.found_nothing ? "nothing" : "any"}});
   });
   router.Get("/v1/admin/search/synonyms", [&synonyms, guard](http::Request& req) -> awaitable<http::Response> {
     CO_TRY_STATUS(co_await guard(req));

@@ -84,6 +84,19 @@ TEST(SearchRequest, RefusesBadInputWithOneErrorPerField) {
   EXPECT_TRUE(ParseSearchRequest(Q("/v1/search?q=" + std::string(200, 'a'))));
 }
 
+TEST(SearchRequest, TopQueriesTakeWhichAndHowMany) {
+  auto all = ParseTopQueriesRequest(Q("/v1/admin/search/queries"));
+  ASSERT_TRUE(all);
+  EXPECT_FALSE(all->found_nothing);
+  EXPECT_EQ(all->limit, 50);
+  auto zero = ParseTopQueriesRequest(Q("/v1/admin/search/queries?found=nothing&limit=7"));
+  ASSERT_TRUE(zero);
+  EXPECT_TRUE(zero->found_nothing);
+  EXPECT_EQ(zero->limit, 7);
+  for (const char* bad : {"?found=some", "?limit=0", "?limit=501", "?limit=x", "?limit=1&limit=2", "?sort=count"})
+    EXPECT_FALSE(ParseTopQueriesRequest(Q(std::string("/v1/admin/search/queries") + bad))) << bad;
+}
+
 TEST(SearchRequest, SuggestNeedsAPrefix) {
   EXPECT_FALSE(ParseSuggestRequest(Q("/v1/suggest")));
   EXPECT_FALSE(ParseSuggestRequest(Q("/v1/suggest?q=%20")));
