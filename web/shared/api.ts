@@ -26,6 +26,11 @@ export class ApiError extends Error {
     if (this.status >= 500) return "Something went wrong on our side. Please try again in a moment.";
     return this.problem.detail || this.problem.title || "That did not work.";
   }
+  /** Someone else changed it since it was read (a stale version: 409, or 412 for If-Match); a 409
+   *  naming a field (a slug or SKU taken) is that field's error instead. */
+  get staleVersion(): boolean {
+    return this.status === 412 || (this.status === 409 && !this.problem.errors?.length);
+  }
   fieldError(field: string): string | undefined {
     return this.problem.errors?.find((e) => e.field === field)?.message;
   }

@@ -75,7 +75,7 @@ function EditCategory({ node, parentId, tree, onDone }: { node: Node; parentId: 
     await api(`/catalog/v1/admin/categories/${node.id}`, { method: "PATCH", json: change });
     onDone();
   });
-  const conflict = error?.status === 409 && !error.fieldError("slug") && !error.fieldError("parent_id");
+  const conflict = error?.staleVersion === true;
   return (
     <form class="form category-edit" onSubmit={onSubmit} aria-label={`Change ${node.name}`}>
       <Field label="Name" name={`name-${node.id}`} value={name} set={setName} error={error?.fieldError("name")} />

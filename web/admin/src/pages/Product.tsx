@@ -35,8 +35,7 @@ type AdminProduct = {
   images: Image[];
 };
 
-// A version conflict; a 409 naming a field (a SKU taken) is that field's error.
-const conflict = (e: ApiError | null) => e?.status === 412 || (e?.status === 409 && !e.problem.errors?.length);
+const conflict = (e: ApiError | null) => e?.staleVersion === true;
 
 function Conflict({ what, onReload }: { what: string; onReload: () => void }) {
   return (
