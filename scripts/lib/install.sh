@@ -43,17 +43,11 @@ install_maven_engine() {
 # network refuses, and a module-cache build lacks the version file that FerretDB's release
 # process generates. So: download the pinned module, copy it, write that file, patch, build.
 #
-# The patch (FERRETDB_PATCH, in the binary's name): v1.24's SQLite backend looks documents up by
-# `_ferretdb_sjson->'$._id'` while the unique _id index it creates is on `_ferretdb_sjson->"_id"`;
-# SQLite matches an expression index only on the same expression, so every find, update and
-# delete by _id scanned the whole collection and parsed each document's JSON (EXPLAIN QUERY PLAN:
-# SCAN, not SEARCH USING INDEX): 25 ms per cart update at 1,000 carts, growing with the
-# collection. The lookups are made with the index's own expression (the same JSON value).
-# And it pushed an `_id` lookup down to SQLite only when the filter was `{_id}` alone: a
-# conditional update such as `{_id, version}` (optimistic concurrency) read and decoded every
-# document. The `_id` is now pushed down whenever the filter names it (top-level keys are ANDed;
-# FerretDB still applies the whole filter to what SQLite returns).
-FERRETDB_PATCH=sqlite-id-pushdown
+# The patch (deploy/engines/ferretdb-sqlite.patch, which says why): _id lookups use the unique
+# _id index and are pushed down to SQLite whenever a filter names an _id; an update closes its
+# query before it writes, so that SQLite's WAL is checkpointed. FERRETDB_PATCH names the patch's
+# version in the binary's name: change it with the patch, and installs rebuild.
+FERRETDB_PATCH=sqlite-patch-2
 ferretdb_bin() { echo "$STORE_OPT/bin/ferretdb-$FERRETDB_VERSION-$FERRETDB_PATCH"; }
 install_ferretdb() {
   local bin; bin=$(ferretdb_bin)
@@ -65,13 +59,8 @@ install_ferretdb() {
   src=$(mktemp -d)
   cp -r "$dir/." "$src" && chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
-  local metadata=$src/internal/backends/sqlite/metadata/metadata.go
-  grep -q "IDColumn = DefaultColumn + \"->'\$._id'\"" "$metadata" || die "FerretDB $FERRETDB_VERSION: the _id lookup to patch is not where expected"
-  sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->\\\\\"_id\\\\\"\"|" "$metadata"
-  grep -q 'IDColumn = DefaultColumn + "->\\"_id\\""' "$metadata" || die "FerretDB: patching the _id lookup failed"
-  local collection=$src/internal/backends/sqlite/collection.go
-  [ "$(grep -c 'if params.Filter.Len() == 1 {' "$collection")" = 2 ] || die "FerretDB $FERRETDB_VERSION: the _id pushdown to patch is not where expected"
-  sed -i 's|if params.Filter.Len() == 1 {|if params.Filter.Len() >= 1 {|' "$collection"
+  patch -p1 --forward --batch --quiet -d "$src" < "$STORE_ROOT/deploy/engines/ferretdb-sqlite.patch" ||
+    die "FerretDB $FERRETDB_VERSION: deploy/engines/ferretdb-sqlite.patch does not apply"
   mkdir -p "$STORE_OPT/bin"
   (cd "$src" && go build -trimpath -o "$bin" ./cmd/ferretdb) || die "FerretDB build failed"
   rm -rf "$src"

@@ -80,6 +80,9 @@ Options Options::Declare(store::config::Loader& cfg, const std::string& prefix) 
   o.pool_size = static_cast<std::size_t>(cfg.Int(
       key("pool_size"), static_cast<std::int64_t>(o.pool_size),
       "most MongoDB clients at once (also the threads running driver calls)", 1, 1024));
+  o.writers = static_cast<std::size_t>(cfg.Int(
+      key("writers"), static_cast<std::int64_t>(o.writers),
+      "most writes at once, on clients of their own (0: writes share the pool; a small number for FerretDB on SQLite)", 0, 1024));
   o.connect_timeout = cfg.Duration(key("connect_timeout"), o.connect_timeout,
                                    "give up opening a MongoDB connection after this long");
   o.socket_timeout = cfg.Duration(key("socket_timeout"), o.socket_timeout,
@@ -137,7 +140,7 @@ DocStore::DocStore(Options options) : options_(std::move(options)) {
   mongoc_uri_set_option_as_int32(impl_->uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
                                  static_cast<int32_t>(options_.server_selection_timeout.count()));
   mongoc_uri_set_option_as_int32(impl_->uri, MONGOC_URI_MAXPOOLSIZE,
-                                 static_cast<int32_t>(options_.pool_size));
+                                 static_cast<int32_t>(options_.pool_size + options_.writers));
   impl_->pool = mongoc_client_pool_new(impl_->uri);
   if (!impl_->pool) throw std::invalid_argument("docstore: cannot create the client pool");
   // Error API 2: server errors carry the server's code (11000 for a duplicate key).
@@ -145,10 +148,14 @@ DocStore::DocStore(Options options) : options_(std::move(options)) {
   mongoc_client_pool_set_appname(impl_->pool, "store");
   // As many threads as clients: a thread never waits in mongoc_client_pool_pop.
   blocking_ = std::make_unique<store::core::BlockingPool>(options_.pool_size);
+  if (options_.writers > 0) writes_ = std::make_unique<store::core::BlockingPool>(options_.writers);
 }
 
-// blocking_ is reset first so in-flight calls finish while the client pool still exists.
-DocStore::~DocStore() { blocking_.reset(); }
+// The thread pools are reset first so in-flight calls finish while the client pool still exists.
+DocStore::~DocStore() {
+  writes_.reset();
+  blocking_.reset();
+}
 
 boost::asio::awaitable<Status> DocStore::Ping() {
   co_return co_await blocking_->Run([this]() -> Status {
@@ -201,7 +208,7 @@ boost::asio::awaitable<Result<boost::json::value>> Collection::InsertOne(Documen
     bson_oid_to_string(&oid, hex);
     doc["_id"] = {{"$oid", hex}};
   }
-  co_return co_await store_->blocking_->Run(
+  co_return co_await store_->WritePool().Run(
       [this, &doc]() -> Result<boost::json::value> {
         TRY(bson, ToBson(doc));
         DocStore::Impl::CollectionHandle h(*store_->impl_, store_->options_.database, name_);
@@ -265,7 +272,7 @@ Result<UpdateResult> ReadUpdateReply(const bson_t* reply) {
 
 boost::asio::awaitable<Result<UpdateResult>> Collection::UpdateOne(Document filter, Document update,
                                                                    bool upsert) & {
-  co_return co_await store_->blocking_->Run(
+  co_return co_await store_->WritePool().Run(
       [this, &filter, &update, upsert]() -> Result<UpdateResult> {
         TRY(filter_bson, ToBson(filter));
         TRY(update_bson, ToBson(update));
@@ -285,7 +292,7 @@ boost::asio::awaitable<Result<UpdateResult>> Collection::UpdateOne(Document filt
 
 boost::asio::awaitable<Result<UpdateResult>> Collection::ReplaceOne(Document filter,
                                                                     Document replacement, bool upsert) & {
-  co_return co_await store_->blocking_->Run(
+  co_return co_await store_->WritePool().Run(
       [this, &filter, &replacement, upsert]() -> Result<UpdateResult> {
         TRY(filter_bson, ToBson(filter));
         TRY(replacement_bson, ToBson(replacement));
@@ -303,7 +310,7 @@ boost::asio::awaitable<Result<UpdateResult>> Collection::ReplaceOne(Document fil
 }
 
 boost::asio::awaitable<Result<std::int64_t>> Collection::DeleteOne(Document filter) & {
-  co_return co_await store_->blocking_->Run([this, &filter]() -> Result<std::int64_t> {
+  co_return co_await store_->WritePool().Run([this, &filter]() -> Result<std::int64_t> {
     TRY(filter_bson, ToBson(filter));
     DocStore::Impl::CollectionHandle h(*store_->impl_, store_->options_.database, name_);
     bson_t reply;

@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
+#include <future>
+#include <vector>
 
 #include "store/docstore/docstore.hpp"
 #include "store/testing/async.hpp"
@@ -64,6 +66,33 @@ TEST(DocStore, TellsFerretDbFromMongoDb) {
   auto ferret = RunAwaitable(store.IsFerretDb());
   ASSERT_TRUE(ferret) << ferret.error().message;
   EXPECT_TRUE(*ferret);
+}
+
+// FerretDB 1.x runs an update as a query, then a write by _id: two increments of one document
+// at once can both read the old value. With docstore.writers = 1 this process's writes go one at
+// a time (its own single-writer queue), so every one of many concurrent increments counts.
+TEST(DocStore, OneWriterAtATimeLosesNoConcurrentIncrement) {
+  store::testing::TempDocDatabase tmp;
+  auto options = tmp.options();
+  options.writers = 1;
+  DocStore store(options);
+  auto counters = store.collection("counters");
+  ASSERT_TRUE(RunAwaitable(counters.InsertOne({{"_id", "c"}, {"n", 0}})));
+
+  constexpr int kWrites = 24;
+  asio::io_context ioc;
+  std::vector<std::future<store::core::Result<store::docstore::UpdateResult>>> done;
+  for (int i = 0; i < kWrites; ++i)
+    done.push_back(asio::co_spawn(ioc, counters.UpdateOne({{"_id", "c"}}, {{"$inc", {{"n", 1}}}}), asio::use_future));
+  ioc.run();
+  for (auto& d : done) {
+    auto r = d.get();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->matched, 1);
+  }
+  auto found = RunAwaitable(counters.FindOne({{"_id", "c"}}));
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((**found).at("n"), json::value(kWrites));
 }
 
 TEST(DocStore, FindOneOfAMissingIdIsEmpty) {

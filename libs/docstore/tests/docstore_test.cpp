@@ -20,6 +20,7 @@ TEST(DocstoreOptions, AreDeclaredOnTheConfigLoaderAndReadFromTheEnvironment) {
   EXPECT_EQ(o.uri, "mongodb://10.0.0.1:27017/");
   EXPECT_EQ(o.database, "cart");
   EXPECT_EQ(o.pool_size, 4u);
+  EXPECT_EQ(o.writers, 0u);  // writes share the pool unless told (MongoDB)
 }
 
 TEST(DocStore, RefusesAMalformedUriAtStartUp) {

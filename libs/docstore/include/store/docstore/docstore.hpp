@@ -46,11 +46,18 @@ struct Options {
   std::string uri = "mongodb://127.0.0.1:27017/";
   std::string database;
   std::size_t pool_size = 4;  // clients in the libmongoc pool, and BlockingPool threads
+  // 0: writes (insert, update, replace, delete) share the pool with reads. N: at most N writes at
+  // once, on N clients and threads of their own (reads keep the pool). A small N for a
+  // single-writer store (FerretDB on SQLite): writes beyond what it takes at once only wait in
+  // SQLite's busy handler, whose sleeps (1, 2, 5, 10 ms ...) become the writes' tail; queued here
+  // they wait for each other only. 1 also keeps this process's updates from racing each other
+  // (FerretDB 1.x runs an update as a query, then a write).
+  std::size_t writers = 0;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds socket_timeout{10000};             // one operation, then unavailable
   std::chrono::milliseconds server_selection_timeout{2000};    // how long to wait for a server
 
-  // Declares docstore.uri, docstore.database, docstore.pool_size, docstore.connect_timeout,
+  // Declares docstore.uri, docstore.database, docstore.pool_size, docstore.writers, docstore.connect_timeout,
   // docstore.socket_timeout, docstore.server_selection_timeout (under `prefix`).
   static Options Declare(store::config::Loader& cfg, const std::string& prefix = "docstore");
 };
@@ -127,6 +134,8 @@ class DocStore {
   Options options_;
   std::unique_ptr<Impl> impl_;
   std::unique_ptr<store::core::BlockingPool> blocking_;
+  std::unique_ptr<store::core::BlockingPool> writes_;  // set when options_.writers > 0
+  store::core::BlockingPool& WritePool() { return writes_ ? *writes_ : *blocking_; }
 };
 
 }  // namespace store::docstore
