@@ -53,8 +53,11 @@ start_kafka() {
   sed -e "s|@PORT@|$STORE_KAFKA_PORT|g; s|@CONTROLLER_PORT@|$STORE_KAFKA_CONTROLLER_PORT|g; s|@DATA@|$d|g" \
       "$STORE_ROOT/deploy/kafka/server.properties.in" > "$conf"
   if [ ! -f "$d/meta.properties" ]; then
+    # A cluster id is 16 random bytes in URL-safe base64, so one in 64 starts with "-": given as
+    # `-t <id>` the tool's argument parser took it for an option and refused to format (a fresh
+    # CI run failed so). Given as `--cluster-id=<id>`, it is a value whatever its first character.
     local cluster_id; cluster_id=$(openssl rand -base64 16 | tr '+/' '-_' | cut -c1-22)
-    kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$conf" >>"$log" 2>&1 \
+    kafka_java kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$conf" >>"$log" 2>&1 \
       || die "formatting Kafka's storage failed: see $log"
   fi
   start_process kafka "$log" "${KAFKA_JAVA[@]}" kafka.Kafka "$conf"
