@@ -299,6 +299,25 @@ await check("a new product: its description previewed as typed, a first variant,
   await expectText(page.locator("main"), "No image yet");
 });
 
+await check("a product type changed once products use it: a field with values cannot be removed (said next to it); a field renamed shows on the product's page", async () => {
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Product types" }).click();
+  await page.getByRole("button", { name: "Change Lamp" }).click();
+  let form = page.getByRole("form", { name: "Change Lamp" });
+  await form.getByRole("button", { name: "Remove field 1" }).click();
+  await form.getByRole("button", { name: "Save Lamp" }).click();
+  await expectText(form.locator(".field-error"), "a value for 'wattage': it cannot be removed");
+  await accessible("a product type, a change refused");
+  await form.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("button", { name: "Change Lamp" }).click();
+  form = page.getByRole("form", { name: "Change Lamp" });
+  await form.getByLabel("Name of field 1").fill("Power");
+  await form.getByRole("button", { name: "Save Lamp" }).click();
+  await expectText(page.locator("tbody tr").filter({ hasText: "Lamp" }), "Power (number, W, required) · Dimmable (bool)");
+  const lamp = await call("GET", "/catalog/v1/products/nimbus-desk-lamp/page");
+  const power = lamp.body?.specs?.find((x) => x.key === "wattage");
+  if (power?.name !== "Power") throw new Error(`the product's page after the rename: ${JSON.stringify(lamp.body?.specs)}`);
+});
+
 await check("stock: the low-stock list shows the short SKU, a delivery received from it takes it off; the SKU's history says who, why and how much", async () => {
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Stock" }).click();
   await expectText(page.locator("h1"), "Low stock");

@@ -54,6 +54,10 @@ class MariaDbProducts final : public ProductRepository {
   Result<std::vector<SpecDef>> SpecDefs(std::int64_t type_id) override;
   Result<std::int64_t> InsertType(std::string_view code, std::string_view name) override;
   Status InsertSpecDef(std::int64_t type_id, const SpecDefinition& def, std::int64_t position) override;
+  Result<bool> UpdateType(std::int64_t type_id, std::string_view name, std::int64_t version) override;
+  Status DeleteSpecDefs(std::int64_t type_id) override;
+  Result<TypeUsage> UsageOfType(std::int64_t type_id) override;
+  Result<std::vector<ProductId>> ProductsOfType(std::int64_t type_id) override;
   Status InsertVariant(const ProductId& product, const NewVariant& variant, TimePoint now) override;
   Result<std::optional<ProductId>> ProductOfSku(const Sku& sku) override;
   Result<std::vector<SkuOffer>> Offers(const std::vector<Sku>& skus) override;

@@ -38,7 +38,7 @@ std::string_view SortSql(BrowseSort sort) {
 }
 
 ProductType TypeOf(const db::Row& t, const db::Rows& defs) {
-  ProductType type{t.Int("id"), t.Text("code"), t.Text("name"), {}};
+  ProductType type{t.Int("id"), t.Text("code"), t.Text("name"), {}, t.Int("version")};
   for (const auto& d : defs) {
     if (d.Int("product_type_id") != type.id) continue;
     type.specs.push_back({d.Text("spec_key"), d.Text("name"), ParseSpecKind(d.Text("kind")).value_or(SpecKind::text), d.OptText("unit"),
@@ -258,7 +258,7 @@ Result<Brand> MariaDbProducts::EnsureBrand(std::string_view slug, std::string_vi
 }
 
 Result<std::vector<ProductType>> MariaDbProducts::Types() {
-  TRY(types, c_.Query("SELECT id, code, name FROM product_types ORDER BY code"));
+  TRY(types, c_.Query("SELECT id, code, name, version FROM product_types ORDER BY code"));
   TRY(defs, c_.Query("SELECT product_type_id, spec_key, name, kind, unit, required FROM spec_defs ORDER BY position, spec_key"));
   std::vector<ProductType> out;
   for (const auto& t : types) out.push_back(TypeOf(t, defs));
@@ -266,7 +266,7 @@ Result<std::vector<ProductType>> MariaDbProducts::Types() {
 }
 
 Result<std::optional<ProductType>> MariaDbProducts::TypeByCode(std::string_view code) {
-  TRY(type, c_.QueryOne("SELECT id, code, name FROM product_types WHERE code = ?", code));
+  TRY(type, c_.QueryOne("SELECT id, code, name, version FROM product_types WHERE code = ?", code));
   if (!type) return std::optional<ProductType>{};
   TRY(defs, c_.Query("SELECT product_type_id, spec_key, name, kind, unit, required FROM spec_defs WHERE product_type_id = ? "
                      "ORDER BY position, spec_key",
@@ -290,6 +290,34 @@ Status MariaDbProducts::InsertSpecDef(std::int64_t type_id, const SpecDefinition
   TRY_STATUS(c_.Execute("INSERT INTO spec_defs (product_type_id, spec_key, name, kind, unit, required, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         type_id, d.key, d.name, NameOf(d.kind), d.unit, d.required, position));
   return {};
+}
+
+Result<bool> MariaDbProducts::UpdateType(std::int64_t type_id, std::string_view name, std::int64_t version) {
+  TRY(upd, c_.Execute("UPDATE product_types SET name = ?, version = version + 1 WHERE id = ? AND version = ?", name, type_id, version));
+  return upd.affected_rows > 0;
+}
+
+Status MariaDbProducts::DeleteSpecDefs(std::int64_t type_id) {
+  TRY_STATUS(c_.Execute("DELETE FROM spec_defs WHERE product_type_id = ?", type_id));
+  return {};
+}
+
+Result<TypeUsage> MariaDbProducts::UsageOfType(std::int64_t type_id) {
+  TypeUsage usage;
+  TRY(count, c_.QueryOne("SELECT COUNT(*) AS n FROM products WHERE product_type_id = ?", type_id));
+  usage.products = count->Int("n");
+  TRY(rows, c_.Query("SELECT s.spec_key, COUNT(*) AS n FROM product_specs s JOIN products p ON p.id = s.product_id "
+                     "WHERE p.product_type_id = ? GROUP BY s.spec_key",
+                     type_id));
+  for (const auto& r : rows) usage.values.emplace_back(r.Text("spec_key"), r.Int("n"));
+  return usage;
+}
+
+Result<std::vector<ProductId>> MariaDbProducts::ProductsOfType(std::int64_t type_id) {
+  TRY(rows, c_.Query("SELECT id FROM products WHERE product_type_id = ?", type_id));
+  std::vector<ProductId> out;
+  for (const auto& r : rows) out.emplace_back(r.Text("id"));
+  return out;
 }
 
 Status MariaDbProducts::InsertVariant(const ProductId& product, const NewVariant& v, TimePoint now) {

@@ -200,4 +200,55 @@ awaitable<Result<ProductType>> CreateProductTypeHandler::operator()(const Create
   co_return co_await RunWrite<ProductType>(ctx, apply);
 }
 
+Result<Changed<ProductType>> UpdateProductTypeHandler::Apply(CatalogTx& tx, const UpdateProductType& cmd) const {
+  auto& products = tx.products();
+  TRY(type, products.TypeByCode(cmd.code));
+  if (!type) return Fail(Errc::not_found, "no such product type");
+  if (cmd.if_match && *cmd.if_match != type->version)
+    return Fail(Errc::precondition_failed, "the product type changed since it was read (If-Match)");
+  if (cmd.body_version && *cmd.body_version != type->version)
+    return Fail(Errc::conflict, "the product type changed since it was read (version)");
+  auto defs = [](const std::vector<SpecDefinition>& specs) {
+    std::vector<SpecDef> out;
+    for (const auto& d : specs) out.push_back({d.key, d.kind, d.required});
+    return out;
+  };
+  TRY(usage, products.UsageOfType(type->id));
+  std::vector<core::FieldError> errors;
+  CheckTypeChange(defs(type->specs), defs(cmd.specs), usage, errors);
+  if (!errors.empty()) return std::unexpected(Error::Unprocessable("the products of this type do not allow this change", std::move(errors)));
+  TRY(updated, products.UpdateType(type->id, cmd.name, type->version));
+  if (!updated) return Fail(Errc::conflict, "the product type changed since it was read (version)");
+  TRY_STATUS(products.DeleteSpecDefs(type->id));
+  std::int64_t position = 0;
+  for (const auto& def : cmd.specs) {
+    auto r = products.InsertSpecDef(type->id, def, position++);
+    if (!r && r.error().code == Errc::conflict)
+      return std::unexpected(Error::Invalid("duplicate spec key", {{"specs", "key " + def.key + " appears twice"}}));
+    if (!r) return std::unexpected(r.error());
+  }
+  // A product's event carries each spec value's name and unit: when one of those changed, its
+  // products are republished.
+  bool labels_changed = false;
+  for (const auto& old : type->specs)
+    for (const auto& d : cmd.specs)
+      if (d.key == old.key && (d.name != old.name || d.unit != old.unit)) labels_changed = true;
+  Changes changes;
+  if (labels_changed) {
+    TRY(ids, products.ProductsOfType(type->id));
+    for (const auto& id : ids) {
+      TRY(ch, RepublishProduct(tx, id, ctx.clock.Now(), std::nullopt));
+      changes.Merge(ch);
+    }
+  }
+  TRY(now, products.TypeByCode(cmd.code));
+  if (!now) return Fail(Errc::internal, "updated product type not found");
+  return Changed<ProductType>{std::move(*now), std::move(changes)};
+}
+
+awaitable<Result<ProductType>> UpdateProductTypeHandler::operator()(const UpdateProductType& cmd) const {
+  auto apply = [&](CatalogTx& tx) { return Apply(tx, cmd); };
+  co_return co_await RunWrite<ProductType>(ctx, apply);
+}
+
 }  // namespace store::catalog

@@ -97,4 +97,18 @@ struct CreateProductTypeHandler {
   awaitable<Result<ProductType>> operator()(const CreateProductType& cmd) const;
 };
 
+// Renames a type and replaces its specification list (CheckTypeChange: what its products hold
+// limits it; 422 naming the field). A name or unit its products show changes their events: they
+// are republished (search shows the new labels). Version: If-Match (412) or the body's (409).
+struct UpdateProductType {
+  std::string code, name;
+  std::vector<SpecDefinition> specs;
+  std::optional<std::int64_t> if_match, body_version;
+};
+struct UpdateProductTypeHandler {
+  const AppContext& ctx;
+  Result<Changed<ProductType>> Apply(CatalogTx& tx, const UpdateProductType& cmd) const;
+  awaitable<Result<ProductType>> operator()(const UpdateProductType& cmd) const;
+};
+
 }  // namespace store::catalog

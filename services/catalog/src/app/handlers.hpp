@@ -18,6 +18,7 @@ struct CatalogHandlers {
   UpdateCategoryHandler update_category;
   DeleteCategoryHandler delete_category;
   CreateProductTypeHandler create_product_type;
+  UpdateProductTypeHandler update_product_type;
   // products
   GetProductPageHandler product_page;
   GetProductHandler product;

@@ -116,6 +116,7 @@ struct ProductType {
   std::int64_t id = 0;
   std::string code, name;
   std::vector<SpecDefinition> specs;
+  std::int64_t version = 1;
 };
 
 // --- products -----------------------------------------------------------------------------------

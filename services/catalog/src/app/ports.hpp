@@ -152,6 +152,11 @@ class ProductRepository {
   // conflict when the code (or a spec key within the type) is taken.
   virtual Result<std::int64_t> InsertType(std::string_view code, std::string_view name) = 0;
   virtual Status InsertSpecDef(std::int64_t type_id, const SpecDefinition& def, std::int64_t position) = 0;
+  // Renames the type and adds one to its version, if it still has `version`; false: it has not.
+  virtual Result<bool> UpdateType(std::int64_t type_id, std::string_view name, std::int64_t version) = 0;
+  virtual Status DeleteSpecDefs(std::int64_t type_id) = 0;
+  virtual Result<TypeUsage> UsageOfType(std::int64_t type_id) = 0;
+  virtual Result<std::vector<ProductId>> ProductsOfType(std::int64_t type_id) = 0;
 
   // conflict when the SKU is taken. Appended after the product's other variants.
   virtual Status InsertVariant(const ProductId& product, const NewVariant& variant, TimePoint now) = 0;

@@ -109,4 +109,34 @@ std::string ChildPath(std::string_view parent_path, std::int64_t id) {
   return std::string(parent_path) + std::to_string(id) + "/";
 }
 
+std::int64_t TypeUsage::ValuesOf(std::string_view key) const {
+  for (const auto& [k, n] : values)
+    if (k == key) return n;
+  return 0;
+}
+
+void CheckTypeChange(const std::vector<SpecDef>& current, const std::vector<SpecDef>& next, const TypeUsage& usage,
+                     std::vector<core::FieldError>& errors) {
+  auto counted = [](std::int64_t n) { return std::to_string(n) + (n == 1 ? " product has" : " products have"); };
+  for (const auto& old : current) {
+    bool kept = false;
+    for (const auto& d : next) kept = kept || d.key == old.key;
+    if (const auto n = usage.ValuesOf(old.key); !kept && n > 0)
+      errors.push_back({"specs", counted(n) + " a value for '" + old.key + "': it cannot be removed"});
+  }
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    const SpecDef& d = next[i];
+    const std::string at = "specs[" + std::to_string(i) + "]";
+    const std::int64_t n = usage.ValuesOf(d.key);
+    const SpecDef* old = nullptr;
+    for (const auto& c : current)
+      if (c.key == d.key) old = &c;
+    if (old && old->kind != d.kind && n > 0)
+      errors.push_back({at + ".kind", counted(n) + " a " + std::string(NameOf(old->kind)) + " value for it: its kind cannot change"});
+    if (d.required && (!old || !old->required) && n < usage.products)
+      errors.push_back({at + ".required", std::to_string(usage.products - n) + " of the type's " + std::to_string(usage.products) +
+                                              " products have no value for it: give them one first"});
+  }
+}
+
 }  // namespace store::catalog

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -51,6 +52,21 @@ struct SpecWrite {
 // are appended to `errors`; the writes are meaningful only when no error was added.
 std::vector<SpecWrite> ValidateSpecs(const std::vector<SpecDef>& defs, const std::vector<std::pair<std::string, SpecInput>>& values,
                                      bool creating, std::vector<core::FieldError>& errors);
+
+// What the products of one type hold: how many there are, and per spec key how many have a value.
+struct TypeUsage {
+  std::int64_t products = 0;
+  std::vector<std::pair<std::string, std::int64_t>> values;  // spec key -> products with a value
+  std::int64_t ValuesOf(std::string_view key) const;
+};
+
+// A product type's specification list replaced by `next`, checked against what its products
+// hold; field errors "specs[i].<field>" (or "specs" for a removed key) are appended to `errors`:
+// a key that products have values for is not removed and keeps its kind; a field is required
+// (new, or made so) only when every product of the type has a value for it. Names, units, the
+// order and making a field optional always may change.
+void CheckTypeChange(const std::vector<SpecDef>& current, const std::vector<SpecDef>& next, const TypeUsage& usage,
+                     std::vector<core::FieldError>& errors);
 
 // --- categories --------------------------------------------------------------------------------
 // The tree is stored as a materialised path of ids: "/1/4/17/" (root first).

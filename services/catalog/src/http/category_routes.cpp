@@ -71,6 +71,14 @@ void AddCategoryRoutes(http::Router& router, const HttpApi& api) {
     CO_TRY(out, co_await h.create_product_type(cmd));
     co_return Response::Json(201, ProductTypeJson(out));
   });
+  router.Put("/v1/admin/product-types/{code}", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.admin(req));
+    CO_TRY(body, http::ObjectBody(req));
+    CO_TRY(cmd, ParseUpdateProductType(std::string(*req.PathParam("code")), body));
+    cmd.if_match = IfMatch(req);
+    CO_TRY(out, co_await h.update_product_type(cmd));
+    co_return JsonWithETag(200, ProductTypeJson(out), out.version);
+  });
 }
 
 }  // namespace store::catalog

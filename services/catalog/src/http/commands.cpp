@@ -113,40 +113,64 @@ core::Result<UpdateCategory> ParseUpdateCategory(CategoryId id, const json::obje
   return cmd;
 }
 
+namespace {
+// A product type's "specs" list (absent: none); field errors "specs[i].<field>" go to `f`.
+std::vector<SpecDefinition> ParseSpecDefinitions(const json::object& body, http::Fields& f) {
+  std::vector<SpecDefinition> specs;
+  const json::value* v = body.if_contains("specs");
+  if (!v) return specs;
+  if (!v->is_array()) {
+    f.Add("specs", "must be an array");
+    return specs;
+  }
+  for (std::size_t i = 0; i < v->as_array().size(); ++i) {
+    const auto& item = v->as_array()[i];
+    std::string at = "specs[" + std::to_string(i) + "]";
+    if (!item.is_object()) {
+      f.Add(at, "must be an object");
+      continue;
+    }
+    http::Fields sf(item.as_object());
+    auto key = sf.String("key", true, 1, 64);
+    auto sname = sf.String("name", true, 1, 200);
+    auto kind = sf.String("kind", true, 1, 10);
+    auto unit = sf.String("unit", false, 1, 16);
+    bool required = false;
+    if (auto* r = item.as_object().if_contains("required"); r && r->is_bool()) required = r->as_bool();
+    std::optional<SpecKind> parsed_kind;
+    if (kind) {
+      parsed_kind = ParseSpecKind(*kind);
+      if (!parsed_kind) sf.Add("kind", "must be number, text or bool");
+    }
+    f.AddAll(at, sf.errors());
+    if (sf.ok()) specs.push_back({*key, *sname, *parsed_kind, unit, required});
+  }
+  return specs;
+}
+}  // namespace
+
 core::Result<CreateProductType> ParseCreateProductType(const json::object& body) {
   http::Fields f(body);
   auto code = f.String("code", true, 1, 64);
   auto name = f.String("name", true, 1, 200);
   if (code && !IsValidSlug(*code) && code->find('_') == std::string::npos) f.Add("code", "must be lowercase letters, digits, - or _");
   CreateProductType cmd;
-  if (auto* v = body.if_contains("specs")) {
-    if (!v->is_array()) f.Add("specs", "must be an array");
-    else
-      for (std::size_t i = 0; i < v->as_array().size(); ++i) {
-        const auto& item = v->as_array()[i];
-        std::string at = "specs[" + std::to_string(i) + "]";
-        if (!item.is_object()) {
-          f.Add(at, "must be an object");
-          continue;
-        }
-        http::Fields sf(item.as_object());
-        auto key = sf.String("key", true, 1, 64);
-        auto sname = sf.String("name", true, 1, 200);
-        auto kind = sf.String("kind", true, 1, 10);
-        auto unit = sf.String("unit", false, 1, 16);
-        bool required = false;
-        if (auto* r = item.as_object().if_contains("required"); r && r->is_bool()) required = r->as_bool();
-        std::optional<SpecKind> parsed_kind;
-        if (kind) {
-          parsed_kind = ParseSpecKind(*kind);
-          if (!parsed_kind) sf.Add("kind", "must be number, text or bool");
-        }
-        f.AddAll(at, sf.errors());
-        if (sf.ok()) cmd.specs.push_back({*key, *sname, *parsed_kind, unit, required});
-      }
-  }
+  cmd.specs = ParseSpecDefinitions(body, f);
   TRY_STATUS(f.Check());
   cmd.code = *code;
+  cmd.name = *name;
+  return cmd;
+}
+
+core::Result<UpdateProductType> ParseUpdateProductType(std::string code, const json::object& body) {
+  http::Fields f(body);
+  auto name = f.String("name", true, 1, 200);
+  if (!body.contains("specs")) f.Add("specs", "is required (the whole list, in order)");
+  UpdateProductType cmd;
+  cmd.specs = ParseSpecDefinitions(body, f);
+  cmd.body_version = f.Int("version", false, 1, INT64_MAX);
+  TRY_STATUS(f.Check());
+  cmd.code = std::move(code);
   cmd.name = *name;
   return cmd;
 }

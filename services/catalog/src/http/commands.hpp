@@ -14,6 +14,8 @@ namespace store::catalog {
 core::Result<CreateCategory> ParseCreateCategory(const boost::json::object& body);
 core::Result<UpdateCategory> ParseUpdateCategory(CategoryId id, const boost::json::object& body);
 core::Result<CreateProductType> ParseCreateProductType(const boost::json::object& body);
+// PUT /v1/admin/product-types/{code}: name, the whole specs list (in order), optional version.
+core::Result<UpdateProductType> ParseUpdateProductType(std::string code, const boost::json::object& body);
 // GET /v1/skus?skus=A,B,C: 1..GetOffers::kMaxSkus valid SKUs, duplicates dropped.
 core::Result<GetOffers> ParseGetOffers(const std::optional<std::string>& skus);
 core::Result<CreateProduct> ParseCreateProduct(const boost::json::object& body, std::string_view currency);

@@ -110,7 +110,7 @@ json::object ProductTypeJson(const ProductType& t) {
     if (d.unit) s["unit"] = *d.unit;
     specs.push_back(std::move(s));
   }
-  return {{"code", t.code}, {"name", t.name}, {"specs", std::move(specs)}};
+  return {{"code", t.code}, {"name", t.name}, {"specs", std::move(specs)}, {"version", t.version}};
 }
 
 json::object ProductPageJson(const ProductView& p, const Settings& settings) {

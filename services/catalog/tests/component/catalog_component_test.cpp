@@ -496,6 +496,65 @@ TEST(CatalogComponent, AModelLineIsSetChangedClearedAndPublished) {
   EXPECT_EQ(c.Send(Verb::get, "/v1/products/" + slug + "/page").body.at("product").at("model_line").as_string(), "line-phone");
 }
 
+TEST(CatalogComponent, AProductTypeChangesAsFarAsItsProductsAllowAndRelabelsThem) {
+  CatalogFixture f;
+  Caller c(f.Url());
+  auto s = SeedShop(f, c);
+  auto phone = MakePhone(f, c, s.smartphones, "Type Phone", 30000, {{"TP-1", 2}});
+  auto put = [&](const std::string& body, std::vector<std::pair<std::string, std::string>> extra = {}) {
+    auto headers = f.Admin();
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return c.Send(Verb::put, "/v1/admin/product-types/smartphone", body, headers);
+  };
+  auto events_before = OutboxEvents(f, "product.upserted.v1").size();
+  // Its products hold values for all three fields: "os" cannot go, "screen_size" keeps its kind,
+  // and a new field cannot be required (the phone has no value for it). Nothing changes.
+  auto refused = put(R"({"name":"Smartphone","specs":[
+      {"key":"screen_size","name":"Screen size","kind":"text","unit":"in","required":true},
+      {"key":"five_g","name":"5G","kind":"bool"},
+      {"key":"ram","name":"RAM","kind":"number","required":true}]})");
+  ASSERT_EQ(refused.status, 422) << refused.raw;
+  for (const char* field : {"\"specs\"", "specs[0].kind", "specs[2].required"}) EXPECT_NE(refused.raw.find(field), std::string::npos) << field << refused.raw;
+  auto types = c.Send(Verb::get, "/v1/product-types");
+  ASSERT_EQ(types.status, 200);
+  const auto& type = types.body.at("product_types").as_array()[0].as_object();
+  EXPECT_EQ(type.at("specs").as_array().size(), 3u) << "nothing changed";
+  EXPECT_EQ(type.at("version").as_int64(), 1);
+  // Allowed: a new label and unit, the order, an optional new field, "os" made optional (it was).
+  auto changed = put(R"({"name":"Mobile phone","version":1,"specs":[
+      {"key":"os","name":"OS","kind":"text"},
+      {"key":"screen_size","name":"Display","kind":"number","unit":"inch","required":true},
+      {"key":"five_g","name":"5G","kind":"bool"},
+      {"key":"ram","name":"RAM","kind":"number","unit":"GB"}]})");
+  ASSERT_EQ(changed.status, 200) << changed.raw;
+  EXPECT_EQ(changed.body.at("name").as_string(), "Mobile phone");
+  EXPECT_EQ(changed.body.at("version").as_int64(), 2);
+  EXPECT_EQ(changed.etag, "\"2\"");
+  EXPECT_EQ(changed.body.at("specs").as_array()[0].at("key").as_string(), "os");
+  // The phone's event shows the new labels (search indexes them).
+  auto ups = OutboxEvents(f, "product.upserted.v1");
+  ASSERT_EQ(ups.size(), events_before + 1);
+  const auto& data = ups.back().at("data").as_object();
+  store::testing::ExpectEventMatchesSchema("product.upserted.v1", data);
+  EXPECT_EQ(data.at("product_id").as_string(), phone.at("product").at("id").as_string());
+  bool relabelled = false;
+  for (const auto& spec : data.at("specs").as_array())
+    if (spec.at("key").as_string() == "screen_size")
+      relabelled = spec.at("name").as_string() == "Display" && spec.at("unit").as_string() == "inch";
+  EXPECT_TRUE(relabelled) << json::serialize(data);
+  // Stale versions: the body's (409), If-Match (412); an unknown type 404; a customer 403.
+  EXPECT_EQ(put(R"({"name":"X","version":1,"specs":[]})").status, 409);
+  EXPECT_EQ(put(R"({"name":"X","specs":[]})", {{"If-Match", "\"1\""}}).status, 412);
+  EXPECT_EQ(c.Send(Verb::put, "/v1/admin/product-types/nope", R"({"name":"X","specs":[]})", f.Admin()).status, 404);
+  EXPECT_EQ(c.Send(Verb::put, "/v1/admin/product-types/smartphone", R"({"name":"X","specs":[]})",
+                   {{"Authorization", "Bearer " + f.Token({"customer"})}}).status, 403);
+  // Bad input: no specs list, a bad kind.
+  auto bad = put(R"({"name":"X","specs":[{"key":"a","name":"A","kind":"colour"}]})");
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  EXPECT_NE(bad.raw.find("specs[0].kind"), std::string::npos) << bad.raw;
+  EXPECT_EQ(put(R"({"name":"X"})").status, 400);
+}
+
 TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   CatalogFixture f;
   Caller c(f.Url());

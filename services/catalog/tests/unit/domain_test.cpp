@@ -179,5 +179,33 @@ TEST(CategoryPaths, AreMaterialisedIdLists) {
   EXPECT_FALSE(IsSelfOrDescendant("/1/40/", "/1/4/"));  // a prefix of digits is not a parent
 }
 
+// A type's field list may change as far as what its products hold allows.
+std::set<std::string> TypeChangeFields(const std::vector<SpecDef>& current, const std::vector<SpecDef>& next, const TypeUsage& usage) {
+  std::vector<core::FieldError> errors;
+  CheckTypeChange(current, next, usage, errors);
+  std::set<std::string> out;
+  for (const auto& e : errors) out.insert(e.field);
+  return out;
+}
+
+TEST(TypeChange, NamesUnitsOrderAndNewOptionalFieldsAlwaysMay) {
+  std::vector<SpecDef> current{{"screen", SpecKind::number, true}, {"os", SpecKind::text, false}};
+  TypeUsage usage{.products = 3, .values = {{"screen", 3}, {"os", 1}}};
+  std::vector<SpecDef> next{{"os", SpecKind::text, false}, {"screen", SpecKind::number, false}, {"weight", SpecKind::number, false}};
+  EXPECT_TRUE(TypeChangeFields(current, next, usage).empty());
+}
+
+TEST(TypeChange, KeepsWhatProductsHoldAndRequiresOnlyWhatTheyAllHave) {
+  std::vector<SpecDef> current{{"screen", SpecKind::number, false}, {"os", SpecKind::text, false}, {"dock", SpecKind::boolean, false}};
+  TypeUsage usage{.products = 3, .values = {{"screen", 3}, {"os", 2}}};
+  // "dock" has no values: it may go. "os" has values: it may not; nor may "screen" change its kind.
+  EXPECT_EQ(TypeChangeFields(current, {{"screen", SpecKind::text, false}}, usage), (std::set<std::string>{"specs", "specs[0].kind"}));
+  // Required: "screen" (all 3 have one) may become so; "os" (2 of 3) and a new field may not.
+  EXPECT_EQ(TypeChangeFields(current, {{"screen", SpecKind::number, true}, {"os", SpecKind::text, true}, {"ram", SpecKind::number, true}}, usage),
+            (std::set<std::string>{"specs[1].required", "specs[2].required"}));
+  // A type without products may change anything.
+  EXPECT_TRUE(TypeChangeFields(current, {{"screen", SpecKind::text, true}, {"new", SpecKind::number, true}}, TypeUsage{}).empty());
+}
+
 }  // namespace
 }  // namespace store::catalog

@@ -162,6 +162,10 @@ class FakeProducts final : public ProductRepository {
   Result<std::vector<SpecDef>> SpecDefs(std::int64_t) override { return std::unexpected(NotInFake()); }
   Result<std::int64_t> InsertType(std::string_view, std::string_view) override { return std::unexpected(NotInFake()); }
   Status InsertSpecDef(std::int64_t, const SpecDefinition&, std::int64_t) override { return std::unexpected(NotInFake()); }
+  Result<bool> UpdateType(std::int64_t, std::string_view, std::int64_t) override { return std::unexpected(NotInFake()); }
+  Status DeleteSpecDefs(std::int64_t) override { return std::unexpected(NotInFake()); }
+  Result<TypeUsage> UsageOfType(std::int64_t) override { return std::unexpected(NotInFake()); }
+  Result<std::vector<ProductId>> ProductsOfType(std::int64_t) override { return std::unexpected(NotInFake()); }
   Status InsertVariant(const ProductId&, const NewVariant&, TimePoint) override { return std::unexpected(NotInFake()); }
   Result<std::optional<ProductId>> ProductOfSku(const Sku&) override { return std::unexpected(NotInFake()); }
   Result<std::vector<SkuOffer>> Offers(const std::vector<Sku>&) override { return std::unexpected(NotInFake()); }
