@@ -329,4 +329,18 @@ boost::asio::awaitable<Result<std::int64_t>> Collection::DeleteOne(Document filt
   });
 }
 
+boost::asio::awaitable<Status> Collection::CreateIndex(Document keys, std::string name) & {
+  co_return co_await store_->WritePool().Run([this, &keys, &name]() -> Status {
+    Document command{{"createIndexes", name_}, {"indexes", boost::json::array{Document{{"key", keys}, {"name", name}}}}};
+    TRY(command_bson, ToBson(command));
+    DocStore::Impl::CollectionHandle h(*store_->impl_, store_->options_.database, name_);
+    bson_t reply;
+    bson_error_t error;
+    const bool ok = mongoc_collection_write_command_with_opts(h.coll, command_bson.get(), nullptr, &reply, &error);
+    bson_destroy(&reply);
+    if (!ok) return std::unexpected(MapError(error, "createIndexes on " + name_));
+    return {};
+  });
+}
+
 }  // namespace store::docstore

@@ -104,6 +104,23 @@ TEST(DocStore, FindOneOfAMissingIdIsEmpty) {
   EXPECT_FALSE(*r);
 }
 
+// An index is made once: asking again for the same one changes nothing, another index under the
+// same name is refused (so the first exists).
+TEST(DocStore, CreatesAnIndexOnceAndRefusesAnotherUnderItsName) {
+  store::testing::TempDocDatabase tmp;
+  DocStore store(tmp.options());
+  auto carts = store.collection("carts");
+  ASSERT_TRUE(RunAwaitable(carts.InsertOne({{"_id", "a"}, {"kind", "guest"}})));
+  auto made = RunAwaitable(carts.CreateIndex({{"kind", 1}, {"expires_at", 1}}, "guest_expiry"));
+  ASSERT_TRUE(made) << made.error().message;
+  auto again = RunAwaitable(carts.CreateIndex({{"kind", 1}, {"expires_at", 1}}, "guest_expiry"));
+  EXPECT_TRUE(again) << again.error().message;
+  auto other = RunAwaitable(carts.CreateIndex({{"pending", 1}}, "guest_expiry"));
+  EXPECT_FALSE(other);
+  auto found = RunAwaitable(carts.FindOne({{"_id", "a"}}));
+  ASSERT_TRUE(found && *found);
+}
+
 TEST(DocStore, InsertWithoutAnIdGetsAnObjectIdThatFindsTheDocument) {
   store::testing::TempDocDatabase tmp;
   DocStore store(tmp.options());

@@ -16,6 +16,8 @@
 // save inserts (a duplicate _id is the same race lost).
 #pragma once
 
+#include <atomic>
+
 #include <chrono>
 
 #include "app/ports.hpp"
@@ -43,6 +45,11 @@ class MongoCartStore final : public CartStore {
   Task<std::vector<CartKey>> WithPendingEvents(std::int64_t limit) override;
   Task<core::Status> DropPublished(CartKey key, std::int64_t version, std::vector<PendingEvent> remaining) override;
 
+  // The indexes of the relay's scan ({pending: 1}) and the guest sweep ({kind: 1, expires_at: 1}):
+  // on MongoDB without them both read every cart (FerretDB reads every cart either way: it pushes
+  // only _id down to SQLite). Made once; after that a call returns at once.
+  Task<core::Status> EnsureIndexes();
+
  private:
   // The versioned write: one update filtered by {_id, version} (atomic on MongoDB; on FerretDB a
   // lookup by _id, then a write: app/cart_locks.hpp). False: the stored version was not
@@ -52,6 +59,7 @@ class MongoCartStore final : public CartStore {
   docstore::Collection carts_;
   std::chrono::seconds guest_ttl_;
   std::string topic_prefix_;
+  std::atomic<bool> indexed_{false};
 };
 
 }  // namespace store::cart

@@ -124,6 +124,17 @@ TEST_F(CartStoreTest, ADocumentThisCodeCannotReadIsAnInternalErrorNotACrash) {
   EXPECT_EQ(loaded.error().code, Errc::internal);
 }
 
+// The relay's scan and the guest sweep have their indexes (MongoDB reads every cart without them):
+// made once, asked again without error; their names are taken by them.
+TEST_F(CartStoreTest, TheScansHaveTheirIndexes) {
+  auto made = store::testing::RunAwaitable(store_.EnsureIndexes());
+  ASSERT_TRUE(made) << made.error().message;
+  EXPECT_TRUE(store::testing::RunAwaitable(store_.EnsureIndexes()));
+  auto carts = docs_.collection("carts");
+  for (const char* name : {"pending", "guest_expiry"})
+    EXPECT_FALSE(store::testing::RunAwaitable(carts.CreateIndex({{"no_such_field", 1}}, name))) << name << " is not taken";
+}
+
 TEST_F(CartStoreTest, ExpiredGuestCartsAreSweptOnlyIfUnchangedAndCustomersNever) {
   const auto expired = c::CartKey::Guest("expired");
   const auto fresh = c::CartKey::Guest("fresh");

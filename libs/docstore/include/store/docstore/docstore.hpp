@@ -94,6 +94,9 @@ class Collection {
                                                           bool upsert = false) &;
   // Documents deleted: 0 or 1.
   boost::asio::awaitable<Result<std::int64_t>> DeleteOne(Document filter) &;
+  // Creates the index `name` on `keys` ({"kind": 1, "expires_at": 1}) unless it exists (the
+  // createIndexes command: the same index again changes nothing).
+  boost::asio::awaitable<Status> CreateIndex(Document keys, std::string name) &;
 
   const std::string& name() const { return name_; }
 
