@@ -221,7 +221,7 @@ Task<std::vector<std::pair<CartKey, std::int64_t>>> MongoCartStore::ExpiredGuest
   co_return out;
 }
 
-Task<core::Status> MongoCartStore::EnsureIndexes() {
+boost::asio::awaitable<core::Status> MongoCartStore::EnsureIndexes() {
   if (indexed_) co_return core::Status{};
   docstore::Document pending{{"pending", 1}};
   CO_TRY_STATUS(co_await carts_.CreateIndex(std::move(pending), "pending"));

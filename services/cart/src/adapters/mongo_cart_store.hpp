@@ -48,7 +48,7 @@ class MongoCartStore final : public CartStore {
   // The indexes of the relay's scan ({pending: 1}) and the guest sweep ({kind: 1, expires_at: 1}):
   // on MongoDB without them both read every cart (FerretDB reads every cart either way: it pushes
   // only _id down to SQLite). Made once; after that a call returns at once.
-  Task<core::Status> EnsureIndexes();
+  boost::asio::awaitable<core::Status> EnsureIndexes();
 
  private:
   // The versioned write: one update filtered by {_id, version} (atomic on MongoDB; on FerretDB a
