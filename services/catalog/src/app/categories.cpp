@@ -114,10 +114,7 @@ Result<Changed<CategoryDetail>> UpdateCategoryHandler::Apply(CatalogTx& tx, cons
   auto& cats = tx.categories();
   TRY(row, cats.ById(cmd.id, Lock::for_update));
   if (!row) return Fail(Errc::not_found, "no such category");
-  if (cmd.if_match && *cmd.if_match != row->version)
-    return Fail(Errc::precondition_failed, "the category changed since it was read (If-Match)");
-  if (cmd.body_version && *cmd.body_version != row->version)
-    return Fail(Errc::conflict, "the category changed since it was read (version)");
+  TRY_STATUS(CheckVersion(cmd.if_match, cmd.body_version, row->version, "the category"));
   std::string old_path = row->path, new_path = row->path;
   std::int64_t new_depth = row->depth;
   if (cmd.move && cmd.parent != row->parent) {
@@ -204,10 +201,7 @@ Result<Changed<ProductType>> UpdateProductTypeHandler::Apply(CatalogTx& tx, cons
   auto& products = tx.products();
   TRY(type, products.TypeByCode(cmd.code));
   if (!type) return Fail(Errc::not_found, "no such product type");
-  if (cmd.if_match && *cmd.if_match != type->version)
-    return Fail(Errc::precondition_failed, "the product type changed since it was read (If-Match)");
-  if (cmd.body_version && *cmd.body_version != type->version)
-    return Fail(Errc::conflict, "the product type changed since it was read (version)");
+  TRY_STATUS(CheckVersion(cmd.if_match, cmd.body_version, type->version, "the product type"));
   auto defs = [](const std::vector<SpecDefinition>& specs) {
     std::vector<SpecDef> out;
     for (const auto& d : specs) out.push_back({d.key, d.kind, d.required});

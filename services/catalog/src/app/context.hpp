@@ -6,6 +6,8 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "app/page_invalidation.hpp"
 #include "app/ports.hpp"
@@ -19,6 +21,15 @@ struct AppContext {
   const Settings& settings;
   const core::Clock& clock;
 };
+
+// An admin write's optimistic concurrency against the row's `current` version: the If-Match
+// header's (412) or the body's `version` (409). `what` names the row: "the product", ...
+inline Status CheckVersion(std::optional<std::int64_t> if_match, std::optional<std::int64_t> body_version, std::int64_t current,
+                           std::string_view what) {
+  if (if_match && *if_match != current) return core::Fail(core::Errc::precondition_failed, std::string(what) + " changed since it was read (If-Match)");
+  if (body_version && *body_version != current) return core::Fail(core::Errc::conflict, std::string(what) + " changed since it was read (version)");
+  return {};
+}
 
 // apply: Result<Changed<T>>(CatalogTx&), a named callable. Commits, then invalidates.
 template <class T, class F>

@@ -54,10 +54,7 @@ Result<Changed<StockRecord>> SetStockHandler::Apply(CatalogTx& tx, const SetStoc
   auto& inv = tx.inventory();
   TRY(row, inv.Stock(cmd.sku, Lock::for_update));
   if (!row) return Fail(Errc::not_found, "no such SKU");
-  if (cmd.if_match && *cmd.if_match != row->version)
-    return Fail(Errc::precondition_failed, "the stock changed since it was read (If-Match)");
-  if (cmd.body_version && *cmd.body_version != row->version)
-    return Fail(Errc::conflict, "the stock changed since it was read (version)");
+  TRY_STATUS(CheckVersion(cmd.if_match, cmd.body_version, row->version, "the stock"));
   TRY(on_hand, NewOnHand(row->level, cmd.on_hand, cmd.delta));
   StockLevel after{on_hand, row->level.reserved};
   auto now = ctx.clock.Now();

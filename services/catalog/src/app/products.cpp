@@ -153,10 +153,7 @@ Result<Changed<ProductView>> UpdateProductHandler::Apply(CatalogTx& tx, const Up
   auto& products = tx.products();
   TRY(row, products.Lock(cmd.id));
   if (!row) return Fail(Errc::not_found, "no such product");
-  if (cmd.if_match && *cmd.if_match != row->version)
-    return Fail(Errc::precondition_failed, "the product changed since it was read (If-Match)");
-  if (cmd.body_version && *cmd.body_version != row->version)
-    return Fail(Errc::conflict, "the product changed since it was read (version)");
+  TRY_STATUS(CheckVersion(cmd.if_match, cmd.body_version, row->version, "the product"));
   std::vector<core::FieldError> errors;
   if (cmd.category) {
     TRY(category, tx.categories().ById(*cmd.category, Lock::none));
@@ -203,8 +200,7 @@ awaitable<Result<ProductView>> UpdateProductHandler::operator()(const UpdateProd
 Result<Changed<ProductView>> AddVariantHandler::Apply(CatalogTx& tx, const AddVariant& cmd) const {
   TRY(row, tx.products().Lock(cmd.product));
   if (!row) return Fail(Errc::not_found, "no such product");
-  if (cmd.if_match && *cmd.if_match != row->version)
-    return Fail(Errc::precondition_failed, "the product changed since it was read (If-Match)");
+  TRY_STATUS(CheckVersion(cmd.if_match, std::nullopt, row->version, "the product"));
   auto now = ctx.clock.Now();
   TRY_STATUS(InsertVariantWithStock(tx, cmd.product, cmd.variant, ctx.settings.currency, now, "sku"));
   Changes changes;
@@ -230,8 +226,7 @@ Result<Changed<ProductView>> UpdateVariantHandler::Apply(CatalogTx& tx, const Up
   if (!product) return Fail(Errc::not_found, "no such SKU");
   TRY(row, products.Lock(*product));
   if (!row) return Fail(Errc::not_found, "no such SKU");
-  if (cmd.if_match && *cmd.if_match != row->version)
-    return Fail(Errc::precondition_failed, "the product changed since it was read (If-Match)");
+  TRY_STATUS(CheckVersion(cmd.if_match, std::nullopt, row->version, "the product"));
   TRY_STATUS(products.UpdateVariant(cmd.sku, cmd.options, cmd.price_minor));
   TRY(changes, RepublishProduct(tx, *product, ctx.clock.Now(), cmd.trace));
   TRY(view, Reload(tx, *product));
