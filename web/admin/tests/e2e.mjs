@@ -57,6 +57,8 @@ await check("a customer account (registered, verified from its email) gets 403 f
     ["GET", "/catalog/v1/admin/skus/AUR-128/adjustments"],
     ["GET", "/catalog/v1/admin/stock/low"],
     ["POST", "/catalog/v1/admin/markdown"],
+    ["GET", "/catalog/v1/admin/settings"],
+    ["PUT", "/catalog/v1/admin/product-types/gadget"],
     ["GET", "/catalog/v1/admin/search/queries"],
     ["PUT", "/catalog/v1/admin/search/synonyms"],
     ["GET", "/notification/v1/notifications/deliveries"],

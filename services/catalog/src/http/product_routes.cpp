@@ -120,6 +120,12 @@ void AddProductRoutes(http::Router& router, const HttpApi& api) {
     CO_TRY_STATUS(f.Check());
     co_return Response::Json(200, json::object{{"html", RenderMarkdown(*markdown).html}});
   });
+  // The shop's settings the admin's forms follow (the currency every price is in, the low-stock
+  // threshold).
+  router.Get("/v1/admin/settings", [&api](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.admin(req));
+    co_return Response::Json(200, json::object{{"currency", api.settings.currency}, {"low_stock_threshold", api.settings.low_stock}});
+  });
   router.Delete("/v1/admin/products/{id}/images/{image_id}", [&api, &h](Request& req) -> awaitable<Response> {
     CO_TRY_STATUS(co_await api.admin(req));
     CO_TRY(image_id, PathInt(req, "image_id"));

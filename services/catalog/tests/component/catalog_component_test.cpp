@@ -555,6 +555,18 @@ TEST(CatalogComponent, AProductTypeChangesAsFarAsItsProductsAllowAndRelabelsThem
   EXPECT_EQ(put(R"({"name":"X"})").status, 400);
 }
 
+// What the admin's forms follow: the shop's currency and low-stock threshold, for staff only.
+TEST(CatalogComponent, TheShopSettingsAreReadByStaffOnly) {
+  CatalogFixture f;
+  Caller c(f.Url());
+  auto settings = c.Send(Verb::get, "/v1/admin/settings", "", f.Admin());
+  ASSERT_EQ(settings.status, 200) << settings.raw;
+  EXPECT_EQ(settings.body.at("currency").as_string(), "EUR");
+  EXPECT_EQ(settings.body.at("low_stock_threshold").as_int64(), 5);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/settings", "", {{"Authorization", "Bearer " + f.Token({"customer"})}}).status, 403);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/settings").status, 401);
+}
+
 TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   CatalogFixture f;
   Caller c(f.Url());

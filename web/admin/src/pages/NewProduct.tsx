@@ -16,8 +16,6 @@ import { SpecInput, specValues } from "../specs";
 
 type Node = { id: number; name: string; children: Node[] };
 
-const CURRENCY = "EUR"; // the catalog's one currency (catalog.currency)
-
 function flatten(nodes: Node[], depth = 0): { id: number; label: string }[] {
   return nodes.flatMap((n) => [{ id: n.id, label: `${"— ".repeat(depth)}${n.name}` }, ...flatten(n.children, depth + 1)]);
 }
@@ -27,6 +25,7 @@ export function NewProductPage() {
   const { route } = useLocation();
   const categories = useApi<{ categories: Node[] }>("/catalog/v1/categories");
   const types = useApi<{ product_types: ProductType[] }>("/catalog/v1/product-types");
+  const settings = useApi<{ currency: string }>("/catalog/v1/admin/settings"); // every price is in the shop's currency
   const [title, setTitle] = useState("");
   const [slug, setSlug] = useState("");
   const [type, setType] = useState("");
@@ -43,7 +42,7 @@ export function NewProductPage() {
   const { busy, error, submit } = useSubmit();
 
   const create = submit(async () => {
-    const read = readVariant(options, price, CURRENCY);
+    const read = readVariant(options, price, settings.data?.currency ?? "");
     setLocal(read.ok ? {} : read.problems);
     if (!read.ok) return;
     const body: Record<string, unknown> = {
@@ -64,7 +63,10 @@ export function NewProductPage() {
   });
 
   if (categories.error || types.error) return <ErrorNote error={categories.error ?? types.error} />;
-  if (!categories.data || !types.data) return <Loading />;
+  const failed = categories.error ?? types.error ?? settings.error;
+  if (failed) return <ErrorNote error={failed} />;
+  if (!categories.data || !types.data || !settings.data) return <Loading />;
+  const currency = settings.data.currency;
   const fieldError = (f: string) => local[f] ?? error?.fieldError(f);
   return (
     <>
@@ -109,7 +111,7 @@ export function NewProductPage() {
           <Field label="SKU" name="sku" value={sku} set={setSku} error={fieldError("variants[0].sku")} />
           <Field label="Options (name: value, …)" name="options" value={options} set={setOptions}
             error={local.options ?? fieldError("variants[0].options")} optional />
-          <Field label={`Price (${CURRENCY})`} name="price" value={price} set={setPrice}
+          <Field label={`Price (${currency})`} name="price" value={price} set={setPrice}
             error={local.price ?? fieldError("variants[0].price.minor")} />
           <p class="field">
             <label for="f-on-hand">On hand</label>
