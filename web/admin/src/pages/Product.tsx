@@ -116,7 +116,8 @@ function VariantForm({ v, version, onSaved, onReload }: { v: Variant; version: n
 }
 
 function AddVariant({ data, onSaved, onReload }: { data: AdminProduct; onSaved: (next: AdminProduct) => void; onReload: () => void }) {
-  const currency = data.variants[0]?.price.currency ?? "EUR";
+  const settings = useApi<{ currency: string }>("/catalog/v1/admin/settings"); // a product without variants yet
+  const currency = data.variants[0]?.price.currency ?? settings.data?.currency ?? "";
   const [sku, setSku] = useState("");
   const [options, setOptions] = useState("");
   const [price, setPrice] = useState("");
