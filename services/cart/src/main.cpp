@@ -1,6 +1,7 @@
 // store_cart: guest and customer carts (README.md). Wiring only; the start-up (arguments, config,
 // logging, ops routes, server, signals, exit codes) is store::service::Run.
 //   store_cart [--config FILE] | --help-config
+#include <atomic>
 #include <thread>
 
 #include "adapters/catalog_offers.hpp"
@@ -25,21 +26,23 @@ namespace {
 
 // The store's indexes (made at start; a store away then: by the sweep's next round). Not on
 // FerretDB 1.x: it looks nothing up by an index but _id's, so there they would only cost every write.
-awaitable<void> EnsureIndexes(store::docstore::DocStore& docs, cart::MongoCartStore& store) {
+// Sets `done` once nothing is left to do, so later rounds ask the store nothing.
+awaitable<void> EnsureIndexes(store::docstore::DocStore& docs, cart::MongoCartStore& store, std::atomic<bool>& done) {
+  if (done) co_return;
   auto ferret = co_await docs.IsFerretDb();
-  if (ferret && *ferret) co_return;
   store::core::Status made = ferret ? store::core::Status{} : store::core::Status(std::unexpected(ferret.error()));
-  if (made) made = co_await store.EnsureIndexes();
-  if (!made) store::log::Warn("the cart store's indexes could not be made (retried by the next sweep)", {{"error", made.error().message}});
+  if (made && !*ferret) made = co_await store.EnsureIndexes();
+  if (made) done = true;
+  else store::log::Warn("the cart store's indexes could not be made (retried by the next sweep)", {{"error", made.error().message}});
 }
 
 // Deletes expired guest carts every sweep_interval (FerretDB has no TTL indexes); safe with
 // several instances (each delete names the version it found).
 std::unique_ptr<store::service::Periodic> GuestSweep(cart::Carts& carts, store::docstore::DocStore& docs, cart::MongoCartStore& store,
-                                                     const store::core::Clock& clock, const cart::Settings& s) {
-  return std::make_unique<store::service::Periodic>(s.sweep_interval, [&carts, &docs, &store, &clock, batch = s.sweep_batch] {
+                                                     std::atomic<bool>& indexed, const store::core::Clock& clock, const cart::Settings& s) {
+  return std::make_unique<store::service::Periodic>(s.sweep_interval, [&carts, &docs, &store, &indexed, &clock, batch = s.sweep_batch] {
     store::service::RunRound([&]() -> awaitable<void> {
-      co_await EnsureIndexes(docs, store);
+      co_await EnsureIndexes(docs, store, indexed);
       auto deleted = co_await carts.DeleteExpiredGuests(clock.Now(), batch);
       if (!deleted) store::log::Warn("the guest cart sweep failed", {{"error", deleted.error().message}});
       else if (*deleted > 0) store::log::Info("expired guest carts deleted", {{"count", static_cast<std::int64_t>(*deleted)}});
@@ -81,6 +84,7 @@ struct Cart {
   cart::KafkaEvents events;
   cart::OutboxRelay relay;
   RelayThread relay_thread;
+  std::atomic<bool> indexed{false};  // the store's indexes are made (or not wanted)
   std::unique_ptr<store::service::Periodic> sweep;
   std::unique_ptr<store::messaging::ConsumerRunner> orders;  // order.confirmed; stops first
 
@@ -99,8 +103,8 @@ struct Cart {
         events(s.kafka),
         relay(cached, events, carts.locks(), carts.published(), ctx.clock(), s.relay_drop_delay, s.relay_scan_interval),
         relay_thread(relay, events),
-        sweep(GuestSweep(carts, docs, store, ctx.clock(), s)) {
-    store::service::RunRound([this]() -> awaitable<void> { co_await EnsureIndexes(docs, store); });
+        sweep(GuestSweep(carts, docs, store, indexed, ctx.clock(), s)) {
+    store::service::RunRound([this]() -> awaitable<void> { co_await EnsureIndexes(docs, store, indexed); });
     carts.OnEvents([this](const cart::CartKey& key) { relay.Wake(key); });
     cart::AddRoutes(ctx.router(), api);
     ctx.registry().SetGauge("cart_events_published_total", "Cart events acknowledged by Kafka and dropped from their outbox",

@@ -222,13 +222,10 @@ Task<std::vector<std::pair<CartKey, std::int64_t>>> MongoCartStore::ExpiredGuest
 }
 
 boost::asio::awaitable<core::Status> MongoCartStore::EnsureIndexes() {
-  if (indexed_) co_return core::Status{};
   docstore::Document pending{{"pending", 1}};
   CO_TRY_STATUS(co_await carts_.CreateIndex(std::move(pending), "pending"));
   docstore::Document expiry{{"kind", 1}, {"expires_at", 1}};
-  CO_TRY_STATUS(co_await carts_.CreateIndex(std::move(expiry), "guest_expiry"));
-  indexed_ = true;
-  co_return core::Status{};
+  co_return co_await carts_.CreateIndex(std::move(expiry), "guest_expiry");
 }
 
 }  // namespace store::cart

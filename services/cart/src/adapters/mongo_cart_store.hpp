@@ -16,8 +16,6 @@
 // save inserts (a duplicate _id is the same race lost).
 #pragma once
 
-#include <atomic>
-
 #include <chrono>
 
 #include "app/ports.hpp"
@@ -47,7 +45,7 @@ class MongoCartStore final : public CartStore {
 
   // The indexes of the relay's scan ({pending: 1}) and the guest sweep ({kind: 1, expires_at: 1}):
   // on MongoDB without them both read every cart (FerretDB reads every cart either way: it pushes
-  // only _id down to SQLite). Made once; after that a call returns at once.
+  // only _id down to SQLite). Asking again for indexes that exist changes nothing.
   boost::asio::awaitable<core::Status> EnsureIndexes();
 
  private:
@@ -59,7 +57,6 @@ class MongoCartStore final : public CartStore {
   docstore::Collection carts_;
   std::chrono::seconds guest_ttl_;
   std::string topic_prefix_;
-  std::atomic<bool> indexed_{false};
 };
 
 }  // namespace store::cart
