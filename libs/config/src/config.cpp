@@ -152,6 +152,20 @@ std::string Loader::Choice(const std::string& key, std::string def, std::vector<
   return *raw;
 }
 
+std::string Loader::Secret(const std::string& key, std::string dev_default, std::string description) {
+  auto value = String(key, std::move(dev_default), description + " (dev default; production sets " + key + "_file)");
+  auto file = String(key + "_file", "", "A file holding " + key + " (wins over " + key + ")");
+  if (file.empty()) return value;
+  std::ifstream in(file);
+  if (!in) {
+    Bad(key + "_file", "cannot read " + file);
+    return value;
+  }
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  return secret;
+}
+
 std::int64_t Loader::Bytes(const std::string& key, std::int64_t def, std::string description) {
   auto raw = Raw(key, "bytes", std::to_string(def), std::move(description));
   if (!raw) return def;

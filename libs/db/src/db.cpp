@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
+#include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <random>
@@ -591,6 +592,20 @@ std::string ToDbTime(std::chrono::system_clock::time_point t) {
   gmtime_r(&secs, &tm);
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                      tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - std::int64_t(secs) * 1000));
+}
+
+std::chrono::system_clock::time_point FromDbTime(std::string_view t) {
+  std::string text(t);
+  std::tm tm{};
+  int millis = 0;
+  char frac[4] = {'0', '0', '0', 0};
+  std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+  if (text.size() > 20 && text[19] == '.')
+    for (std::size_t i = 0; i < 3 && 20 + i < text.size(); ++i) frac[i] = text[20 + i];
+  millis = (frac[0] - '0') * 100 + (frac[1] - '0') * 10 + (frac[2] - '0');
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::milliseconds(millis);
 }
 
 std::string DbTimeToRfc3339(std::string_view t) {

@@ -18,9 +18,20 @@ Periodic::~Periodic() {
   thread_.join();
 }
 
+void Periodic::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
 void Periodic::Loop() {
   std::unique_lock lock(mu_);
-  while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
+  for (;;) {
+    cv_.wait_for(lock, interval_, [this] { return stopping_ || woken_; });
+    if (stopping_) return;
+    woken_ = false;
     lock.unlock();
     round_();
     lock.lock();

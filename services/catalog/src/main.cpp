@@ -29,7 +29,8 @@ struct Catalog {
   Catalog(const Settings& s, store::service::Context& ctx)
       : engines(s.service),
         authenticator(s.auth, &engines.cache(), ctx.clock()),
-        service(s.service, engines, ctx.clock(), store::auth::RoleGuard(authenticator, "admin")) {
+        service(s.service, engines, ctx.clock(), store::auth::RoleGuard(authenticator, "admin"),
+                store::auth::RoleGuard(authenticator, "service")) {
     service.Migrate();
     service.StartBackground(ctx.registry());
     ctx.OnStop([this] { service.Stop(); });

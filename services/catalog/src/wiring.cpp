@@ -42,7 +42,8 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
   return o;
 }
 
-CatalogService::CatalogService(ServiceOptions options, CatalogEngines& engines, const core::Clock& clock, AdminCheck admin)
+CatalogService::CatalogService(ServiceOptions options, CatalogEngines& engines, const core::Clock& clock, AdminCheck admin,
+                               ServiceCheck service)
     : options_(std::move(options)),
       engines_(engines),
       clock_(clock),
@@ -81,7 +82,7 @@ CatalogService::CatalogService(ServiceOptions options, CatalogEngines& engines, 
                 .settle = {context_},
                 .release_expired = {context_},
                 .stock_events = {context_}},
-      api_{handlers_, std::move(admin), options_.settings, options_.image_max_bytes} {}
+      api_{handlers_, std::move(admin), std::move(service), options_.settings, options_.image_max_bytes} {}
 
 CatalogService::~CatalogService() { Stop(); }
 

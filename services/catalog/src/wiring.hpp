@@ -3,7 +3,7 @@
 //
 //   CatalogEngines engines(options);                       MariaDB and Redis pools
 //   auth::Authenticator auth(auth_options, &engines.cache(), clock);   (revocations live in Redis)
-//   CatalogService service(options, engines, clock, auth::RoleGuard(auth, "admin"));
+//   CatalogService service(options, engines, clock, auth::RoleGuard(auth, "admin"), auth::RoleGuard(auth, "service"));
 //   service.Migrate(); service.StartBackground(registry); service.AddRoutes(router, readiness); ... service.Stop();
 //
 // CatalogService owns the adapters (MariaDB store, Redis page cache, media files), the one page
@@ -63,9 +63,10 @@ class CatalogEngines {
 
 class CatalogService {
  public:
-  // admin: the admin check of the admin routes (auth::RoleGuard); its authenticator must outlive
-  // the service.
-  CatalogService(ServiceOptions options, CatalogEngines& engines, const core::Clock& clock, AdminCheck admin);
+  // admin: the admin check of the admin routes, service: the check of the service-to-service
+  // routes (reservations); both auth::RoleGuard, whose authenticator must outlive the service.
+  CatalogService(ServiceOptions options, CatalogEngines& engines, const core::Clock& clock, AdminCheck admin,
+                 ServiceCheck service);
   ~CatalogService();
   // Applies the migrations (the service's and libs/messaging's), creates media.dir. Throws.
   void Migrate();

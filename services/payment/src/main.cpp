@@ -4,16 +4,15 @@
 //   store_payment [--config FILE] | --help-config
 #include <memory>
 
-#include "adapters/mariadb_idempotency.hpp"
 #include "adapters/mariadb_payments.hpp"
 #include "adapters/order_consumer.hpp"
 #include "adapters/receipt_documents.hpp"
 #include "adapters/providers.hpp"
 #include "app/payments.hpp"
-#include "http/idempotent.hpp"
 #include "http/routes.hpp"
 #include "settings.hpp"
 #include "store/db/migrations.hpp"
+#include "store/idempotency/idempotency.hpp"
 #include "store/log/log.hpp"
 #include "store/messaging/consumer_runner.hpp"
 #include "store/service/periodic.hpp"
@@ -27,7 +26,7 @@ namespace {
 // io_context of its own with a provider of its own (MakeProvider: its pooled connections belong to
 // one io_context): stuck intents asked of the provider, cancelled orders' payments voided or
 // refunded, refunds of unknown outcome asked again, old idempotency keys dropped.
-std::unique_ptr<store::service::Periodic> Reconciler(payment::PaymentStore& store, payment::IdempotencyStore& keys,
+std::unique_ptr<store::service::Periodic> Reconciler(payment::PaymentStore& store, store::idempotency::Store& keys,
                                                      const payment::Settings& s, const store::core::Clock& clock) {
   return std::make_unique<store::service::Periodic>(s.reconcile_interval, [&store, &keys, &clock, s] {
     store::service::RunRound([&]() -> boost::asio::awaitable<void> {
@@ -47,6 +46,8 @@ void Migrate(store::db::Database& db) {
   if (auto m = store::db::Migrate(db, STORE_PAYMENT_MIGRATIONS_DIR); !m) throw std::runtime_error("payment migrations: " + m.error().message);
   if (auto m = store::db::Migrate(db, STORE_PAYMENT_MESSAGING_MIGRATIONS_DIR); !m)
     throw std::runtime_error("messaging migrations: " + m.error().message);
+  if (auto m = store::db::Migrate(db, STORE_PAYMENT_IDEMPOTENCY_MIGRATIONS_DIR); !m)
+    throw std::runtime_error("idempotency migrations: " + m.error().message);
 }
 
 // The service's parts; members are destroyed in reverse order after the server stopped.
@@ -56,9 +57,9 @@ struct Payment {
   store::auth::Authenticator authenticator;
   std::unique_ptr<payment::Provider> provider;  // provider.name's (adapters/providers.hpp)
   payment::MariaDbPayments store;
-  payment::MariaDbIdempotency keys;
+  store::idempotency::MariaDbStore keys;
   payment::Payments payments;
-  payment::Idempotent idempotent;
+  store::idempotency::Idempotent idempotent;
   payment::LibharuReceipts receipts;
   payment::HttpApi api;
   std::unique_ptr<store::service::Periodic> reconciler;

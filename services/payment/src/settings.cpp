@@ -1,29 +1,8 @@
 #include "settings.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "store/config/config.hpp"
 
 namespace store::payment {
-
-namespace {
-
-// A secret from `<key>_file` when set (a mounted secret), else the key itself (dev defaults only).
-std::string Secret(config::Loader& cfg, const std::string& key, const std::string& dev_default, const std::string& what) {
-  auto value = cfg.String(key, dev_default, what + " (dev default; production sets " + key + "_file)");
-  auto file = cfg.String(key + "_file", "", "A file holding " + key + " (wins over " + key + ")");
-  if (file.empty()) return value;
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read " + key + "_file " + file);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto secret = text.str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  return secret;
-}
-
-}  // namespace
 
 Settings Settings::Declare(config::Loader& cfg) {
   Settings s;
@@ -35,14 +14,14 @@ Settings Settings::Declare(config::Loader& cfg) {
                             return v == "sandbox" || v == "stripe" ? std::nullopt : std::optional<std::string>("must be sandbox or stripe");
                           });
   s.sandbox.url = cfg.String("sandbox.url", "http://127.0.0.1:18190", "Base URL of the payment sandbox's API");
-  s.sandbox.secret_key = Secret(cfg, "sandbox.secret_key", "sk_test_sandbox_dev_only", "The sandbox API's secret key");
-  s.sandbox.webhook_secret = Secret(cfg, "sandbox.webhook_secret", "whsec_sandbox_dev_only", "The sandbox's webhook signing secret");
+  s.sandbox.secret_key = cfg.Secret("sandbox.secret_key", "sk_test_sandbox_dev_only", "The sandbox API's secret key");
+  s.sandbox.webhook_secret = cfg.Secret("sandbox.webhook_secret", "whsec_sandbox_dev_only", "The sandbox's webhook signing secret");
   // Plain HTTP only (store::http::Client): the default is stripe-mock's address; production sets the
   // egress proxy that originates TLS to https://api.stripe.com (adapters/stripe_provider.hpp).
   s.stripe.url = cfg.String("stripe.url", "http://127.0.0.1:12111",
                             "Base URL of Stripe's API, plain HTTP: stripe-mock, or the egress proxy that speaks TLS to api.stripe.com");
-  s.stripe.secret_key = Secret(cfg, "stripe.secret_key", "sk_test_stripe_mock_dev_only", "Stripe's secret API key (sk_...)");
-  s.stripe.webhook_secret = Secret(cfg, "stripe.webhook_secret", "whsec_stripe_dev_only", "The Stripe webhook endpoint's signing secret (whsec_...)");
+  s.stripe.secret_key = cfg.Secret("stripe.secret_key", "sk_test_stripe_mock_dev_only", "Stripe's secret API key (sk_...)");
+  s.stripe.webhook_secret = cfg.Secret("stripe.webhook_secret", "whsec_stripe_dev_only", "The Stripe webhook endpoint's signing secret (whsec_...)");
   s.stripe.api_version = cfg.String("stripe.api_version", "2026-08-26.dahlia",
                                     "The Stripe-Version sent (the version the adapter's mapping is written for)");
   auto tolerance = std::chrono::duration_cast<std::chrono::seconds>(

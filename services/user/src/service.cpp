@@ -20,6 +20,8 @@ Settings DefaultSettings() {
   const char* state = std::getenv("STORE_STATE");
   s.dev_key_file = std::string(state && *state ? state : ".state") + "/user/signing-key.pem";
   s.mfa_dev_key_file = std::string(state && *state ? state : ".state") + "/user/mfa-key";
+  // Shared with the services that call others (libs/auth ServiceClientOptions): the same default.
+  s.service_clients_dir = std::string(state && *state ? state : ".state") + "/service-clients";
   return s;
 }
 
@@ -42,6 +44,7 @@ UserService::UserService(Settings settings, db::Options db, cache::Options cache
   mfa_challenges_ = std::make_unique<RedisOneTimeStates>(*cache_, settings_.key_prefix + "mfa:");
   provider_http_ = std::make_unique<CurlFetcher>(2);
   keys_ = std::make_unique<KeyRing>(LoadKeyRing(settings_));
+  service_clients_ = std::make_unique<ServiceClients>(settings_, LoadServiceClients(settings_), *keys_, clock_);
   policy_ = std::make_unique<PasswordPolicy>(settings_.password_min, settings_.password_max,
                                              ReadCommonPasswords(settings_.common_list_file));
   mfa_box_ = std::make_unique<SecretBox>(LoadMfaKey(settings_));
@@ -67,7 +70,7 @@ void UserService::Bootstrap() {
 }
 
 void UserService::AddRoutes(http::Router& router, metrics::Registry& registry, metrics::Readiness& readiness) {
-  user::AddRoutes(router, RouteDeps{settings_, *accounts_, *social_, *authenticator_, *keys_, clock_, registry});
+  user::AddRoutes(router, RouteDeps{settings_, *accounts_, *social_, *service_clients_, *authenticator_, *keys_, clock_, registry});
   readiness.Add("mariadb", [this]() -> boost::asio::awaitable<core::Status> { co_return co_await db_->Ping(); });
   readiness.Add("redis", [this]() -> boost::asio::awaitable<core::Status> { co_return co_await cache_->Ping(); });
 }

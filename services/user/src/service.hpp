@@ -14,6 +14,7 @@
 #include "adapters/redis_state.hpp"
 #include "app/accounts.hpp"
 #include "app/keys.hpp"
+#include "app/service_clients.hpp"
 #include "app/settings.hpp"
 #include "app/social_login.hpp"
 #include "store/auth/auth.hpp"
@@ -61,6 +62,7 @@ class UserService {
   std::unique_ptr<SecretBox> mfa_box_;
   std::unique_ptr<CurlFetcher> provider_http_;
   std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<ServiceClients> service_clients_;
   std::unique_ptr<PasswordPolicy> policy_;
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<SocialLogin> social_;

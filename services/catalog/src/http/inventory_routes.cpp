@@ -1,4 +1,4 @@
-// Stock and reservations (service to service), admin stock.
+// Stock and reservations (service to service: the `service` role, api.service), admin stock.
 #include "http/commands.hpp"
 #include "http/dto.hpp"
 #include "http/request.hpp"
@@ -38,7 +38,8 @@ void AddInventoryRoutes(http::Router& router, const HttpApi& api) {
     co_return JsonWithETag(200, StockJson(stock), stock.version);
   });
 
-  router.Post("/v1/reservations", [&h](Request& req) -> awaitable<Response> {
+  router.Post("/v1/reservations", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.service(req));
     CO_TRY(body, http::ObjectBody(req));
     CO_TRY(request, ParseReservation(body));
     ReserveStock cmd{std::move(request), Trace(req.trace())};
@@ -46,17 +47,20 @@ void AddInventoryRoutes(http::Router& router, const HttpApi& api) {
     if (out.reserved) co_return Response::Json(out.created ? 201 : 200, ReservationJson(*out.reservation));
     co_return RefusalOf(out);
   });
-  router.Get("/v1/reservations/{order_id}", [&h](Request& req) -> awaitable<Response> {
+  router.Get("/v1/reservations/{order_id}", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.service(req));
     GetReservation query{OrderId(std::string(*req.PathParam("order_id")))};
     CO_TRY(out, co_await h.reservation(query));
     co_return Response::Json(200, ReservationJson(out));
   });
-  router.Post("/v1/reservations/{order_id}/commit", [&h](Request& req) -> awaitable<Response> {
+  router.Post("/v1/reservations/{order_id}/commit", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.service(req));
     SettleReservation cmd{OrderId(std::string(*req.PathParam("order_id"))), Settlement::commit, "committed", Trace(req.trace())};
     CO_TRY(out, co_await h.settle(cmd));
     co_return Response::Json(200, ReservationJson(out));
   });
-  router.Post("/v1/reservations/{order_id}/release", [&h](Request& req) -> awaitable<Response> {
+  router.Post("/v1/reservations/{order_id}/release", [&api, &h](Request& req) -> awaitable<Response> {
+    CO_TRY_STATUS(co_await api.service(req));
     SettleReservation cmd{OrderId(std::string(*req.PathParam("order_id"))), Settlement::release, "released", Trace(req.trace())};
     CO_TRY(out, co_await h.settle(cmd));
     co_return Response::Json(200, ReservationJson(out));

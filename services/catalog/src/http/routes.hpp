@@ -16,11 +16,16 @@ namespace store::catalog {
 // The admin check of the admin routes: auth::RoleGuard(authenticator, "admin") — 401 without
 // valid credentials, 403 without the role, 503 when revocations cannot be read.
 using AdminCheck = auth::Guard;
+// The check of the service-to-service routes (stock reservations, which the order service calls
+// with a token of the user service's client-credentials grant): auth::RoleGuard(authenticator,
+// "service"), with the same answers.
+using ServiceCheck = auth::Guard;
 
 // What the routes need; owned by the composition root, outlives the router.
 struct HttpApi {
   const CatalogHandlers& handlers;
   AdminCheck admin;
+  ServiceCheck service;
   const Settings& settings;
   std::int64_t image_max_bytes = 8 * 1024 * 1024;
 };

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   try {
     store::core::SystemClock clock;
     catalog::CatalogEngines engines(options);
-    catalog::CatalogService service(options, engines, clock, nullptr);  // no HTTP: no admin check
+    catalog::CatalogService service(options, engines, clock, nullptr, nullptr);  // no HTTP: no route checks
     service.Migrate();
     auto empty = catalog::CatalogIsEmpty(service.db());
     if (!empty) throw std::runtime_error(empty.error().message);

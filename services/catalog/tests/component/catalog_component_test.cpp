@@ -202,7 +202,7 @@ TEST(CatalogComponent, ProductPageIsCachedAndInvalidatedOnEveryChange) {
   EXPECT_EQ(c.Send(Verb::get, "/v1/products/cache-phone/page").body.at("variants").at(1).at("available").as_int64(), 7);
 
   // A reservation changes availability too.
-  auto res = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-cache","lines":[{"sku":"CP-1","quantity":2}]})");
+  auto res = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-cache","lines":[{"sku":"CP-1","quantity":2}]})", f.Service());
   ASSERT_EQ(res.status, 201) << res.raw;
   EXPECT_EQ(c.Send(Verb::get, "/v1/products/cache-phone/page").body.at("variants").at(0).at("available").as_int64(), 1);
 
@@ -231,7 +231,7 @@ TEST(CatalogComponent, OffersOfSkusForCartsAndOrders) {
   Caller c(f.Url());
   auto s = SeedShop(f, c);
   auto p = MakePhone(f, c, s.smartphones, "Offer Phone", 45900, {{"OF-1", 5}, {"OF-2", 0}});
-  auto res = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-offer","lines":[{"sku":"OF-1","quantity":2}]})");
+  auto res = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-offer","lines":[{"sku":"OF-1","quantity":2}]})", f.Service());
   ASSERT_EQ(res.status, 201) << res.raw;
 
   auto offers = c.Send(Verb::get, "/v1/skus?skus=OF-2,NOPE-1,OF-1,OF-1");
@@ -589,7 +589,7 @@ TEST(CatalogComponent, EventsCarryTheProductAndFollowItsChanges) {
   EXPECT_EQ(d.at("brand").at("name").as_string(), "Samsung");
 
   // Selling out the last available SKU flips in_stock: a new upsert with a higher version.
-  auto r = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"ev-o1","lines":[{"sku":"EV-1","quantity":1}]})");
+  auto r = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"ev-o1","lines":[{"sku":"EV-1","quantity":1}]})", f.Service());
   ASSERT_EQ(r.status, 201) << r.raw;
   ups = OutboxEvents(f, "product.upserted.v1");
   ASSERT_EQ(ups.size(), 2u);
@@ -636,46 +636,46 @@ TEST(CatalogComponent, ReservationsAreAllOrNothingIdempotentAndExpire) {
   MakePhone(f, c, s.smartphones, "Stock Phone", 100, {{"R-1", 5}, {"R-2", 2}});
   auto stock = [&](const std::string& sku) { return c.Send(Verb::get, "/v1/skus/" + sku + "/stock").body; };
 
-  auto r = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-1","lines":[{"sku":"R-1","quantity":2},{"sku":"R-2","quantity":1}]})");
+  auto r = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-1","lines":[{"sku":"R-1","quantity":2},{"sku":"R-2","quantity":1}]})", f.Service());
   ASSERT_EQ(r.status, 201) << r.raw;
   EXPECT_EQ(r.body.at("status").as_string(), "reserved");
-  auto again = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-1","lines":[{"sku":"R-2","quantity":1},{"sku":"R-1","quantity":2}]})");
+  auto again = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-1","lines":[{"sku":"R-2","quantity":1},{"sku":"R-1","quantity":2}]})", f.Service());
   EXPECT_EQ(again.status, 200) << again.raw;  // idempotent: same answer, nothing reserved twice
   EXPECT_EQ(stock("R-1").at("reserved").as_int64(), 2);
-  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-1","lines":[{"sku":"R-1","quantity":3}]})").status, 409);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-1","lines":[{"sku":"R-1","quantity":3}]})", f.Service()).status, 409);
 
   // All or nothing: R-2 has 1 left, so R-1 is not touched either.
-  auto no = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-2","lines":[{"sku":"R-1","quantity":1},{"sku":"R-2","quantity":2}]})");
+  auto no = c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-2","lines":[{"sku":"R-1","quantity":1},{"sku":"R-2","quantity":2}]})", f.Service());
   EXPECT_EQ(no.status, 409) << no.raw;
   EXPECT_NE(no.raw.find("lines.R-2"), std::string::npos);
   EXPECT_EQ(stock("R-1").at("reserved").as_int64(), 2);
-  EXPECT_EQ(c.Send(Verb::get, "/v1/reservations/o-2").status, 404);
-  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-3","lines":[{"sku":"NOPE","quantity":1}]})").status, 422);
-  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-3","lines":[{"sku":"R-1","quantity":0}]})").status, 400);
-  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-3","lines":[]})").status, 400);
+  EXPECT_EQ(c.Send(Verb::get, "/v1/reservations/o-2", "", f.Service()).status, 404);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-3","lines":[{"sku":"NOPE","quantity":1}]})", f.Service()).status, 422);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-3","lines":[{"sku":"R-1","quantity":0}]})", f.Service()).status, 400);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-3","lines":[]})", f.Service()).status, 400);
 
   // Commit: the units leave on_hand. Idempotent; a committed reservation cannot be released.
-  auto commit = c.Send(Verb::post, "/v1/reservations/o-1/commit");
+  auto commit = c.Send(Verb::post, "/v1/reservations/o-1/commit", "", f.Service());
   ASSERT_EQ(commit.status, 200) << commit.raw;
   EXPECT_EQ(commit.body.at("status").as_string(), "committed");
-  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/o-1/commit").status, 200);
-  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/o-1/release").status, 409);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/o-1/commit", "", f.Service()).status, 200);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/o-1/release", "", f.Service()).status, 409);
   EXPECT_EQ(stock("R-1").at("on_hand").as_int64(), 3);
   EXPECT_EQ(stock("R-1").at("reserved").as_int64(), 0);
   store::testing::ExpectEventMatchesSchema("stock.committed.v1", OutboxEvents(f, "stock.committed.v1").at(0).at("data").as_object());
 
   // Release gives the units back.
-  ASSERT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-4","lines":[{"sku":"R-1","quantity":3}]})").status, 201);
+  ASSERT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-4","lines":[{"sku":"R-1","quantity":3}]})", f.Service()).status, 201);
   EXPECT_EQ(stock("R-1").at("available").as_int64(), 0);
-  auto rel = c.Send(Verb::post, "/v1/reservations/o-4/release");
+  auto rel = c.Send(Verb::post, "/v1/reservations/o-4/release", "", f.Service());
   ASSERT_EQ(rel.status, 200);
   EXPECT_EQ(rel.body.at("status").as_string(), "released");
   EXPECT_EQ(stock("R-1").at("available").as_int64(), 3);
-  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/o-4/commit").status, 409);
-  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/none/commit").status, 404);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/o-4/commit", "", f.Service()).status, 409);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/none/commit", "", f.Service()).status, 404);
 
   // Expiry: released by the service's own sweep once expires_at has passed.
-  ASSERT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-5","lines":[{"sku":"R-1","quantity":1}],"ttl_seconds":60})").status, 201);
+  ASSERT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-5","lines":[{"sku":"R-1","quantity":1}],"ttl_seconds":60})", f.Service()).status, 201);
   auto swept = f.service().SweepOnce();
   ASSERT_TRUE(swept);
   EXPECT_EQ(*swept, 0);
@@ -683,7 +683,7 @@ TEST(CatalogComponent, ReservationsAreAllOrNothingIdempotentAndExpire) {
   swept = f.service().SweepOnce();
   ASSERT_TRUE(swept);
   EXPECT_EQ(*swept, 1);
-  auto expired = c.Send(Verb::get, "/v1/reservations/o-5");
+  auto expired = c.Send(Verb::get, "/v1/reservations/o-5", "", f.Service());
   EXPECT_EQ(expired.body.at("status").as_string(), "released");
   EXPECT_EQ(expired.body.at("reason").as_string(), "expired");
   EXPECT_EQ(stock("R-1").at("available").as_int64(), 3);
@@ -691,6 +691,44 @@ TEST(CatalogComponent, ReservationsAreAllOrNothingIdempotentAndExpire) {
   ASSERT_EQ(released.size(), 2u);
   store::testing::ExpectEventMatchesSchema("stock.released.v1", released[1].at("data").as_object());
   EXPECT_EQ(released[1].at("data").at("reason").as_string(), "expired");
+}
+
+// Reservations are a service-to-service API: the gateway hides them, and the catalog itself asks
+// for a token with the `service` role (the order service's, from the user service's
+// client-credentials grant). Straight to the catalog's port: no token 401, a customer's or an
+// admin's 403, and nothing is reserved until the service token.
+TEST(CatalogComponent, ReservationsNeedTheServiceRole) {
+  CatalogFixture f;
+  Caller c(f.Url());
+  auto s = SeedShop(f, c);
+  MakePhone(f, c, s.smartphones, "Guarded Phone", 100, {{"G-1", 5}});
+  const std::string reserve = R"({"order_id":"o-guard","lines":[{"sku":"G-1","quantity":2}]})";
+  const std::vector<std::pair<std::string, std::string>> customer{{"Authorization", "Bearer " + f.Token({"customer"})}};
+  struct Route {
+    Verb verb;
+    std::string path, body;
+  };
+  const std::vector<Route> routes{{Verb::post, "/v1/reservations", reserve},
+                                  {Verb::get, "/v1/reservations/o-guard", ""},
+                                  {Verb::post, "/v1/reservations/o-guard/commit", ""},
+                                  {Verb::post, "/v1/reservations/o-guard/release", ""}};
+  for (const auto& r : routes) {
+    auto anonymous = c.Send(r.verb, r.path, r.body);
+    EXPECT_EQ(anonymous.status, 401) << r.path << " " << anonymous.raw;
+    EXPECT_EQ(anonymous.content_type, "application/problem+json") << r.path;
+    EXPECT_EQ(c.Send(r.verb, r.path, r.body, customer).status, 403) << r.path;
+    EXPECT_EQ(c.Send(r.verb, r.path, r.body, f.Admin()).status, 403) << r.path;
+    EXPECT_EQ(c.Send(r.verb, r.path, r.body, {{"Authorization", "Bearer not-a-token"}}).status, 401) << r.path;
+  }
+  EXPECT_EQ(f.Query("SELECT reserved FROM stock WHERE sku = 'G-1'")[0].Int("reserved"), 0);
+  EXPECT_EQ(f.Query("SELECT COUNT(*) AS n FROM reservations")[0].Int("n"), 0);
+
+  auto reserved = c.Send(Verb::post, "/v1/reservations", reserve, f.Service());
+  ASSERT_EQ(reserved.status, 201) << reserved.raw;
+  EXPECT_EQ(c.Send(Verb::get, "/v1/reservations/o-guard", "", f.Service()).status, 200);
+  EXPECT_EQ(c.Send(Verb::post, "/v1/reservations/o-guard/release", "", f.Service()).status, 200);
+  // A service token gives no admin rights.
+  EXPECT_EQ(c.Send(Verb::get, "/v1/admin/stock/low", "", f.Service()).status, 403);
 }
 
 // The product-page cache invalidation drift: every path that changes stock (here the expiry sweep)
@@ -704,7 +742,7 @@ TEST(CatalogComponent, AStalePageStoredAfterAnExpiryIsDroppedAgain) {
   Caller c(f.Url());
   auto s = SeedShop(f, c);
   MakePhone(f, c, s.smartphones, "Drift Phone", 100, {{"DR-1", 5}});
-  ASSERT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-drift","lines":[{"sku":"DR-1","quantity":2}],"ttl_seconds":60})").status,
+  ASSERT_EQ(c.Send(Verb::post, "/v1/reservations", R"({"order_id":"o-drift","lines":[{"sku":"DR-1","quantity":2}],"ttl_seconds":60})", f.Service()).status,
             201);
   // Let the reservation's own second drop pass: only the sweep's may remove the stale page below.
   std::this_thread::sleep_for(drop_again + std::chrono::milliseconds(500));

@@ -106,7 +106,8 @@ class CatalogFixture {
     keys.Add(key_.Public());
     authenticator_ = std::make_unique<auth::Authenticator>(auth::AuthOptions{}, &engines_->cache(), clock_);
     authenticator_->SetKeys(keys);
-    service_ = std::make_unique<CatalogService>(o, *engines_, clock_, auth::RoleGuard(*authenticator_, "admin"));
+    service_ = std::make_unique<CatalogService>(o, *engines_, clock_, auth::RoleGuard(*authenticator_, "admin"),
+                                                auth::RoleGuard(*authenticator_, "service"));
     service_->Migrate();
     service_->StartBackground(registry_);
     auto server_options = store::testing::TestServerOptions();
@@ -126,11 +127,11 @@ class CatalogFixture {
   }
 
   std::string Url(const std::string& path = "") const { return server_->Url(path); }
-  std::string Token(const std::vector<std::string>& roles) const {
+  std::string Token(const std::vector<std::string>& roles, const std::string& subject = "user-1") const {
     auth::AccessClaims claims;
     claims.issuer = "storemicroservices";
     claims.audience = "store";
-    claims.subject = "user-1";
+    claims.subject = subject;
     claims.session_id = "sess-" + store::testing::UniqueName("s");
     claims.token_id = core::NewUuid();
     claims.roles = roles;
@@ -140,6 +141,10 @@ class CatalogFixture {
     return auth::IssueAccessToken(key_, claims);
   }
   std::vector<std::pair<std::string, std::string>> Admin() const { return {{"Authorization", "Bearer " + Token({"admin"})}}; }
+  // What the order service sends: a token of the user service's client-credentials grant.
+  std::vector<std::pair<std::string, std::string>> Service() const {
+    return {{"Authorization", "Bearer " + Token({"service"}, "service:order")}};
+  }
 
   CatalogService& service() { return *service_; }
   db::Database& db() { return service_->db(); }

@@ -53,6 +53,7 @@ void Sample(CatalogFixture& f, Invariants& inv, std::int64_t initial) {
 
 TEST(NoOversell, TwoHundredClientsOneHundredUnits) {
   CatalogFixture f;
+  const auto service = f.Service();  // the order service's token (reservations need the service role)
   Caller admin(f.Url());
   auto s = SeedShop(f, admin);
   MakePhone(f, admin, s.smartphones, "Hot Phone", 99900, {{"HOT-1", 100}});
@@ -74,7 +75,7 @@ TEST(NoOversell, TwoHundredClientsOneHundredUnits) {
       Caller c(f.Url());
       start.arrive_and_wait();
       status[i] = c.Send(Verb::post, "/v1/reservations",
-                         R"({"order_id":"hot-)" + std::to_string(i) + R"(","lines":[{"sku":"HOT-1","quantity":1}]})")
+                         R"({"order_id":"hot-)" + std::to_string(i) + R"(","lines":[{"sku":"HOT-1","quantity":1}]})", service)
                       .status;
     });
   for (auto& t : clients) t.join();
@@ -94,7 +95,7 @@ TEST(NoOversell, TwoHundredClientsOneHundredUnits) {
     clients.emplace_back([&, w] {
       Caller c(f.Url());
       for (int i = w; i < kClients; i += 20)
-        if (status[i] == 201 && c.Send(Verb::post, "/v1/reservations/hot-" + std::to_string(i) + "/commit").status == 200) ++committed;
+        if (status[i] == 201 && c.Send(Verb::post, "/v1/reservations/hot-" + std::to_string(i) + "/commit", "", service).status == 200) ++committed;
     });
   for (auto& t : clients) t.join();
   done = true;
@@ -107,11 +108,12 @@ TEST(NoOversell, TwoHundredClientsOneHundredUnits) {
   EXPECT_GT(inv.samples.load(), 3);
   EXPECT_EQ(inv.violations.load(), 0) << inv.first_violation;
   // One more customer finds nothing left.
-  EXPECT_EQ(admin.Send(Verb::post, "/v1/reservations", R"({"order_id":"late","lines":[{"sku":"HOT-1","quantity":1}]})").status, 409);
+  EXPECT_EQ(admin.Send(Verb::post, "/v1/reservations", R"({"order_id":"late","lines":[{"sku":"HOT-1","quantity":1}]})", service).status, 409);
 }
 
 TEST(NoOversell, MixedTenSkusWithReleasesAndExpiries) {
   CatalogFixture f(std::chrono::milliseconds(50));  // the service's own expiry task, every 50 ms
+  const auto service = f.Service();  // the order service's token (reservations need the service role)
   Caller admin(f.Url());
   auto s = SeedShop(f, admin);
   std::vector<std::string> skus;
@@ -148,7 +150,7 @@ TEST(NoOversell, MixedTenSkusWithReleasesAndExpiries) {
         for (int k = 0; k < n; ++k) lines.push_back(json::object{{"sku", pick[static_cast<std::size_t>(k)]}, {"quantity", 1 + static_cast<int>(rng() % 5)}});
         json::object body{{"order_id", order}, {"lines", lines}};
         if (fate == 2) body["ttl_seconds"] = 1;
-        auto r = c.Send(Verb::post, "/v1/reservations", json::serialize(body));
+        auto r = c.Send(Verb::post, "/v1/reservations", json::serialize(body), service);
         if (r.status == 409) {
           ++refused;
           continue;
@@ -159,10 +161,10 @@ TEST(NoOversell, MixedTenSkusWithReleasesAndExpiries) {
         }
         ++reserved;
         if (fate == 0) {
-          if (c.Send(Verb::post, "/v1/reservations/" + order + "/commit").status == 200) ++commits;
+          if (c.Send(Verb::post, "/v1/reservations/" + order + "/commit", "", service).status == 200) ++commits;
           else ++errors;
         } else if (fate == 1) {
-          if (c.Send(Verb::post, "/v1/reservations/" + order + "/release").status == 200) ++releases;
+          if (c.Send(Verb::post, "/v1/reservations/" + order + "/release", "", service).status == 200) ++releases;
           else ++errors;
         } else {
           ++left;

@@ -13,15 +13,6 @@ constexpr const char* kIntentColumns =
     "redirect_url, return_url, card_brand, card_last4, method_detail, authorised_minor, captured_minor, voided_minor, "
     "refunded_minor, pending_refunds_minor, order_facts, cancel_requested, paid_at, version, created_at, updated_at";
 
-TimePoint FromDb(const std::string& text) {
-  std::tm tm{};
-  int millis = 0;
-  std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d.%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis);
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::milliseconds(millis);
-}
-
 Intent FromRow(const db::Row& r) {
   Intent i;
   i.id = r.Text("id");
@@ -45,10 +36,10 @@ Intent FromRow(const db::Row& r) {
   i.pending_refunds = r.Int("pending_refunds_minor");
   i.order_facts = r.Text("order_facts");
   i.cancel_requested = r.Int("cancel_requested") != 0;
-  if (auto paid = r.OptText("paid_at")) i.paid_at = FromDb(*paid);
+  if (auto paid = r.OptText("paid_at")) i.paid_at = db::FromDbTime(*paid);
   i.version = r.Int("version");
-  i.created_at = FromDb(r.Text("created_at"));
-  i.updated_at = FromDb(r.Text("updated_at"));
+  i.created_at = db::FromDbTime(r.Text("created_at"));
+  i.updated_at = db::FromDbTime(r.Text("updated_at"));
   return i;
 }
 
@@ -60,7 +51,7 @@ Refund RefundFromRow(const db::Row& r) {
           .reason = r.Text("reason"),
           .requested_by = r.Text("requested_by"),
           .provider_ref = r.Text("provider_ref"),
-          .created_at = FromDb(r.Text("created_at"))};
+          .created_at = db::FromDbTime(r.Text("created_at"))};
 }
 
 core::Result<std::optional<Intent>> One(db::Connection& c, const std::string& where, const std::string& a,
@@ -146,7 +137,7 @@ core::Result<Intent> MariaDbPayments::Write(db::Connection& c, const Intent& bef
   // The row as written (no read back): what the caller answers.
   after.version = before.version + 1;
   after.updated_at = std::chrono::time_point_cast<std::chrono::milliseconds>(now);
-  if (paid_at) after.paid_at = FromDb(*paid_at);
+  if (paid_at) after.paid_at = db::FromDbTime(*paid_at);
   return after;
 }
 
@@ -203,7 +194,7 @@ awaitable<core::Result<std::vector<LedgerEntry>>> MariaDbPayments::Ledger(std::s
                      .kind = ParseEntryKind(r.Text("kind")).value_or(EntryKind::authorisation),
                      .amount = r.Int("amount_minor"),
                      .reference = r.Text("provider_ref"),
-                     .at = FromDb(r.Text("at"))});
+                     .at = db::FromDbTime(r.Text("at"))});
     return out;
   };
   co_return co_await db_.Run(fn);
@@ -215,7 +206,7 @@ awaitable<core::Result<std::vector<Transition>>> MariaDbPayments::Transitions(st
     std::vector<Transition> out;
     for (const auto& r : rows)
       out.push_back({.from = r.Text("from_status"), .to = r.Text("to_status"), .reason = r.Text("reason"), .source = r.Text("source"),
-                     .at = FromDb(r.Text("at"))});
+                     .at = db::FromDbTime(r.Text("at"))});
     return out;
   };
   co_return co_await db_.Run(fn);

@@ -1,7 +1,7 @@
 // The ports of the payment use cases: the payment provider (adapters/sandbox_provider,
 // adapters/stripe_provider; adapters/providers picks one), the store of intents, ledger and refunds
-// (adapters/mariadb_payments), the receipt documents (adapters/receipt_documents) and the
-// idempotency records of the API (adapters/mariadb_idempotency).
+// (adapters/mariadb_payments) and the receipt documents
+// (adapters/receipt_documents). The API's Idempotency-Key records are libs/idempotency's.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -188,31 +188,6 @@ class ReceiptDocuments {
   virtual ~ReceiptDocuments() = default;
   virtual std::string Html(const Receipt& receipt) const = 0;
   virtual core::Result<std::string> Pdf(const Receipt& receipt) const = 0;
-};
-
-// ---- idempotency of the API ------------------------------------------------------------------
-
-struct StoredAnswer {
-  int status = 0;
-  std::string content_type;
-  std::string body;
-};
-
-class IdempotencyStore {
- public:
-  enum class Verdict { fresh, replay, mismatch, in_progress };
-  struct Claim {
-    Verdict verdict = Verdict::fresh;
-    StoredAnswer answer = {};  // for replay
-  };
-  virtual ~IdempotencyStore() = default;
-  // Claims (scope, key) for a request whose body hashes to `request_hash`.
-  virtual awaitable<core::Result<Claim>> Begin(std::string scope, std::string key, std::string request_hash, TimePoint now) = 0;
-  virtual awaitable<core::Status> Finish(std::string scope, std::string key, StoredAnswer answer) = 0;
-  // Forgets a claim whose request failed without an answer worth repeating (5xx): a retry runs again.
-  virtual awaitable<core::Status> Abandon(std::string scope, std::string key) = 0;
-  // Drops records made before `before` (keys are kept 24 hours); returns how many.
-  virtual awaitable<core::Result<std::int64_t>> Purge(TimePoint before, int limit) = 0;
 };
 
 }  // namespace store::payment

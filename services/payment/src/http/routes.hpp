@@ -10,16 +10,16 @@
 #include <string>
 
 #include "app/payments.hpp"
-#include "http/idempotent.hpp"
 #include "store/auth/authenticator.hpp"
 #include "store/http/router.hpp"
+#include "store/idempotency/idempotency.hpp"
 
 namespace store::payment {
 
 struct HttpApi {
   Payments& payments;
   PaymentStore& store;
-  Idempotent& idempotent;
+  idempotency::Idempotent& idempotent;
   auth::Authenticator& authenticator;
   const ReceiptDocuments& receipts;
   std::string shop_name = "StoreMicroservices";

@@ -121,4 +121,22 @@ std::string LoadMfaKey(const Settings& settings) {
   return std::move(*key);
 }
 
+std::vector<ServiceClient> LoadServiceClients(const Settings& settings) {
+  std::vector<ServiceClient> clients;
+  for (const auto& c : settings.service_clients) {
+    const auto& path = c.secret_file;
+    if (!std::filesystem::exists(path)) {
+      if (!settings.generate_dev_key)
+        throw std::runtime_error("oauth.client." + c.id + ".secret_file: " + path + " does not exist and auth.generate_dev_key is false");
+      WritePrivateFile(path, auth::NewSecretToken() + "\n");
+      log::Warn("generated a development secret of a service client", {{"client", c.id}, {"file", path}});
+    }
+    std::string secret = ReadFile(path);
+    while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
+    if (secret.size() < 32) throw std::runtime_error(path + ": a client secret has at least 32 characters (oauth.client." + c.id + ".secret_file)");
+    clients.push_back({c.id, std::move(secret)});
+  }
+  return clients;
+}
+
 }  // namespace store::user

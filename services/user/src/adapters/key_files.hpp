@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/keys.hpp"
+#include "app/service_clients.hpp"
 #include "app/settings.hpp"
 
 namespace store::user {
@@ -20,5 +21,10 @@ KeyRing LoadKeyRing(const Settings& settings);
 // The key sealing TOTP secrets (mfa.key_file; in development mfa.dev_key_file, created once);
 // throws std::runtime_error when it is missing or not 32 bytes of base64.
 std::string LoadMfaKey(const Settings& settings);
+// The secrets of the client-credentials grant's clients (oauth.client.<id>.secret_file; a missing
+// file is created once with 256 random bits when auth.generate_dev_key is on: development, where
+// the calling service reads the same file); throws std::runtime_error when one is missing or
+// shorter than 32 characters.
+std::vector<ServiceClient> LoadServiceClients(const Settings& settings);
 
 }  // namespace store::user

@@ -1,6 +1,10 @@
 #include "app/settings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
+
+#include "store/address/address.hpp"
 
 namespace store::user {
 
@@ -115,6 +119,45 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
                                      "only this soon after signing in");
   s.mfa_attempts = cfg.Int("mfa.attempts", 5, "Wrong codes allowed per sign-in before the password is asked again", 1, 20);
   s.mfa = DeclareLimit(cfg, "mfa", s.mfa, "second-factor code checks (at most 100)", 100);
+
+  auto clients = SplitList(cfg.String(
+      "oauth.clients", "order",
+      "Services allowed the client-credentials grant (POST /v1/oauth/token), comma separated; each has "
+      "oauth.client.<id>.secret_file",
+      [](const std::string& v) -> std::optional<std::string> {
+        for (const auto& id : SplitList(v))
+          if (id.size() > 64 || !std::ranges::all_of(id, [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_'; }))
+            return "client ids are 1..64 of a-z, 0-9 and _";
+        return std::nullopt;
+      }));
+  s.service_clients.clear();
+  for (const auto& id : clients) {
+    ServiceClientSettings c;
+    c.id = id;
+    c.secret_file = cfg.String("oauth.client." + id + ".secret_file", defaults.service_clients_dir + "/" + id + ".secret",
+                               "File holding the client's secret (one line, at least 32 characters); missing, with "
+                               "auth.generate_dev_key: created once with 256 random bits");
+    s.service_clients.push_back(std::move(c));
+  }
+  auto service_ttl_text = cfg.String("oauth.token_ttl", "5m", "Lifetime of a service's access token (30s..15m)",
+                                     [](const std::string& v) -> std::optional<std::string> {
+                                       auto d = config::ParseDuration(v);
+                                       if (!d || *d < std::chrono::seconds(30) || *d > std::chrono::minutes(15))
+                                         return "must be a duration within 30s..15m";
+                                       return std::nullopt;
+                                     });
+  s.service_token_ttl = Secs(config::ParseDuration(service_ttl_text).value_or(std::chrono::minutes(5)));
+
+  std::string countries_default;
+  for (const auto& c : defaults.address_countries) countries_default += (countries_default.empty() ? "" : ",") + c;
+  s.address_countries = SplitList(cfg.String(
+      "addresses.countries", countries_default,
+      "Countries an address of the address book may be in: ISO 3166-1 alpha-2 codes, comma separated (empty: any)",
+      [](const std::string& v) -> std::optional<std::string> {
+        for (const auto& code : SplitList(v))
+          if (!address::IsCountry(code)) return "'" + code + "' is not an ISO 3166-1 alpha-2 code (upper case)";
+        return std::nullopt;
+      }));
 
   auto providers = SplitList(cfg.String("oidc.providers", "", "Social login providers, comma separated (each needs oidc.<name>.*)"));
   for (const auto& p : providers) {

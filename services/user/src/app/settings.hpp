@@ -22,6 +22,12 @@ struct OidcProviderSettings {
   std::string display_name;  // what the sign-in page's button says ("Continue with <display_name>")
 };
 
+// A service allowed the OAuth 2.0 client-credentials grant (POST /v1/oauth/token).
+struct ServiceClientSettings {
+  std::string id;           // the client_id: [a-z0-9_], 1..64 characters
+  std::string secret_file;  // one line, the secret (at least 32 characters)
+};
+
 struct Limit {
   std::int64_t per_ip = 0;       // attempts per abuse.window from one client IP
   std::int64_t per_account = 0;  // attempts per abuse.window for one email address
@@ -80,6 +86,15 @@ struct Settings {
   std::chrono::milliseconds mfa_reauth_window{std::chrono::minutes(10)};  // a password-less account's enrolment
   std::int64_t mfa_attempts = 5;  // wrong codes per challenge
   Limit mfa{100, 20};             // code checks per IP / per account per abuse.window
+
+  // Service-to-service credentials: the client-credentials grant's clients and its tokens' lifetime.
+  std::vector<ServiceClientSettings> service_clients;
+  std::string service_clients_dir = ".state/service-clients";  // default home of <id>.secret
+  std::chrono::seconds service_token_ttl{300};
+
+  // The address book: countries an address may be in (ISO 3166-1 alpha-2; empty: any).
+  std::vector<std::string> address_countries = {"AT", "BE", "DE", "DK", "ES", "FI", "FR", "IE", "IT", "LU",
+                                                "NL", "PL", "PT", "SE", "GB", "CH", "NO", "US", "CA"};
 
   std::vector<OidcProviderSettings> oidc;
   std::chrono::milliseconds oidc_state_ttl{std::chrono::minutes(10)};

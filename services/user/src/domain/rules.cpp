@@ -58,11 +58,6 @@ bool ValidLocale(std::string_view locale) {
   return std::all_of(locale.begin(), locale.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; });
 }
 
-bool ValidCountry(std::string_view country) {
-  return country.size() == 2 && std::isupper(static_cast<unsigned char>(country[0])) &&
-         std::isupper(static_cast<unsigned char>(country[1]));
-}
-
 PasswordPolicy::PasswordPolicy(std::size_t min_chars, std::size_t max_chars, std::unordered_set<std::string> common)
     : min_chars_(min_chars), max_chars_(max_chars), common_(std::move(common)) {}
 

@@ -20,8 +20,6 @@ std::optional<std::string> NormalizeEmail(std::string_view raw);
 bool ValidPhone(std::string_view phone);
 // A BCP 47-ish tag: letters, digits and '-', 2..35 characters.
 bool ValidLocale(std::string_view locale);
-// ISO 3166-1 alpha-2 (two upper-case letters).
-bool ValidCountry(std::string_view country);
 // Printable UTF-8 text of at most max_chars code points, no control characters.
 bool ValidText(std::string_view text, std::size_t max_chars);
 // Number of UTF-8 code points; nullopt for invalid UTF-8.

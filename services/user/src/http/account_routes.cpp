@@ -6,6 +6,7 @@
 #include "domain/rules.hpp"
 #include "http/json_io.hpp"
 #include "http/routes.hpp"
+#include "store/address/address.hpp"
 #include "store/messaging/envelope.hpp"
 
 namespace store::user {
@@ -110,7 +111,9 @@ Response RecoveryCodesAnswer(const std::vector<std::string>& codes) {
   return SecretAnswer({{"recovery_codes", std::move(list)}});
 }
 
-core::Result<Address> ParseAddress(const json::object& body) {
+// An address; its country must be one of addresses.countries and its postcode must fit the
+// country (libs/address), stored in the country's canonical form ("1234ab" -> "1234 AB").
+core::Result<Address> ParseAddress(const json::object& body, const Settings& settings) {
   http::Fields f(body);
   Address a;
   a.label = f.Text("label", false, 0, 50).value_or("");
@@ -119,15 +122,26 @@ core::Result<Address> ParseAddress(const json::object& body) {
   a.line2 = f.Text("line2", false, 0, 200).value_or("");
   a.city = f.Text("city", true, 0, 100).value_or("");
   a.region = f.Text("region", false, 0, 100).value_or("");
-  a.postal_code = f.Text("postal_code", true, 0, 20).value_or("");
+  // Optional here: a country without postcodes (HK, AE) takes none; the country's rule decides.
+  auto postal_code = f.Text("postal_code", false, 0, 20);
+  bool postal_code_refused = !postal_code && f.Has("postal_code") && !f.IsNull("postal_code");  // already named
   auto country = f.String("country", true, 1, 2);
-  if (country && !ValidCountry(*country)) f.Add("country", "must be an ISO 3166-1 alpha-2 code such as DE");
-  a.country = country.value_or("");
+  if (country) {
+    for (const auto& e : address::CheckCountryAndPostcode(*country, postal_code.value_or(""), settings.address_countries)) {
+      if (e.field == "postcode") {
+        if (!postal_code_refused) f.Add("postal_code", e.message);
+      } else {
+        f.Add(e.field, e.message);
+      }
+    }
+    a.postal_code = address::NormalisePostcode(*country, postal_code.value_or(""));
+    a.country = *country;
+  }
   a.phone = f.String("phone", false, 0, 16);
   if (a.phone && !ValidPhone(*a.phone)) f.Add("phone", "must be an E.164 number such as +4930123456");
   a.default_shipping = f.Bool("default_shipping").value_or(false);
   a.default_billing = f.Bool("default_billing").value_or(false);
-  for (const char* required : {"name", "line1", "city", "postal_code"}) {
+  for (const char* required : {"name", "line1", "city"}) {
     auto it = body.find(required);
     if (it != body.end() && it->value().is_string() && it->value().as_string().empty())
       f.Add(required, "must not be empty");
@@ -142,13 +156,13 @@ const std::initializer_list<std::string_view> kAddressFields = {"label", "line1"
 
 // An address body; `path_id` is the id of a PUT (a body id must match it), nullopt for a POST
 // (the service chooses the id).
-core::Result<Address> ParseAddressBody(const Request& req, const std::optional<std::string>& path_id) {
+core::Result<Address> ParseAddressBody(const Request& req, const std::optional<std::string>& path_id, const Settings& settings) {
   TRY(body, http::ObjectBody(req, kAddressFields));
   if (!path_id && body.contains("id")) return core::Fail(Error::Invalid("invalid request", {{"id", "is chosen by the service"}}));
   if (auto it = body.find("id");
       path_id && it != body.end() && !(it->value().is_string() && it->value().as_string() == *path_id))
     return core::Fail(Error::Invalid("invalid request", {{"id", "must match the path"}}));
-  TRY(address, ParseAddress(body));
+  TRY(address, ParseAddress(body, settings));
   if (path_id) address.id = *path_id;
   return address;
 }
@@ -249,7 +263,7 @@ void AddAccountRoutes(http::Router& router, const RouteDeps& deps) {
   router.Post("/v1/me/addresses", [d](Request& req) -> awaitable<Response> {
     CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     const std::optional<std::string> no_id;
-    CO_TRY(address, ParseAddressBody(req, no_id));
+    CO_TRY(address, ParseAddressBody(req, no_id, d.settings));
     CO_TRY(created, co_await d.accounts.CreateAddress(claims.subject, address));
     auto res = Response::Json(201, AddressJson(created));
     res.SetHeader("Location", "/v1/me/addresses/" + created.id);
@@ -260,7 +274,7 @@ void AddAccountRoutes(http::Router& router, const RouteDeps& deps) {
     CO_TRY(claims, co_await d.authenticator.Authenticate(req));
     std::optional<std::string> id(*req.PathParam("id"));
     if (!messaging::IsUuid(*id)) co_return Error::NotFound("no such address");
-    CO_TRY(address, ParseAddressBody(req, id));
+    CO_TRY(address, ParseAddressBody(req, id, d.settings));
     CO_TRY(updated, co_await d.accounts.UpdateAddress(claims.subject, address));
     co_return Response::Json(200, AddressJson(updated));
   });

@@ -6,6 +6,7 @@ void AddRoutes(http::Router& router, const RouteDeps& deps) {
   AddAuthRoutes(router, deps);
   AddAccountRoutes(router, deps);
   AddAdminRoutes(router, deps);
+  AddOAuthRoutes(router, deps);
 }
 
 }  // namespace store::user

@@ -7,6 +7,7 @@
 
 #include "app/accounts.hpp"
 #include "app/keys.hpp"
+#include "app/service_clients.hpp"
 #include "app/settings.hpp"
 #include "app/social_login.hpp"
 #include "store/auth/auth.hpp"
@@ -20,6 +21,7 @@ struct RouteDeps {
   const Settings& settings;
   Accounts& accounts;
   SocialLogin& social;
+  const ServiceClients& service_clients;
   auth::Authenticator& authenticator;
   const KeyRing& keys;
   const core::Clock& clock;
@@ -36,5 +38,7 @@ void AddAuthRoutes(http::Router& router, const RouteDeps& deps);
 void AddAccountRoutes(http::Router& router, const RouteDeps& deps);
 // /v1/admin/*.
 void AddAdminRoutes(http::Router& router, const RouteDeps& deps);
+// /v1/oauth/token: the client-credentials grant (service-to-service credentials).
+void AddOAuthRoutes(http::Router& router, const RouteDeps& deps);
 
 }  // namespace store::user

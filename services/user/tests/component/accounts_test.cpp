@@ -382,16 +382,71 @@ TEST_F(Profile, AddressBookWithDefaultsAndNoAccessToOthersAddresses) {
   EXPECT_EQ(S(edited.Json(), "line1"), "3 Other St");
   auto bad = home;
   bad["country"] = "Germany";
-  bad["postal_code"] = "";
+  bad["line1"] = "";
   auto invalid = Post("/v1/me/addresses", bad, a);
   EXPECT_EQ(invalid.status, 400);
   EXPECT_NE(invalid.body.find("\"field\":\"country\""), std::string::npos);
-  EXPECT_NE(invalid.body.find("\"field\":\"postal_code\""), std::string::npos);
+  EXPECT_NE(invalid.body.find("\"field\":\"line1\""), std::string::npos);
   auto with_user = home;
   with_user["user_id"] = "someone-else";
   EXPECT_EQ(Post("/v1/me/addresses", with_user, a).status, 400);
   EXPECT_EQ(Call("DELETE", "/v1/me/addresses/" + home_id, "", a).status, 204);
   EXPECT_EQ(Call("DELETE", "/v1/me/addresses/" + home_id, "", a).status, 404);
+}
+
+// Countries are ISO 3166-1 codes the shop serves (addresses.countries), postcodes fit their
+// country (libs/address) and are stored in its canonical form.
+TEST_F(Profile, AddressesTakeServedCountriesAndPostcodesOfTheirCountryStoredCanonically) {
+  RegisterVerified("pc@example.com", kPassword);
+  auto t = S(Login("pc@example.com", kPassword), "access_token");
+  json::object address{{"name", "Pc"}, {"line1", "Damrak 1"}, {"city", "Amsterdam"}, {"postal_code", " 1012lg "}, {"country", "NL"}};
+  auto nl = Post("/v1/me/addresses", address, t);
+  ASSERT_EQ(nl.status, 201) << nl.body;
+  EXPECT_EQ(S(nl.Json(), "postal_code"), "1012 LG");
+  auto id = S(nl.Json(), "id");
+  EXPECT_EQ(Scalar("SELECT postal_code FROM addresses WHERE id = '" + id + "'"), "1012 LG");
+  auto gb = address;
+  gb["country"] = "GB";
+  gb["postal_code"] = "sw1a1aa";
+  auto put = Call("PUT", "/v1/me/addresses/" + id, json::serialize(gb), t);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(S(put.Json(), "postal_code"), "SW1A 1AA");
+
+  auto refused = [&](json::object body, const std::string& field, const std::string& message) {
+    auto r = Post("/v1/me/addresses", body, t);
+    EXPECT_EQ(r.status, 400) << r.body;
+    auto errors = r.Json().at("errors").as_array();
+    ASSERT_EQ(errors.size(), 1u) << r.body;
+    EXPECT_EQ(S(errors[0].as_object(), "field"), field) << r.body;
+    EXPECT_NE(S(errors[0].as_object(), "message").find(message), std::string::npos) << r.body;
+  };
+  auto zz = address;
+  zz["country"] = "ZZ";  // two capital letters, but no country
+  refused(zz, "country", "ISO 3166-1");
+  auto de = address;
+  de["country"] = "DE";
+  de["postal_code"] = "1011";
+  refused(de, "postal_code", "5 digits");
+  de["postal_code"] = "";
+  refused(de, "postal_code", "5 digits");
+  auto jp = address;  // a real country this shop does not serve (the default list)
+  jp["country"] = "JP";
+  jp["postal_code"] = "100-0001";
+  refused(jp, "country", "countries this shop serves");
+  EXPECT_EQ(Call("GET", "/v1/me/addresses", "", t).Json().at("addresses").as_array().size(), 1u);  // nothing stored
+
+  // The list is configuration: a shop serving Hong Kong takes its addresses without a postcode.
+  Start([](store::user::Settings& s) { s.address_countries = {"HK", "DE"}; });
+  auto hk = address;
+  hk["country"] = "HK";
+  hk.erase("postal_code");
+  auto t2 = S(Login("pc@example.com", kPassword), "access_token");
+  auto hong_kong = Post("/v1/me/addresses", hk, t2);
+  ASSERT_EQ(hong_kong.status, 201) << hong_kong.body;
+  EXPECT_EQ(S(hong_kong.Json(), "postal_code"), "");
+  hk["postal_code"] = "999077";
+  EXPECT_EQ(Post("/v1/me/addresses", hk, t2).status, 400);
+  EXPECT_EQ(Post("/v1/me/addresses", address, t2).status, 400);  // NL: no longer served
 }
 
 TEST_F(Passwords, ChangingThePasswordNeedsTheCurrentOneAndEndsTheOtherSessions) {

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "app/accounts.hpp"
+#include "app/service_clients.hpp"
 #include "app/social_login.hpp"
 #include "domain/secrets.hpp"
 #include "domain/totp.hpp"
@@ -540,6 +541,37 @@ TEST_F(SocialLoginTest, AnUnknownOrReusedStateIs400WithoutAskingTheProvider) {
   ASSERT_EQ(r.error().fields.size(), 1u);
   EXPECT_EQ(r.error().fields[0].field, "state");
   EXPECT_TRUE(http_.calls.empty());
+}
+
+// The client-credentials grant's use case: a configured client with its secret gets a service
+// token (sub and sid service:<id>, the role service, oauth.token_ttl); anything else is one 401.
+TEST(ServiceClientsTest, IssuesServiceTokensOnlyForAConfiguredClientWithItsSecret) {
+  Settings settings = TestSettings();
+  settings.service_token_ttl = std::chrono::seconds(120);
+  KeyRing keys = TestKeys();
+  store::core::FakeClock clock{std::chrono::system_clock::time_point(std::chrono::hours(24 * 365 * 55))};
+  ServiceClients clients(settings, {{"order", "order-secret-0123456789-0123456789"}, {"ops", "ops-secret-0123456789-0123456789-x"}},
+                         keys, clock);
+  auto token = clients.IssueToken("order", "order-secret-0123456789-0123456789");
+  ASSERT_TRUE(token) << token.error().message;
+  EXPECT_EQ(token->expires_in, std::chrono::seconds(120));
+  auto claims = store::auth::VerifyAccessToken(token->access_token, keys.public_keys,
+                                               {.issuer = settings.auth.issuer, .audience = settings.auth.audience},
+                                               clock.Now());
+  ASSERT_TRUE(claims) << claims.error().message;
+  EXPECT_EQ(claims->subject, "service:order");
+  EXPECT_EQ(claims->session_id, "service:order");
+  EXPECT_EQ(claims->roles, std::vector<std::string>{"service"});
+  EXPECT_EQ(claims->expires_at - claims->issued_at, 120);
+
+  for (auto [id, secret] : {std::pair{"order", "order-secret-0123456789-012345678"}, {"order", ""},
+                            {"order", "ops-secret-0123456789-0123456789-x"}, {"nobody", "order-secret-0123456789-0123456789"},
+                            {"", ""}, {"ORDER", "order-secret-0123456789-0123456789"}}) {
+    auto refused = clients.IssueToken(id, secret);
+    ASSERT_FALSE(refused) << id << " " << secret;
+    EXPECT_EQ(refused.error().code, store::core::Errc::unauthenticated);
+    EXPECT_EQ(refused.error().message, "unknown client or wrong client secret");  // the same for every refusal
+  }
 }
 
 }  // namespace

@@ -5,3 +5,4 @@
 #include "store/auth/jws.hpp"
 #include "store/auth/tokens.hpp"
 #include "store/auth/secrets.hpp"
+#include "store/auth/service_token.hpp"

@@ -54,6 +54,10 @@ class Loader {
                      std::string description);
   // Byte sizes: 512, 64KiB, 8MiB, 1GiB.
   std::int64_t Bytes(const std::string& key, std::int64_t def, std::string description);
+  // A secret: from the file named by `<key>_file` when set (a mounted secret; trailing newline and
+  // spaces dropped), else the key's own value (development defaults only). An unreadable file is
+  // a bad key (Finish() names it).
+  std::string Secret(const std::string& key, std::string dev_default, std::string description);
 
   // Throws ConfigError listing every bad key (and any unknown PREFIX_* variable is NOT an error:
   // other tools share the environment). Call once, after the last declaration.

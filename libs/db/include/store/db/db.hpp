@@ -326,6 +326,8 @@ class Database {
 // DATETIME(3) text in UTC, the way every schema of the project stores instants:
 // "2025-06-01 10:20:30.500" (what a parameter or a comparison in SQL takes).
 std::string ToDbTime(std::chrono::system_clock::time_point t);
+// The other way: a DATETIME read back ("YYYY-MM-DD HH:MM:SS[.fff]", UTC) as a time point.
+std::chrono::system_clock::time_point FromDbTime(std::string_view db_time);
 // A DATETIME read back ("YYYY-MM-DD HH:MM:SS[.fff]") as RFC 3339 UTC with milliseconds
 // ("2025-06-01T10:20:30.500Z"), for JSON; text of another shape is returned unchanged.
 std::string DbTimeToRfc3339(std::string_view db_time);

@@ -49,9 +49,9 @@ struct ClientOptions {
 struct ClientRequest {
   Verb method = Verb::get;
   std::string url;  // http://host:port/path?query
-  std::string body;
-  std::string content_type;  // sent when not empty
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body = {};
+  std::string content_type = {};  // sent when not empty
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 struct ClientResponse {

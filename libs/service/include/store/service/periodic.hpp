@@ -25,6 +25,9 @@ class Periodic {
   ~Periodic();
   Periodic(const Periodic&) = delete;
   Periodic& operator=(const Periodic&) = delete;
+  // Starts the next round now (or right after the one in progress) instead of at the interval's
+  // end: work that just became due (an order's stock reserved) need not wait for the clock.
+  void Wake();
 
  private:
   void Loop();
@@ -34,6 +37,7 @@ class Periodic {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool woken_ = false;
   std::thread thread_;  // last: starts once the members above exist
 };
 
