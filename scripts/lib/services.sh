@@ -9,14 +9,17 @@ services_list() { grep -Ev '^[[:space:]]*(#|$)' "$STORE_ROOT/deploy/services.con
 ensure_database() { mariadb_root -e "CREATE DATABASE IF NOT EXISTS \`$1\`"; }
 
 # engine_env PREFIX: the libs' connection keys (db.*, cache.*, kafka.*, docstore.uri), the
-# other services' URLs (catalog.url), the payment provider sandbox's (sandbox.url) and the shop's
+# other services' URLs (catalog.url, cart.url, user.url, payment.url, and the user service's token
+# endpoint for service credentials), the payment provider sandbox's (sandbox.url) and the shop's
 # public origin, the gateway (shop.base_url) as PREFIX_* variables.
 engine_env() {
   echo "$1_DB_HOST=$STORE_HOST $1_DB_PORT=$STORE_MARIADB_PORT $1_DB_USER=$STORE_MARIADB_USER" \
        "$1_DB_PASSWORD=$STORE_MARIADB_PASSWORD $1_CACHE_HOST=$STORE_HOST $1_CACHE_PORT=$STORE_REDIS_PORT" \
        "$1_KAFKA_BOOTSTRAP=$STORE_HOST:$STORE_KAFKA_PORT" \
        "$1_DOCSTORE_URI=mongodb://$STORE_HOST:$STORE_FERRETDB_PORT/" \
-       "$1_CATALOG_URL=http://$STORE_HOST:$STORE_CATALOG_PORT" \
+       "$1_CATALOG_URL=http://$STORE_HOST:$STORE_CATALOG_PORT" "$1_CART_URL=http://$STORE_HOST:$STORE_CART_PORT" \
+       "$1_USER_URL=http://$STORE_HOST:$STORE_USER_PORT" "$1_PAYMENT_URL=http://$STORE_HOST:$STORE_PAYMENT_PORT" \
+       "$1_SERVICE_CLIENT_TOKEN_URL=http://$STORE_HOST:$STORE_USER_PORT/v1/oauth/token" \
        "$1_SANDBOX_URL=http://$STORE_HOST:$STORE_PSP_PORT" \
        "$1_SHOP_BASE_URL=http://$STORE_HOST:$STORE_GATEWAY_PORT"
 }

@@ -27,7 +27,7 @@ Settings Settings::Declare(config::Loader& cfg) {
   s.sweep_interval = cfg.Duration("guest.sweep_interval", std::chrono::minutes(1), "How often expired guest carts are deleted");
   s.sweep_batch = cfg.Int("guest.sweep_batch", 500, "Most expired guest carts deleted by one sweep round", 1, 100000);
   s.cookie.name = cfg.String("cookie.name", "cart_token", "Name of the guest cart token's cookie");
-  s.cookie.path = cfg.String("cookie.path", "/api/cart", "Path of the cookie: the service's path as browsers see it");
+  s.cookie.path = cfg.String("cookie.path", "/api", "Path of the cookie: the APIs' path as browsers see it (the order service reads it too: a guest's checkout)");
   s.cookie.secure = cfg.Bool("cookie.secure", true, "Mark the cookie Secure (browsers still send it to http://localhost)");
   s.cookie.max_age = s.guest_ttl;
   s.kafka = messaging::KafkaConfig::Load(cfg, "cart");

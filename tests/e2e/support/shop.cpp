@@ -61,6 +61,34 @@ const std::vector<ShopProduct>& ShopProducts() {
   return products;
 }
 
+void WriteShopProducts(const store::db::Options& catalog) {
+  store::db::Database sql(catalog);
+  auto run = [&](const std::string& statement) {
+    auto r = sql.RunSync([&](store::db::Connection& conn) { return conn.Execute(statement); });
+    if (!r) throw std::runtime_error(statement + ": " + r.error().message);
+  };
+  run("INSERT INTO categories (id, slug, name, path) VALUES (1, 'gadgets', 'Gadgets', '/1/')");
+  run("INSERT INTO product_types (id, code, name) VALUES (1, 'gadget', 'Gadget')");
+  for (const auto& p : ShopProducts()) {
+    std::int64_t low = p.variants.front().price, high = low;
+    for (const auto& v : p.variants) low = std::min(low, v.price), high = std::max(high, v.price);
+    run("INSERT INTO products (id, slug, title, description_md, description_html, description_text, model_line, product_type_id, "
+        "category_id, status, currency, price_min_minor, price_max_minor, available_skus) VALUES ('" + p.id + "', '" + p.slug +
+        "', '" + p.title + "', '', '<p>" + p.title + " for the journey</p>', '', " +
+        (p.model_line.empty() ? std::string("NULL") : "'" + p.model_line + "'") + ", 1, 1, 'active', 'EUR', " + std::to_string(low) +
+        ", " + std::to_string(high) + ", " + std::to_string(p.variants.size()) + ")");
+    int position = 0;
+    for (const auto& v : p.variants) {
+      json::object options;
+      for (const auto& [k, value] : v.options) options[k] = value;
+      run("INSERT INTO variants (sku, product_id, options, price_minor, currency, position) VALUES ('" + v.sku + "', '" + p.id +
+          "', '" + json::serialize(options) + "', " + std::to_string(v.price) + ", 'EUR', " + std::to_string(position++) + ")");
+      run("INSERT INTO stock (sku, product_id, on_hand, reserved) VALUES ('" + v.sku + "', '" + p.id + "', " +
+          std::to_string(v.on_hand) + ", 0)");
+    }
+  }
+}
+
 Shop::Shop(ShopOptions options)
     : dir_("store-e2e-shop"), products_topic_("e2e_products", 1), alias_(LowerUniqueName("e2e-shop-products")) {
   auto e = store::testing::Engines::FromEnv();
@@ -146,32 +174,10 @@ Shop::Shop(ShopOptions options)
 
   // The products: in the catalog's schema (what the cart asks for prices and stock) and announced
   // to search as the catalog announces them.
-  store::db::Database sql(catalog_db_.options());
-  auto run = [&](const std::string& statement) {
-    auto r = sql.RunSync([&](store::db::Connection& conn) { return conn.Execute(statement); });
-    if (!r) throw std::runtime_error(statement + ": " + r.error().message);
-  };
-  run("INSERT INTO categories (id, slug, name, path) VALUES (1, 'gadgets', 'Gadgets', '/1/')");
-  run("INSERT INTO product_types (id, code, name) VALUES (1, 'gadget', 'Gadget')");
+  WriteShopProducts(catalog_db_.options());
   auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
   if (!producer) throw std::runtime_error(producer.error().message);
   for (const auto& p : ShopProducts()) {
-    std::int64_t low = p.variants.front().price, high = low;
-    for (const auto& v : p.variants) low = std::min(low, v.price), high = std::max(high, v.price);
-    run("INSERT INTO products (id, slug, title, description_md, description_html, description_text, model_line, product_type_id, "
-        "category_id, status, currency, price_min_minor, price_max_minor, available_skus) VALUES ('" + p.id + "', '" + p.slug +
-        "', '" + p.title + "', '', '<p>" + p.title + " for the journey</p>', '', " +
-        (p.model_line.empty() ? std::string("NULL") : "'" + p.model_line + "'") + ", 1, 1, 'active', 'EUR', " + std::to_string(low) +
-        ", " + std::to_string(high) + ", " + std::to_string(p.variants.size()) + ")");
-    int position = 0;
-    for (const auto& v : p.variants) {
-      json::object options;
-      for (const auto& [k, value] : v.options) options[k] = value;
-      run("INSERT INTO variants (sku, product_id, options, price_minor, currency, position) VALUES ('" + v.sku + "', '" + p.id +
-          "', '" + json::serialize(options) + "', " + std::to_string(v.price) + ", 'EUR', " + std::to_string(position++) + ")");
-      run("INSERT INTO stock (sku, product_id, on_hand, reserved) VALUES ('" + v.sku + "', '" + p.id + "', " +
-          std::to_string(v.on_hand) + ", 0)");
-    }
     auto event = store::messaging::NewEvent("product.upserted.v1", Upserted(p));
     if (auto st = (*producer)->Produce(store::messaging::EventMessage(products_topic_.name(), p.id, event)); !st)
       throw std::runtime_error(st.error().message);

@@ -43,6 +43,8 @@ struct ShopProduct {
 // 549.00), one model line (aurora-phone), and Borealis Headphones (BOR-1, 129.00), ten of each in
 // stock, in the category Gadgets (slug gadgets).
 const std::vector<ShopProduct>& ShopProducts();
+// Writes them (the category, the product type, products, variants, stock) into a fresh catalog schema.
+void WriteShopProducts(const store::db::Options& catalog);
 
 struct ShopOptions {
   std::string static_root;      // the storefront's build, served at /

@@ -36,6 +36,7 @@ Gateway::Gateway(GatewayOptions o) : dir_("store-e2e-gateway"), port_(o.port ? o
       {"GATEWAY_NOTIFICATION_PORT", port_or_free(o.notification_port)},
       {"GATEWAY_CART_PORT", port_or_free(o.cart_port)},
       {"GATEWAY_PAYMENT_PORT", port_or_free(o.payment_port)},
+      {"GATEWAY_ORDER_PORT", port_or_free(o.order_port)},
       {"GATEWAY_RATE", o.rate},
       {"GATEWAY_BURST", std::to_string(o.burst)},
       {"GATEWAY_AUTH_RATE", o.auth_rate},

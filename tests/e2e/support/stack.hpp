@@ -25,6 +25,7 @@ struct GatewayOptions {
   int notification_port = 0;
   int cart_port = 0;
   int payment_port = 0;
+  int order_port = 0;
   std::string rate = "30r/s";
   int burst = 60;
   std::string auth_rate = "10r/m";

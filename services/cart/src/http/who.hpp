@@ -26,7 +26,7 @@ namespace store::cart {
 
 struct CookieOptions {
   std::string name = "cart_token";
-  std::string path = "/api/cart";  // the browser's path to the service (through the gateway)
+  std::string path = "/api";  // the APIs' path through the gateway: the cart's and the order service's (a guest's checkout)
   bool secure = true;              // browsers accept Secure cookies on http://localhost too
   std::chrono::seconds max_age{std::chrono::hours(24 * 30)};  // the guest cart's lifetime
 };
