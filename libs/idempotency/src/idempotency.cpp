@@ -69,7 +69,13 @@ awaitable<core::Result<Store::Claim>> MariaDbStore::Begin(std::string scope, std
                         scope, key));
     if (!row) return core::Fail(core::Error::Unavailable("the idempotency key was released meanwhile; retry"));
     if (row->Text("request_hash") != request_hash) return Claim{.verdict = Verdict::mismatch};
-    if (row->Text("state") != "done") return Claim{.verdict = Verdict::in_progress};
+    if (row->Text("state") != "done") {
+      // A claim older than stale_after belongs to a request that died with its process: taken over.
+      TRY(taken, c.Execute("UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND idem_key = ? AND state = 'in_progress' "
+                           "AND created_at < ?",
+                           db::ToDbTime(now), scope, key, db::ToDbTime(now - stale_after_)));
+      return Claim{.verdict = taken.affected_rows == 1 ? Verdict::fresh : Verdict::in_progress};
+    }
     return Claim{.verdict = Verdict::replay,
                  .answer = {.status = static_cast<int>(row->Int("status_code")),
                             .content_type = row->OptText("content_type").value_or(""),

@@ -39,6 +39,8 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
   o.topics.order_cancelled = cfg.String("consumer.topic_order_cancelled", "order.cancelled.v1", "Topic of order.cancelled events");
   o.topics.payment_succeeded =
       cfg.String("consumer.topic_payment_succeeded", "payment.succeeded.v1", "Topic of payment.succeeded events");
+  o.topics.order_confirmed =
+      cfg.String("consumer.topic_order_confirmed", "order.confirmed.v1", "Topic of order.confirmed events (cash on delivery commits here)");
   return o;
 }
 
@@ -111,7 +113,8 @@ void CatalogService::StartBackground(metrics::Registry& registry) {
   messaging::RunnerOptions ro;
   ro.consumer.kafka = options_.kafka;
   ro.consumer.group_id = options_.consumer_group;
-  ro.consumer.topics = {options_.topics.order_placed, options_.topics.order_cancelled, options_.topics.payment_succeeded};
+  ro.consumer.topics = {options_.topics.order_placed, options_.topics.order_cancelled, options_.topics.payment_succeeded,
+                        options_.topics.order_confirmed};
   ro.consumer.batch_max = options_.consumer_batch_max;
   auto runner = messaging::ConsumerRunner::CreateBatching(
       ro, StockConsumerHandler(db(), options_.settings, clock_, handlers_.stock_events, options_.topics), &registry);

@@ -3,6 +3,7 @@
 CREATE TABLE orders (
   id                 CHAR(36)     NOT NULL PRIMARY KEY,
   number             CHAR(12)     NOT NULL,
+  placement_key      CHAR(64)     NOT NULL,        -- SHA-256 of the caller and the Idempotency-Key that placed it
   customer_id        VARCHAR(64)  NULL,            -- the account's id; NULL for a guest
   guest_token_hash   CHAR(64)     NULL,            -- guests: SHA-256 of the lookup token
   email              VARCHAR(254) NOT NULL,
@@ -36,6 +37,7 @@ CREATE TABLE orders (
   created_at         DATETIME(3)  NOT NULL,
   updated_at         DATETIME(3)  NOT NULL,
   UNIQUE KEY ux_number (number),
+  UNIQUE KEY ux_placement (placement_key),
   KEY ix_customer (customer_id, created_at),
   KEY ix_next_step (next_step_at),
   KEY ix_open (status, expires_at)

@@ -34,6 +34,7 @@ core::Result<StockEvent> DecodeStockEvent(const StockTopics& topics, const std::
   }
   if (topic == topics.order_cancelled) return OrderCancelled{order_id};
   if (topic == topics.payment_succeeded) return PaymentSucceeded{order_id};
+  if (topic == topics.order_confirmed) return OrderConfirmed{order_id};
   return core::Fail(Errc::invalid_argument, "unexpected topic " + topic);
 }
 

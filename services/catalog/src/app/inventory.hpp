@@ -131,11 +131,15 @@ struct OrderCancelled {
 struct PaymentSucceeded {
   OrderId order_id;
 };
-using StockEvent = std::variant<OrderPlaced, OrderCancelled, PaymentSucceeded>;
+struct OrderConfirmed {
+  OrderId order_id;
+};
+using StockEvent = std::variant<OrderPlaced, OrderCancelled, PaymentSucceeded, OrderConfirmed>;
 
 // order.placed -> reserve (refused: stock.reservation_failed.v1); order.cancelled -> release
 // (nothing held: a no-op); payment.succeeded -> commit (nothing held: an error, for the DLQ and a
-// human). Apply runs inside the consumer's inbox transaction; AfterCommit drops the stale pages.
+// human); order.confirmed -> commit too (cash on delivery is confirmed unpaid; a paid order's
+// reservation is committed already: a no-op; no reservation of that order: a no-op). Apply runs inside the consumer's inbox transaction; AfterCommit drops the stale pages.
 struct StockEventHandler {
   const AppContext& ctx;
   Result<Changes> Apply(CatalogTx& tx, const StockEvent& event, const Trace& trace) const;

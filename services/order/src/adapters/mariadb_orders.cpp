@@ -123,11 +123,11 @@ awaitable<core::Status> MariaDbOrders::Place(NewOrder n) {
     std::string address = json::serialize(AddressJson(o.address));
     std::optional<std::string> guest = n.guest_token_hash.empty() ? std::nullopt : std::optional(n.guest_token_hash);
     TRY_STATUS(c.Execute(
-        "INSERT INTO orders (id, number, customer_id, guest_token_hash, email, name, locale, cart_id, cart_version, status, currency, "
+        "INSERT INTO orders (id, number, placement_key, customer_id, guest_token_hash, email, name, locale, cart_id, cart_version, status, currency, "
         "prices_include_tax, subtotal, shipping, tax, total, taxes, shipping_method, shipping_name, shipping_address, payment_method, "
         "return_url, expires_at, next_step_at, version, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-        o.id, o.number, o.customer_id, guest, o.email, o.name, o.locale, o.cart_id, o.cart_version, o.currency, o.prices_include_tax,
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        o.id, o.number, n.placement_key, o.customer_id, guest, o.email, o.name, o.locale, o.cart_id, o.cart_version, o.currency, o.prices_include_tax,
         o.totals.subtotal, o.totals.shipping, o.totals.tax, o.totals.total, taxes, o.shipping_method, o.shipping_name, address,
         o.payment_method, o.return_url, db::ToDbTime(o.expires_at), db::ToDbTime(o.expires_at), at, at));
     for (std::size_t i = 0; i < o.lines.size(); ++i) {
@@ -147,6 +147,11 @@ awaitable<core::Status> MariaDbOrders::Place(NewOrder n) {
 
 awaitable<core::Result<std::optional<Order>>> MariaDbOrders::Get(std::string id) {
   auto fn = [&](db::Connection& c) { return Load(c, "id = ?", id, false, true); };
+  co_return co_await db_.Run(fn);
+}
+
+awaitable<core::Result<std::optional<Order>>> MariaDbOrders::FindPlaced(std::string placement_key) {
+  auto fn = [&](db::Connection& c) { return Load(c, "placement_key = ?", placement_key, false, true); };
   co_return co_await db_.Run(fn);
 }
 

@@ -24,6 +24,7 @@ class MariaDbOrders final : public OrderStore {
 
   awaitable<core::Status> Place(NewOrder order) override;
   awaitable<core::Result<std::optional<Order>>> Get(std::string id) override;
+  awaitable<core::Result<std::optional<Order>>> FindPlaced(std::string placement_key) override;
   awaitable<core::Result<std::optional<Order>>> FindGuest(std::string number, std::string email, std::string token_hash) override;
   awaitable<core::Result<OrderPage>> List(std::string customer_id, std::optional<std::string> cursor, int limit) override;
   awaitable<core::Result<std::vector<Order>>> ClaimDue(TimePoint now, std::chrono::seconds lease, int limit) override;

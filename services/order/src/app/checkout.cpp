@@ -134,6 +134,17 @@ awaitable<core::Result<Placed>> Checkout::Place(Shopper shopper, PlaceCommand cm
     for (auto& e : CheckAddress(*cmd.address, s_.shipping, "address.")) errors.push_back(std::move(e));
   if (!errors.empty()) co_return core::Fail(Error::Invalid("the checkout has errors", std::move(errors)));
 
+  // The key placed its order already (its answer was lost with a crashed process): that order.
+  auto answer = [&](Order placed) {
+    Placed out{.order = std::move(placed)};
+    if (!out.order.customer_id) out.guest_token = GuestToken(s_.guest_token_secret, out.order.id);
+    return out;
+  };
+  {
+    CO_TRY(earlier, co_await store_.FindPlaced(cmd.placement_key));
+    if (earlier) co_return answer(std::move(*earlier));
+  }
+
   Order o;
   o.locale = cmd.locale;
   if (shopper.customer_id) {
@@ -206,12 +217,16 @@ awaitable<core::Result<Placed>> Checkout::Place(Shopper shopper, PlaceCommand cm
   // The stock stays reserved a little longer than the order waits for its payment, so the order
   // (which cancels and releases first) never meets a reservation that vanished under it.
   n.reservation_ttl_s = std::chrono::duration_cast<std::chrono::seconds>(s_.payment_window).count() + 300;
+  n.placement_key = cmd.placement_key;
   for (int attempt = 0;; ++attempt) {
     o.number = OrderNumber(RandomBits());
     n.order = o;
     auto placed = co_await store_.Place(n);
     if (placed) break;
     if (placed.error().code != core::Errc::conflict || attempt >= 4) co_return std::unexpected(placed.error());
+    // The same key placed an order meanwhile (a request running twice), or the number was taken.
+    CO_TRY(earlier, co_await store_.FindPlaced(cmd.placement_key));
+    if (earlier) co_return answer(std::move(*earlier));
   }
   out.order = std::move(n.order);
   out.order.history.push_back({"placed", "", "api", now});

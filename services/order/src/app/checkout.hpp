@@ -29,6 +29,7 @@ std::string GuestToken(std::string_view secret, std::string_view order_id);
 
 // The shipping address: one of the account's (address_id) or a new one.
 struct PlaceCommand {
+  std::string placement_key;  // who asked and their Idempotency-Key, hashed: one order per key
   std::int64_t cart_version = 0;
   std::optional<std::int64_t> expected_total;  // what the shopper was shown; another total is a 409
   std::optional<std::string> email;            // guests (customers: the account's)
@@ -41,7 +42,7 @@ struct PlaceCommand {
 
 struct Placed {
   Order order;
-  std::string guest_token;  // guests: shown once, needed with number + email to see the order
+  std::string guest_token = {};  // guests: shown once, needed with number + email to see the order
 };
 
 struct ShippingQuote {

@@ -126,6 +126,7 @@ struct Order {
 
 struct NewOrder {
   Order order;                     // id, number, everything as priced
+  std::string placement_key;       // the request that placed it (one order per key, also after a crash)
   std::string guest_token_hash = {};    // guests
   std::int64_t reservation_ttl_s = 0;
 };
@@ -142,6 +143,8 @@ class OrderStore {
   // one transaction. conflict when the number is taken (the caller draws another).
   virtual awaitable<core::Status> Place(NewOrder order) = 0;
   virtual awaitable<core::Result<std::optional<Order>>> Get(std::string id) = 0;
+  // The order a placement key placed, if any.
+  virtual awaitable<core::Result<std::optional<Order>>> FindPlaced(std::string placement_key) = 0;
   virtual awaitable<core::Result<std::optional<Order>>> FindGuest(std::string number, std::string email, std::string token_hash) = 0;
   virtual awaitable<core::Result<OrderPage>> List(std::string customer_id, std::optional<std::string> cursor, int limit) = 0;
 

@@ -68,6 +68,7 @@ void AddRoutes(http::Router& router, const HttpApi& api) {
       co_return Response(core::Error::Unprocessable("the cart is empty", {{"cart", "add something first"}}));
     co_return co_await api.idempotent.Run(req, Scope(caller), [&]() -> awaitable<Response> {
       CO_TRY(cmd, ParsePlace(req));
+      cmd.placement_key = auth::Sha256Hex(Scope(caller) + "\n" + std::string(req.Header("Idempotency-Key")));
       CO_TRY(placed, co_await api.checkout.Place(caller.shopper, std::move(cmd)));
       Response r = Response::Json(201, OrderJson(placed.order, placed.guest_token));
       r.SetHeader("Location", "/api/order/v1/orders/" + placed.order.id);

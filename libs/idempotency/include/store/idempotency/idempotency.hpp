@@ -54,10 +54,15 @@ class Store {
 };
 
 // Store on MariaDB: table idempotency_keys (libs/idempotency/migrations, applied by the service
-// with store::db::Migrate next to its own; versions 950+ are reserved for it).
+// with store::db::Migrate next to its own; versions 950+ are reserved for it). A claim still in
+// progress after `stale_after` is taken over by the next request with the key: its process died
+// (killed, crashed) before storing an answer, and the key must not stay blocked for ever. So a
+// handler must be safe to run again after a crash: idempotent by itself (the payment service makes
+// one intent per order; the order service finds the order its key placed).
 class MariaDbStore final : public Store {
  public:
-  explicit MariaDbStore(db::Database& db) : db_(db) {}
+  explicit MariaDbStore(db::Database& db, std::chrono::seconds stale_after = std::chrono::seconds(30))
+      : db_(db), stale_after_(stale_after) {}
   awaitable<core::Result<Claim>> Begin(std::string scope, std::string key, std::string request_hash, TimePoint now) override;
   awaitable<core::Status> Finish(std::string scope, std::string key, StoredAnswer answer) override;
   awaitable<core::Status> Abandon(std::string scope, std::string key) override;
@@ -65,6 +70,7 @@ class MariaDbStore final : public Store {
 
  private:
   db::Database& db_;
+  std::chrono::seconds stale_after_;
 };
 
 class Idempotent {
