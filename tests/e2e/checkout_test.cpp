@@ -33,6 +33,7 @@
 #include "support/maildev.hpp"
 #include "support/mailer.hpp"
 #include "support/process.hpp"
+#include "support/purchase.hpp"
 #include "support/shop.hpp"
 #include "support/stack.hpp"
 
@@ -47,158 +48,10 @@ std::string Lower(std::string s) {
   return s;
 }
 
-std::vector<std::string> Prefixed(const std::string& prefix, const std::vector<std::string>& topics) {
-  std::vector<std::string> out;
-  for (const auto& t : topics) out.push_back(prefix + t);
-  return out;
-}
-
-class Purchase {
- public:
-  Purchase() : dir_("store-e2e-checkout") {
-    const std::string jwks = Url(user_port_, "/.well-known/jwks.json");
-    const std::string secret = dir_.path() + "/order-client.secret";
-    // Every topic first (the relays and the mailer make them), then the services that consume them.
-    catalog_outbox_ = std::make_unique<e2e::RelayedOutbox>(
-        catalog_db_.name(),
-        Prefixed(prefix_, {"product.upserted.v1", "product.archived.v1", "stock.changed.v1", "stock.reserved.v1",
-                           "stock.reservation_failed.v1", "stock.released.v1", "stock.committed.v1"}),
-        dir_.path() + "/catalog-relay.log");
-    payment_outbox_ = std::make_unique<e2e::RelayedOutbox>(
-        payment_db_.name(), Prefixed(prefix_, {"payment.authorized.v1", "payment.failed.v1", "payment.cancelled.v1", "payment.refunded.v1"}),
-        dir_.path() + "/payment-relay.log");
-    // The order's confirmation and the payment's receipt, mailed: the order's outbox relayed by the
-    // mailer, the payment's by its own relay into the topic the mailer made.
-    mailer_ = std::make_unique<e2e::Mailer>(e2e::MailerOptions{
-        .outbox_database = order_db_.name(),
-        .topic_prefix = prefix_,
-        .topics = {"order.placed.v1", "order.confirmed.v1", "order.cancelled.v1", "payment.succeeded.v1"},
-        .mailed = {"order.confirmed.v1", "payment.succeeded.v1"},
-        .shop_url = Url(gateway_port_, ""),
-        .shop_name = "E2E Checkout Shop",
-        .jwks_url = jwks});
-    user_ = e2e::ChildProcess(
-        "user", {STORE_USER_BIN, "--config", e2e::SourceDir() + "/services/user/config/defaults.conf"},
-        e2e::ServiceEnv("USER", user_port_, user_db_.name(),
-                        {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", dir_.path() + "/signing-key.pem"},
-                         {"USER_MFA_DEV_KEY_FILE", dir_.path() + "/mfa-key"}, {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"},
-                         {"USER_OIDC_PROVIDERS", ""}, {"USER_OAUTH_CLIENTS", "order"}, {"USER_OAUTH_CLIENT_ORDER_SECRET_FILE", secret}}),
-        dir_.path() + "/user.log");
-    catalog_ = e2e::ChildProcess(
-        "catalog", {STORE_CATALOG_BIN},
-        e2e::ServiceEnv("CATALOG", catalog_port_, catalog_db_.name(),
-                        {{"CATALOG_CACHE_PREFIX", keys_.prefix() + "catalog:"}, {"CATALOG_MEDIA_DIR", dir_.path() + "/media"},
-                         {"CATALOG_EVENTS_TOPIC_PREFIX", prefix_}, {"CATALOG_AUTH_JWKS_URL", jwks},
-                         {"CATALOG_CONSUMER_GROUP", store::testing::UniqueName("e2e-catalog-stock")},
-                         {"CATALOG_CONSUMER_TOPIC_ORDER_PLACED", prefix_ + "order.placed.v1"},
-                         {"CATALOG_CONSUMER_TOPIC_ORDER_CANCELLED", prefix_ + "order.cancelled.v1"},
-                         {"CATALOG_CONSUMER_TOPIC_PAYMENT_SUCCEEDED", prefix_ + "payment.succeeded.v1"}}),
-        dir_.path() + "/catalog.log");
-    cart_ = e2e::ChildProcess(
-        "cart", {STORE_CART_BIN},
-        e2e::ServiceEnv("CART", cart_port_, "",
-                        {{"CART_DOCSTORE_URI", cart_db_.options().uri}, {"CART_DOCSTORE_DATABASE", cart_db_.name()},
-                         {"CART_CACHE_PREFIX", keys_.prefix() + "cart:"}, {"CART_CATALOG_URL", Url(catalog_port_, "")},
-                         {"CART_AUTH_JWKS_URL", jwks}, {"CART_EVENTS_TOPIC_PREFIX", prefix_ + "cart."},
-                         {"CART_CONSUMER_GROUP", store::testing::UniqueName("e2e-cart-orders")},
-                         {"CART_CONSUMER_TOPIC_ORDER_CONFIRMED", prefix_ + "order.confirmed.v1"}, {"CART_COOKIE_SECURE", "false"}}),
-        dir_.path() + "/cart.log");
-    sandbox_ = e2e::ChildProcess("psp", {STORE_NODE, e2e::SourceDir() + "/deploy/psp-sandbox/sandbox.mjs"},
-                                 {{"PSP_PORT", std::to_string(psp_port_)}, {"PSP_HOST", "127.0.0.1"},
-                                  {"PSP_STATE_DIR", dir_.path() + "/psp"},
-                                  {"PSP_WEBHOOK_URL", Url(payment_port_, "/v1/payments/webhooks/sandbox")},
-                                  // a late webhook can be arranged: the order cancelled meanwhile
-                                  {"PSP_WEBHOOK_DELAY_MS", "1500"}},
-                                 dir_.path() + "/psp.log");
-    payment_ = e2e::ChildProcess(
-        "payment", {STORE_PAYMENT_BIN},
-        e2e::ServiceEnv("PAYMENT", payment_port_, payment_db_.name(),
-                        {{"PAYMENT_AUTH_JWKS_URL", jwks}, {"PAYMENT_EVENTS_TOPIC_PREFIX", prefix_},
-                         {"PAYMENT_CONSUMER_GROUP", store::testing::UniqueName("e2e-payment-orders")},
-                         {"PAYMENT_CONSUMER_TOPIC_ORDER_CANCELLED", prefix_ + "order.cancelled.v1"},
-                         {"PAYMENT_SANDBOX_URL", Url(psp_port_, "")}, {"PAYMENT_SHOP_BASE_URL", Url(gateway_port_, "")},
-                         {"PAYMENT_RECONCILE_INTERVAL", "1s"}}),
-        dir_.path() + "/payment.log");
-    order_ = e2e::ChildProcess(
-        "order", {STORE_ORDER_BIN},
-        e2e::ServiceEnv("ORDER", order_port_, order_db_.name(),
-                        {{"ORDER_AUTH_JWKS_URL", jwks}, {"ORDER_CACHE_HOST", "127.0.0.1"}, {"ORDER_EVENTS_TOPIC_PREFIX", prefix_},
-                         {"ORDER_CART_URL", Url(cart_port_, "")}, {"ORDER_CATALOG_URL", Url(catalog_port_, "")},
-                         {"ORDER_USER_URL", Url(user_port_, "")}, {"ORDER_PAYMENT_URL", Url(payment_port_, "")},
-                         {"ORDER_SERVICE_CLIENT_TOKEN_URL", Url(user_port_, "/v1/oauth/token")},
-                         {"ORDER_SERVICE_CLIENT_SECRET_FILE", secret},
-                         {"ORDER_CONSUMER_GROUP", store::testing::UniqueName("e2e-order-saga")},
-                         {"ORDER_CONSUMER_TOPIC_STOCK_RESERVED", prefix_ + "stock.reserved.v1"},
-                         {"ORDER_CONSUMER_TOPIC_STOCK_FAILED", prefix_ + "stock.reservation_failed.v1"},
-                         {"ORDER_CONSUMER_TOPIC_PAYMENT_SUCCEEDED", prefix_ + "payment.succeeded.v1"},
-                         {"ORDER_CONSUMER_TOPIC_PAYMENT_FAILED", prefix_ + "payment.failed.v1"}}),
-        dir_.path() + "/order.log");
-    HttpClient probe;
-    for (int port : {user_port_, catalog_port_, cart_port_, payment_port_, order_port_})
-      if (!e2e::WaitUntil([&] { return probe.Get(Url(port, "/readyz")).status == 200; }, std::chrono::seconds(90)))
-        throw std::runtime_error("a service did not become ready (port " + std::to_string(port) + "):\n" + Logs());
-    if (!e2e::WaitUntil([&] { return probe.Get(Url(psp_port_, "/healthz")).status == 200; }, std::chrono::seconds(30)))
-      throw std::runtime_error("the sandbox did not start:\n" + sandbox_.LogTail());
-    gateway_ = std::make_unique<e2e::Gateway>(e2e::GatewayOptions{.port = gateway_port_,
-                                                                  .user_port = user_port_,
-                                                                  .catalog_port = catalog_port_,
-                                                                  .notification_port = mailer_->notification_port(),
-                                                                  .cart_port = cart_port_,
-                                                                  .payment_port = payment_port_,
-                                                                  .order_port = order_port_,
-                                                                  .rate = "2000r/s",  // the race below: 200 shoppers from one address
-                                                                  .burst = 2000,
-                                                                  // every journey registers and signs in a shopper or two
-                                                                  .auth_rate = "600r/m",
-                                                                  .auth_burst = 50});
-    e2e::WriteShopProducts(catalog_db_.options());
-  }
-
-  ~Purchase() {
-    const std::string mails = maildev();
-    gateway_.reset();
-    order_.Stop();
-    mailer_.reset();
-    payment_.Stop();
-    payment_outbox_.reset();
-    sandbox_.Stop();
-    cart_.Stop();
-    catalog_.Stop();
-    catalog_outbox_.reset();
-    user_.Stop();
-    e2e::DeleteMails(mails, [](const std::string& to) { return to.find("@e2e-checkout.test") != std::string::npos; });
-  }
-
-  std::string Gw(const std::string& path) const { return gateway_->Url(path); }
-  std::string maildev() const { return mailer_->maildev_url(); }
-  std::string order_url() const { return Url(order_port_, ""); }
-  const std::string& prefix() const { return prefix_; }
-  const store::db::Options& catalog_db() const { return catalog_db_.options(); }
-  const store::db::Options& order_db() const { return order_db_.options(); }
-  std::string Logs() const {
-    return "order: " + order_.LogTail(3000) + "\ncatalog: " + catalog_.LogTail(1500) + "\ncart: " + cart_.LogTail(1500) +
-           "\npayment: " + payment_.LogTail(2000) + "\npsp: " + sandbox_.LogTail(800) + "\nuser: " + user_.LogTail(800) +
-           "\ncatalog relay: " + catalog_outbox_->LogTail() + "\n" + (mailer_ ? mailer_->Logs() : "");
-  }
-
- private:
-  static std::string Url(int port, const std::string& path) { return "http://127.0.0.1:" + std::to_string(port) + path; }
-
-  e2e::TempDir dir_;
-  std::string prefix_ = Lower(store::testing::UniqueName("e2ebuy")) + ".";
-  store::testing::TempDatabase user_db_{"e2e_buy_user"};
-  store::testing::TempDatabase catalog_db_{"e2e_buy_catalog"};
-  store::testing::TempDatabase payment_db_{"e2e_buy_payment"};
-  store::testing::TempDatabase order_db_{"e2e_buy_order"};
-  store::testing::TempDocDatabase cart_db_;
-  store::testing::TempKeyspace keys_;
-  int user_port_ = e2e::FreePort(), catalog_port_ = e2e::FreePort(), cart_port_ = e2e::FreePort(), payment_port_ = e2e::FreePort();
-  int order_port_ = e2e::FreePort(), psp_port_ = e2e::FreePort(), gateway_port_ = e2e::FreePort();
-  e2e::ChildProcess user_, catalog_, cart_, sandbox_, payment_, order_;
-  std::unique_ptr<e2e::RelayedOutbox> catalog_outbox_, payment_outbox_;
-  std::unique_ptr<e2e::Mailer> mailer_;
-  std::unique_ptr<e2e::Gateway> gateway_;
-};
+using e2e::Body;
+using e2e::PayAtProvider;
+using e2e::Purchase;
+using e2e::Str;
 
 Purchase* stack = nullptr;
 
@@ -214,23 +67,8 @@ class Checkout : public ::testing::Test {
   }
 };
 
-json::value Body(const HttpResponse& r) {
-  boost::system::error_code ec;
-  auto v = json::parse(r.body, ec);
-  return ec ? json::value(nullptr) : v;
-}
-std::string Str(const json::value& v, std::string_view key) {
-  const auto* x = v.is_object() ? v.get_object().if_contains(key) : nullptr;
-  return x && x->is_string() ? std::string(x->get_string()) : std::string();
-}
 std::int64_t Minor(const json::value& money) { return money.at("minor").as_int64(); }
 
-std::string Query(const std::string& url, const std::string& name) {
-  auto at = url.find(name + "=");
-  if (at == std::string::npos) return "";
-  auto end = url.find('&', at);
-  return url.substr(at + name.size() + 1, end == std::string::npos ? std::string::npos : end - at - name.size() - 1);
-}
 
 // A shopper: their own client (cookies kept for a guest's cart) and, once signed in, a token.
 struct Shopper {
@@ -293,22 +131,6 @@ json::value WaitForOrder(Shopper& s, const std::string& id, const std::function<
 
 bool HasStatus(const json::value& o, std::string_view status) { return Str(o, "status") == status; }
 
-// The provider's hosted page: a card typed there, a 3-D Secure challenge approved when it comes.
-// Returns where the provider sends the browser back.
-std::string PayAtProvider(HttpClient& browser, const std::string& hosted, const std::string& card) {
-  EXPECT_EQ(browser.Get(hosted).status, 200);
-  const std::string action = hosted.substr(0, hosted.find('?'));
-  HttpClient plain;  // redirects by hand
-  auto paid = plain.PostForm(action, "number=" + card + "&exp_month=12&exp_year=2031&cvc=123&client_secret=" + Query(hosted, "client_secret"));
-  std::string next = paid.Header("location").value_or("");  // a decline stays on the provider's page
-  if (next.find("/3ds/") != std::string::npos) {
-    EXPECT_EQ(plain.Get(next).status, 200);
-    auto approved = plain.PostForm(next.substr(0, next.find('?')), "decision=approve&client_secret=" + Query(next, "client_secret"));
-    EXPECT_EQ(approved.status, 303) << approved.body;
-    next = approved.Header("location").value_or("");
-  }
-  return next;
-}
 
 std::int64_t OnHand(const std::string& sku, const std::string& column) {
   store::db::Database db(stack->catalog_db());
@@ -465,11 +287,14 @@ TEST_F(Checkout, ALineSoldOutMeanwhileCancelsTheOrderNamingIt) {
   EXPECT_EQ(cancelled.at("unavailable_lines").at(0).at("requested").as_int64(), 2);
   EXPECT_NE(Str(cancelled, "status_reason").find("insufficient_stock"), std::string::npos) << Str(cancelled, "status_reason");
   EXPECT_TRUE(Str(cancelled.at("payment"), "id").empty()) << "no payment was set up";
+  auto mail = e2e::WaitForMail(stack->maildev(), cid.email, "was cancelled");
+  EXPECT_NE(Str(mail, "text").find("insufficient_stock"), std::string::npos) << Str(mail, "text");
 }
 
 TEST_F(Checkout, CashOnDeliveryIsConfirmedWithoutPayment) {
   Shopper dan = Customer("Dan Cash");
   const std::int64_t version = AddToCart(dan, "AUR-256", 1);
+  const std::int64_t on_hand = OnHand("AUR-256", "on_hand"), reserved = OnHand("AUR-256", "reserved");
   auto placed = dan.Post("/api/order/v1/orders",
                          json::object{{"cart_version", version}, {"address", Berlin("Dan")}, {"shipping_method", "pickup"},
                                       {"payment_method", "cash_on_delivery"}},
@@ -479,6 +304,9 @@ TEST_F(Checkout, CashOnDeliveryIsConfirmedWithoutPayment) {
   auto confirmed = WaitForOrder(dan, Str(Body(placed), "id"), [](const json::value& v) { return HasStatus(v, "confirmed"); });
   EXPECT_EQ(Str(confirmed, "status"), "confirmed") << stack->Logs();
   EXPECT_TRUE(confirmed.at("next_action").is_null());
+  // Confirmed unpaid, so its stock is committed at the confirmation (order.confirmed), not left to expire.
+  EXPECT_TRUE(e2e::WaitUntil([&] { return OnHand("AUR-256", "on_hand") == on_hand - 1 && OnHand("AUR-256", "reserved") == reserved; },
+                             std::chrono::seconds(20)));
 }
 
 TEST_F(Checkout, ADeclinedCardThenAnotherCardOnTheSameOrder) {
@@ -595,6 +423,9 @@ TEST_F(Checkout, APaymentArrivingAfterTheOrderWasCancelledIsRefundedAndTheOrderS
       },
       std::chrono::seconds(30)))
       << ivy.Get("/api/payment/v1/payments/intents/" + payment_id).body << stack->Logs();
+  // The shopper is told: the cancellation, and the refund.
+  EXPECT_FALSE(e2e::WaitForMail(stack->maildev(), ivy.email, "was cancelled").empty());
+  EXPECT_FALSE(e2e::WaitForMail(stack->maildev(), ivy.email, "refund of").empty());
 }
 
 // 200 shoppers race for the last 100 units of one SKU with real checkouts (guest carts, card

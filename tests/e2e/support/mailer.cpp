@@ -1,5 +1,6 @@
 #include "support/mailer.hpp"
 
+#include <csignal>
 #include <stdexcept>
 
 #include "store/messaging/admin.hpp"
@@ -21,12 +22,24 @@ RelayedOutbox::Topics::~Topics() {
   for (const auto& t : names) (void)store::messaging::DeleteTopic(store::testing::KafkaTestConfig(), t);
 }
 
-RelayedOutbox::RelayedOutbox(const std::string& database, std::vector<std::string> topics, const std::string& log) {
+RelayedOutbox::RelayedOutbox(const std::string& database, std::vector<std::string> topics, const std::string& log)
+    : database_(database), log_(log) {
   for (const auto& name : topics) {
     auto made = store::messaging::CreateTopic(store::testing::KafkaTestConfig(), name, 1);
     if (!made) throw std::runtime_error("cannot create topic " + name + ": " + made.error().message);
     topics_.names.push_back(name);
   }
+  Start();
+}
+
+void RelayedOutbox::Kill() {
+  if (relay_.pid() > 0) ::kill(-relay_.pid(), SIGKILL);
+  relay_.Wait(std::chrono::seconds(10));
+}
+
+void RelayedOutbox::Start() {
+  const std::string& database = database_;
+  const std::string& log = log_;
   auto e = store::testing::Engines::FromEnv();
   relay_ = ChildProcess("relay", {STORE_RELAY_BIN},
                         {{"OUTBOX_RELAY_DB_DATABASE", database},

@@ -24,8 +24,12 @@ class RelayedOutbox {
   RelayedOutbox(const std::string& database, std::vector<std::string> topics, const std::string& log);
   ~RelayedOutbox();
   std::string LogTail() const { return relay_.LogTail(1500); }
+  // For the fault tests: the relay killed (SIGKILL: no goodbye), and started again as it was.
+  void Kill();
+  void Start();
 
  private:
+  std::string database_, log_;
   struct Topics {  // deleted last: after the relay
     std::vector<std::string> names;
     ~Topics();
@@ -55,6 +59,7 @@ class Mailer {
   const std::string& maildev_url() const { return maildev_url_; }
   int notification_port() const { return notification_port_; }
   std::string Logs() const;
+  RelayedOutbox& outbox() { return outbox_; }
 
  private:
   TempDir dir_;
