@@ -69,7 +69,7 @@ json::array TaxesJson(const std::vector<TaxLine>& taxes, const std::string& curr
   json::array out;
   for (const auto& t : taxes)
     out.push_back(json::object{{"rate_bp", t.rate_bp},
-                               {"rate", std::to_string(t.rate_bp / 100) + "." + (t.rate_bp % 100 < 10 ? "0" : "") + std::to_string(t.rate_bp % 100) + "%"},
+                               {"rate", RateText(t.rate_bp)},
                                {"taxable", MoneyJson(t.taxable, currency)},
                                {"tax", MoneyJson(t.tax, currency)}});
   return out;

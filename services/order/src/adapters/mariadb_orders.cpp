@@ -62,18 +62,24 @@ Order FromRow(const db::Row& r) {
   return o;
 }
 
+// The order's lines as bought.
+core::Status LoadLines(db::Connection& c, Order& o) {
+  TRY(lines, c.Query("SELECT * FROM order_lines WHERE order_id = ? ORDER BY position", o.id));
+  for (const auto& l : lines)
+    o.lines.push_back({.sku = l.Text("sku"), .product_id = l.Text("product_id"), .title = l.Text("title"),
+                       .options = OptionsFrom(ParseOr(l.OptText("options"))), .quantity = l.Int("quantity"),
+                       .unit_price = l.Int("unit_price"), .line_total = l.Int("line_total"), .tax = l.Int("tax"),
+                       .tax_rate_bp = static_cast<std::int32_t>(l.Int("tax_rate_bp"))});
+  return {};
+}
+
 // The order with its lines and history; `lock`: FOR UPDATE (inside a transaction).
 core::Result<std::optional<Order>> Load(db::Connection& c, std::string_view where, const std::string& arg, bool lock, bool details) {
   TRY(row, c.QueryOne(fmt::format("SELECT {} FROM orders WHERE {}{}", kColumns, where, lock ? " FOR UPDATE" : ""), arg));
   if (!row) return std::optional<Order>{};
   Order o = FromRow(*row);
   if (details) {
-    TRY(lines, c.Query("SELECT * FROM order_lines WHERE order_id = ? ORDER BY position", o.id));
-    for (const auto& l : lines)
-      o.lines.push_back({.sku = l.Text("sku"), .product_id = l.Text("product_id"), .title = l.Text("title"),
-                         .options = OptionsFrom(ParseOr(l.OptText("options"))), .quantity = l.Int("quantity"),
-                         .unit_price = l.Int("unit_price"), .line_total = l.Int("line_total"), .tax = l.Int("tax"),
-                         .tax_rate_bp = static_cast<std::int32_t>(l.Int("tax_rate_bp"))});
+    TRY_STATUS(LoadLines(c, o));
     TRY(history, c.Query("SELECT status, reason, source, at FROM order_history WHERE order_id = ? ORDER BY id", o.id));
     for (const auto& h : history)
       o.history.push_back({h.Text("status"), h.Text("reason"), h.Text("source"), db::FromDbTime(h.Text("at"))});
@@ -213,14 +219,7 @@ awaitable<core::Result<std::vector<Order>>> MariaDbOrders::ClaimDue(TimePoint no
       out.push_back(FromRow(r));
       TRY_STATUS(c.Execute("UPDATE orders SET next_step_at = ? WHERE id = ?", db::ToDbTime(now + lease), out.back().id));
     }
-    for (auto& o : out) {
-      TRY(lines, c.Query("SELECT * FROM order_lines WHERE order_id = ? ORDER BY position", o.id));
-      for (const auto& l : lines)
-        o.lines.push_back({.sku = l.Text("sku"), .product_id = l.Text("product_id"), .title = l.Text("title"),
-                           .options = OptionsFrom(ParseOr(l.OptText("options"))), .quantity = l.Int("quantity"),
-                           .unit_price = l.Int("unit_price"), .line_total = l.Int("line_total"), .tax = l.Int("tax"),
-                           .tax_rate_bp = static_cast<std::int32_t>(l.Int("tax_rate_bp"))});
-    }
+    for (auto& o : out) TRY_STATUS(LoadLines(c, o));
     return out;
   };
   co_return co_await db_.Transaction(fn);

@@ -93,6 +93,12 @@ std::int64_t TaxOf(std::int64_t amount, std::int32_t rate_bp, bool amount_includ
   return DivRound(static_cast<__int128>(amount) * rate_bp, 10000);
 }
 
+std::string RateText(std::int32_t bp) {
+  std::string frac = std::to_string(bp % 100);
+  if (frac.size() < 2) frac = "0" + frac;
+  return std::to_string(bp / 100) + "." + frac + "%";
+}
+
 core::Result<Totals> ComputeTotals(const std::vector<PricedLine>& lines, std::int64_t shipping, std::int32_t rate_bp,
                                    bool prices_include_tax) {
   constexpr std::int64_t kMax = 1'000'000'000'000;  // 10^12 minor units: far above any basket, far below overflow

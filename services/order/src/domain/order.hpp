@@ -95,6 +95,8 @@ struct Totals {
 // minor unit, then summed; never the other way round. Gross prices: tax = price x r / (1 + r);
 // net prices: tax = price x r, added to the total. Shipping carries the destination's rate.
 std::int64_t TaxOf(std::int64_t amount, std::int32_t rate_bp, bool amount_includes_tax);
+// A rate as people read it: 1900 -> "19.00%", 810 -> "8.10%".
+std::string RateText(std::int32_t rate_bp);
 core::Result<Totals> ComputeTotals(const std::vector<PricedLine>& lines, std::int64_t shipping, std::int32_t rate_bp,
                                    bool prices_include_tax);
 

@@ -26,16 +26,10 @@ json::array Options(const std::vector<std::pair<std::string, std::string>>& opti
   return out;
 }
 
-std::string Rate(std::int32_t bp) {
-  std::string frac = std::to_string(bp % 100);
-  if (frac.size() < 2) frac = "0" + frac;
-  return std::to_string(bp / 100) + "." + frac + "%";
-}
-
 json::object TotalsOut(const Totals& t, const std::string& currency, bool include_tax) {
   json::array taxes;
   for (const auto& x : t.taxes)
-    taxes.push_back(json::object{{"rate", Rate(x.rate_bp)}, {"rate_bp", x.rate_bp}, {"taxable", Money(x.taxable, currency)},
+    taxes.push_back(json::object{{"rate", RateText(x.rate_bp)}, {"rate_bp", x.rate_bp}, {"taxable", Money(x.taxable, currency)},
                                  {"tax", Money(x.tax, currency)}});
   return {{"subtotal", Money(t.subtotal, currency)},
           {"shipping", Money(t.shipping, currency)},
@@ -56,7 +50,7 @@ json::array LinesOut(const std::vector<OrderLine>& lines, const std::string& cur
                                {"unit_price", Money(l.unit_price, currency)},
                                {"line_total", Money(l.line_total, currency)},
                                {"tax", Money(l.tax, currency)},
-                               {"tax_rate", Rate(l.tax_rate_bp)}});
+                               {"tax_rate", RateText(l.tax_rate_bp)}});
   return out;
 }
 

@@ -54,6 +54,10 @@ TEST(Tax, GrossPricesHoldTheirTaxRoundedHalfAwayFromZeroPerLine) {
   // half: 21 % of 50 = 10.5 -> 11
   EXPECT_EQ(TaxOf(50, 2100, false), 11);
   EXPECT_EQ(TaxOf(999, 0, true), 0);
+  EXPECT_EQ(RateText(1900), "19.00%");
+  EXPECT_EQ(RateText(810), "8.10%");
+  EXPECT_EQ(RateText(2550), "25.50%");
+  EXPECT_EQ(RateText(5), "0.05%");
 }
 
 TEST(Totals, GrossPricesTotalIsSubtotalPlusShippingWithTheTaxShownPerRate) {
