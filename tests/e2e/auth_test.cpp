@@ -49,6 +49,8 @@ using e2e::Bearer;
 using e2e::HttpClient;
 using e2e::HttpResponse;
 using e2e::WaitForMail;
+using e2e::LinkAfter;
+using e2e::TokenOf;
 
 namespace {
 
@@ -227,27 +229,6 @@ json::object WaitForEvent(const std::string& topic, const std::string& field, co
   return {};
 }
 
-// The link in a text part that starts with `prefix` (up to the end of its line).
-std::string LinkAfter(const std::string& text, const std::string& prefix) {
-  auto at = text.find(prefix);
-  if (at == std::string::npos) return "";
-  auto end = text.find_first_of(" \r\n", at);
-  return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
-}
-
-std::string UrlDecode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 struct Tokens {
   std::string access, refresh, session;
 };
@@ -282,11 +263,6 @@ class AuthE2E : public ::testing::Test {
     const std::string prefix = stack_->GatewayUrl(page + "?token=");
     auto mail = WaitForMail(stack_->maildev_url(), email, prefix);
     return {LinkAfter(Str(mail, "text"), prefix), mail};
-  }
-  // The token a link carries (what the storefront page reads from its URL).
-  static std::string TokenOf(const std::string& link) {
-    auto at = link.find("?token=");
-    return at == std::string::npos ? "" : UrlDecode(link.substr(at + 7));
   }
 
   // Registers, verifies (token from the verification email) and returns the email.

@@ -1,11 +1,13 @@
 // Buying through the nginx gateway, all real: store_user, store_catalog (its stock consumer on),
-// store_cart, store_payment with the provider sandbox (deploy/psp-sandbox) sending its webhooks,
-// store_order, the outbox relays of the catalog, the payment and the order services, and the
-// notification service mailing the order confirmation and the payment receipt to MailDev. Every
-// event goes through Kafka under topics of this run's own (events.topic_prefix of each service, the
-// consumers' topic names), so the shop's own services (./store up) never see them.
+// the search service, store_cart, store_payment with the provider sandbox (deploy/psp-sandbox)
+// sending its webhooks, store_order, the outbox relays of the user, catalog, payment and order
+// services, and the notification service mailing the account's emails, the order confirmation and
+// the payment receipt to MailDev. Every event goes through Kafka under topics of this run's own
+// (events.topic_prefix of each service, the consumers' topic names), so the shop's own services
+// (./store up) never see them.
 //
-// The journeys: a customer checks out with a new address, express shipping and a 3-D Secure card,
+// The journeys: a customer registers and verifies the address by the email's link, finds a product
+// through search, checks out with a new address, express shipping and a 3-D Secure card,
 // pays at the provider's page, the webhook confirms the order, the confirmation and receipt emails
 // arrive, the history and the detail show it, the cart lost the ordered lines; the same key again
 // gives the same order (also concurrently), another body with it a 422; online banking; a declined
@@ -50,6 +52,7 @@ std::string Lower(std::string s) {
 
 using e2e::Body;
 using e2e::PayAtProvider;
+using e2e::PayByBank;
 using e2e::Purchase;
 using e2e::Str;
 
@@ -139,8 +142,30 @@ std::int64_t OnHand(const std::string& sku, const std::string& column) {
 }
 
 TEST_F(Checkout, CustomerPaysByCardWith3dsAndTheOrderIsConfirmedMailedAndListed) {
+  // Registered, then verified by the link in the email MailDev received.
   Shopper ann = Customer("Ann Buyer");
-  AddToCart(ann, "AUR-128", 1);
+  const std::string verify_page = stack->Gw("/verify-email?token=");
+  const std::string link = e2e::LinkAfter(Str(e2e::WaitForMail(stack->maildev(), ann.email, verify_page), "text"), verify_page);
+  ASSERT_FALSE(link.empty()) << "no verification email\n" << stack->Logs();
+  auto verified = ann.Post("/api/user/v1/auth/verify-email", json::object{{"token", e2e::TokenOf(link)}});
+  EXPECT_EQ(verified.status, 200) << verified.body;
+  EXPECT_TRUE(Body(ann.Get("/api/user/v1/me")).at("email_verified").as_bool());
+
+  // Found through search (once indexed), its product page read, the variants added to the cart.
+  std::string slug;
+  EXPECT_TRUE(e2e::WaitUntil(
+      [&] {
+        auto found = Body(ann.Get("/api/catalog/v1/search?q=aurora"));
+        if (!found.is_object()) return false;
+        for (const auto& item : found.at("items").as_array())
+          if (Str(item, "title") == "Aurora Phone") slug = Str(item, "slug");
+        return !slug.empty();
+      },
+      std::chrono::seconds(60)))
+      << "search did not find the phone\n" << stack->Logs();
+  auto page = Body(ann.Get("/api/catalog/v1/products/" + slug + "/page"));
+  ASSERT_TRUE(page.is_object());
+  AddToCart(ann, Str(page.at("variants").at(0), "sku"), 1);  // AUR-128
   const std::int64_t version = AddToCart(ann, "BOR-1", 2);
 
   // The options for Germany: the three methods (pickup is Germany's), express's price, 19 % tax.
@@ -307,6 +332,27 @@ TEST_F(Checkout, CashOnDeliveryIsConfirmedWithoutPayment) {
   // Confirmed unpaid, so its stock is committed at the confirmation (order.confirmed), not left to expire.
   EXPECT_TRUE(e2e::WaitUntil([&] { return OnHand("AUR-256", "on_hand") == on_hand - 1 && OnHand("AUR-256", "reserved") == reserved; },
                              std::chrono::seconds(20)));
+}
+
+TEST_F(Checkout, OnlineBankingIsApprovedAtTheBankAndConfirmsTheOrder) {
+  Shopper bea = Customer("Bea Bank");
+  const std::int64_t version = AddToCart(bea, "BOR-1", 1);
+  auto placed = bea.Post("/api/order/v1/orders",
+                         json::object{{"cart_version", version}, {"address", Berlin("Bea")}, {"shipping_method", "standard"},
+                                      {"payment_method", "online_banking"}},
+                         {"Idempotency-Key: " + NewKey()});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  const std::string id = Str(Body(placed), "id");
+  auto waiting = WaitForOrder(bea, id, [](const json::value& v) { return HasStatus(v, "awaiting_payment"); });
+  ASSERT_EQ(Str(waiting, "status"), "awaiting_payment") << stack->Logs();
+  // The bank settles a moment after the approval (the sandbox's settle delay), then the webhook comes.
+  const std::string back = PayByBank(*bea.http, Str(waiting.at("next_action"), "url"), "sandbox_bank");
+  EXPECT_NE(back.find("/api/payment/v1/payments/intents/"), std::string::npos) << back;
+  auto confirmed = WaitForOrder(bea, id, [](const json::value& v) { return HasStatus(v, "confirmed"); });
+  ASSERT_EQ(Str(confirmed, "status"), "confirmed") << json::serialize(confirmed) << stack->Logs();
+  EXPECT_EQ(Str(confirmed.at("payment"), "method"), "online_banking");
+  EXPECT_EQ(confirmed.at("payment").as_object().if_contains("card"), nullptr) << "no card for a bank payment";
+  EXPECT_FALSE(e2e::WaitForMail(stack->maildev(), bea.email, "thank you for your order " + Str(confirmed, "number")).empty());
 }
 
 TEST_F(Checkout, ADeclinedCardThenAnotherCardOnTheSameOrder) {

@@ -52,4 +52,27 @@ void DeleteMails(const std::string& maildev, const std::function<bool(const std:
   for (const auto& m : MailsTo(maildev, recipient)) HttpClient().Send({.method = "DELETE", .url = maildev + "/email/" + Text(m, "id")});
 }
 
+std::string LinkAfter(const std::string& text, const std::string& prefix) {
+  auto at = text.find(prefix);
+  if (at == std::string::npos) return "";
+  auto end = text.find_first_of(" \r\n", at);
+  return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+std::string TokenOf(const std::string& link) {
+  auto at = link.find("?token=");
+  if (at == std::string::npos) return "";
+  std::string out;
+  const std::string_view s = std::string_view(link).substr(at + 7);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace e2e

@@ -43,13 +43,18 @@ Purchase::Purchase(PurchaseOptions options) : dir_("store-e2e-checkout"), prefix
   payment_outbox_ = std::make_unique<RelayedOutbox>(
       payment_db_.name(), Prefixed(prefix_, {"payment.authorized.v1", "payment.failed.v1", "payment.cancelled.v1"}),
       dir_.path() + "/payment-relay.log");
-  // The order's confirmation and cancellation, the payment's receipt and refund, mailed: the order's
-  // outbox relayed by the mailer, the payment's by its own relay into the topics the mailer made.
+  user_outbox_ = std::make_unique<RelayedOutbox>(user_db_.name(), Prefixed(prefix_, kUserTopics), dir_.path() + "/user-relay.log");
+  // The account's emails, the order's confirmation and cancellation, the payment's receipt and
+  // refund, mailed: the order's outbox relayed by the mailer, the others by their own relays.
   mailer_ = std::make_unique<Mailer>(MailerOptions{
       .outbox_database = order_db_.name(),
       .topic_prefix = prefix_,
       .topics = {"order.placed.v1", "order.confirmed.v1", "order.cancelled.v1", "payment.succeeded.v1", "payment.refunded.v1"},
-      .mailed = {"order.confirmed.v1", "order.cancelled.v1", "payment.succeeded.v1", "payment.refunded.v1"},
+      .mailed = [] {
+        std::vector<std::string> mailed = kUserMailedTopics;
+        mailed.insert(mailed.end(), {"order.confirmed.v1", "order.cancelled.v1", "payment.succeeded.v1", "payment.refunded.v1"});
+        return mailed;
+      }(),
       .shop_url = Url(gateway_port_, ""),
       .shop_name = "E2E Checkout Shop",
       .jwks_url = jwks});
@@ -58,6 +63,7 @@ Purchase::Purchase(PurchaseOptions options) : dir_("store-e2e-checkout"), prefix
       ServiceEnv("USER", user_port_, user_db_.name(),
                       {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", dir_.path() + "/signing-key.pem"},
                        {"USER_MFA_DEV_KEY_FILE", dir_.path() + "/mfa-key"}, {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"},
+                       {"USER_EVENTS_TOPIC_PREFIX", prefix_},
                        {"USER_OIDC_PROVIDERS", ""}, {"USER_OAUTH_CLIENTS", "order"}, {"USER_OAUTH_CLIENT_ORDER_SECRET_FILE", secret}}),
       dir_.path() + "/user.log");
   catalog_spec_ = Spec{
@@ -72,6 +78,8 @@ Purchase::Purchase(PurchaseOptions options) : dir_("store-e2e-checkout"), prefix
                         {"CATALOG_CONSUMER_TOPIC_ORDER_CONFIRMED", prefix_ + "order.confirmed.v1"}}),
       dir_.path() + "/catalog.log"};
   catalog_ = Launch(catalog_spec_);
+  search_ = std::make_unique<ShopSearch>(search_port_, jwks, keys_.prefix(),
+                                         prefix_ + "product.upserted.v1," + prefix_ + "product.archived.v1", dir_.path() + "/search.log");
   cart_ = ChildProcess(
       "cart", {STORE_CART_BIN},
       ServiceEnv("CART", cart_port_, "",
@@ -114,13 +122,14 @@ Purchase::Purchase(PurchaseOptions options) : dir_("store-e2e-checkout"), prefix
                        {"ORDER_ORDERS_PAYMENT_WINDOW", options.payment_window}}),
       dir_.path() + "/order.log"};
   order_ = Launch(order_spec_);
-  for (int port : {user_port_, catalog_port_, cart_port_, payment_port_, order_port_}) WaitReady(port);
+  for (int port : {user_port_, catalog_port_, search_port_, cart_port_, payment_port_, order_port_}) WaitReady(port);
   HttpClient probe;
   if (!WaitUntil([&] { return probe.Get(Url(psp_port_, "/healthz")).status == 200; }, std::chrono::seconds(30)))
     throw std::runtime_error("the sandbox did not start:\n" + sandbox_.LogTail());
   gateway_ = std::make_unique<Gateway>(GatewayOptions{.port = gateway_port_,
                                                                 .user_port = user_port_,
                                                                 .catalog_port = catalog_port_,
+                                                                .search_port = search_port_,
                                                                 .notification_port = mailer_->notification_port(),
                                                                 .cart_port = cart_port_,
                                                                 .payment_port = payment_port_,
@@ -131,6 +140,7 @@ Purchase::Purchase(PurchaseOptions options) : dir_("store-e2e-checkout"), prefix
                                                                 .auth_rate = "600r/m",
                                                                 .auth_burst = 50});
   WriteShopProducts(catalog_db_.options());
+  search_->Announce();
 }
 
 Purchase::~Purchase() {
@@ -142,15 +152,17 @@ Purchase::~Purchase() {
   payment_outbox_.reset();
   sandbox_.Stop();
   cart_.Stop();
+  search_.reset();
   catalog_.Stop();
   catalog_outbox_.reset();
   user_.Stop();
+  user_outbox_.reset();
   DeleteMails(mails, [](const std::string& to) { return to.find("@e2e-checkout.test") != std::string::npos; });
 }
 
 std::string Purchase::Logs() const {
   return "order: " + order_.LogTail(3000) + "\ncatalog: " + catalog_.LogTail(1500) + "\ncart: " + cart_.LogTail(1500) +
-         "\npayment: " + payment_.LogTail(2000) + "\npsp: " + sandbox_.LogTail(800) + "\nuser: " + user_.LogTail(800) +
+         "\npayment: " + payment_.LogTail(2000) + "\npsp: " + sandbox_.LogTail(800) + "\nuser: " + user_.LogTail(800) + "\nsearch: " + search_->LogTail(800) +
          "\ncatalog relay: " + catalog_outbox_->LogTail() + "\n" + (mailer_ ? mailer_->Logs() : "");
 }
 
@@ -207,6 +219,17 @@ std::string PayAtProvider(HttpClient& browser, const std::string& hosted, const 
     next = approved.Header("location").value_or("");
   }
   return next;
+}
+
+std::string PayByBank(HttpClient& browser, const std::string& hosted, const std::string& bank) {
+  browser.Get(hosted);
+  HttpClient plain;  // redirects by hand
+  auto chosen = plain.PostForm(hosted.substr(0, hosted.find('?')), "bank=" + bank + "&client_secret=" + QueryParam(hosted, "client_secret"));
+  const std::string at_bank = chosen.Header("location").value_or("");
+  if (at_bank.empty()) return "";
+  plain.Get(at_bank);
+  auto approved = plain.PostForm(at_bank.substr(0, at_bank.find('?')), "decision=approve&client_secret=" + QueryParam(at_bank, "client_secret"));
+  return approved.Header("location").value_or("");
 }
 
 }  // namespace e2e

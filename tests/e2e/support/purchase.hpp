@@ -1,8 +1,9 @@
 // A shop to buy in, for the end-to-end checkout tests: store_user, store_catalog (its stock
 // consumer on), store_cart, store_payment with the provider sandbox (deploy/psp-sandbox) sending its
-// webhooks, store_order, the outbox relays of the catalog, the payment and the order services, and
-// the notification service mailing the order confirmation and the payment receipt to the shared
-// MailDev, behind nginx. Every event goes through Kafka under topics of this shop's own
+// webhooks, store_order, the outbox relays of the user, catalog, payment and order services, the
+// search service indexing the products (support/shop.hpp's ShopSearch), and the notification
+// service mailing the account's emails (verification: an account may sign in before it) and the
+// order confirmation and the payment receipt to the shared MailDev, behind nginx. Every event goes through Kafka under topics of this shop's own
 // (events.topic_prefix of each service, the consumers' topic names), so the shop's own services
 // (./store up) never see them; each service has a fresh database (and FerretDB database, Redis
 // prefix). The products are ShopProducts() (support/shop.hpp).
@@ -22,6 +23,7 @@
 #include "support/http.hpp"
 #include "support/mailer.hpp"
 #include "support/process.hpp"
+#include "support/shop.hpp"
 #include "support/stack.hpp"
 
 namespace e2e {
@@ -70,10 +72,11 @@ class Purchase {
   store::testing::TempDocDatabase cart_db_;
   store::testing::TempKeyspace keys_;
   int user_port_ = FreePort(), catalog_port_ = FreePort(), cart_port_ = FreePort(), payment_port_ = FreePort();
-  int order_port_ = FreePort(), psp_port_ = FreePort(), gateway_port_ = FreePort();
+  int order_port_ = FreePort(), psp_port_ = FreePort(), gateway_port_ = FreePort(), search_port_ = FreePort();
   Spec catalog_spec_, payment_spec_, order_spec_;
   ChildProcess user_, catalog_, cart_, sandbox_, payment_, order_;
-  std::unique_ptr<RelayedOutbox> catalog_outbox_, payment_outbox_;
+  std::unique_ptr<RelayedOutbox> user_outbox_, catalog_outbox_, payment_outbox_;
+  std::unique_ptr<ShopSearch> search_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<Gateway> gateway_;
 };
@@ -84,5 +87,8 @@ std::string Str(const boost::json::value& v, std::string_view key);
 // The provider's hosted page: a card typed there, a 3-D Secure challenge approved when it comes.
 // Returns where the provider sends the browser back ("" when it stays on its page: a decline).
 std::string PayAtProvider(HttpClient& browser, const std::string& hosted, const std::string& card);
+// Online banking at the provider's page: `bank` chosen there, the payment approved at the bank's
+// page. Returns where the bank sends the browser back.
+std::string PayByBank(HttpClient& browser, const std::string& hosted, const std::string& bank);
 
 }  // namespace e2e

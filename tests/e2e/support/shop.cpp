@@ -89,9 +89,42 @@ void WriteShopProducts(const store::db::Options& catalog) {
   }
 }
 
-Shop::Shop(ShopOptions options)
-    : dir_("store-e2e-shop"), products_topic_("e2e_products", 1), alias_(LowerUniqueName("e2e-shop-products")) {
+ShopSearch::ShopSearch(int port, const std::string& jwks_url, const std::string& key_prefix, const std::string& more_topics,
+                       const std::string& log)
+    : products_topic_("e2e_products", 1), alias_(LowerUniqueName("e2e-shop-products")) {
   auto e = store::testing::Engines::FromEnv();
+  const std::string indexed = products_topic_.name() + (more_topics.empty() ? "" : "," + more_topics);
+  process_ = ChildProcess(
+      "search", {STORE_SEARCH_BIN},
+      {{"SEARCH_HTTP_PORT", std::to_string(port)}, {"SEARCH_HTTP_HOST", "127.0.0.1"},
+       {"SEARCH_OPENSEARCH_URL", "http://" + e.host + ":" + std::to_string(e.opensearch_port)},
+       {"SEARCH_INDEX_ALIAS", alias_}, {"SEARCH_INDEXER_TOPICS", indexed},
+       {"SEARCH_INDEXER_GROUP", store::testing::UniqueName("e2e-shop-indexer")},
+       {"SEARCH_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"SEARCH_CACHE_HOST", e.host},
+       {"SEARCH_CACHE_PORT", std::to_string(e.redis_port)}, {"SEARCH_ZERO_RESULTS_KEY", key_prefix + "zero"},
+       {"SEARCH_QUERIES_KEY", key_prefix + "queries"}, {"SEARCH_AUTH_JWKS_URL", jwks_url},
+       {"SEARCH_LINES_KEY_PREFIX", key_prefix + "lines:"}, {"SEARCH_LOG_LEVEL", "warn"}},
+      log);
+}
+
+ShopSearch::~ShopSearch() {
+  process_.Stop();
+  HttpClient os;
+  auto e = store::testing::Engines::FromEnv();
+  os.Send({.method = "DELETE", .url = "http://" + e.host + ":" + std::to_string(e.opensearch_port) + "/" + alias_ + "*"});
+}
+
+void ShopSearch::Announce() {
+  auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
+  if (!producer) throw std::runtime_error(producer.error().message);
+  for (const auto& p : ShopProducts()) {
+    auto event = store::messaging::NewEvent("product.upserted.v1", Upserted(p));
+    if (auto st = (*producer)->Produce(store::messaging::EventMessage(products_topic_.name(), p.id, event)); !st)
+      throw std::runtime_error(st.error().message);
+  }
+}
+
+Shop::Shop(ShopOptions options) : dir_("store-e2e-shop") {
   const std::string key_file = dir_.path() + "/signing-key.pem";
   std::map<std::string, std::string> user_env = {{"USER_REDIS_KEY_PREFIX", keys_.prefix()}, {"USER_AUTH_DEV_KEY_FILE", key_file},
                                                  {"USER_AUTH_REQUIRE_VERIFIED_EMAIL", "false"}, {"USER_OIDC_PROVIDERS", ""},
@@ -112,14 +145,14 @@ Shop::Shop(ShopOptions options)
     user_env["USER_OIDC_LOCAL_DISPLAY_NAME"] = "Local ID";
   }
   // Staff's catalog changes, as the shop announces them: under topics of this shop's own.
-  std::string catalog_prefix, indexed = products_topic_.name();
+  std::string catalog_prefix, indexed;
   if (options.catalog_events) {
     catalog_prefix = LowerUniqueName("e2ecat") + ".";
     std::vector<std::string> topics;
     for (const char* t : {"product.upserted.v1", "product.archived.v1", "stock.changed.v1", "stock.reserved.v1",
                           "stock.reservation_failed.v1", "stock.released.v1", "stock.committed.v1"})
       topics.push_back(catalog_prefix + t);
-    indexed += "," + catalog_prefix + "product.upserted.v1," + catalog_prefix + "product.archived.v1";
+    indexed = catalog_prefix + "product.upserted.v1," + catalog_prefix + "product.archived.v1";
     catalog_outbox_ = std::make_unique<RelayedOutbox>(catalog_db_.name(), topics, dir_.path() + "/catalog-relay.log");
   }
   user_ = ChildProcess("user", {STORE_USER_BIN, "--config", SourceDir() + "/services/user/config/defaults.conf"},
@@ -131,18 +164,8 @@ Shop::Shop(ShopOptions options)
                                       {"CATALOG_EVENTS_TOPIC_PREFIX", catalog_prefix},
                                       {"CATALOG_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")}}),
                           dir_.path() + "/catalog.log");
-  search_ = ChildProcess(
-      "search", {STORE_SEARCH_BIN},
-      {{"SEARCH_HTTP_PORT", std::to_string(search_port_)}, {"SEARCH_HTTP_HOST", "127.0.0.1"},
-       {"SEARCH_OPENSEARCH_URL", "http://" + e.host + ":" + std::to_string(e.opensearch_port)},
-       {"SEARCH_INDEX_ALIAS", alias_}, {"SEARCH_INDEXER_TOPICS", indexed},
-       {"SEARCH_INDEXER_GROUP", store::testing::UniqueName("e2e-shop-indexer")},
-       {"SEARCH_KAFKA_BOOTSTRAP", e.kafka_bootstrap}, {"SEARCH_CACHE_HOST", e.host},
-       {"SEARCH_CACHE_PORT", std::to_string(e.redis_port)}, {"SEARCH_ZERO_RESULTS_KEY", keys_.prefix() + "zero"},
-       {"SEARCH_QUERIES_KEY", keys_.prefix() + "queries"}, {"SEARCH_AUTH_JWKS_URL", Url(user_port_, "/.well-known/jwks.json")},
-       {"SEARCH_LINES_KEY_PREFIX", keys_.prefix() + "lines:"},
-       {"SEARCH_LOG_LEVEL", "warn"}},
-      dir_.path() + "/search.log");
+  search_ = std::make_unique<ShopSearch>(search_port_, Url(user_port_, "/.well-known/jwks.json"), keys_.prefix(), indexed,
+                                         dir_.path() + "/search.log");
   cart_ = ChildProcess("cart", {STORE_CART_BIN},
                        ServiceEnv("CART", cart_port_, "",
                                   {{"CART_DOCSTORE_URI", cart_db_.options().uri}, {"CART_DOCSTORE_DATABASE", cart_db_.name()},
@@ -175,30 +198,21 @@ Shop::Shop(ShopOptions options)
   // The products: in the catalog's schema (what the cart asks for prices and stock) and announced
   // to search as the catalog announces them.
   WriteShopProducts(catalog_db_.options());
-  auto producer = store::messaging::Producer::Create(store::testing::KafkaTestConfig());
-  if (!producer) throw std::runtime_error(producer.error().message);
-  for (const auto& p : ShopProducts()) {
-    auto event = store::messaging::NewEvent("product.upserted.v1", Upserted(p));
-    if (auto st = (*producer)->Produce(store::messaging::EventMessage(products_topic_.name(), p.id, event)); !st)
-      throw std::runtime_error(st.error().message);
-  }
+  search_->Announce();
 }
 
 Shop::~Shop() {
   gateway_.reset();
   mailer_.reset();
   cart_.Stop();
-  search_.Stop();
+  search_.reset();
   catalog_.Stop();
   catalog_outbox_.reset();
   user_.Stop();
-  HttpClient os;
-  auto e = store::testing::Engines::FromEnv();
-  os.Send({.method = "DELETE", .url = "http://" + e.host + ":" + std::to_string(e.opensearch_port) + "/" + alias_ + "*"});
 }
 
 std::string Shop::Logs() {
-  return "user: " + user_.LogTail(1500) + "\ncatalog: " + catalog_.LogTail(1500) + "\nsearch: " + search_.LogTail(1500) +
+  return "user: " + user_.LogTail(1500) + "\ncatalog: " + catalog_.LogTail(1500) + "\nsearch: " + search_->LogTail() +
          "\ncart: " + cart_.LogTail(3000) + (catalog_outbox_ ? "\ncatalog relay: " + catalog_outbox_->LogTail() : "") + (mailer_ ? "\n" + mailer_->Logs() : "") + (oidc_ ? "\noidc: " + oidc_->Log() : "");
 }
 

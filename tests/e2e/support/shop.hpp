@@ -57,6 +57,24 @@ struct ShopOptions {
                                  // what staff change in the catalog is found in the shop's search
 };
 
+// The search service over ShopProducts() (store_catalog_search, a child process): on an OpenSearch
+// alias of its own, indexing a topic of its own, into which Announce() writes the products'
+// product.upserted events as the catalog publishes them, and the topics in `more_topics` (a
+// catalog's relayed ones, comma-separated). The index goes when the object dies.
+class ShopSearch {
+ public:
+  ShopSearch(int port, const std::string& jwks_url, const std::string& key_prefix, const std::string& more_topics,
+             const std::string& log);
+  ~ShopSearch();
+  void Announce();  // the products' events (throws on a Kafka error)
+  std::string LogTail(std::size_t bytes = 1500) const { return process_.LogTail(bytes); }
+
+ private:
+  store::testing::TempTopic products_topic_;
+  std::string alias_;
+  ChildProcess process_;
+};
+
 class Shop;
 
 // Runs one of the web apps' browser journeys (a script of web/*/tests: node driving Debian's
@@ -83,14 +101,14 @@ class Shop {
   store::testing::TempDatabase catalog_db_{"e2e_shop_catalog"};
   store::testing::TempDocDatabase cart_db_;
   store::testing::TempKeyspace keys_;
-  store::testing::TempTopic products_topic_;
-  std::string alias_;
   int user_port_ = FreePort(), catalog_port_ = FreePort(), search_port_ = FreePort(), cart_port_ = FreePort();
   int gateway_port_ = FreePort();
   std::string topic_prefix_;
   std::unique_ptr<OidcProvider> oidc_;
   std::unique_ptr<RelayedOutbox> catalog_outbox_;
-  ChildProcess user_, catalog_, search_, cart_;
+  ChildProcess user_, catalog_;
+  std::unique_ptr<ShopSearch> search_;
+  ChildProcess cart_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<Gateway> gateway_;
 };
