@@ -1,5 +1,6 @@
 #include "store/messaging/outbox_relay.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <condition_variable>
@@ -22,6 +23,9 @@ RelayOptions RelayOptions::Load(config::Loader& cfg) {
       cfg.Int("relay.batch_size", static_cast<std::int64_t>(o.batch_size), "outbox rows sent per round", 1, 5000));
   o.idle_poll = cfg.Duration("relay.idle_poll", o.idle_poll,
                              "pause between rounds when the outbox is empty or another relay is active");
+  o.first_poll = cfg.Duration("relay.first_poll", o.first_poll,
+                              "first pause after a round that found rows; doubles while empty up to relay.idle_poll");
+  o.first_poll = std::min(o.first_poll, o.idle_poll);
   o.error_backoff = cfg.Duration("relay.error_backoff", o.error_backoff, "pause after a failed round");
   return o;
 }
@@ -155,13 +159,17 @@ core::Result<std::size_t> OutboxRelay::RunOnce() {
 }
 
 void OutboxRelay::Run() {
+  auto pause = impl_->options.idle_poll;
   while (!impl_->stopping) {
     auto r = RunOnce();
     if (!r) {
       log::Warn("outbox relay round failed", {{"error", r.error().message}});
       impl_->Sleep(impl_->options.error_backoff);
-    } else if (*r == 0) {
-      impl_->Sleep(impl_->options.idle_poll);
+    } else if (*r > 0) {
+      pause = impl_->options.first_poll;
+    } else {
+      impl_->Sleep(pause);
+      pause = std::min(pause * 2, impl_->options.idle_poll);
     }
   }
 }

@@ -3,8 +3,10 @@
 // any point redelivers instead of losing: at-least-once. Pair it with the Inbox (one transaction
 // for the batch's effects and inbox rows) so the effects happen exactly once.
 //
-// Batches: up to `batch_max` records of one partition, or what arrived within `batch_wait` of
-// the first one, in offset order. A single-record Handler is a batch of 1 (batch_max forced to 1).
+// Batches: up to `batch_max` records of one partition: what had arrived when the first one was
+// taken, or (batch_wait > 0) what arrived within `batch_wait` of it, in offset order. The default
+// (0) waits for nothing: a lone event is handled at once, and under load the records that came
+// in while the last batch was handled make the next one. A single-record Handler is a batch of 1 (batch_max forced to 1).
 //
 // What happens to a batch, by the handler's result:
 //   ok                        -> the offset after it is committed (asynchronously); next batch.
@@ -78,9 +80,10 @@ struct ConsumerOptions {
   std::chrono::milliseconds retry_max{5000};
   std::chrono::milliseconds poll_timeout{200};
   // Batch consumption (BatchHandler only): at most this many records of one partition per call,
-  // and at most this long waited for more after the first record of a batch arrived.
+  // and at most this long waited for more after the first record of a batch arrived (0: only
+  // what had arrived already).
   std::size_t batch_max = 500;
-  std::chrono::milliseconds batch_wait{20};
+  std::chrono::milliseconds batch_wait{0};
   // Where a group with no committed offset starts: the topic's beginning (replay the history).
   bool start_from_earliest = true;
 };

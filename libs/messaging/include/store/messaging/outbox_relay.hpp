@@ -36,11 +36,12 @@ struct RelayOptions {
   db::Options db;
   KafkaConfig kafka;
   std::size_t batch_size = 500;                  // relay.batch_size
-  std::chrono::milliseconds idle_poll{100};      // relay.idle_poll: wait when empty or standby
+  std::chrono::milliseconds idle_poll{100};      // relay.idle_poll: wait when empty or standby (the longest)
+  std::chrono::milliseconds first_poll{5};       // relay.first_poll: the first wait after rows were found
   std::chrono::milliseconds error_backoff{1000}; // relay.error_backoff: wait after a failed round
 
   // Declares db.* (store::db::Options), kafka.*, relay.batch_size, relay.idle_poll,
-  // relay.error_backoff.
+  // relay.first_poll, relay.error_backoff.
   static RelayOptions Load(config::Loader& cfg);
 };
 
@@ -63,8 +64,9 @@ class OutboxRelay {
   // unacknowledged was deleted.
   core::Result<std::size_t> RunOnce();
 
-  // Rounds until Stop(): back to back while there is work, idle_poll apart when there is none,
-  // error_backoff after a failure. Returns after Stop().
+  // Rounds until Stop(): back to back while there is work; when there is none, first_poll apart,
+  // doubling while the outbox stays empty up to idle_poll (events come in bursts: the next one is
+  // soon after the last, or not for a while); error_backoff after a failure. Returns after Stop().
   void Run();
   void Stop();
   RelayStats stats() const;
