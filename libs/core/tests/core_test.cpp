@@ -9,10 +9,12 @@
 #include "store/core/money.hpp"
 #include "store/core/result.hpp"
 #include "store/core/text.hpp"
+#include "store/core/when_all.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/use_future.hpp>
 
 using namespace store::core;
 
@@ -162,6 +164,40 @@ struct FakeConn {
   bool broken() const { return is_broken; }
 };
 }  // namespace
+
+// Three steps waiting 150, 50 and 100 ms take about 150 ms together, their results in their order;
+// a step that throws lets the others finish, then its exception comes out.
+TEST(WhenAll, RunsTheStepsAtOnceAndKeepsTheirOrder) {
+  boost::asio::io_context ioc;
+  auto wait_then = [](int ms, int value) -> boost::asio::awaitable<int> {
+    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(ms));
+    co_await t.async_wait(boost::asio::use_awaitable);
+    if (value < 0) throw std::runtime_error("step failed");
+    co_return value;
+  };
+  auto all = [&](std::vector<int> values) -> boost::asio::awaitable<std::vector<int>> {
+    const int delays_ms[] = {150, 50, 100};
+    std::vector<boost::asio::awaitable<int>> steps;
+    for (std::size_t i = 0; i < values.size(); ++i) steps.push_back(wait_then(delays_ms[i], values[i]));
+    co_return co_await store::core::WhenAll(std::move(steps));
+  };
+  const auto start = std::chrono::steady_clock::now();
+  auto done = boost::asio::co_spawn(ioc, all({1, 2, 3}), boost::asio::use_future);
+  ioc.run();
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(done.get(), (std::vector<int>{1, 2, 3}));
+  EXPECT_LT(took, std::chrono::milliseconds(250)) << "one after the other would take 300 ms";
+
+  ioc.restart();
+  auto failing = boost::asio::co_spawn(ioc, all({1, -1, 3}), boost::asio::use_future);
+  ioc.run();
+  EXPECT_THROW(failing.get(), std::runtime_error);
+
+  ioc.restart();
+  auto none = boost::asio::co_spawn(ioc, all({}), boost::asio::use_future);
+  ioc.run();
+  EXPECT_TRUE(none.get().empty());
+}
 
 TEST(ConnectionPool, OpensLazilyUpToItsSizeThenTimesOutAsUnavailable) {
   int opened = 0, pings = 0;

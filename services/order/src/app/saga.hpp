@@ -29,9 +29,13 @@ class Saga {
  public:
   Saga(OrderStore& store, Payments& payments, const core::Clock& clock, SagaSettings settings)
       : store_(store), payments_(payments), clock_(clock), s_(settings) {}
+  // Leases the orders with work due (at most batch) and runs their steps at once.
   awaitable<core::Result<SagaReport>> RunOnce();
 
  private:
+  enum class Outcome { nothing, intent, confirmed, cancelled, retried };
+  awaitable<core::Result<Outcome>> Step(const Order& o, TimePoint now);
+
   OrderStore& store_;
   Payments& payments_;
   const core::Clock& clock_;
