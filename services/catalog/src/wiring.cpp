@@ -37,10 +37,8 @@ ServiceOptions ServiceOptions::Declare(config::Loader& cfg) {
       cfg.Int("consumer.batch_max", 200, "Most events of one partition applied by one transaction", 1, 10000));
   o.topics.order_placed = cfg.String("consumer.topic_order_placed", "order.placed.v1", "Topic of order.placed events");
   o.topics.order_cancelled = cfg.String("consumer.topic_order_cancelled", "order.cancelled.v1", "Topic of order.cancelled events");
-  o.topics.payment_succeeded =
-      cfg.String("consumer.topic_payment_succeeded", "payment.succeeded.v1", "Topic of payment.succeeded events");
   o.topics.order_confirmed =
-      cfg.String("consumer.topic_order_confirmed", "order.confirmed.v1", "Topic of order.confirmed events (cash on delivery commits here)");
+      cfg.String("consumer.topic_order_confirmed", "order.confirmed.v1", "Topic of order.confirmed events (the reservation is committed)");
   return o;
 }
 
@@ -113,8 +111,7 @@ void CatalogService::StartBackground(metrics::Registry& registry) {
   messaging::RunnerOptions ro;
   ro.consumer.kafka = options_.kafka;
   ro.consumer.group_id = options_.consumer_group;
-  ro.consumer.topics = {options_.topics.order_placed, options_.topics.order_cancelled, options_.topics.payment_succeeded,
-                        options_.topics.order_confirmed};
+  ro.consumer.topics = {options_.topics.order_placed, options_.topics.order_cancelled, options_.topics.order_confirmed};
   ro.consumer.batch_max = options_.consumer_batch_max;
   auto runner = messaging::ConsumerRunner::CreateBatching(
       ro, StockConsumerHandler(db(), options_.settings, clock_, handlers_.stock_events, options_.topics), &registry);

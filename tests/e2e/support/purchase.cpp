@@ -74,7 +74,6 @@ Purchase::Purchase(PurchaseOptions options) : dir_("store-e2e-checkout"), prefix
                        {"CATALOG_CONSUMER_GROUP", store::testing::UniqueName("e2e-catalog-stock")},
                        {"CATALOG_CONSUMER_TOPIC_ORDER_PLACED", prefix_ + "order.placed.v1"},
                        {"CATALOG_CONSUMER_TOPIC_ORDER_CANCELLED", prefix_ + "order.cancelled.v1"},
-                       {"CATALOG_CONSUMER_TOPIC_PAYMENT_SUCCEEDED", prefix_ + "payment.succeeded.v1"},
                         {"CATALOG_CONSUMER_TOPIC_ORDER_CONFIRMED", prefix_ + "order.confirmed.v1"}}),
       dir_.path() + "/catalog.log"};
   catalog_ = Launch(catalog_spec_);

@@ -33,7 +33,6 @@ core::Result<StockEvent> DecodeStockEvent(const StockTopics& topics, const std::
     return placed;
   }
   if (topic == topics.order_cancelled) return OrderCancelled{order_id};
-  if (topic == topics.payment_succeeded) return PaymentSucceeded{order_id};
   if (topic == topics.order_confirmed) return OrderConfirmed{order_id};
   return core::Fail(Errc::invalid_argument, "unexpected topic " + topic);
 }

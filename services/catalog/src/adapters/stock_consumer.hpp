@@ -1,5 +1,5 @@
-// The Kafka side of the stock consumer: decodes order.placed / order.cancelled /
-// payment.succeeded / order.confirmed envelopes into typed StockEvents and applies a batch of them (records of one
+// The Kafka side of the stock consumer: decodes order.placed / order.cancelled / order.confirmed
+// envelopes into typed StockEvents and applies a batch of them (records of one
 // partition) through libs/messaging's inbox: every event's effect exactly once, the whole batch
 // in ONE transaction with its inbox rows; once it committed, the product pages the batch made
 // stale are dropped (merged: a page is dropped once per batch). The use case is app/inventory.hpp's
@@ -16,7 +16,6 @@ namespace store::catalog {
 struct StockTopics {
   std::string order_placed = "order.placed.v1";
   std::string order_cancelled = "order.cancelled.v1";
-  std::string payment_succeeded = "payment.succeeded.v1";
   std::string order_confirmed = "order.confirmed.v1";
 };
 

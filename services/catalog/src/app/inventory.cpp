@@ -241,15 +241,11 @@ Result<Changes> StockEventHandler::Apply(CatalogTx& tx, const StockEvent& event,
     if (!out) return std::unexpected(out.error());
     return std::move(out->changes);
   }
-  if (auto* confirmed = std::get_if<OrderConfirmed>(&event)) {
-    auto out = settle.Apply(tx, {confirmed->order_id, Settlement::commit, "committed", trace});
-    if (!out && out.error().code == Errc::not_found) return Changes{};  // an order that reserved nothing here
-    if (!out) return std::unexpected(out.error());  // confirmed while released: for the DLQ and a human
-    return std::move(out->changes);
-  }
-  const auto& paid = std::get<PaymentSucceeded>(event);
-  TRY(out, settle.Apply(tx, {paid.order_id, Settlement::commit, "committed", trace}));  // paid without held stock: DLQ
-  return std::move(out.changes);
+  const auto& confirmed = std::get<OrderConfirmed>(event);
+  auto out = settle.Apply(tx, {confirmed.order_id, Settlement::commit, "committed", trace});
+  if (!out && out.error().code == Errc::not_found) return Changes{};  // an order that reserved nothing here
+  if (!out) return std::unexpected(out.error());  // confirmed while released: for the DLQ and a human
+  return std::move(out->changes);
 }
 
 void StockEventHandler::AfterCommit(const Changes& changes) const { ctx.invalidation.Invalidate(changes); }

@@ -128,18 +128,18 @@ struct OrderPlaced {
 struct OrderCancelled {
   OrderId order_id;
 };
-struct PaymentSucceeded {
-  OrderId order_id;
-};
 struct OrderConfirmed {
   OrderId order_id;
 };
-using StockEvent = std::variant<OrderPlaced, OrderCancelled, PaymentSucceeded, OrderConfirmed>;
+using StockEvent = std::variant<OrderPlaced, OrderCancelled, OrderConfirmed>;
 
 // order.placed -> reserve (refused: stock.reservation_failed.v1); order.cancelled -> release
-// (nothing held: a no-op); payment.succeeded -> commit (nothing held: an error, for the DLQ and a
-// human); order.confirmed -> commit too (cash on delivery is confirmed unpaid; a paid order's
-// reservation is committed already: a no-op; no reservation of that order: a no-op). Apply runs inside the consumer's inbox transaction; AfterCommit drops the stale pages.
+// (nothing held: a no-op); order.confirmed -> commit (no reservation of that order: a no-op;
+// released: an error, for the DLQ and a human). The order service alone decides an order's fate
+// (paid in time: confirmed; a payment after the cancellation is refunded), and its two events of
+// one order come in order on one partition, so stock follows the order and never a payment that
+// raced its cancellation. Apply runs inside the consumer's inbox transaction; AfterCommit drops
+// the stale pages.
 struct StockEventHandler {
   const AppContext& ctx;
   Result<Changes> Apply(CatalogTx& tx, const StockEvent& event, const Trace& trace) const;

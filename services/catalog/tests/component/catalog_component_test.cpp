@@ -799,7 +799,7 @@ TEST(CatalogComponent, ConsumesOrderAndPaymentEventsExactlyOnce) {
   EXPECT_EQ(status("k-o2"), "none");
   EXPECT_EQ(f.Query("SELECT reserved FROM stock WHERE sku = 'K-1'")[0].Int("reserved"), 2);
 
-  ASSERT_TRUE((*producer)->Produce(OrderEvent(f.paid()->name(), "payment.succeeded.v1", "k-o1", json::object{{"payment_id", "p-1"}})));
+  ASSERT_TRUE((*producer)->Produce(OrderEvent(f.confirmed()->name(), "order.confirmed.v1", "k-o1", json::object{{"number", "SM-TEST-0001"}})));
   ASSERT_TRUE(WaitUntil([&] { return status("k-o1") == "committed"; }));
   EXPECT_EQ(f.Query("SELECT on_hand FROM stock WHERE sku = 'K-1'")[0].Int("on_hand"), 1);
 

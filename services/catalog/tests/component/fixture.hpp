@@ -94,10 +94,10 @@ class CatalogFixture {
     if (consumer) {
       placed_ = std::make_unique<store::testing::TempTopic>("order_placed", 1);
       cancelled_ = std::make_unique<store::testing::TempTopic>("order_cancelled", 1);
-      paid_ = std::make_unique<store::testing::TempTopic>("payment_succeeded", 1);
+      confirmed_ = std::make_unique<store::testing::TempTopic>("order_confirmed", 1);
       o.topics.order_placed = placed_->name();
       o.topics.order_cancelled = cancelled_->name();
-      o.topics.payment_succeeded = paid_->name();
+      o.topics.order_confirmed = confirmed_->name();
       o.consumer_group = store::testing::UniqueName("catalog_stock");
     }
     options_ = o;
@@ -154,7 +154,7 @@ class CatalogFixture {
   const ServiceOptions& options() const { return options_; }
   store::testing::TempTopic* placed() { return placed_.get(); }
   store::testing::TempTopic* cancelled() { return cancelled_.get(); }
-  store::testing::TempTopic* paid() { return paid_.get(); }
+  store::testing::TempTopic* confirmed() { return confirmed_.get(); }
 
   // A query on the test database (blocking).
   db::Rows Query(const std::string& sql) {
@@ -170,7 +170,7 @@ class CatalogFixture {
   ShiftClock clock_;
   auth::SigningKey key_;
   ServiceOptions options_;
-  std::unique_ptr<store::testing::TempTopic> placed_, cancelled_, paid_;
+  std::unique_ptr<store::testing::TempTopic> placed_, cancelled_, confirmed_;
   std::unique_ptr<CatalogEngines> engines_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<CatalogService> service_;

@@ -167,15 +167,19 @@ TEST_F(Reservations, ConsumedOrderEvents) {
   // A malformed order is refused as invalid (and said so), not retried.
   ASSERT_TRUE(apply(OrderPlaced{OrderId("k-3"), {{Sku(""), 0}}, std::nullopt}));
   EXPECT_EQ(std::get<StockReservationFailed>(state().events.back()).reason, "invalid");
-  // payment.succeeded commits; order.cancelled of a committed or unknown order is a no-op.
-  ASSERT_TRUE(apply(PaymentSucceeded{OrderId("k-1")}));
+  // order.confirmed commits; order.cancelled of a committed or unknown order is a no-op.
+  ASSERT_TRUE(apply(OrderConfirmed{OrderId("k-1")}));
   EXPECT_EQ(state().Level("A"), (StockLevel{1, 0}));
   auto events_before = state().events.size();
   EXPECT_TRUE(apply(OrderCancelled{OrderId("k-1")}));
   EXPECT_TRUE(apply(OrderCancelled{OrderId("k-9")}));
   EXPECT_EQ(state().events.size(), events_before);
-  // Paid without held stock: an error, for the dead-letter queue and a human.
-  EXPECT_FALSE(apply(PaymentSucceeded{OrderId("k-9")}));
+  // Confirmed without a reservation here: nothing to commit; confirmed while released: an error,
+  // for the dead-letter queue and a human.
+  EXPECT_TRUE(apply(OrderConfirmed{OrderId("k-9")}));
+  ASSERT_TRUE(apply(OrderPlaced{OrderId("k-4"), {{Sku("A"), 1}}, std::nullopt}));
+  ASSERT_TRUE(apply(OrderCancelled{OrderId("k-4")}));
+  EXPECT_FALSE(apply(OrderConfirmed{OrderId("k-4")}));
   // After the inbox transaction commits, the pages go: now and once more later.
   events.AfterCommit(*placed);
   ASSERT_EQ(pages_.dropped.size(), 1u);

@@ -349,7 +349,13 @@ awaitable<core::Status> Payments::CarryOutCancellation(const Intent& intent) {
     co_return co_await done();
   }
   auto cancelled = co_await Cancel(intent.id, "order cancelled");
-  if (!cancelled) co_return std::unexpected(cancelled.error());  // e.g. still processing: the next round again
+  if (!cancelled) {
+    // The provider may have moved on meanwhile (paid at its page, the webhook still on its way):
+    // Cancel recorded what it says now. Captured: the money goes back at once.
+    CO_TRY(now_intent, co_await Get(intent.id));
+    if (now_intent.sums.captured > 0) co_return co_await CarryOutCancellation(now_intent);
+    co_return std::unexpected(cancelled.error());  // e.g. still processing: the next round again
+  }
   co_return co_await done();
 }
 
