@@ -9,9 +9,7 @@
 //                                        with its Idempotency-Key; a payment counts when the
 //                                        confirmation answers "captured"
 //   commit --host H --port P --user U --password W --database D [--concurrency C] [--duration S]
-//                                        the reference: C connections, each committing one
-//                                        single-row INSERT after the other (autocommit, InnoDB's
-//                                        durable commit: the server's redo log flushed per commit)
+//                                        the reference (bench/lib/driver.hpp)
 // pay and commit print JSON: {"done", "errors", "seconds", "rate", "latency_ms": {p50, p90, p99, max}}.
 #include <algorithm>
 #include <atomic>
@@ -34,17 +32,17 @@
 #include "store/core/ids.hpp"
 #include "store/db/db.hpp"
 #include "store/http/client.hpp"
+#include "driver.hpp"
 
 namespace json = boost::json;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::map<std::string, std::string> Args(int argc, char** argv) {
-  std::map<std::string, std::string> a;
-  for (int i = 2; i + 1 < argc; i += 2) a[std::string(argv[i]).substr(2)] = argv[i + 1];
-  return a;
-}
+using store::bench::Arg;
+using store::bench::Args;
+using store::bench::Clock;
+using store::bench::Ms;
+using store::bench::Results;
 
 template <class T>
 T RunAwaitable(boost::asio::io_context& ioc, boost::asio::awaitable<T> aw) {
@@ -53,38 +51,6 @@ T RunAwaitable(boost::asio::io_context& ioc, boost::asio::awaitable<T> aw) {
   ioc.run();
   return f.get();
 }
-
-struct Results {
-  std::mutex mu;
-  std::vector<double> latencies_ms;
-  std::atomic<long> errors{0};
-  std::map<std::string, long> error_kinds;  // "create 503", "confirm no answer", ...
-  void Error(const std::string& kind) {
-    ++errors;
-    std::lock_guard lock(mu);
-    ++error_kinds[kind];
-  }
-  void Add(const std::vector<double>& l) {
-    std::lock_guard lock(mu);
-    latencies_ms.insert(latencies_ms.end(), l.begin(), l.end());
-  }
-  void Print(double seconds) {
-    auto& l = latencies_ms;
-    std::sort(l.begin(), l.end());
-    auto at = [&](double q) { return l.empty() ? 0.0 : l[std::min(l.size() - 1, static_cast<std::size_t>(q * static_cast<double>(l.size())))]; };
-    json::object kinds;
-    for (const auto& [k, n] : error_kinds) kinds[k] = n;
-    json::object out{{"done", l.size()},
-                     {"errors", errors.load()},
-                     {"error_kinds", kinds},
-                     {"seconds", seconds},
-                     {"rate", static_cast<double>(l.size()) / seconds},
-                     {"latency_ms", json::object{{"p50", at(0.50)}, {"p90", at(0.90)}, {"p99", at(0.99)}, {"max", l.empty() ? 0.0 : l.back()}}}};
-    std::printf("%s\n", json::serialize(out).c_str());
-  }
-};
-
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 int Keys(const std::string& dir) {
   auto key = store::auth::SigningKey::Generate("bench-payment");
@@ -98,11 +64,11 @@ int Keys(const std::string& dir) {
   return 0;
 }
 
-int Pay(std::map<std::string, std::string> a) {
-  std::string url = a["url"], token;
-  std::ifstream(a["token-file"]) >> token;
-  int concurrency = std::stoi(a.count("concurrency") ? a["concurrency"] : "8");
-  double duration = std::stod(a.count("duration") ? a["duration"] : "10");
+int Pay(const std::map<std::string, std::string>& a) {
+  std::string url = Arg(a, "url", ""), token;
+  std::ifstream(Arg(a, "token-file", "")) >> token;
+  const int concurrency = std::stoi(Arg(a, "concurrency", "8"));
+  const double duration = std::stod(Arg(a, "duration", "10"));
   Results results;
   auto start = Clock::now();
   auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
@@ -149,53 +115,6 @@ int Pay(std::map<std::string, std::string> a) {
   return 0;
 }
 
-int Commit(std::map<std::string, std::string> a) {
-  store::db::Options o;
-  o.host = a["host"];
-  o.port = static_cast<std::uint16_t>(std::stoi(a["port"]));
-  o.user = a["user"];
-  o.password = a["password"];
-  o.database = a["database"];
-  int concurrency = std::stoi(a.count("concurrency") ? a["concurrency"] : "8");
-  double duration = std::stod(a.count("duration") ? a["duration"] : "10");
-  o.pool_size = concurrency;
-  store::db::Database db(o);
-  auto made = db.RunSync([](store::db::Connection& c) {
-    return c.Execute("CREATE TABLE IF NOT EXISTS bench_commits (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL) ENGINE=InnoDB");
-  });
-  if (!made) {
-    std::fprintf(stderr, "%s\n", made.error().message.c_str());
-    return 1;
-  }
-  Results results;
-  auto start = Clock::now();
-  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
-  std::vector<std::thread> workers;
-  for (int w = 0; w < concurrency; ++w) {
-    workers.emplace_back([&] {
-      auto conn = store::db::Connection::Open(o);
-      if (!conn) {
-        results.Error(conn.error().message);
-        return;
-      }
-      std::vector<double> mine;
-      while (Clock::now() < deadline) {
-        auto t0 = Clock::now();
-        auto done = (*conn)->Execute("INSERT INTO bench_commits (v) VALUES (?)", store::core::NewUuid());
-        if (!done) {
-          results.Error(done.error().message);
-          continue;
-        }
-        mine.push_back(Ms(Clock::now() - t0));
-      }
-      results.Add(mine);
-    });
-  }
-  for (auto& t : workers) t.join();
-  results.Print(std::chrono::duration<double>(Clock::now() - start).count());
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -205,9 +124,9 @@ int main(int argc, char** argv) {
   }
   std::string mode = argv[1];
   auto a = Args(argc, argv);
-  if (mode == "keys") return Keys(a["dir"]);
+  if (mode == "keys") return Keys(Arg(a, "dir", "."));
   if (mode == "pay") return Pay(a);
-  if (mode == "commit") return Commit(a);
+  if (mode == "commit") return store::bench::Commit(a);
   std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
   return 2;
 }

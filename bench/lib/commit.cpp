@@ -1,0 +1,57 @@
+#include <cstdint>
+#include <thread>
+
+#include "driver.hpp"
+#include "store/core/ids.hpp"
+#include "store/db/db.hpp"
+
+namespace store::bench {
+
+int Commit(const std::map<std::string, std::string>& a) {
+  store::db::Options o;
+  o.host = Arg(a, "host", "127.0.0.1");
+  o.port = static_cast<std::uint16_t>(std::stoi(Arg(a, "port", "3306")));
+  o.user = Arg(a, "user", "");
+  o.password = Arg(a, "password", "");
+  o.database = Arg(a, "database", "");
+  const int concurrency = std::stoi(Arg(a, "concurrency", "8"));
+  const double duration = std::stod(Arg(a, "duration", "10"));
+  o.pool_size = concurrency;
+  store::db::Database db(o);
+  auto made = db.RunSync([](store::db::Connection& c) {
+    return c.Execute("CREATE TABLE IF NOT EXISTS bench_commits (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL) ENGINE=InnoDB");
+  });
+  if (!made) {
+    std::fprintf(stderr, "%s\n", made.error().message.c_str());
+    return 1;
+  }
+  Results results;
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
+  std::vector<std::thread> workers;
+  for (int w = 0; w < concurrency; ++w) {
+    workers.emplace_back([&] {
+      auto conn = store::db::Connection::Open(o);
+      if (!conn) {
+        results.Error(conn.error().message);
+        return;
+      }
+      std::vector<double> mine;
+      while (Clock::now() < deadline) {
+        auto t0 = Clock::now();
+        auto done = (*conn)->Execute("INSERT INTO bench_commits (v) VALUES (?)", store::core::NewUuid());
+        if (!done) {
+          results.Error(done.error().message);
+          continue;
+        }
+        mine.push_back(Ms(Clock::now() - t0));
+      }
+      results.Add(mine);
+    });
+  }
+  for (auto& t : workers) t.join();
+  results.Print(std::chrono::duration<double>(Clock::now() - start).count());
+  return 0;
+}
+
+}  // namespace store::bench
