@@ -278,6 +278,15 @@ TEST(Html, TheFiveSpecialCharactersBecomeEntitiesAndNothingElseChanges) {
   EXPECT_EQ(store::core::HtmlEscape(""), "");
 }
 
+TEST(Text, SplitListTrimsItemsAndDropsEmptyOnes) {
+  using store::core::SplitList;
+  EXPECT_EQ(SplitList("card, online_banking ,\twallet"), (std::vector<std::string>{"card", "online_banking", "wallet"}));
+  EXPECT_EQ(SplitList(" DE ,, FR,"), (std::vector<std::string>{"DE", "FR"}));
+  EXPECT_TRUE(SplitList("").empty());
+  EXPECT_TRUE(SplitList(" , ,").empty());
+  EXPECT_EQ(store::core::Trim("\t a b  "), "a b");
+}
+
 TEST(Text, PercentEncodeKeepsOnlyTheUnreservedCharacters) {
   EXPECT_EQ(store::core::PercentEncode("AZaz09-._~"), "AZaz09-._~");
   EXPECT_EQ(store::core::PercentEncode("a b+c/d?e=f&g%h"), "a%20b%2Bc%2Fd%3Fe%3Df%26g%25h");

@@ -6,19 +6,14 @@
 
 #include "store/address/address.hpp"
 #include "store/config/config.hpp"
+#include "store/core/text.hpp"
 
 namespace store::order {
 
 namespace {
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::optional<std::string> CheckCountries(const std::string& text) {
-  for (const auto& c : ParseList(text))
+  for (const auto& c : core::SplitList(text))
     if (!address::IsCountry(c)) return fmt::format("{} is not an ISO 3166-1 alpha-2 country code", c);
   return std::nullopt;
 }
@@ -35,26 +30,14 @@ std::optional<std::string> CheckCountryAmounts(const std::string& text) {
 
 }  // namespace
 
-std::vector<std::string> ParseList(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at <= text.size()) {
-    auto comma = text.find(',', at);
-    if (comma == std::string::npos) comma = text.size();
-    std::string item = Trim(std::string_view(text).substr(at, comma - at));
-    if (!item.empty()) out.push_back(item);
-    at = comma + 1;
-  }
-  return out;
-}
 
 std::map<std::string, std::int64_t> ParseCountryAmounts(const std::string& text) {
   std::map<std::string, std::int64_t> out;
-  for (const auto& item : ParseList(text)) {
+  for (const auto& item : core::SplitList(text)) {
     auto colon = item.find(':');
     if (colon == std::string::npos) throw std::invalid_argument(fmt::format("'{}' is not COUNTRY:amount", item));
-    std::string country = Trim(std::string_view(item).substr(0, colon));
-    std::string amount = Trim(std::string_view(item).substr(colon + 1));
+    std::string country(core::Trim(std::string_view(item).substr(0, colon)));
+    std::string amount(core::Trim(std::string_view(item).substr(colon + 1)));
     if (amount.empty() || amount.find_first_not_of("0123456789") != std::string::npos || amount.size() > 12)
       throw std::invalid_argument(fmt::format("'{}': the amount must be a whole number of minor units (or basis points)", item));
     out[country] = std::stoll(amount);
@@ -86,7 +69,7 @@ Settings Settings::Declare(config::Loader& cfg) {
   c.guest_token_secret = cfg.Secret("orders.guest_token_secret", "order-guest-token-dev-only",
                                     "Key of the guest orders' tokens (HMAC-SHA256 of the order id; changing it voids the tokens given)");
   auto methods = cfg.String("payments.methods", "card,online_banking,wallet,cash_on_delivery", "The payment methods offered at checkout");
-  c.payment_methods = ParseList(methods);
+  c.payment_methods = core::SplitList(methods);
 
   c.tax.prices_include_tax = cfg.Bool("tax.prices_include_tax", true, "Catalog prices include tax (gross, EU style) or not (net, US style)");
   auto rates = cfg.String("tax.rates", "AT:2000,BE:2100,DE:1900,DK:2500,ES:2100,FI:2550,FR:2000,IE:2300,IT:2200,LU:1700,NL:2100,PL:2300,PT:2300,SE:2500,GB:2000,CH:810,NO:2500,US:0,CA:500",
@@ -95,9 +78,9 @@ Settings Settings::Declare(config::Loader& cfg) {
 
   auto countries = cfg.String("shipping.countries", "AT,BE,DE,DK,ES,FI,FR,IE,IT,LU,NL,PL,PT,SE,GB,CH,NO,US,CA",
                               "The countries the shop ships to", CheckCountries);
-  c.shipping.countries = ParseList(countries);
+  c.shipping.countries = core::SplitList(countries);
   auto codes = cfg.String("shipping.methods", "standard,express,pickup", "The shipping methods, each configured by shipping.<code>.*");
-  for (const auto& code : ParseList(codes)) {
+  for (const auto& code : core::SplitList(codes)) {
     ShippingMethod m;
     m.code = code;
     std::string k = "shipping." + code + ".";
@@ -106,7 +89,7 @@ Settings Settings::Declare(config::Loader& cfg) {
     auto by_country = cfg.String(k + "prices", "", "Prices of some countries (COUNTRY:minor,...) instead of price", CheckCountryAmounts);
     for (const auto& [country, price] : ParseCountryAmounts(by_country)) m.by_country[country] = price;
     auto only = cfg.String(k + "countries", "", "Only these countries (empty: every country shipped to)", CheckCountries);
-    m.countries = ParseList(only);
+    m.countries = core::SplitList(only);
     auto free = cfg.Int(k + "free_above", 0, "Free from this subtotal in minor units (0: never)", 0, 1'000'000'000);
     if (free > 0) m.free_above = free;
     m.min_days = static_cast<int>(cfg.Int(k + "min_days", 0, "Delivery takes at least this many working days", 0, 365));

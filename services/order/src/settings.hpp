@@ -50,6 +50,5 @@ struct Settings {
 
 // "DE:1900,FR:2000" -> {DE: 1900, FR: 2000}; throws std::invalid_argument naming what is wrong.
 std::map<std::string, std::int64_t> ParseCountryAmounts(const std::string& text);
-std::vector<std::string> ParseList(const std::string& text);
 
 }  // namespace store::order

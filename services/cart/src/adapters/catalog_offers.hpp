@@ -1,7 +1,7 @@
-// OfferSource over HTTP: the catalog's `GET /v1/skus?skus=A,B` (contracts/openapi/catalog.yaml),
-// 100 SKUs per request, through libs/http's Client (keep-alive, timeouts, retries of GETs on
-// connect errors, timeouts and 502/503/504). The catalog's answer is the truth at the time of
-// a change: no cache here (a price or stock seen seconds ago is not good enough to accept an add).
+// OfferSource over HTTP: the catalog's `GET /v1/skus?skus=A,B` through libs/catalog_client
+// (100 SKUs per request, keep-alive, timeouts, retries of GETs). The catalog's answer is the truth
+// at the time of a change: no cache here (a price or stock seen seconds ago is not good enough to
+// accept an add).
 //
 // SKUs outside the catalog's alphabet (letters, digits, - _ .; 1..64) are not asked for: they
 // cannot exist there, so they are simply absent from the answer.

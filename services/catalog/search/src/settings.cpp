@@ -5,6 +5,7 @@
 
 #include "adapters/opensearch_json.hpp"
 #include "store/config/config.hpp"
+#include "store/core/text.hpp"
 
 namespace store::search {
 namespace {
@@ -15,15 +16,6 @@ std::string ReadFile(const std::string& key, const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
 }
 
 }  // namespace
@@ -60,7 +52,7 @@ Settings Settings::Declare(config::Loader& cfg, const std::string& config_dir) {
   s.reindex.delete_grace = cfg.Duration("reindex.delete_grace", std::chrono::seconds(2), "Pause between the alias swap and deleting the old index");
   s.reindex.timeout = cfg.Duration("reindex.timeout", std::chrono::minutes(30), "Longest a replay may take");
   s.reindex.kafka = messaging::KafkaConfig::Load(cfg, "catalog-search");
-  s.reindex.topics = SplitList(topics);
+  s.reindex.topics = core::SplitList(topics);
   s.cache = cache::Options::Declare(cfg);
   s.auth = auth::AuthOptions::Declare(cfg);
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "adapters/event_json.hpp"
+#include "store/catalog_client/skus.hpp"
 #include "store/core/text.hpp"
 
 namespace store::order {
@@ -61,34 +62,18 @@ awaitable<core::Result<CartSnapshot>> HttpCarts::Read(const Shopper& shopper) {
 }
 
 awaitable<core::Result<std::vector<Offer>>> HttpCatalog::Offers(std::vector<std::string> skus) {
+  CO_TRY(found, co_await catalog_client::FetchSkus(client_, base_url_, skus));
   std::vector<Offer> out;
-  constexpr std::size_t kPerRequest = 100;
-  for (std::size_t at = 0; at < skus.size(); at += kPerRequest) {
-    std::string list;
-    for (std::size_t i = at; i < std::min(skus.size(), at + kPerRequest); ++i) (list += i > at ? "," : "") += skus[i];
-    CO_TRY(res, co_await client_.Get(fmt::format("{}/v1/skus?skus={}", base_url_, list)));
-    if (res.status != 200) co_return core::Fail(Unexpected("catalog", res));
-    CO_TRY(body, res.Json());
-    const json::value* items = body.is_object() ? body.get_object().if_contains("items") : nullptr;
-    if (!items || !items->is_array()) co_return core::Fail(Error::Internal("catalog offers: no 'items' list"));
-    for (const auto& item : items->get_array()) {
-      if (!item.is_object()) continue;
-      const auto& i = item.get_object();
-      Offer offer{.sku = Str(i, "sku"), .product_id = Str(i, "product_id"), .title = Str(i, "title")};
-      offer.sellable = Str(i, "status") == "active";
-      if (const auto* p = i.if_contains("price"); p && p->is_object()) {
-        if (const auto* m = p->get_object().if_contains("minor"); m && m->is_int64()) offer.price = m->get_int64();
-        offer.currency = Str(p->get_object(), "currency");
-      } else {
-        offer.sellable = false;
-      }
-      if (const auto* a = i.if_contains("available"); a && a->is_int64()) offer.available = a->get_int64();
-      if (const auto* opts = i.if_contains("options"); opts && opts->is_object())
-        for (const auto& [name, value] : opts->get_object())
-          if (value.is_string()) offer.options.emplace_back(std::string(name), std::string(value.get_string()));
-      out.push_back(std::move(offer));
-    }
-  }
+  out.reserve(found.size());
+  for (auto& s : found)
+    out.push_back(Offer{.sku = std::move(s.sku),
+                        .product_id = std::move(s.product_id),
+                        .title = std::move(s.title),
+                        .options = std::move(s.options),
+                        .price = s.price_minor,
+                        .currency = std::move(s.currency),
+                        .sellable = s.status == "active",
+                        .available = s.available});
   co_return out;
 }
 

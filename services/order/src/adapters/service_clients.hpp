@@ -1,7 +1,7 @@
 // The other services over HTTP (libs/http's Client: keep-alive, timeouts, GETs retried):
 //   HttpCarts     the cart service's GET /v1/cart, as the shopper (their bearer token or their
 //                 cart_token cookie passed on: the cart decides whose cart it is, as for their own calls);
-//   HttpCatalog   the catalog's GET /v1/skus?skus=… (the authoritative prices), 100 SKUs a request;
+//   HttpCatalog   the catalog's GET /v1/skus?skus=… (the authoritative prices) through libs/catalog_client;
 //   HttpAccounts  the user service's GET /v1/me and /v1/me/addresses, as the shopper;
 //   HttpPayments  the payment service's POST /v1/payments/intents with the order service's own
 //                 credential (a client-credentials token with the `service` role) and an

@@ -5,23 +5,12 @@
 #include <sstream>
 
 #include "store/address/address.hpp"
+#include "store/core/text.hpp"
 
 namespace store::user {
 
 namespace {
 std::chrono::seconds Secs(std::chrono::milliseconds ms) { return std::chrono::duration_cast<std::chrono::seconds>(ms); }
-
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    auto b = item.find_first_not_of(" \t");
-    auto e = item.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
-  return out;
-}
 
 Limit DeclareLimit(config::Loader& cfg, const std::string& action, Limit def, const std::string& account_what,
                    std::int64_t account_max = 1'000'000) {
@@ -120,12 +109,12 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
   s.mfa_attempts = cfg.Int("mfa.attempts", 5, "Wrong codes allowed per sign-in before the password is asked again", 1, 20);
   s.mfa = DeclareLimit(cfg, "mfa", s.mfa, "second-factor code checks (at most 100)", 100);
 
-  auto clients = SplitList(cfg.String(
+  auto clients = core::SplitList(cfg.String(
       "oauth.clients", "order",
       "Services allowed the client-credentials grant (POST /v1/oauth/token), comma separated; each has "
       "oauth.client.<id>.secret_file",
       [](const std::string& v) -> std::optional<std::string> {
-        for (const auto& id : SplitList(v))
+        for (const auto& id : core::SplitList(v))
           if (id.size() > 64 || !std::ranges::all_of(id, [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_'; }))
             return "client ids are 1..64 of a-z, 0-9 and _";
         return std::nullopt;
@@ -150,16 +139,16 @@ Settings Settings::Declare(config::Loader& cfg, const Settings& defaults) {
 
   std::string countries_default;
   for (const auto& c : defaults.address_countries) countries_default += (countries_default.empty() ? "" : ",") + c;
-  s.address_countries = SplitList(cfg.String(
+  s.address_countries = core::SplitList(cfg.String(
       "addresses.countries", countries_default,
       "Countries an address of the address book may be in: ISO 3166-1 alpha-2 codes, comma separated (empty: any)",
       [](const std::string& v) -> std::optional<std::string> {
-        for (const auto& code : SplitList(v))
+        for (const auto& code : core::SplitList(v))
           if (!address::IsCountry(code)) return "'" + code + "' is not an ISO 3166-1 alpha-2 code (upper case)";
         return std::nullopt;
       }));
 
-  auto providers = SplitList(cfg.String("oidc.providers", "", "Social login providers, comma separated (each needs oidc.<name>.*)"));
+  auto providers = core::SplitList(cfg.String("oidc.providers", "", "Social login providers, comma separated (each needs oidc.<name>.*)"));
   for (const auto& p : providers) {
     OidcProviderSettings o;
     o.name = p;

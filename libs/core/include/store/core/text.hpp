@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace store::core {
 
@@ -30,5 +31,11 @@ std::string HtmlEscape(std::string_view text);
 // `text` as one URI component (RFC 3986): every byte but the unreserved A-Z a-z 0-9 - . _ ~
 // percent-encoded (upper-case hex): a query value, a form field, a path segment.
 std::string PercentEncode(std::string_view text);
+
+// `text` without its leading and trailing spaces and tabs.
+std::string_view Trim(std::string_view text);
+// A comma-separated list, as configuration values hold them ("card, online_banking"): the items
+// trimmed, empty ones dropped.
+std::vector<std::string> SplitList(std::string_view text);
 
 }  // namespace store::core
