@@ -1,5 +1,6 @@
 #include <cstdint>
-#include <thread>
+#include <memory>
+#include <optional>
 
 #include "driver.hpp"
 #include "store/core/ids.hpp"
@@ -25,32 +26,20 @@ int Commit(const std::map<std::string, std::string>& a) {
     std::fprintf(stderr, "%s\n", made.error().message.c_str());
     return 1;
   }
-  Results results;
-  auto start = Clock::now();
-  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
-  std::vector<std::thread> workers;
-  for (int w = 0; w < concurrency; ++w) {
-    workers.emplace_back([&] {
-      auto conn = store::db::Connection::Open(o);
-      if (!conn) {
-        results.Error(conn.error().message);
-        return;
-      }
-      std::vector<double> mine;
-      while (Clock::now() < deadline) {
-        auto t0 = Clock::now();
-        auto done = (*conn)->Execute("INSERT INTO bench_commits (v) VALUES (?)", store::core::NewUuid());
-        if (!done) {
-          results.Error(done.error().message);
-          continue;
+  ClosedLoop(
+      concurrency, duration,
+      [&](Results& results) -> std::optional<std::unique_ptr<store::db::Connection>> {
+        auto conn = store::db::Connection::Open(o);
+        if (!conn) {
+          results.Error(conn.error().message);
+          return std::nullopt;
         }
-        mine.push_back(Ms(Clock::now() - t0));
-      }
-      results.Add(mine);
-    });
-  }
-  for (auto& t : workers) t.join();
-  results.Print(std::chrono::duration<double>(Clock::now() - start).count());
+        return std::move(*conn);
+      },
+      [](std::unique_ptr<store::db::Connection>& conn) -> std::string {
+        auto done = conn->Execute("INSERT INTO bench_commits (v) VALUES (?)", store::core::NewUuid());
+        return done ? "" : done.error().message;
+      });
   return 0;
 }
 

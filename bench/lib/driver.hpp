@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace store::bench {
@@ -69,6 +70,33 @@ struct Results {
   }
   void Print(double seconds) { std::printf("%s\n", boost::json::serialize(Summary(seconds)).c_str()); }
 };
+
+// Closed loop: `concurrency` workers, back to back for `seconds`. Each makes its own state once
+// (`start()`: a connection, a client; std::nullopt after it reported why it could not), then calls
+// `once(state)` until the time is up: "" when it succeeded (its latency counts), else the kind of
+// its failure ("create 503"). Prints the Results line.
+template <class Start, class Once>
+void ClosedLoop(int concurrency, double seconds, Start start, Once once) {
+  Results results;
+  const auto begin = Clock::now();
+  const auto deadline = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<std::thread> workers;
+  for (int w = 0; w < concurrency; ++w)
+    workers.emplace_back([&] {
+      auto state = start(results);
+      if (!state) return;
+      std::vector<double> mine;
+      while (Clock::now() < deadline) {
+        const auto t0 = Clock::now();
+        const std::string failed = once(*state);
+        if (failed.empty()) mine.push_back(Ms(Clock::now() - t0));
+        else results.Error(failed);
+      }
+      results.Add(mine);
+    });
+  for (auto& t : workers) t.join();
+  results.Print(std::chrono::duration<double>(Clock::now() - begin).count());
+}
 
 // The reference: --concurrency C connections (8) to the MariaDB of --host/--port/--user/--password/
 // --database, each committing a one-row INSERT after the other for --duration S seconds (10)

@@ -11,8 +11,6 @@
 //   commit --host H --port P --user U --password W --database D [--concurrency C] [--duration S]
 //                                        the reference (bench/lib/driver.hpp)
 // pay and commit print JSON: {"done", "errors", "seconds", "rate", "latency_ms": {p50, p90, p99, max}}.
-#include <algorithm>
-#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -22,9 +20,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "store/auth/jws.hpp"
@@ -40,8 +36,6 @@ namespace {
 
 using store::bench::Arg;
 using store::bench::Args;
-using store::bench::Clock;
-using store::bench::Ms;
 using store::bench::Results;
 
 template <class T>
@@ -64,54 +58,42 @@ int Keys(const std::string& dir) {
   return 0;
 }
 
+// One worker's own io_context and client (the client's pooled connections belong to the io_context).
+struct Payer {
+  boost::asio::io_context ioc;
+  store::http::Client client{{.connect_timeout = std::chrono::seconds(5), .read_timeout = std::chrono::seconds(30), .max_retries = 0}};
+};
+
 int Pay(const std::map<std::string, std::string>& a) {
   std::string url = Arg(a, "url", ""), token;
   std::ifstream(Arg(a, "token-file", "")) >> token;
   const int concurrency = std::stoi(Arg(a, "concurrency", "8"));
   const double duration = std::stod(Arg(a, "duration", "10"));
-  Results results;
-  auto start = Clock::now();
-  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
-  std::vector<std::thread> workers;
-  for (int w = 0; w < concurrency; ++w) {
-    workers.emplace_back([&] {
-      boost::asio::io_context ioc;
-      store::http::Client client({.connect_timeout = std::chrono::seconds(5), .read_timeout = std::chrono::seconds(30), .max_retries = 0});
-      std::vector<double> mine;
-      auto post = [&](const std::string& path, std::string body) {
-        store::http::ClientRequest req;
-        req.method = boost::beast::http::verb::post;
-        req.url = url + path;
-        req.body = std::move(body);
-        req.content_type = "application/json";
-        req.headers = {{"Authorization", "Bearer " + token}, {"Idempotency-Key", store::core::NewUuid()}};
-        return RunAwaitable(ioc, client.Send(req));
-      };
-      while (Clock::now() < deadline) {
-        auto t0 = Clock::now();
+  store::bench::ClosedLoop(
+      concurrency, duration, [](Results&) { return std::optional(std::make_unique<Payer>()); },
+      [&](std::unique_ptr<Payer>& p) -> std::string {
+        auto post = [&](const std::string& path, std::string body) {
+          store::http::ClientRequest req;
+          req.method = boost::beast::http::verb::post;
+          req.url = url + path;
+          req.body = std::move(body);
+          req.content_type = "application/json";
+          req.headers = {{"Authorization", "Bearer " + token}, {"Idempotency-Key", store::core::NewUuid()}};
+          return RunAwaitable(p->ioc, p->client.Send(req));
+        };
         std::string order = "bench-" + store::core::NewUuid();
         auto created = post("/v1/payments/intents",
                             json::serialize(json::object{{"order_id", order}, {"customer_id", "bench-customer"},
                                                          {"amount", json::object{{"minor", 4599}, {"currency", "EUR"}}},
                                                          {"method", "card"}}));
-        if (!created || created->status != 201) {
-          results.Error(created ? "create " + std::to_string(created->status) : "create: " + created.error().message);
-          continue;
-        }
+        if (!created || created->status != 201)
+          return created ? "create " + std::to_string(created->status) : "create: " + created.error().message;
         auto id = json::parse(created->body).at("id").as_string();
         auto paid = post("/v1/payments/intents/" + std::string(id) + "/confirm", R"({"payment_method":"pm_card_visa"})");
-        if (!paid || paid->status != 200 || json::parse(paid->body).at("status").as_string() != "captured") {
-          results.Error(paid ? "confirm " + std::to_string(paid->status) + " " + paid->body.substr(0, 120)
-                             : "confirm: " + paid.error().message);
-          continue;
-        }
-        mine.push_back(Ms(Clock::now() - t0));
-      }
-      results.Add(mine);
-    });
-  }
-  for (auto& t : workers) t.join();
-  results.Print(std::chrono::duration<double>(Clock::now() - start).count());
+        if (!paid || paid->status != 200 || json::parse(paid->body).at("status").as_string() != "captured")
+          return paid ? "confirm " + std::to_string(paid->status) + " " + paid->body.substr(0, 120) : "confirm: " + paid.error().message;
+        return "";
+      });
   return 0;
 }
 
