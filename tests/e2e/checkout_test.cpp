@@ -18,6 +18,8 @@
 
 #include <boost/json.hpp>
 #include <atomic>
+#include <fstream>
+#include <iostream>
 #include <future>
 #include <thread>
 
@@ -60,7 +62,7 @@ Purchase* stack = nullptr;
 
 class Checkout : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { stack = new Purchase(); }
+  static void SetUpTestSuite() { stack = new Purchase({.static_root = STORE_STOREFRONT_DIST}); }
   static void TearDownTestSuite() {
     delete stack;
     stack = nullptr;
@@ -542,6 +544,19 @@ TEST_F(Checkout, TwoHundredShoppersRaceForTheLastHundredUnits) {
   EXPECT_TRUE(e2e::WaitUntil([] { return OnHand("BOR-RACE", "on_hand") == 0 && OnHand("BOR-RACE", "reserved") == 0; },
                              std::chrono::seconds(30)))
       << "on hand " << OnHand("BOR-RACE", "on_hand") << ", reserved " << OnHand("BOR-RACE", "reserved");
+}
+
+// The same purchase in the storefront, in Debian's chromium (web/storefront/tests/checkout.mjs): a
+// guest's cart, the checkout page with a refused postcode, express shipping and its VAT, the
+// provider's page with a 3-D Secure card, back to the order's page, which turns confirmed by itself.
+TEST_F(Checkout, AGuestChecksOutInTheStorefrontInChromium) {
+  e2e::TempDir dir("store-e2e-storefront-checkout");
+  const std::string log = dir.path() + "/browser.log";
+  const int code = e2e::RunCommand({STORE_NODE, e2e::SourceDir() + "/web/storefront/tests/checkout.mjs"},
+                                   {{"STORE_URL", stack->Gw("")}, {"CHROMIUM", STORE_CHROMIUM}, {"STORE_E2E_ARTIFACTS", dir.path()}}, log);
+  std::ifstream in(log);
+  std::cout << in.rdbuf();
+  EXPECT_EQ(code, 0) << "the browser journey failed (above); the services' logs:\n" << stack->Logs();
 }
 
 // Last: every event the order service published in the journeys above, against its contract.

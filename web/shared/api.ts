@@ -48,11 +48,13 @@ type Options = {
   bytes?: Blob;
   /** Optimistic concurrency: the version (ETag) the change was based on. */
   ifMatch?: number;
+  /** More request headers (an Idempotency-Key, a guest order's Order-Token). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 };
 
 export async function api<T>(path: string, options: Options = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   if (options.json !== undefined) headers["Content-Type"] = "application/json";
   if (options.bytes) headers["Content-Type"] = options.bytes.type || "application/octet-stream";
   if (options.ifMatch !== undefined) headers["If-Match"] = `"${options.ifMatch}"`;

@@ -137,7 +137,11 @@ Purchase::Purchase(PurchaseOptions options) : dir_("store-e2e-checkout"), prefix
                                                                 .burst = 2000,
                                                                 // every journey registers and signs in a shopper or two
                                                                 .auth_rate = "600r/m",
-                                                                .auth_burst = 50});
+                                                                .auth_burst = 50,
+                                                                .extra_env = options.static_root.empty()
+                                                                                 ? std::map<std::string, std::string>{}
+                                                                                 : std::map<std::string, std::string>{
+                                                                                       {"GATEWAY_STATIC_ROOT", options.static_root}}});
   WriteShopProducts(catalog_db_.options());
   search_->Announce();
 }

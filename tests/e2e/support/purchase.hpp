@@ -32,6 +32,7 @@ struct PurchaseOptions {
   int webhook_delay_ms = 1500;  // the sandbox's webhooks this late (a late one can be arranged)
   std::string reconcile_stuck_after = "5m";  // the payment service asks the provider about an intent waiting this long
   std::string payment_window = "30m";        // the order service's orders.payment_window
+  std::string static_root = {};              // the storefront's build, served by the gateway at / ("": none)
 };
 
 class Purchase {

@@ -21,6 +21,10 @@ const ResetPassword = lazy(() => import("./pages/Account").then((m) => m.ResetPa
 const AccountPage = lazy(() => import("./pages/Account").then((m) => m.AccountPage));
 const Addresses = lazy(() => import("./pages/Addresses").then((m) => m.AddressesPage));
 const Security = lazy(() => import("./pages/Security").then((m) => m.SecurityPage));
+const Checkout = lazy(() => import("./pages/Checkout").then((m) => m.CheckoutPage));
+const Orders = lazy(() => import("./pages/Orders").then((m) => m.OrdersPage));
+const OrderPage = lazy(() => import("./pages/Order").then((m) => m.OrderPage));
+const CheckoutComplete = lazy(() => import("./pages/Order").then((m) => m.CheckoutComplete));
 const NotFound = lazy(() => import("./pages/NotFound").then((m) => m.NotFound));
 
 export function App() {
@@ -39,6 +43,10 @@ export function App() {
             <Route path="/c/:slug" component={Category} />
             <Route path="/p/:slug" component={Product} />
             <Route path="/cart" component={CartPage} />
+            <Route path="/checkout" component={Checkout} />
+            <Route path="/checkout/complete" component={CheckoutComplete} />
+            <Route path="/account/orders" component={Orders} />
+            <Route path="/account/orders/:id" component={OrderPage} />
             <Route path="/login" component={Login} />
             <Route path="/register" component={Register} />
             <Route path="/verify-email" component={VerifyEmail} />

@@ -294,6 +294,9 @@ export function AccountPage() {
       <p>Signed in as {user.email}.</p>
       <ul class="account-links">
         <li>
+          <a href="/account/orders">Your orders</a>
+        </li>
+        <li>
           <a href="/account/addresses">Your addresses</a>
         </li>
         <li>

@@ -52,6 +52,11 @@ export function CartPage() {
               <strong data-testid="subtotal">{money(cart.subtotal)}</strong>
             </p>
             <p class="muted">Shipping and tax are calculated at checkout.</p>
+            <p>
+              <a class="button primary" href="/checkout">
+                Checkout
+              </a>
+            </p>
           </div>
         </>
       )}
