@@ -546,9 +546,10 @@ TEST_F(Checkout, TwoHundredShoppersRaceForTheLastHundredUnits) {
       << "on hand " << OnHand("BOR-RACE", "on_hand") << ", reserved " << OnHand("BOR-RACE", "reserved");
 }
 
-// The same purchase in the storefront, in Debian's chromium (web/storefront/tests/checkout.mjs): a
+// The same purchases in the storefront, in Debian's chromium (web/storefront/tests/checkout.mjs): a
 // guest's cart, the checkout page with a refused postcode, express shipping and its VAT, the
-// provider's page with a 3-D Secure card, back to the order's page, which turns confirmed by itself.
+// provider's page with a 3-D Secure card, back to the order's page, which turns confirmed by itself;
+// a customer with a saved address, a declined card then another, the order in "Your orders".
 TEST_F(Checkout, AGuestChecksOutInTheStorefrontInChromium) {
   e2e::TempDir dir("store-e2e-storefront-checkout");
   const std::string log = dir.path() + "/browser.log";

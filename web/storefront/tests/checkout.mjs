@@ -6,7 +6,9 @@
 // A guest adds Borealis Headphones to the cart, checks out with a new address in Germany, express
 // shipping and a 3-D Secure card, pays at the provider's page, comes back to the order's page,
 // which turns to "confirmed" on the webhook's truth without a reload. Bad input is refused next to
-// its field first. Prints a line per step; exits 1 at the first failed check.
+// its field first. Then a customer: registered and signed in, an address in the address book,
+// which the checkout offers; a declined card at the provider, then another card on the same order;
+// the order in "Your orders". Prints a line per step; exits 1 at the first failed check.
 import { startJourney } from "../../tests/journey.mjs";
 
 const j = await startJourney();
@@ -64,6 +66,78 @@ await check("a 3-D Secure card at the provider, approved, back to the order: con
   await expectText(page.locator(".order-page"), "visa ending in 3184");
   await expectText(page.locator(".timeline"), "Confirmed");
   await accessible("order");
+});
+
+const customer = `customer-${Date.now()}@e2e-checkout.test`;
+const password = "a long checkout journey 42";
+
+await check("a customer registers, signs in and keeps an address in the address book", async () => {
+  await page.context().clearCookies();
+  await page.goto(base + "/register");
+  await page.getByLabel("Name").fill("Cora Customer");
+  await page.getByLabel("Email").fill(customer);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expectText(page.locator("h1"), "Check your inbox");
+  await page.goto(base + "/login");
+  await page.getByLabel("Email").fill(customer);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectUrl(/\/account$/);
+  await page.getByRole("link", { name: "Your addresses" }).click();
+  await page.getByRole("button", { name: "Add an address" }).click();
+  await page.getByLabel("Street and number").fill("Karl-Marx-Allee 5");
+  await page.getByLabel("Postcode").fill("10178");
+  await page.getByLabel("City").fill("Berlin");
+  await page.getByLabel("Country").selectOption("DE");
+  await page.getByRole("button", { name: "Save address" }).click();
+  await expectText(page.locator("main"), "Karl-Marx-Allee 5");
+});
+
+await check("the checkout offers the saved address and asks no email", async () => {
+  await page.goto(base + "/p/aurora-phone");
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expectText(page.locator(".ok"), "Added 1 × Aurora Phone");
+  await page.goto(base + "/checkout");
+  await page.getByRole("radio", { name: /Karl-Marx-Allee 5/ }).waitFor();
+  if (!(await page.getByRole("radio", { name: /Karl-Marx-Allee 5/ }).isChecked())) throw new Error("the saved address is not chosen");
+  if (await page.getByLabel("Email (for the confirmation)").count()) throw new Error("a customer is asked for an email");
+  await expectText(page.getByTestId("total"), "€499.00");
+  await page.getByRole("button", { name: /^Place order/ }).click();
+  await expectUrl(/\/account\/orders\/[0-9a-f-]+$/);
+});
+
+let orderPage = "";
+await check("a declined card at the provider, then another card on the same order: confirmed", async () => {
+  orderPage = page.url();
+  await page.getByRole("link", { name: "Continue to payment" }).click();
+  await page.waitForURL((u) => !u.toString().startsWith(base));
+  const pay = async (card) => {
+    await page.locator('input[name="number"]').fill(card);
+    await page.locator('input[name="exp_month"]').fill("12");
+    await page.locator('input[name="exp_year"]').fill("2031");
+    await page.locator('input[name="cvc"]').fill("123");
+    await page.getByRole("button", { name: /^Pay/ }).click();
+  };
+  await pay("4000000000000002");
+  await page.locator("body").filter({ hasText: /declined/i }).waitFor();
+  await pay("4242424242424242");
+  await expectUrl(/\/checkout\/complete\?order=/);
+  await page.locator(".notice.success").filter({ hasText: "is confirmed" }).waitFor({ timeout: 30000 });
+  await expectText(page.locator(".order-page"), "visa ending in 4242");
+});
+
+await check("the order is in the customer's orders, newest first, and opens its page", async () => {
+  const number = await page.getByTestId("order-number").innerText();
+  await page.goto(base + "/account");
+  await page.getByRole("link", { name: "Your orders" }).click();
+  await expectUrl(/\/account\/orders$/);
+  await expectText(page.locator(".order-list li").first(), number);
+  await expectText(page.locator(".order-list li").first(), "Confirmed");
+  await accessible("orders");
+  await page.locator(".order-list li").first().getByRole("link").click();
+  await page.waitForURL(orderPage);
+  await expectText(page.locator("h1"), number);
 });
 
 await j.finish();

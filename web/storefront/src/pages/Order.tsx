@@ -7,6 +7,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, ApiError, money } from "@shared/api";
+import { useSession } from "@shared/session";
 import { useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
 import { countryName } from "../countries";
@@ -85,11 +86,13 @@ export function OrderPage({ orderId }: { orderId?: string }) {
   const { query } = useLocation();
   const id = orderId ?? params.id ?? query.order ?? "";
   const token = tokenOf(id, query.token);
+  const { checked } = useSession();  // a customer's session resumed first (back from the provider: a fresh page)
   const [order, setOrder] = useState<Order | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useTitle(order ? `Order ${order.number}` : "Your order");
 
   useEffect(() => {
+    if (!checked) return;
     let stop = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const read = async () => {
@@ -112,7 +115,7 @@ export function OrderPage({ orderId }: { orderId?: string }) {
       stop = true;
       clearTimeout(timer);
     };
-  }, [id, token]);
+  }, [id, token, checked]);
 
   if (!order && !error) return <div class="wrap"><Loading /></div>;
   if (!order)
