@@ -343,8 +343,7 @@ class Bench {
     }
     json::object stage_ms;
     for (const auto& [name, v] : stages) stage_ms[name] = json::object{{"p50", Pct(v, 0.5)}, {"p99", Pct(v, 0.99)}};
-    if (unconfirmed) results.Error("not confirmed within the drain time");
-    for (std::size_t i = 1; i < unconfirmed; ++i) results.Error("not confirmed within the drain time");
+    for (std::size_t i = 0; i < unconfirmed; ++i) results.Error("not confirmed within the drain time");
     results.Add(latencies);
     const double confirmed = static_cast<double>(latencies.size());
     const double per = confirmed > 0 ? confirmed : 1;

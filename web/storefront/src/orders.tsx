@@ -1,5 +1,5 @@
-// What the checkout and the order's page share: the order service's lines and totals, the totals
-// shown as a table, and a guest's order token kept for this browser's session.
+// What the checkout and the order's page share: the order's lines with the totals table (VAT per
+// rate) under them, and a guest's order token kept for this browser's session.
 import { Fragment } from "preact";
 import { Money, money } from "@shared/api";
 
@@ -20,7 +20,7 @@ export type OrderLine = {
   options: { name: string; value: string }[];
 };
 
-export function TotalsTable({ totals }: { totals: Totals }) {
+function TotalsTable({ totals }: { totals: Totals }) {
   return (
     <dl class="totals-table">
       <dt>Subtotal</dt>
@@ -41,6 +41,24 @@ export function TotalsTable({ totals }: { totals: Totals }) {
   );
 }
 
+
+/** The lines (quantity, title, options, line total) and the totals table under them. */
+export function OrderSummary({ lines, totals }: { lines: OrderLine[]; totals: Totals }) {
+  return (
+    <>
+      <ul class="order-lines">
+        {lines.map((l) => (
+          <li key={l.sku}>
+            {l.quantity} × {l.title}
+            {l.options.length > 0 && <span class="muted"> ({l.options.map((o) => o.value).join(", ")})</span>}
+            <span class="amount">{money(l.line_total)}</span>
+          </li>
+        ))}
+      </ul>
+      <TotalsTable totals={totals} />
+    </>
+  );
+}
 
 const KEY = (id: string) => `order-token:${id}`;
 /** A guest's order token, kept for this browser's session (the order's page reads it). */

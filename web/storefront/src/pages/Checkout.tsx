@@ -12,7 +12,7 @@ import { ErrorNote, Loading } from "@shared/Status";
 import { Field, useSubmit } from "@shared/Form";
 import { countryName } from "../countries";
 import { loadCart } from "../cart";
-import { OrderLine, rememberGuestOrder, Totals, TotalsTable } from "../orders";
+import { OrderLine, OrderSummary, rememberGuestOrder, Totals } from "../orders";
 
 type SavedAddress = { id: string; name: string; line1: string; line2: string; postal_code: string; city: string; country: string };
 type Method = { code: string; name: string; price: Money; min_days: number; max_days: number; free_above: Money | null };
@@ -196,16 +196,7 @@ export function CheckoutPage() {
 
         <section aria-labelledby="h-review">
           <h2 id="h-review">Review</h2>
-          <ul class="order-lines">
-            {options.lines.map((l) => (
-              <li key={l.sku}>
-                {l.quantity} × {l.title}
-                {l.options.length > 0 && <span class="muted"> ({l.options.map((o) => o.value).join(", ")})</span>}
-                <span class="amount">{money(l.line_total)}</span>
-              </li>
-            ))}
-          </ul>
-          <TotalsTable totals={options.totals} />
+          <OrderSummary lines={options.lines} totals={options.totals} />
           <ErrorNote error={error} />
           <button type="submit" class="primary" disabled={busy}>
             {busy ? "Placing your order…" : `Place order · ${money(options.totals.total)}`}

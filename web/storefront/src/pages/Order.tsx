@@ -6,12 +6,12 @@
 // token (the confirmation email's link carries it; this browser remembers it from the checkout).
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { api, ApiError, money } from "@shared/api";
+import { api, ApiError } from "@shared/api";
 import { useSession } from "@shared/session";
 import { useTitle } from "@shared/useApi";
 import { ErrorNote, Loading } from "@shared/Status";
 import { countryName } from "../countries";
-import { OrderLine, tokenOf, Totals, TotalsTable } from "../orders";
+import { OrderLine, OrderSummary, tokenOf, Totals } from "../orders";
 
 type Order = {
   id: string;
@@ -133,16 +133,7 @@ export function OrderPage({ orderId }: { orderId?: string }) {
         Order <span data-testid="order-number">{order.number}</span>
       </h1>
       <Status order={order} />
-      <ul class="order-lines">
-        {order.lines.map((l) => (
-          <li key={l.sku}>
-            {l.quantity} × {l.title}
-            {l.options.length > 0 && <span class="muted"> ({l.options.map((o) => o.value).join(", ")})</span>}
-            <span class="amount">{money(l.line_total)}</span>
-          </li>
-        ))}
-      </ul>
-      <TotalsTable totals={order.totals} />
+      <OrderSummary lines={order.lines} totals={order.totals} />
       <h2>Delivery</h2>
       <p>
         {a.name}
